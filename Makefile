@@ -1,0 +1,40 @@
+# SCT Negozio Elettronico – two commands: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export DJANGO_SETTINGS_MODULE ?= sct_site.settings.dev
+
+.PHONY: install run test lint check-migrations ci clean demo worker
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+## make run: set up everything (venv, database, demo data) and serve http://127.0.0.1:8000/
+## with a real Celery worker. Ctrl-C stops everything it started.
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	bash scripts/run-dev.sh
+
+## make test: the whole suite (SQLite and the Celery filesystem broker unless DATABASE_URL /
+## CELERY_BROKER_URL say otherwise).
+test: install
+	DJANGO_SETTINGS_MODULE=sct_site.settings.test $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	DJANGO_SETTINGS_MODULE=sct_site.settings.test $(BIN)/python manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=sct_site.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf var/celery var/mail

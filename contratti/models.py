@@ -1,0 +1,236 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+valida_cig = RegexValidator(r"^[0-9A-Z]{10}$", "Il CIG è composto da 10 caratteri alfanumerici maiuscoli.")
+valida_cup = RegexValidator(r"^[0-9A-Z]{15}$", "Il CUP è composto da 15 caratteri alfanumerici maiuscoli.")
+
+
+class ContrattiIndexPage(Page):
+    """"Elenco contratti" with the manual's "parametri di ricerca"."""
+
+    intro = RichTextField("introduzione", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["contratti.ContrattoPage"]
+    parent_page_types = ["home.HomePage"]
+    max_count = 1
+    per_pagina = 10
+
+    class Meta:
+        verbose_name = "elenco contratti"
+
+    def get_context(self, request, *args, **kwargs):
+        from .forms import RicercaContrattiForm
+
+        context = super().get_context(request, *args, **kwargs)
+        form = RicercaContrattiForm(request.GET or None)
+        contratti = form.filtra(ContrattoPage.objects.child_of(self).live().public())
+        paginator = Paginator(contratti, self.per_pagina)
+        numero = request.GET.get("page") or 1
+        try:
+            pagina = paginator.page(numero)
+        except PageNotAnInteger:
+            pagina = paginator.page(1)
+        except EmptyPage:
+            pagina = paginator.page(paginator.num_pages)
+            context["avviso_pagina"] = (
+                f"La pagina richiesta non esiste: è mostrata l'ultima pagina ({paginator.num_pages})."
+            )
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update(form=form, pagina=pagina, contratti=pagina.object_list, query_senza_pagina=query.urlencode())
+        return context
+
+
+class ContrattoPage(Page):
+    class Tipo(models.TextChoices):
+        ACCORDO_QUADRO = "aq", "Accordo Quadro"
+        CONVENZIONE = "convenzione", "Convenzione"
+
+    tipo = models.CharField("tipo", max_length=12, choices=Tipo.choices, default=Tipo.ACCORDO_QUADRO)
+    descrizione = RichTextField("descrizione", blank=True)
+    cig = models.CharField("CIG principale", max_length=10, validators=[valida_cig])
+    cup = models.CharField("CUP", max_length=15, blank=True, validators=[valida_cup])
+    cpv = models.CharField("CPV", max_length=12, blank=True, help_text="Es. 72000000-5")
+    banditore = models.ForeignKey(
+        "organizzazioni.Ente", on_delete=models.PROTECT, related_name="contratti_banditi", verbose_name="banditore"
+    )
+    aggiudicatario = models.ForeignKey(
+        "organizzazioni.OperatoreEconomico",
+        on_delete=models.PROTECT,
+        related_name="contratti_aggiudicati",
+        verbose_name="aggiudicatario",
+    )
+    importo_massimale = models.DecimalField(
+        "importo del contratto (massimale)",
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    data_stipula = models.DateField("data di stipula", null=True, blank=True)
+    data_decorrenza = models.DateField("decorrenza", null=True, blank=True)
+    data_scadenza = models.DateField("scadenza", null=True, blank=True)
+    scadenza_adesioni_suggerita = models.DateField(
+        "scadenza suggerita delle adesioni", null=True, blank=True, help_text="Proposta come scadenza di ogni nuova adesione."
+    )
+    note_scadenza = RichTextField("note sulla scadenza", blank=True)
+
+    search_fields = Page.search_fields + [
+        index.SearchField("descrizione"),
+        index.SearchField("cig"),
+        index.FilterField("tipo"),
+        index.FilterField("data_scadenza"),
+        index.FilterField("banditore"),
+    ]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("tipo"),
+        FieldPanel("descrizione"),
+        FieldRowPanel([FieldPanel("cig"), FieldPanel("cup"), FieldPanel("cpv")], heading="codici"),
+        FieldRowPanel([FieldPanel("banditore"), FieldPanel("aggiudicatario")], heading="parti"),
+        FieldPanel("importo_massimale"),
+        MultiFieldPanel(
+            [
+                FieldPanel("data_stipula"),
+                FieldPanel("data_decorrenza"),
+                FieldPanel("data_scadenza"),
+                FieldPanel("scadenza_adesioni_suggerita"),
+                FieldPanel("note_scadenza"),
+            ],
+            heading="scadenza",
+        ),
+        InlinePanel("documenti_allegati", label="documentazione allegata"),
+    ]
+    procedura_panels = [
+        InlinePanel(
+            "richieste_documenti",
+            label="documenti richiesti (round di adesione e ordinativi)",
+            help_text="Ogni riga è un documento richiesto in un round di adesione o per gli ordinativi di fornitura.",
+        ),
+        InlinePanel("utenti_abilitati", label="utenti abilitati ad operare sulla procedura"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Contratto"),
+            ObjectList(procedura_panels, heading="Procedura"),
+            ObjectList(Page.promote_panels, heading="Promozione"),
+            ObjectList(Page.settings_panels, heading="Impostazioni"),
+        ]
+    )
+
+    parent_page_types = ["contratti.ContrattiIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "contratto"
+        verbose_name_plural = "contratti"
+        permissions = [("gestisci_contratto", "Può gestire adesioni e ordinativi del contratto (banditore)")]
+
+    @property
+    def attivo(self):
+        return self.data_scadenza is None or self.data_scadenza >= timezone.localdate()
+
+    @property
+    def stato_label(self):
+        return "Attivo" if self.attivo else "Scaduto"
+
+    def richieste_per_round(self):
+        """{round: [RichiestaDocumento, ...]} for the adesione rounds, in order."""
+        rounds = {}
+        for richiesta in self.richieste_documenti.all():
+            if richiesta.fase == RichiestaDocumento.Fase.ADESIONE:
+                rounds.setdefault(richiesta.round, []).append(richiesta)
+        return dict(sorted(rounds.items()))
+
+    def richieste_ordinativo(self):
+        return [r for r in self.richieste_documenti.all() if r.fase == RichiestaDocumento.Fase.ORDINATIVO]
+
+    @property
+    def numero_round(self):
+        return len(self.richieste_per_round())
+
+    def get_context(self, request, *args, **kwargs):
+        from .tabs import contesto_tabs
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(contesto_tabs(self, request))
+        return context
+
+
+class DocumentoAllegato(Orderable):
+    contratto = ParentalKey(ContrattoPage, on_delete=models.CASCADE, related_name="documenti_allegati")
+    titolo = models.CharField("titolo", max_length=255)
+    documento = models.ForeignKey("wagtaildocs.Document", on_delete=models.PROTECT, related_name="+")
+    descrizione = models.CharField("descrizione", max_length=500, blank=True)
+
+    panels = [FieldPanel("titolo"), FieldPanel("documento"), FieldPanel("descrizione")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "documento allegato"
+        verbose_name_plural = "documentazione allegata"
+
+
+class RichiestaDocumento(Orderable):
+    """A document requested in an adesione round, or for every ordinativo."""
+
+    class Fase(models.TextChoices):
+        ADESIONE = "adesione", "Adesione (round)"
+        ORDINATIVO = "ordinativo", "Ordinativo di fornitura"
+
+    contratto = ParentalKey(ContrattoPage, on_delete=models.CASCADE, related_name="richieste_documenti")
+    fase = models.CharField("fase", max_length=10, choices=Fase.choices, default=Fase.ADESIONE)
+    round = models.PositiveSmallIntegerField("round", default=0, help_text="Solo per la fase di adesione: 0, 1, …")
+    codice = models.SlugField(
+        "codice", max_length=50, help_text="Identificativo stabile, es. manifestazione-interesse, piano-fabbisogni."
+    )
+    etichetta = models.CharField("etichetta", max_length=255)
+    descrizione = models.CharField("descrizione", max_length=500, blank=True)
+    obbligatorio = models.BooleanField("obbligatorio", default=True)
+    solo_ipotesi_b = models.BooleanField("solo ipotesi B", default=False)
+    firma_digitale = models.BooleanField("firmato digitalmente", default=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("fase"), FieldPanel("round")]),
+        FieldPanel("codice"),
+        FieldPanel("etichetta"),
+        FieldPanel("descrizione"),
+        FieldRowPanel([FieldPanel("obbligatorio"), FieldPanel("solo_ipotesi_b"), FieldPanel("firma_digitale")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "documento richiesto"
+        verbose_name_plural = "documenti richiesti"
+
+    def __str__(self):
+        return self.etichetta
+
+
+class UtenteAbilitato(Orderable):
+    """A user of the banditore allowed to act on this contract (e.g. the RUP dell'AQ)."""
+
+    class Ruolo(models.TextChoices):
+        RUP = "rup", "RUP dell'accordo quadro"
+        OPERATORE = "operatore", "Operatore del banditore"
+
+    contratto = ParentalKey(ContrattoPage, on_delete=models.CASCADE, related_name="utenti_abilitati")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contratti_abilitati")
+    ruolo = models.CharField("ruolo", max_length=10, choices=Ruolo.choices, default=Ruolo.RUP)
+
+    panels = [FieldPanel("user"), FieldPanel("ruolo")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "utente abilitato"
+        verbose_name_plural = "utenti abilitati"
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.username} ({self.get_ruolo_display()})"

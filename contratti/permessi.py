@@ -1,0 +1,24 @@
+"""Who may do what on a contract. Every view asks here; templates only mirror the answers."""
+
+from organizzazioni.models import Incarico
+
+PERM_GESTISCI = "contratti.gestisci_contratto"
+
+
+def e_banditore(user, contratto):
+    """A user abilitato on the contract (the RUP dell'AQ and the banditore's operators)."""
+    return user.is_authenticated and user.has_perm(PERM_GESTISCI, contratto)
+
+
+def e_aggiudicatario(user, contratto):
+    return (
+        user.is_authenticated
+        and Incarico.objects.filter(user=user, operatore_id=contratto.aggiudicatario_id).exists()
+    )
+
+
+def enti_aderenti(user):
+    """Enti on whose behalf the user may join contracts and issue ordinativi."""
+    from organizzazioni.permessi import enti_di
+
+    return enti_di(user)

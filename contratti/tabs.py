@@ -1,0 +1,25 @@
+"""Context of the contract page's tabs, per role.
+
+Each tab shows a user only what they may see: an anonymous visitor sees the public tabs and a
+prompt to log in; an aderente sees its own ente's records; the banditore sees all records of the
+contract; the aggiudicatario sees the approved ordinativi. Later features add their lists here.
+"""
+
+from .permessi import e_aggiudicatario, e_banditore, enti_aderenti
+
+
+def contesto_tabs(contratto, request):
+    user = request.user
+    banditore = e_banditore(user, contratto)
+    enti = list(enti_aderenti(user)) if user.is_authenticated else []
+    return {
+        "ruolo": {
+            "anonimo": not user.is_authenticated,
+            "banditore": banditore,
+            "aderente": bool(enti),
+            "enti": enti,
+            "aggiudicatario": e_aggiudicatario(user, contratto),
+        },
+        "round_adesione": contratto.richieste_per_round(),
+        "richieste_ordinativo": contratto.richieste_ordinativo(),
+    }

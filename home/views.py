@@ -1,0 +1,77 @@
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from contratti.models import ContrattoPage
+from organizzazioni.models import Incarico
+
+
+def _check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_broker():
+    from sct_site.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+def _check_storage():
+    storage = storages["private"]
+    name = storage.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    try:
+        with storage.open(name) as fh:
+            if fh.read() != b"ok":
+                raise OSError("contenuto letto diverso da quello scritto")
+    finally:
+        storage.delete(name)
+
+
+@never_cache
+def health(request):
+    risultati, ok = {}, True
+    for nome, check in (("database", _check_database), ("broker", _check_broker), ("storage", _check_storage)):
+        try:
+            check()
+            risultati[nome] = "ok"
+        except Exception as exc:  # noqa: BLE001 - a health check reports any failure
+            risultati[nome] = f"errore: {exc.__class__.__name__}"
+            ok = False
+    return JsonResponse({"status": "ok" if ok else "errore", **risultati}, status=200 if ok else 503)
+
+
+@login_required
+def area_riservata(request):
+    """What the user can act on: their organisations, roles and contracts."""
+    user = request.user
+    incarichi = Incarico.objects.filter(user=user).select_related("ente", "operatore")
+    contratti = ContrattoPage.objects.live().select_related("banditore", "aggiudicatario")
+    enti = [i.ente for i in incarichi if i.ente_id]
+    operatori = [i.operatore for i in incarichi if i.operatore_id]
+    from guardian.shortcuts import get_objects_for_user
+
+    gestiti = get_objects_for_user(
+        user, "contratti.gestisci_contratto", klass=contratti, accept_global_perms=False
+    )
+    sezioni = {
+        "incarichi": incarichi,
+        "contratti_banditore": list(gestiti),
+        "contratti_aggiudicatario": list(contratti.filter(aggiudicatario__in=operatori)) if operatori else [],
+        "contratti_aderibili": list(contratti.order_by("data_scadenza")) if enti else [],
+    }
+    from .area_riservata import sezioni_aggiuntive
+
+    return render(
+        request,
+        "home/area_riservata.html",
+        {"sezioni": sezioni, "enti": enti, "operatori": operatori, "aggiuntive": sezioni_aggiuntive(request)},
+    )

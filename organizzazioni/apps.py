@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrganizzazioniConfig(AppConfig):
+    name = "organizzazioni"
+    verbose_name = "Organizzazioni e utenti"

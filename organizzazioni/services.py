@@ -1,0 +1,33 @@
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from . import ruoli
+from .models import Incarico, Profilo
+
+
+@transaction.atomic
+def assegna_incarico(user, organizzazione, ruolo):
+    """Make ``user`` a member of ``organizzazione`` (an Ente or an OperatoreEconomico) with ``ruolo``."""
+    from .models import Ente
+
+    kwargs = {"ente": organizzazione} if isinstance(organizzazione, Ente) else {"operatore": organizzazione}
+    incarico, _ = Incarico.objects.get_or_create(user=user, ruolo=ruolo, **kwargs)
+    user.groups.add(organizzazione.gruppo)
+    gruppo_ruolo = ruoli.ADERENTE if isinstance(organizzazione, Ente) else ruoli.OE
+    user.groups.add(Group.objects.get(name=gruppo_ruolo))
+    Profilo.objects.get_or_create(user=user)
+    return incarico
+
+
+@transaction.atomic
+def revoca_incarico(incarico):
+    user, org = incarico.user, incarico.organizzazione
+    incarico.delete()
+    if not Incarico.objects.filter(user=user, **{incarico_field(org): org}).exists():
+        user.groups.remove(org.gruppo)
+
+
+def incarico_field(organizzazione):
+    from .models import Ente
+
+    return "ente" if isinstance(organizzazione, Ente) else "operatore"

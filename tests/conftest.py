@@ -1,0 +1,74 @@
+"""Shared fixtures.
+
+The demo data of the manual is loaded once per session (``django_db_setup``); ordinary tests run
+inside a transaction and see it. Tests marked ``django_db(transaction=True,
+serialized_rollback=True)`` (integration tests with a real worker) get the migrated database back
+afterwards and should ask for the ``demo`` fixture, which reloads the demo data when missing.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from home.demo import SCT_SLUG, SECONDO_SLUG, DemoLoader
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        DemoLoader().run()
+
+
+@pytest.fixture
+def demo(db):
+    from contratti.models import ContrattoPage
+
+    if not ContrattoPage.objects.filter(slug=SCT_SLUG).exists():
+        DemoLoader().run()
+    return Demo()
+
+
+class Demo:
+    """Handy access to the demo objects."""
+
+    @property
+    def sct(self):
+        from contratti.models import ContrattoPage
+
+        return ContrattoPage.objects.get(slug=SCT_SLUG)
+
+    @property
+    def secondo(self):
+        from contratti.models import ContrattoPage
+
+        return ContrattoPage.objects.get(slug=SECONDO_SLUG)
+
+    def user(self, username):
+        return get_user_model().objects.get(username=username)
+
+    def ente(self, codice_fiscale):
+        from organizzazioni.models import Ente
+
+        return Ente.objects.get(codice_fiscale=codice_fiscale)
+
+    @property
+    def firenze(self):
+        return self.ente("01307110484")
+
+    @property
+    def prato(self):
+        return self.ente("84006890481")
+
+    @property
+    def regione(self):
+        return self.ente("01386030488")
+
+
+@pytest.fixture
+def client_as(client, demo):
+    """``client_as("aderente")`` logs the demo user in and returns the client."""
+
+    def _login(username):
+        client.force_login(demo.user(username))
+        return client
+
+    return _login

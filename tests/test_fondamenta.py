@@ -1,0 +1,183 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from wagtail.documents import get_document_model
+
+from contratti.models import ContrattoPage, UtenteAbilitato
+from contratti.permessi import e_aggiudicatario, e_banditore
+from contratti.services import sincronizza_utenti_abilitati
+from documentazione.models import DocumentazionePage
+from organizzazioni.models import Ente, Incarico, MembroRTI, OperatoreEconomico
+from organizzazioni.validators import valida_codice_fiscale
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.django_db
+
+
+def _conteggi():
+    from django.contrib.auth import get_user_model
+
+    return {
+        "enti": Ente.objects.count(),
+        "operatori": OperatoreEconomico.objects.count(),
+        "membri": MembroRTI.objects.count(),
+        "utenti": get_user_model().objects.count(),
+        "incarichi": Incarico.objects.count(),
+        "contratti": ContrattoPage.objects.count(),
+        "documenti": get_document_model().objects.count(),
+        "pagine_doc": DocumentazionePage.objects.count(),
+        "gruppi": Group.objects.count(),
+    }
+
+
+def test_load_demo_due_volte_stessi_conteggi(demo):
+    prima = _conteggi()
+    call_command("load_demo")
+    call_command("load_demo")
+    assert _conteggi() == prima
+    assert prima["contratti"] == 2 and prima["utenti"] == 7 and prima["documenti"] == 6
+
+
+def test_demo_come_da_manuale(demo):
+    sct = demo.sct
+    assert (sct.cig, sct.cup) == ("7154112FF8", "D11B17000180002")
+    assert sct.banditore.denominazione == "Regione Toscana"
+    assert sct.aggiudicatario.pec == "SCT.Toscana@pec.telecomitalia.it"
+    assert sct.data_decorrenza.isoformat() == "2024-10-03"
+    assert sct.numero_round == 2
+    assert sct.aggiudicatario.mandataria.ragione_sociale == "Telecom Italia S.p.A."
+
+
+@override_settings(SCT_ENVIRONMENT="production")
+def test_load_demo_rifiutato_in_produzione(db):
+    with pytest.raises(CommandError, match="produzione"):
+        call_command("load_demo")
+
+
+def _avvia_produzione(env_extra):
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "sct_site.settings.production", **env_extra})
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "messaggio"),
+    [
+        ({"ALLOWED_HOSTS": "sct.example.it"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS"),
+        ({"SECRET_KEY": "corta", "ALLOWED_HOSTS": "sct.example.it"}, "SECRET_KEY"),
+    ],
+)
+def test_produzione_rifiuta_di_partire_senza_configurazione(env, messaggio):
+    risultato = _avvia_produzione(env)
+    assert risultato.returncode != 0
+    assert "ImproperlyConfigured" in risultato.stderr and messaggio in risultato.stderr
+
+
+def test_produzione_parte_con_la_configurazione():
+    risultato = _avvia_produzione({"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "sct.example.it"})
+    assert risultato.returncode == 0, risultato.stderr
+
+
+def test_login_logout(client, demo):
+    risposta = client.post("/account/accedi/", {"username": "aderente", "password": "sbagliata"})
+    assert risposta.status_code == 200
+    assert "Nome utente o password non corretti" in risposta.content.decode()
+    risposta = client.post("/account/accedi/", {"username": "aderente", "password": "demo-sct-2025"})
+    assert risposta.status_code == 302 and risposta.url == "/area-riservata/"
+    assert client.get("/area-riservata/").status_code == 200
+    client.post("/account/esci/")
+    risposta = client.get("/area-riservata/")
+    assert risposta.status_code == 302 and risposta.url.startswith("/account/accedi/")
+
+
+def test_reimpostazione_password_via_email(client, demo):
+    risposta = client.post("/account/password/reimposta/", {"email": "laura.bianchi@comune.firenze.example"})
+    assert risposta.status_code == 302
+    assert len(mail.outbox) == 1
+    messaggio = mail.outbox[0]
+    assert messaggio.to == ["laura.bianchi@comune.firenze.example"]
+    link = next(riga for riga in messaggio.body.splitlines() if "/account/password/reimposta/" in riga)
+    percorso = link.split("testserver", 1)[1]
+    risposta = client.get(percorso, follow=True)
+    form_url = risposta.redirect_chain[-1][0]
+    risposta = client.post(form_url, {"new_password1": "Una-nuova-password-2026", "new_password2": "Una-nuova-password-2026"})
+    assert risposta.status_code == 302
+    assert client.login(username="aderente", password="Una-nuova-password-2026")
+
+
+@pytest.mark.parametrize(
+    ("username", "presente", "assente"),
+    [
+        ("aderente", "Contratti a cui il tuo ente può aderire", "Contratti che gestisci come banditore"),
+        ("banditore", "Contratti che gestisci come banditore", "Contratti di cui sei aggiudicatario"),
+        ("oe", "Contratti di cui sei aggiudicatario", "Contratti a cui il tuo ente può aderire"),
+    ],
+)
+def test_area_riservata_per_ruolo(client_as, username, presente, assente):
+    html = client_as(username).get("/area-riservata/").content.decode()
+    assert presente in html
+    assert assente not in html
+
+
+def test_area_riservata_banditore_vede_solo_i_suoi_contratti(client_as, demo):
+    risposta = client_as("banditore").get("/area-riservata/")
+    assert [c.slug for c in risposta.context["sezioni"]["contratti_banditore"]] == ["sistema-cloud-toscana"]
+    risposta = client_as("banditore2").get("/area-riservata/")
+    assert [c.slug for c in risposta.context["sezioni"]["contratti_banditore"]] == ["servizi-di-connettivita-rtrt"]
+
+
+def test_permessi_banditore_per_oggetto(demo):
+    sct, secondo = demo.sct, demo.secondo
+    banditore, banditore2 = demo.user("banditore"), demo.user("banditore2")
+    assert e_banditore(banditore, sct) and not e_banditore(banditore, secondo)
+    assert e_banditore(banditore2, secondo) and not e_banditore(banditore2, sct)
+    for altro in ("aderente", "oe", "editor"):
+        assert not e_banditore(demo.user(altro), sct)
+
+
+def test_utenti_abilitati_sincronizzati_alla_pubblicazione(demo):
+    sct = demo.sct
+    banditore, banditore2 = demo.user("banditore"), demo.user("banditore2")
+    sct.utenti_abilitati = [UtenteAbilitato(user=banditore2, ruolo=UtenteAbilitato.Ruolo.RUP)]
+    sct.save_revision().publish()
+    sct = ContrattoPage.objects.get(pk=sct.pk)
+    banditore, banditore2 = demo.user("banditore"), demo.user("banditore2")
+    assert e_banditore(banditore2, sct)
+    assert not e_banditore(banditore, sct)
+    sincronizza_utenti_abilitati(sct)
+    assert not e_banditore(demo.user("banditore"), sct)
+
+
+def test_aggiudicatario(demo):
+    assert e_aggiudicatario(demo.user("oe"), demo.sct)
+    assert not e_aggiudicatario(demo.user("oe2"), demo.sct)
+    assert not e_aggiudicatario(demo.user("aderente"), demo.sct)
+
+
+@pytest.mark.parametrize("cf", ["01386030488", "RSSMRA80A01D612Y"])
+def test_codice_fiscale_valido(cf):
+    valida_codice_fiscale(cf)
+
+
+@pytest.mark.parametrize("cf", ["01386030487", "RSSMRA80A01D612X", "ABC", "", "0138603048"])
+def test_codice_fiscale_non_valido(cf):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        valida_codice_fiscale(cf)
+
+
+def test_editor_accede_all_admin_e_aderente_no(client_as):
+    assert client_as("editor").get("/admin/").status_code == 200
+    risposta = client_as("aderente").get("/admin/")
+    assert risposta.status_code == 302
