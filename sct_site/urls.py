@@ -42,6 +42,11 @@ urlpatterns = [
     path("health/", home_views.health, name="health"),
     path("area-riservata/", home_views.area_riservata, name="area_riservata"),
     path("account/", include(auth_patterns)),
+    path("documenti-privati/", include("documenti.urls")),
+    path("anac/", include("anac.urls")),
+    path("comunicazioni/", include("comunicazioni.urls")),
+    path("identita/", include("identita.urls")),
+    path("audit/", include("audit.urls")),
 ]
 
 if settings.DEBUG:

@@ -7,6 +7,7 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("SCT_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name, default=False):
@@ -32,6 +33,11 @@ INSTALLED_APPS = [
     "contratti",
     "esiti",
     "documentazione",
+    "documenti",
+    "anac",
+    "comunicazioni",
+    "identita",
+    "audit",
     "sct_site",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
