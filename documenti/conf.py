@@ -1,5 +1,6 @@
 """Settings of the ``documenti`` app, each with its default (read at call time, so tests can override)."""
 
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -17,14 +18,22 @@ def simulazione_attiva() -> bool:
     return bool(getattr(settings, "SCT_SIMULATED_SPID", False))
 
 
+def _da_ambiente(nome):
+    """Settings of this app may also come from the environment (the settings files are not ours)."""
+    return os.environ.get(nome)
+
+
 def richiedi_firma_attendibile() -> bool:
     """``SCT_FIRMA_RICHIEDI_ATTENDIBILE``: refuse intact signatures that do not chain to a trust root."""
-    return bool(getattr(settings, "SCT_FIRMA_RICHIEDI_ATTENDIBILE", False))
+    valore = getattr(settings, "SCT_FIRMA_RICHIEDI_ATTENDIBILE", None)
+    if valore is None:
+        valore = (_da_ambiente("SCT_FIRMA_RICHIEDI_ATTENDIBILE") or "").strip().lower() in {"1", "true", "yes", "on"}
+    return bool(valore)
 
 
 def firma_prova_dir() -> Path:
     """Where the demo CA and the demo signer certificates are cached (``SCT_FIRMA_PROVA_DIR``)."""
-    valore = getattr(settings, "SCT_FIRMA_PROVA_DIR", None)
+    valore = getattr(settings, "SCT_FIRMA_PROVA_DIR", None) or _da_ambiente("SCT_FIRMA_PROVA_DIR")
     if valore:
         return Path(valore)
     return Path(getattr(settings, "VAR_DIR", Path.cwd() / "var")) / "firma-prova"
@@ -37,6 +46,9 @@ def trust_roots_paths() -> list[Path]:
     signature is stored as "non attendibile" until a trust list is configured).
     """
     valore = getattr(settings, "SCT_FIRMA_TRUST_ROOTS", None)
+    if valore is None and _da_ambiente("SCT_FIRMA_TRUST_ROOTS") is not None:
+        # Comma-separated PEM paths; an empty variable means "no trust roots".
+        valore = [p.strip() for p in _da_ambiente("SCT_FIRMA_TRUST_ROOTS").split(",") if p.strip()]
     if valore is not None:
         if isinstance(valore, str | Path):
             valore = [valore]

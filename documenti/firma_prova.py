@@ -303,3 +303,31 @@ def _esegui(coro):
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coro).result()
+
+
+def pdf_di_prova(testo: str = "Documento di prova", pagine: int = 1) -> bytes:
+    """A small valid PDF (classic xref table, Helvetica) with ``testo`` on each page: for demos and tests."""
+    oggetti = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pagine))
+    oggetti.append(f"<< /Type /Pages /Kids [{kids}] /Count {pagine} >>".encode())
+    font = 3 + 2 * pagine
+    for i in range(pagine):
+        riga = f"{testo} - pagina {i + 1}".replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        stream = f"BT /F1 14 Tf 72 720 Td ({riga}) Tj ET".encode("latin-1", "replace")
+        oggetti.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {4 + 2 * i} 0 R "
+            f"/Resources << /Font << /F1 {font} 0 R >> >> >>".encode()
+        )
+        oggetti.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    oggetti.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for n, corpo in enumerate(oggetti, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + corpo + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(oggetti) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(oggetti) + 1, xref)
+    return bytes(out)

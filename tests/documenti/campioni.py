@@ -16,32 +16,7 @@ LAURA = {"nome": "Laura Bianchi", "codice_fiscale": "BNCLRA75E45G999M"}
 MARCO = {"nome": "Marco Rossi", "codice_fiscale": "RSSMRA80A01D612Y"}
 
 
-def pdf_semplice(testo="Documento di prova", pagine=1):
-    """A small valid PDF (classic xref table) with ``testo`` on each page."""
-    oggetti = [b"<< /Type /Catalog /Pages 2 0 R >>"]
-    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pagine))
-    oggetti.append(f"<< /Type /Pages /Kids [{kids}] /Count {pagine} >>".encode())
-    font = 3 + 2 * pagine
-    for i in range(pagine):
-        t = f"{testo} - pagina {i + 1}".replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        stream = f"BT /F1 14 Tf 72 720 Td ({t}) Tj ET".encode("latin-1")
-        oggetti.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {4 + 2 * i} 0 R "
-            f"/Resources << /Font << /F1 {font} 0 R >> >> >>".encode()
-        )
-        oggetti.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    oggetti.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for n, corpo in enumerate(oggetti, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + corpo + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(oggetti) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(oggetti) + 1, xref)
-    return bytes(out)
+pdf_semplice = firma_prova.pdf_di_prova
 
 
 @functools.cache

@@ -190,3 +190,16 @@ def test_errore_nel_salvataggio_del_record_non_lascia_file(demo, conta_archivio)
     with pytest.raises(ValueError):
         salva(validato, utente=fantasma)
     assert conta_archivio() == prima
+
+
+def test_radici_e_politica_dalle_variabili_d_ambiente(demo, monkeypatch, tmp_path):
+    from documenti import conf
+
+    monkeypatch.setenv("SCT_FIRMA_TRUST_ROOTS", "")
+    monkeypatch.setenv("SCT_FIRMA_RICHIEDI_ATTENDIBILE", "1")
+    assert conf.trust_roots_paths() == [] and conf.richiedi_firma_attendibile()
+    with pytest.raises(FileNonValido) as info:
+        _carica("a.pdf", c.pades())
+    assert info.value.code == "firma_non_attendibile"
+    monkeypatch.setenv("SCT_FIRMA_TRUST_ROOTS", f"{c.firma_prova.percorso_ca()}, {tmp_path / 'assente.pem'}")
+    assert _carica("a.pdf", c.pades()).firma_attendibile  # a missing file is skipped (and logged)
