@@ -10,7 +10,8 @@ class FileNonValido(ValidationError):
     ``tipo_non_ammesso``, ``pdf_danneggiato``, ``pdf_cifrato``, ``p7m_non_valido``, ``p7m_staccato``,
     ``p7m_annidamento``, ``p7m_contenuto``, ``non_firmato``, ``firma_non_integra``,
     ``firma_modificata``, ``firma_non_verificabile``, ``firma_non_attendibile``,
-    ``documento_diverso``, ``documento_riscritto``, ``firma_non_copre``.
+    ``documento_diverso``, ``documento_riscritto``, ``firma_non_copre``, ``virus``,
+    ``antivirus_non_disponibile``.
     """
 
     def __init__(self, message, code=None, params=None):

@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from . import conf
+from . import antivirus, conf
 from .contenuto import (
     controlla_pdf,
     decodifica_cms,
@@ -160,7 +160,8 @@ def valida(upload, *, firma_richiesta: bool, max_bytes: int | None = None, gener
     Accepted: a PDF, or a CAdES SignedData envelope (DER, PEM or base64; nested at most
     ``SCT_P7M_MAX_ANNIDAMENTO`` = 3 levels) whose innermost payload is a PDF. With
     ``firma_richiesta`` an intact signature is required (and a trusted one when
-    ``SCT_FIRMA_RICHIEDI_ATTENDIBILE``). With ``generato`` the file must hold exactly those bytes
+    ``SCT_FIRMA_RICHIEDI_ATTENDIBILE``). With ``SCT_ANTIVIRUS_CLAMD`` the bytes (and the enveloped
+    PDF of a ``.p7m``) are scanned by clamd. With ``generato`` the file must hold exactly those bytes
     (see ``verifica_documento_generato``). Raises ``FileNonValido``.
     """
     grezzo = getattr(upload, "name", None)
@@ -169,6 +170,7 @@ def valida(upload, *, firma_richiesta: bool, max_bytes: int | None = None, gener
     data = _leggi(upload, nome, limite)
     if not data:
         raise FileNonValido(f"Il file «{nome}» è vuoto.", code="vuoto")
+    antivirus.controlla(data, nome)
 
     if e_pdf(data):
         tipo = "pdf"
@@ -190,6 +192,7 @@ def valida(upload, *, firma_richiesta: bool, max_bytes: int | None = None, gener
                 code="p7m_contenuto",
             )
         controlla_pdf(esito.contenuto, nome, dentro_p7m=True)
+        antivirus.controlla(esito.contenuto, nome)
 
     if generato is not None:
         esito = verifica_documento_generato(generato, data, nome=nome, _esito=esito)

@@ -133,3 +133,10 @@ def test_ca_estranea_diversa_e_non_nelle_radici_di_default():
 def test_autorita_sconosciuta():
     with pytest.raises(ValueError):
         firma_prova.percorso_ca("inventata")
+
+
+def test_collegamento_nell_area_riservata(client_as):
+    client = client_as("aderente")
+    assert URL in client.get(reverse("area_riservata")).content.decode()
+    with override_settings(SCT_SIMULATED_SPID=False):
+        assert URL not in client.get(reverse("area_riservata")).content.decode()

@@ -203,3 +203,34 @@ def test_radici_e_politica_dalle_variabili_d_ambiente(demo, monkeypatch, tmp_pat
     assert info.value.code == "firma_non_attendibile"
     monkeypatch.setenv("SCT_FIRMA_TRUST_ROOTS", f"{c.firma_prova.percorso_ca()}, {tmp_path / 'assente.pem'}")
     assert _carica("a.pdf", c.pades()).firma_attendibile  # a missing file is skipped (and logged)
+
+
+@pytest.mark.skipif(not __import__("shutil").which("openssl"), reason="openssl non disponibile")
+@pytest.mark.parametrize(
+    "opzioni",
+    [["-outform", "DER"], ["-outform", "DER", "-stream"], ["-outform", "PEM"], ["-outform", "SMIME"]],
+    ids=["der", "ber-stream", "pem", "smime"],
+)
+def test_p7m_prodotto_da_openssl(demo, tmp_path, opzioni):
+    """Interoperability with another signing tool: ``openssl cms -sign -cades`` (BER streaming too)."""
+    import subprocess
+
+    credenziali = c.firma_prova.credenziali(**c.LAURA)
+    (tmp_path / "cert.pem").write_bytes(credenziali.cert_pem)
+    (tmp_path / "key.pem").write_bytes(credenziali.key_pem)
+    (tmp_path / "doc.pdf").write_bytes(c.pdf())
+    subprocess.run(
+        ["openssl", "cms", "-sign", "-nodetach", "-binary", "-cades", "-md", "sha256", "-in", str(tmp_path / "doc.pdf"),
+         "-signer", str(tmp_path / "cert.pem"), "-inkey", str(tmp_path / "key.pem"), "-out", str(tmp_path / "doc.p7m"),
+         *opzioni],
+        check=True, capture_output=True,
+    )
+    data = (tmp_path / "doc.p7m").read_bytes()
+    if opzioni[-1] == "SMIME":
+        with pytest.raises(FileNonValido) as info:  # S/MIME mail text is not a .p7m file
+            _carica("doc.pdf.p7m", data)
+        assert info.value.code == "tipo_non_ammesso"
+        return
+    documento = _carica("doc.pdf.p7m", data)
+    assert documento.firmato and documento.firma_attendibile and documento.firmatario_cf == "BNCLRA75E45G999M"
+    assert documento.contenuto_sha256 == hashlib.sha256(c.pdf()).hexdigest()
