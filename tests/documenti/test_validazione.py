@@ -234,3 +234,16 @@ def test_p7m_prodotto_da_openssl(demo, tmp_path, opzioni):
     documento = _carica("doc.pdf.p7m", data)
     assert documento.firmato and documento.firma_attendibile and documento.firmatario_cf == "BNCLRA75E45G999M"
     assert documento.contenuto_sha256 == hashlib.sha256(c.pdf()).hexdigest()
+
+
+def test_verifica_e_firma_anche_dentro_un_event_loop():
+    """Under ASGI a loop runs in the thread: pyHanko's asyncio.run must then go to a worker thread."""
+    import asyncio
+
+    async def dentro():
+        firmato = c.firma_prova.firma_pades(c.pdf(), **c.MARCO)
+        return verifica_firma(firmato), verifica_firma(c.firma_prova.firma_cades(c.pdf(), **c.MARCO))
+
+    pades, cades = asyncio.run(dentro())
+    assert pades.intatta and pades.firmatario_cf == "RSSMRA80A01D612Y"
+    assert cades.intatta and cades.contenuto == c.pdf()
