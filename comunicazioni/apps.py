@@ -3,3 +3,22 @@ from django.apps import AppConfig
 
 class ComunicazioniConfig(AppConfig):
     name = "comunicazioni"
+    verbose_name = "Comunicazioni"
+
+    def ready(self):
+        self._pianifica_riepiloghi()
+
+    @staticmethod
+    def _pianifica_riepiloghi():
+        """Add the daily digest to Celery beat's schedule (unless the settings already name it)."""
+        from celery import current_app
+        from celery.schedules import crontab
+
+        from . import conf
+
+        voci = dict(current_app.conf.beat_schedule or {})
+        voci.setdefault(
+            "comunicazioni-riepiloghi-giornalieri",
+            {"task": "comunicazioni.invia_riepiloghi_giornalieri", "schedule": crontab(hour=conf.ora_riepilogo(), minute=0)},
+        )
+        current_app.conf.beat_schedule = voci
