@@ -2,9 +2,11 @@
 
 Each tab shows a user only what they may see: an anonymous visitor sees the public tabs and a
 prompt to log in; an aderente sees its own ente's records; the banditore sees all records of the
-contract; the aggiudicatario sees the approved ordinativi. Later features add their lists here.
+contract; the aggiudicatario sees the approved ordinativi.
 """
 
+from .adesioni import services as servizi_adesioni
+from .adesioni.permessi import adesioni_visibili
 from .permessi import e_aggiudicatario, e_banditore, enti_aderenti
 
 
@@ -22,4 +24,7 @@ def contesto_tabs(contratto, request):
         },
         "round_adesione": contratto.richieste_per_round(),
         "richieste_ordinativo": contratto.richieste_ordinativo(),
+        "adesioni": list(adesioni_visibili(user, contratto).order_by("-anno", "-numero")),
+        "puo_richiedere_adesione": bool(servizi_adesioni.enti_che_possono_richiedere(user, contratto)),
+        "massimale": servizi_adesioni.massimale(contratto),
     }

@@ -138,8 +138,10 @@ class DemoLoader:
         for username, ente in (("aderente", enti["firenze"]), ("aderente2", enti["prato"])):
             assegna_incarico(utenti[username], ente, Incarico.Ruolo.RESPONSABILE)
             assegna_incarico(utenti[username], ente, Incarico.Ruolo.RUP)
+        # The banditore's staff act on contracts as utenti abilitati, not as aderenti of their own ente.
         for username in ("banditore", "banditore2"):
-            assegna_incarico(utenti[username], enti["regione"], Incarico.Ruolo.RUP)
+            Incarico.objects.filter(user=utenti[username], ruolo=Incarico.Ruolo.RUP).delete()
+            assegna_incarico(utenti[username], enti["regione"], Incarico.Ruolo.OPERATORE)
         assegna_incarico(utenti["oe"], operatori["rti"], Incarico.Ruolo.OPERATORE)
         assegna_incarico(utenti["oe2"], operatori["altro"], Incarico.Ruolo.OPERATORE)
         return utenti

@@ -72,3 +72,37 @@ def client_as(client, demo):
         return client
 
     return _login
+
+
+@pytest.fixture
+def celery_eager():
+    """Run Celery tasks in this process (same code, retries included), e.g. so the locmem outbox sees
+    e-mails. Integration tests use the real worker instead (tests/integration.py)."""
+    from pathlib import Path
+
+    from sct_site.celery import app
+
+    if str(app.conf.result_backend or "").startswith("file://"):
+        Path(app.conf.result_backend.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
+    prima = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = prima
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks, celery_eager):
+    """``with commit(): …`` runs the on-commit callbacks (e-mails, tasks) at the end of the block."""
+
+    def _commit():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return _commit
+
+
+@pytest.fixture
+def outbox():
+    from django.core import mail
+
+    mail.outbox = []
+    return mail.outbox

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -30,7 +31,7 @@ class ContrattiIndexPage(Page):
         verbose_name = "elenco contratti"
 
     def get_context(self, request, *args, **kwargs):
-        from .forms import RicercaContrattiForm
+        from ..forms import RicercaContrattiForm
 
         context = super().get_context(request, *args, **kwargs)
         form = RicercaContrattiForm(request.GET or None)
@@ -52,7 +53,7 @@ class ContrattiIndexPage(Page):
         return context
 
 
-class ContrattoPage(Page):
+class ContrattoPage(RoutablePageMixin, Page):
     class Tipo(models.TextChoices):
         ACCORDO_QUADRO = "aq", "Accordo Quadro"
         CONVENZIONE = "convenzione", "Convenzione"
@@ -159,8 +160,57 @@ class ContrattoPage(Page):
     def numero_round(self):
         return len(self.richieste_per_round())
 
+    # Member pages of the adesione, under the contract's address.
+    @path("adesioni/nuova/", name="adesione_nuova")
+    def adesione_nuova(self, request):
+        from ..adesioni import views
+
+        return views.nuova(request, self)
+
+    @path("adesioni/<int:pk>/", name="adesione_riepilogo")
+    def adesione_riepilogo(self, request, pk):
+        from ..adesioni import views
+
+        return views.riepilogo(request, self, pk)
+
+    @path("adesioni/<int:pk>/modifica/", name="adesione_modifica")
+    def adesione_modifica(self, request, pk):
+        from ..adesioni import views
+
+        return views.modifica(request, self, pk)
+
+    @path("adesioni/<int:pk>/invia/", name="adesione_invia")
+    def adesione_invia(self, request, pk):
+        from ..adesioni import views
+
+        return views.invia(request, self, pk)
+
+    @path("adesioni/<int:pk>/ritira/", name="adesione_ritira")
+    def adesione_ritira(self, request, pk):
+        from ..adesioni import views
+
+        return views.ritira(request, self, pk)
+
+    @path("adesioni/<int:pk>/elimina/", name="adesione_elimina")
+    def adesione_elimina(self, request, pk):
+        from ..adesioni import views
+
+        return views.elimina(request, self, pk)
+
+    @path("adesioni/<int:pk>/documenti/", name="adesione_documenti")
+    def adesione_documenti(self, request, pk):
+        from ..adesioni import views
+
+        return views.carica_documenti(request, self, pk)
+
+    @path("adesioni/<int:pk>/documenti/<int:documento_pk>/", name="adesione_documento")
+    def adesione_documento(self, request, pk, documento_pk):
+        from ..adesioni import views
+
+        return views.scarica_documento(request, self, pk, documento_pk)
+
     def get_context(self, request, *args, **kwargs):
-        from .tabs import contesto_tabs
+        from ..tabs import contesto_tabs
 
         context = super().get_context(request, *args, **kwargs)
         context.update(contesto_tabs(self, request))

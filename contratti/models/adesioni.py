@@ -1,0 +1,180 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.validators import MinValueValidator
+from django.db import models
+from wagtail.models import DraftStateMixin, RevisionMixin, WorkflowMixin
+
+
+class ContatoreAdesioni(models.Model):
+    """Last number given to an adesione in a year; locked while a new code is assigned."""
+
+    anno = models.PositiveSmallIntegerField(primary_key=True)
+    ultimo = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "contatore delle adesioni"
+        verbose_name_plural = "contatori delle adesioni"
+
+    def __str__(self):
+        return f"{self.anno}: {self.ultimo}"
+
+
+class Adesione(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
+    """An ente's adesione to a contract, sent round by round and approved by the banditore."""
+
+    class Ipotesi(models.TextChoices):
+        A = "A", "Ipotesi A – proroga semplificata"
+        B = "B", "Ipotesi B"
+
+    class Stato(models.TextChoices):
+        BOZZA = "bozza", "Bozza"
+        IN_VALUTAZIONE = "in_valutazione", "Inviata – in attesa di approvazione"
+        ROUND_APPROVATO = "round_approvato", "Round approvato – da inviare il round successivo"
+        NON_APPROVATA = "non_approvata", "Non approvata – tornata in bozza"
+        APPROVATA = "approvata", "Approvata"
+
+    contratto = models.ForeignKey(
+        "contratti.ContrattoPage", on_delete=models.PROTECT, related_name="adesioni", verbose_name="contratto"
+    )
+    ente = models.ForeignKey(
+        "organizzazioni.Ente", on_delete=models.PROTECT, related_name="adesioni", verbose_name="ente aderente"
+    )
+    anno = models.PositiveSmallIntegerField("anno")
+    numero = models.PositiveIntegerField("numero")
+    codice = models.CharField("codice adesione", max_length=14, unique=True)
+    ipotesi = models.CharField("ipotesi", max_length=1, choices=Ipotesi.choices)
+    importo = models.DecimalField(
+        "importo di adesione", max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    scadenza = models.DateField("scadenza dell'adesione")
+    importo_piano_fabbisogni = models.DecimalField(
+        "importo del piano dei fabbisogni", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    data_piano_fabbisogni = models.DateField("data del piano dei fabbisogni", null=True, blank=True)
+    stato = models.CharField("stato", max_length=20, choices=Stato.choices, default=Stato.BOZZA, db_index=True)
+    round_corrente = models.PositiveSmallIntegerField("round corrente", default=0)
+    creata_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="creata da"
+    )
+    creata_il = models.DateTimeField("creata il", auto_now_add=True)
+    inviata_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    inviata_il = models.DateTimeField("data di invio", null=True, blank=True)
+    approvata_il = models.DateTimeField("approvata il", null=True, blank=True)
+    motivo_rifiuto = models.TextField("motivo della mancata approvazione", blank=True)
+    rifiutata_il = models.DateTimeField("non approvata il", null=True, blank=True)
+
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="adesione",
+        for_concrete_model=False,
+    )
+    revisions = GenericRelation(
+        "wagtailcore.Revision",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="adesione",
+        for_concrete_model=False,
+    )
+
+    class Meta:
+        verbose_name = "adesione"
+        verbose_name_plural = "adesioni"
+        ordering = ["-anno", "-numero"]
+        constraints = [models.UniqueConstraint(fields=["anno", "numero"], name="adesione_numero_unico_per_anno")]
+
+    def __str__(self):
+        return f"Adesione {self.codice} – {self.ente}"
+
+    def valutazione_approvata(self, *, utente, task_state, commento=""):
+        from contratti.adesioni.services import approva_round
+
+        approva_round(self, utente=utente, task_state=task_state, commento=commento)
+
+    def valutazione_rifiutata(self, *, utente, task_state, motivo):
+        from contratti.adesioni.services import rifiuta_round
+
+        rifiuta_round(self, utente=utente, task_state=task_state, motivo=motivo)
+
+    @staticmethod
+    def formatta_codice(numero, anno):
+        return f"A{numero:06d}/{anno}"
+
+    @property
+    def ultimo_round(self):
+        rounds = self.contratto.richieste_per_round()
+        return max(rounds) if rounds else 0
+
+    def richieste_round(self, numero_round=None):
+        """Requested documents of a round that apply to this adesione's ipotesi."""
+        numero_round = self.round_corrente if numero_round is None else numero_round
+        richieste = self.contratto.richieste_per_round().get(numero_round, [])
+        return [r for r in richieste if self.ipotesi == self.Ipotesi.B or not r.solo_ipotesi_b]
+
+    def documenti_correnti(self):
+        return [d for d in self.documenti.all() if d.corrente]
+
+    @property
+    def in_corso(self):
+        return self.stato != self.Stato.APPROVATA
+
+    @property
+    def modificabile(self):
+        """Passo 1 may be edited only before the first sending."""
+        return self.stato == self.Stato.BOZZA and self.inviata_il is None and self.round_corrente == 0
+
+    @property
+    def eliminabile(self):
+        return self.stato in (self.Stato.BOZZA, self.Stato.NON_APPROVATA) and self.round_corrente == 0
+
+    @property
+    def inviabile(self):
+        return self.stato in (self.Stato.BOZZA, self.Stato.ROUND_APPROVATO, self.Stato.NON_APPROVATA)
+
+    @property
+    def ritirabile(self):
+        return self.stato == self.Stato.IN_VALUTAZIONE
+
+    @property
+    def documenti_caricabili(self):
+        """Documents of the current round can be (re)uploaded while it is not sent."""
+        return self.stato in (self.Stato.ROUND_APPROVATO,) or (
+            self.stato == self.Stato.NON_APPROVATA and self.round_corrente > 0
+        )
+
+
+class DocumentoAdesione(models.Model):
+    """A file uploaded for a requested document of a round. New versions replace old ones only in a
+    draft; the old ones stay (``corrente=False``)."""
+
+    adesione = models.ForeignKey(Adesione, on_delete=models.CASCADE, related_name="documenti")
+    richiesta = models.ForeignKey(
+        "contratti.RichiestaDocumento", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    round = models.PositiveSmallIntegerField("round")
+    codice_richiesta = models.SlugField(max_length=50)
+    etichetta = models.CharField("documento", max_length=255)
+    documento = models.ForeignKey("documenti.DocumentoPrivato", on_delete=models.PROTECT, related_name="+")
+    versione = models.PositiveSmallIntegerField(default=1)
+    corrente = models.BooleanField(default=True)
+    inviato = models.BooleanField("inviato", default=False)
+
+    class Meta:
+        verbose_name = "documento dell'adesione"
+        verbose_name_plural = "documenti dell'adesione"
+        ordering = ["round", "codice_richiesta", "-versione"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["adesione", "round", "codice_richiesta"],
+                condition=models.Q(corrente=True),
+                name="un_documento_corrente_per_richiesta",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.etichetta} (v{self.versione})"
