@@ -253,3 +253,99 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- identita ---
+# Identità e sicurezza (app identita, docs/architecture.md "Identità e autenticazione forte"):
+# SPID/CIE through an OIDC gateway, CNS from the reverse proxy, login throttling (django-axes),
+# Content-Security-Policy (django-csp), session idle timeout, security headers.
+import datetime as _dt  # noqa: E402
+
+from csp.constants import NONCE as _CSP_NONCE  # noqa: E402
+from csp.constants import NONE as _CSP_NONE  # noqa: E402
+from csp.constants import SELF as _CSP_SELF  # noqa: E402
+
+INSTALLED_APPS += ["mozilla_django_oidc", "axes", "csp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "identita.middleware.CSPMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1, "identita.middleware.IdentitaMiddleware"
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = ["identita.backends.AxesBackend", *AUTHENTICATION_BACKENDS, "identita.oidc.SpidCieOIDCBackend"]
+
+# Strong authentication for the ANAC actions (RUP with SPID/CIE/CNS, level >= 2, recent enough).
+SCT_STRONG_AUTH_MAX_AGE_MIN = int(os.environ.get("SCT_STRONG_AUTH_MAX_AGE_MIN", "60"))
+SCT_SESSION_IDLE_TIMEOUT_MIN = int(os.environ.get("SCT_SESSION_IDLE_TIMEOUT_MIN", "30"))
+
+# SPID / CIE: OpenID Connect relying party of a SPID/CIE gateway (mozilla-django-oidc).
+SCT_OIDC_ENABLED = env_bool("SCT_OIDC_ENABLED", False)
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile")
+OIDC_TOKEN_USE_BASIC_AUTH = env_bool("OIDC_TOKEN_USE_BASIC_AUTH", False)
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "identita:oidc_callback"
+SCT_OIDC_SOURCE_PARAM = os.environ.get("SCT_OIDC_SOURCE_PARAM", "")
+SCT_OIDC_PROMPT_STEP_UP = os.environ.get("SCT_OIDC_PROMPT_STEP_UP", "login")
+
+# CNS: client certificate verified by the reverse proxy, believed only from SCT_TRUSTED_PROXIES.
+SCT_CNS_ENABLED = env_bool("SCT_CNS_ENABLED", False)
+SCT_CNS_HEADER = os.environ.get("SCT_CNS_HEADER", "X-SSL-Client-Cert")
+SCT_CNS_VERIFY_HEADER = os.environ.get("SCT_CNS_VERIFY_HEADER", "X-SSL-Client-Verify")
+SCT_TRUSTED_PROXIES = env_list("SCT_TRUSTED_PROXIES")
+
+# Login throttling: 5 failures for the same user from the same address lock for 15 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = _dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "identita.views.bloccato"
+AXES_CLIENT_IP_CALLABLE = "identita.rete.ip_cliente"
+AXES_VERBOSE = False
+
+# Content-Security-Policy: strict on the site (no inline script/style; `request.csp_nonce` when
+# needed), what the Wagtail admin needs under /admin/. Extra image hosts (e.g. S3) by environment.
+_csp_img = [_CSP_SELF, "data:", *env_list("SCT_CSP_IMG_SRC")]
+_csp_comune = {
+    "default-src": [_CSP_SELF],
+    "img-src": _csp_img,
+    "font-src": [_CSP_SELF, "data:"],
+    "connect-src": [_CSP_SELF],
+    "frame-src": [_CSP_SELF],
+    "frame-ancestors": [_CSP_SELF],
+    "form-action": [_CSP_SELF],
+    "base-uri": [_CSP_SELF],
+    "object-src": [_CSP_NONE],
+    "report-uri": ["/identita/csp-report/"],
+}
+# Bootstrap Italia's font loader injects a <style> with the @font-face rules (its text depends on
+# window.__PUBLIC_PATH__ in sct/config.js) and an empty one: allowed by hash, not 'unsafe-inline'.
+SCT_CSP_STYLE_HASHES = [
+    "'sha256-wPXhisdsFu1DtHYH1D9W5isSGqS5vIPn6QJWSNLqfCM='",
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **_csp_comune,
+        "script-src": [_CSP_SELF, _CSP_NONCE],
+        "style-src": [_CSP_SELF, _CSP_NONCE, *SCT_CSP_STYLE_HASHES],
+    }
+}
+SCT_CSP_ADMIN = {
+    "DIRECTIVES": {
+        **_csp_comune,
+        "script-src": [_CSP_SELF, "'unsafe-inline'"],
+        "style-src": [_CSP_SELF, "'unsafe-inline'"],
+        "img-src": [*_csp_img, "blob:"],
+    }
+}
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests from the admin (and none for the CSP)
+SECURE_REFERRER_POLICY = "same-origin"
+SCT_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
