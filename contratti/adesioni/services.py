@@ -70,17 +70,24 @@ def _nuovo_codice(anno):
 
 
 def _salva_documenti(adesione, utente, files, numero_round):
-    """Store the uploaded files of a round's requests; a new version replaces the current one."""
-    from documenti.validazione import valida_e_salva
+    """Store the uploaded files of a round's requests; a new version replaces the current one.
+    Every file is validated before any is stored, so a bad one leaves nothing behind."""
+    from documenti.validazione import salva, valida
 
     richieste = {r.codice: r for r in adesione.richieste_round(numero_round)}
-    for codice, upload in files.items():
+    validati = {
+        codice: valida(upload, firma_richiesta=richieste[codice].firma_digitale) for codice, upload in files.items()
+    }
+    for codice, validato in validati.items():
         richiesta = richieste[codice]
-        documento = valida_e_salva(upload, utente=utente, firma_richiesta=richiesta.firma_digitale)
+        precedente = adesione.documenti.filter(round=numero_round, codice_richiesta=codice, corrente=True).first()
+        if precedente is not None and precedente.inviato:
+            raise OperazioneNonConsentita(f"Il documento “{richiesta.etichetta}” è già stato inviato e non può essere sostituito.")
+    for codice, validato in validati.items():
+        richiesta = richieste[codice]
+        documento = salva(validato, utente=utente)
         precedente = adesione.documenti.filter(round=numero_round, codice_richiesta=codice, corrente=True).first()
         if precedente is not None:
-            if precedente.inviato:
-                raise OperazioneNonConsentita(f"Il documento “{richiesta.etichetta}” è già stato inviato e non può essere sostituito.")
             precedente.corrente = False
             precedente.save(update_fields=["corrente"])
         DocumentoAdesione.objects.create(
