@@ -26,3 +26,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(_tmp / "test.sqlite3")}
 else:
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("SCT_TEST_DB_NAME", "test_sct")
+
+# Celery (owned by the ANAC harness, tests/integration.py): the filesystem broker and the result
+# files live in this run's temporary folder, shared with the real worker that the integration
+# fixtures start with the same SCT_TEST_VAR_DIR; a queue name of this run keeps parallel runs on a
+# shared Redis apart.
+if CELERY_BROKER_URL.startswith("filesystem"):  # noqa: F405
+    CELERY_BROKER_DIR = _tmp / "celery"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
+        "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
+        "store_processed": False,
+        "polling_interval": 0.1,  # default 1 s: tests wait for the worker, keep the latency low
+    }
+    for _cartella in ("queue", "control", "results"):
+        (CELERY_BROKER_DIR / _cartella).mkdir(parents=True, exist_ok=True)
+if not os.environ.get("CELERY_RESULT_BACKEND"):
+    CELERY_RESULT_BACKEND = f"file://{_tmp / 'celery' / 'results'}"
+    (_tmp / "celery" / "results").mkdir(parents=True, exist_ok=True)
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("SCT_TEST_CELERY_QUEUE") or f"sct-test-{_tmp.name}"
+# Processes started by the tests (the Celery worker) inherit this and so share the folder above.
+os.environ.setdefault("SCT_TEST_VAR_DIR", str(_tmp))
