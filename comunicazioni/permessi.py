@@ -8,14 +8,16 @@ Parties of a contract:
   of a live contract (a chiarimento often comes before the adesione), except the banditore's own
   ente, unless the adesione feature lists it among the contract's aderenti.
 
-"Enti aderenti" of a contract, to whom the banditore and the OE write, are given by the functions
-registered with the ``sct_enti_aderenti`` Wagtail hook (``fn(contratto) -> iterable of Ente``,
-registered by the adesione feature). Without any such hook every ente with at least one user,
-except the banditore's, counts as aderente.
+"Enti aderenti" of a contract, to whom the banditore and the OE write, are the enti that sent an
+adesione to it (``contratti.Adesione`` with ``inviata_il``), plus those listed by the functions
+registered with the ``sct_enti_aderenti`` Wagtail hook (``fn(contratto) -> iterable of Ente``).
 """
 
+import logging
 from dataclasses import dataclass
 
+from django.apps import apps
+from django.core.exceptions import FieldError
 from django.db.models import Q
 from wagtail import hooks
 
@@ -24,6 +26,8 @@ from organizzazioni.models import Ente
 from organizzazioni.permessi import enti_di
 
 from .models import Messaggio, Parte
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -54,12 +58,33 @@ def _enti_da_hook(contratto):
     return ids
 
 
+def _enti_con_adesione(contratto):
+    """Enti that sent an adesione to the contract at least once; ``None`` without the adesione model."""
+    try:
+        Adesione = apps.get_model("contratti", "Adesione")
+    except LookupError:
+        return None
+    try:
+        return set(
+            Adesione.objects.filter(contratto=contratto, inviata_il__isnull=False).values_list("ente_id", flat=True)
+        )
+    except FieldError:
+        logger.exception("Adesione senza i campi attesi (contratto, ente, inviata_il): enti aderenti dagli hook")
+        return None
+
+
 def enti_aderenti(contratto):
-    """The enti aderenti of the contract (the recipients of "tutti gli enti aderenti")."""
-    ids = _enti_da_hook(contratto)
-    if ids is None:
+    """The enti aderenti of the contract (the recipients of "tutti gli enti aderenti").
+
+    The enti with an adesione sent to the contract, plus those listed by the ``sct_enti_aderenti``
+    hooks. Without the adesione model and without hooks: every ente with a user, except the
+    banditore's.
+    """
+    da_adesioni = _enti_con_adesione(contratto)
+    da_hook = _enti_da_hook(contratto)
+    if da_adesioni is None and da_hook is None:
         return Ente.objects.filter(incarichi__isnull=False).exclude(pk=contratto.banditore_id).distinct()
-    return Ente.objects.filter(pk__in=ids)
+    return Ente.objects.filter(pk__in=(da_adesioni or set()) | (da_hook or set()))
 
 
 def enti_destinatari(contratto):

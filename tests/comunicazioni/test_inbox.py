@@ -91,3 +91,26 @@ def test_risposta_del_banditore_con_parole_comuni_pubblicabile(demo):
         risposta="L'ente aderente invia la manifestazione di interesse dal tab elenco adesioni.",
     )
     assert pubblicato.pk
+
+
+def test_enti_aderenti_sono_quelli_con_un_adesione_inviata(demo):
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from contratti.models import Adesione
+
+    def adesione(ente, numero, inviata):
+        return Adesione.objects.create(
+            contratto=demo.sct, ente=ente, anno=2099, numero=numero, codice=Adesione.formatta_codice(numero, 2099),
+            ipotesi="A", importo=Decimal("1000.00"), scadenza=datetime.date(2026, 10, 2),
+            inviata_il=timezone.now() if inviata else None,
+        )
+
+    adesione(demo.prato, 990001, inviata=True)
+    adesione(demo.firenze, 990002, inviata=False)  # a draft never sent does not make an aderente
+    assert list(permessi.enti_aderenti(demo.sct)) == [demo.prato]
+    assert list(permessi.enti_aderenti(demo.secondo)) == []
+    scelte = [v for _, opzioni in services.scelte_destinatario(demo.user("banditore"), demo.sct) for v, _ in opzioni]
+    assert scelte == ["banditore>aderenti", f"banditore>ente:{demo.prato.pk}", "banditore>operatore"]
