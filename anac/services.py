@@ -248,6 +248,7 @@ def chiama(servizio, *args, oggetto, utente=None, contratto=None, codice_fiscale
         errore = exc
         raise
     finally:
+        client.sessione.close()
         _registra(servizio, scambi, args, kwargs, risposta, errore, oggetto=oggetto, utente=utente,
                   contratto=contratto, operazione=operazione, tentativo=tentativo)
 

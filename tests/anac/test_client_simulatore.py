@@ -224,3 +224,17 @@ def test_ricerca_e_cancellazione_scheda(client):
     assert [s["_idScheda"] for s in trovate] == [id_scheda]
     client.cancella_scheda(id_appalto, id_scheda, motivo="bozza inserita per errore")
     assert client.ricerca_scheda(id_appalto=id_appalto, stato_scheda="IN_LAV")["result"] == []
+
+
+def test_comando_per_i_guasti(client, simulatore_anac):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("simulatore_anac", "guasto", "crea-appalto", "ko", "--codice", "ERR41", stdout=StringIO())
+    assert simulatore_anac.stato()["guasti"][0]["codice"] == "ERR41"
+    with pytest.raises(ErroreANAC) as rifiuto:
+        client.crea_appalto(ad4())
+    assert rifiuto.value.codice == "ERR41"
+    call_command("simulatore_anac", "config", "--wt-polls", "2", stdout=StringIO())
+    assert simulatore_anac.stato()["config"]["wt_polls"] == 2

@@ -49,3 +49,26 @@ def test_worker_ritenta_e_riconcilia(demo, worker_celery, simulatore_anac):
         ("ricerca-appalto", "OK", ""),
     ]
     assert OperazioneANAC.objects.count() == 1
+
+
+def test_operazione_rimasta_aperta_riparte(demo, worker_celery, simulatore_anac):
+    """A worker died in the middle (lease expired, message lost): the management command queues the
+    operation again and a live worker completes it."""
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    operazione = OperazioneANAC.objects.create(
+        chiave="worker:ferma", servizio="crea-appalto", parametri={"args": [ad4()], "kwargs": {}},
+        oggetto=demo.sct, codice_fiscale=RUP_FIRENZE, stato="in_corso", tentativi=1,
+    )
+    passato = timezone.now() - timedelta(minutes=30)
+    OperazioneANAC.objects.filter(pk=operazione.pk).update(aggiornata_il=passato, in_esecuzione_fino=passato)
+    uscita = StringIO()
+    call_command("riaccoda_operazioni_anac", stdout=uscita)
+    assert "rimesse in coda: 1" in uscita.getvalue()
+    worker_celery.attendi(_terminata(operazione), messaggio="operazione riaccodata")
+    assert (operazione.stato, operazione.tentativi) == ("ok", 2)
+    assert len(simulatore_anac.richieste("crea-appalto")) == 1
