@@ -517,7 +517,10 @@ def _descrivi(exc):
 
 def utenti_con_riepilogo():
     return list(
-        Consegna.objects.filter(email_stato=Consegna.StatoEmail.RIEPILOGO).values_list("utente_id", flat=True).distinct()
+        Consegna.objects.filter(email_stato=Consegna.StatoEmail.RIEPILOGO)
+        .order_by()
+        .values_list("utente_id", flat=True)
+        .distinct()
     )
 
 
