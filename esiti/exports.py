@@ -1,0 +1,443 @@
+"""Open data of the esiti: CSV, OCDS 1.1 release package, L.190/2012 XML, Atom feed.
+
+The three datasets are streamed (``StreamingHttpResponse``): rows are read with
+``values_list(...).iterator(chunk_size=…)`` and written one block at a time, with the participants
+of each block read in one extra query, so memory stays flat whatever the number of esiti.
+"""
+
+import csv
+import datetime
+import functools
+import io
+import json
+import re
+from collections import defaultdict, namedtuple
+from itertools import islice
+from xml.sax.saxutils import escape
+
+from django.db.models import Max, Min
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from contratti.models import ContrattoPage
+from organizzazioni.models import Ente
+
+from . import conf
+from .forms import RicercaEsitiForm
+from .models import SCELTA_CONTRAENTE_ADESIONE, Esito, PartecipanteEsito
+
+CAMPI = (
+    "id", "ocid", "cig", "cig_accordo_quadro", "contratto_id", "contratto_titolo", "oggetto", "ente_denominazione",
+    "ente_codice_fiscale", "aggiudicatario_denominazione", "aggiudicatario_codice_fiscale", "importo_aggiudicazione",
+    "importo_somme_liquidate", "data_aggiudicazione", "data_inizio", "data_ultimazione", "stato", "annullato",
+    "pubblicato_il", "aggiornato_il", "ritirato_il", "ritirato_motivo",
+)
+Riga = namedtuple("Riga", CAMPI)
+Membro = namedtuple("Membro", ("ragione_sociale", "codice_fiscale", "identificativo_estero", "ruolo"))
+
+INTESTAZIONE_CSV = (
+    "id", "ocid", "cig", "cig_accordo_quadro", "contratto", "oggetto", "struttura_proponente",
+    "codice_fiscale_struttura_proponente", "scelta_contraente", "aggiudicatario", "codice_fiscale_aggiudicatario",
+    "partecipanti", "importo_aggiudicazione", "importo_somme_liquidate", "data_aggiudicazione", "data_inizio",
+    "data_ultimazione", "stato", "annullato", "pubblicato_il", "ritirato_il", "motivo_ritiro", "url",
+)
+PROCEDURA_OCDS = "Affidamento diretto in adesione ad accordo quadro/convenzione"
+RUOLI_L190 = {"mandataria": "02-MANDATARIA", "mandante": "01-MANDANTE"}
+# The codiceFiscaleType patterns of TypesL190.xsd (alternatives).
+RE_CF_L190 = re.compile(
+    r"^(?:[A-Za-z]{6}[0-9]{2}[A-Za-z][0-9]{2}[A-Za-z][0-9A-Za-z]{3}[A-Za-z]"
+    r"|[A-Za-z]{6}[0-9LMNPQRSTUV]{2}[A-Za-z][0-9LMNPQRSTUV]{2}[A-Za-z][0-9LMNPQRSTUV]{3}[A-Za-z]"
+    r"|[0-9]{11})$"
+)
+RE_CONTROLLO = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+def blocchi(queryset, dimensione=None):
+    """Yield lists of ``(Riga, [Membro, …])``, ``dimensione`` esiti at a time."""
+    dimensione = dimensione or conf.blocco_export()
+    righe = queryset.values_list(*CAMPI).iterator(chunk_size=dimensione)
+    while True:
+        parte = [Riga(*r) for r in islice(righe, dimensione)]
+        if not parte:
+            return
+        membri = defaultdict(list)
+        for esito_id, *valori in (
+            PartecipanteEsito.objects.filter(esito_id__in=[r.id for r in parte])
+            .order_by("esito_id", "ordine", "id")
+            .values_list("esito_id", "ragione_sociale", "codice_fiscale", "identificativo_estero", "ruolo")
+        ):
+            membri[esito_id].append(Membro(*valori))
+        yield [(r, membri.get(r.id, [])) for r in parte]
+        del parte, membri  # keep one block in memory, not two
+
+
+def _esiti_filtrati(request):
+    form = RicercaEsitiForm(request.GET or None)
+    return form, form.filtra(Esito.objects.visibili(), ordina=False).order_by("pk")
+
+
+def _risposta(contenuto, content_type, nome_file, form=None):
+    risposta = StreamingHttpResponse(contenuto, content_type=content_type)
+    risposta["Content-Disposition"] = f'inline; filename="{nome_file}"'
+    risposta["Access-Control-Allow-Origin"] = "*"
+    risposta["X-Licenza"] = conf.LICENZA_URL
+    if form is not None and form.filtri_ignorati:
+        risposta["X-Filtri-Ignorati"] = ", ".join(sorted(form.errors))
+    return risposta
+
+
+def _iso(valore):
+    """ISO 8601; date-times in the site's time zone (Europe/Rome), with their offset."""
+    if valore is None:
+        return ""
+    if isinstance(valore, datetime.datetime):
+        return valore.astimezone(timezone.get_default_timezone()).isoformat()
+    return valore.isoformat()
+
+
+@functools.lru_cache(maxsize=8192)
+def _data_ora(data):
+    """A date as an OCDS date-time: midnight in the site's time zone (cached: dates repeat a lot)."""
+    if data is None:
+        return None
+    return datetime.datetime.combine(data, datetime.time(), tzinfo=timezone.get_default_timezone()).isoformat()
+
+
+def _importo(valore):
+    return "" if valore is None else f"{valore:.2f}"
+
+
+def _url_esiti(request, pagina):
+    return request.build_absolute_uri(pagina.get_url(request=request))
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+def genera_csv(queryset, url_base):
+    buffer = io.StringIO()
+    scrittore = csv.writer(buffer, lineterminator="\r\n")
+    scrittore.writerow(INTESTAZIONE_CSV)
+    yield buffer.getvalue()
+    for blocco in blocchi(queryset):
+        buffer.seek(0)
+        buffer.truncate()
+        for r, membri in blocco:
+            scrittore.writerow((
+                r.id, r.ocid, r.cig, r.cig_accordo_quadro, r.contratto_titolo, r.oggetto, r.ente_denominazione,
+                r.ente_codice_fiscale, SCELTA_CONTRAENTE_ADESIONE, r.aggiudicatario_denominazione,
+                r.aggiudicatario_codice_fiscale,
+                json.dumps([m._asdict() for m in membri], ensure_ascii=False, separators=(",", ":")),
+                _importo(r.importo_aggiudicazione), _importo(r.importo_somme_liquidate),
+                _iso(r.data_aggiudicazione), _iso(r.data_inizio), _iso(r.data_ultimazione), r.stato,
+                "true" if r.annullato else "false", _iso(r.pubblicato_il), _iso(r.ritirato_il), r.ritirato_motivo,
+                f"{url_base}{r.id}/",
+            ))
+        del blocco
+        yield buffer.getvalue()
+
+
+def csv_view(request, pagina):
+    form, esiti = _esiti_filtrati(request)
+    return _risposta(genera_csv(esiti, _url_esiti(request, pagina)), "text/csv; charset=utf-8", "esiti.csv", form)
+
+
+# --- OCDS ----------------------------------------------------------------------------------------
+
+def _organizzazione(cf, nome, ruoli, estero=""):
+    if cf:
+        ident = {"scheme": "IT-CF", "id": cf, "legalName": nome}
+        oid = f"IT-CF-{cf}"
+    elif estero:
+        ident = {"id": estero, "legalName": nome}
+        oid = f"X-{estero}"
+    else:
+        ident = {"legalName": nome}
+        oid = f"NOME-{re.sub(r'[^0-9A-Za-z]+', '-', nome).strip('-')[:60]}"
+    return {"id": oid, "name": nome, "identifier": ident, "roles": list(ruoli)}
+
+
+def _json(valore):
+    return json.dumps(valore, ensure_ascii=False, separators=(",", ":"))
+
+
+def _con(oggetto_json, **frammenti):
+    """Append already-encoded members to an encoded JSON object."""
+    aggiunte = "".join(f',"{chiave}":{valore}' for chiave, valore in frammenti.items())
+    return oggetto_json[:-1] + aggiunte + "}" if oggetto_json != "{}" else "{" + aggiunte[1:] + "}"
+
+
+class CodificaOcds:
+    """Encodes OCDS releases: the order is its own contracting process (ocid from its CIG), with an
+    award and a contract to the supplier(s) and a ``framework`` link to the framework agreement.
+
+    The parts shared by many releases (parties, buyer, suppliers, framework link) are built and
+    encoded once and spliced into each release, which keeps the export within a small factor of a
+    raw dump of the rows.
+    """
+
+    def __init__(self, *, url_base, url_contratti):
+        self.url_base = url_base
+        self.url_contratti = url_contratti  # {contratto_id: absolute URL or None}
+        self._parti = {}
+        self._quadri = {}
+
+    def parti(self, r, membri):
+        membri = tuple(membri) or (Membro(r.aggiudicatario_denominazione, r.aggiudicatario_codice_fiscale, "", ""),)
+        chiave = (r.ente_codice_fiscale, r.ente_denominazione, membri)
+        if chiave not in self._parti:
+            buyer = _organizzazione(r.ente_codice_fiscale, r.ente_denominazione, ["buyer", "procuringEntity"])
+            parti = {buyer["id"]: buyer}
+            fornitori = []
+            for m in membri:
+                parte = _organizzazione(
+                    m.codice_fiscale, m.ragione_sociale, ["supplier", "tenderer"], m.identificativo_estero
+                )
+                if parte["id"] in parti:
+                    esistenti = parti[parte["id"]]["roles"]
+                    esistenti += [x for x in parte["roles"] if x not in esistenti]
+                else:
+                    parti[parte["id"]] = parte
+                fornitori.append({"id": parte["id"], "name": parte["name"]})
+            self._parti[chiave] = (
+                _json(list(parti.values())), _json({"id": buyer["id"], "name": buyer["name"]}), _json(fornitori)
+            )
+        return self._parti[chiave]
+
+    def quadro(self, r):
+        chiave = (r.contratto_id, r.cig_accordo_quadro, r.contratto_titolo)
+        if chiave not in self._quadri:
+            url = self.url_contratti.get(r.contratto_id)
+            self._quadri[chiave] = _json([{
+                "id": "1",
+                "relationship": ["framework"],
+                "title": r.contratto_titolo,
+                "scheme": "ocid",
+                "identifier": f"{conf.prefisso_ocid()}-{r.cig_accordo_quadro}",
+                **({"uri": url} if url else {}),
+            }])
+        return self._quadri[chiave]
+
+    def release(self, r, membri):
+        cancellato = r.annullato or r.stato == Esito.Stato.RITIRATO
+        stato = "cancelled" if cancellato else "active"
+        parti, buyer, fornitori = self.parti(r, membri)
+        valore = {"amount": float(r.importo_aggiudicazione or 0), "currency": "EUR"}
+        periodo = {}
+        if r.data_inizio:
+            periodo["startDate"] = _data_ora(r.data_inizio)
+        if r.data_ultimazione:
+            periodo["endDate"] = _data_ora(r.data_ultimazione)
+        award = {"id": r.cig, "title": r.oggetto, "status": stato, "value": valore}
+        if r.data_aggiudicazione:
+            award["date"] = _data_ora(r.data_aggiudicazione)
+        if periodo:
+            award["contractPeriod"] = periodo
+        contract = {"id": r.cig, "awardID": r.cig, "title": r.oggetto, "status": stato, "value": valore}
+        if periodo:
+            contract["period"] = periodo
+        if r.annullato:
+            contract["description"] = "Procedura annullata con scheda ANN (errata comunicazione)."
+        elif r.stato == Esito.Stato.RITIRATO:
+            contract["description"] = f"Esito ritirato: {r.ritirato_motivo}"
+        tender = {
+            "id": r.cig,
+            "title": r.oggetto,
+            "status": "cancelled" if cancellato else "complete",
+            "procurementMethod": "direct",
+            "procurementMethodDetails": PROCEDURA_OCDS,
+            "documents": [{
+                "id": "esito", "documentType": "awardNotice", "title": "Esito pubblicato",
+                "url": f"{self.url_base}{r.id}/", "format": "text/html", "language": "it",
+            }],
+        }
+        aggiornato = r.aggiornato_il or r.pubblicato_il
+        testa = {
+            "ocid": r.ocid,
+            "id": f"{r.ocid}-{r.id}-{int(aggiornato.timestamp())}",
+            "date": _iso(aggiornato),
+            "tag": ["awardCancellation"] if cancellato else ["award", "contract"],
+            "initiationType": "tender",
+            "language": "it",
+            "contracts": [contract],
+        }
+        return _con(
+            _json(testa),
+            parties=parti,
+            buyer=buyer,
+            tender=_con(_json(tender), procuringEntity=buyer),
+            awards="[" + _con(_json(award), suppliers=fornitori) + "]",
+            relatedProcesses=self.quadro(r),
+        )
+
+
+def genera_ocds(queryset, *, uri, pubblicato, url_base, request=None):
+    testata = {
+        "uri": uri,
+        "version": "1.1",
+        "publishedDate": pubblicato,
+        "publisher": {"name": conf.editore_dati()},
+        "license": conf.LICENZA_URL,
+        "publicationPolicy": f"{url_base}dati-aperti/",
+    }
+    yield json.dumps(testata, ensure_ascii=False)[:-1] + ',"releases":['
+    url_contratti = {}
+    codifica = CodificaOcds(url_base=url_base, url_contratti=url_contratti)
+    primo = True
+    for blocco in blocchi(queryset):
+        mancanti = {r.contratto_id for r, _ in blocco} - url_contratti.keys()
+        for c in ContrattoPage.objects.filter(pk__in=mancanti).only("id", "url_path", "live"):
+            url_contratti[c.pk] = c.get_full_url(request=request) if c.live else None
+        testo = ",".join(codifica.release(r, membri) for r, membri in blocco)
+        del blocco
+        yield ("" if primo else ",") + testo
+        primo = False
+    yield "]}"
+
+
+def ocds_view(request, pagina):
+    form, esiti = _esiti_filtrati(request)
+    ultimo = esiti.aggregate(ultimo=Max("aggiornato_il"))["ultimo"] or timezone.now()
+    contenuto = genera_ocds(
+        esiti, uri=request.build_absolute_uri(), pubblicato=_iso(ultimo), url_base=_url_esiti(request, pagina),
+        request=request,
+    )
+    return _risposta(contenuto, "application/json; charset=utf-8", "esiti-ocds.json", form)
+
+
+# --- L.190/2012 ----------------------------------------------------------------------------------
+
+def _t(valore):
+    return escape(RE_CONTROLLO.sub("", str(valore)))
+
+
+def _soggetto_l190(m, con_ruolo):
+    cf = (m.codice_fiscale or "").strip()
+    if cf and RE_CF_L190.match(cf):
+        ident = f"<codiceFiscale>{_t(cf)}</codiceFiscale>"
+    elif cf or m.identificativo_estero:
+        ident = f"<identificativoFiscaleEstero>{_t(m.identificativo_estero or cf)}</identificativoFiscaleEstero>"
+    else:
+        ident = ""
+    ruolo = f"<ruolo>{RUOLI_L190.get(m.ruolo, '01-MANDANTE')}</ruolo>" if con_ruolo else ""
+    return f"{ident}<ragioneSociale>{_t(m.ragione_sociale[:250])}</ragioneSociale>{ruolo}"
+
+
+def lotto_l190(r, membri):
+    membri = membri or [Membro(r.aggiudicatario_denominazione, r.aggiudicatario_codice_fiscale, "", "")]
+    if len(membri) >= 2:
+        dentro = "".join(f"<membro>{_soggetto_l190(m, True)}</membro>" for m in membri)
+        partecipanti = f"<raggruppamento>{dentro}</raggruppamento>"
+        aggiudicatari = f"<aggiudicatarioRaggruppamento>{dentro}</aggiudicatarioRaggruppamento>"
+    else:
+        partecipanti = f"<partecipante>{_soggetto_l190(membri[0], False)}</partecipante>"
+        aggiudicatari = f"<aggiudicatario>{_soggetto_l190(membri[0], False)}</aggiudicatario>"
+    tempi = ""
+    if r.data_inizio:
+        tempi += f"<dataInizio>{r.data_inizio.isoformat()}</dataInizio>"
+    if r.data_ultimazione:
+        tempi += f"<dataUltimazione>{r.data_ultimazione.isoformat()}</dataUltimazione>"
+    return (
+        "<lotto>"
+        f"<cig>{_t(r.cig)}</cig>"
+        "<strutturaProponente>"
+        f"<codiceFiscaleProp>{_t(r.ente_codice_fiscale)}</codiceFiscaleProp>"
+        f"<denominazione>{_t(r.ente_denominazione[:250])}</denominazione>"
+        "</strutturaProponente>"
+        f"<oggetto>{_t(r.oggetto[:250])}</oggetto>"
+        f"<sceltaContraente>{SCELTA_CONTRAENTE_ADESIONE}</sceltaContraente>"
+        f"<partecipanti>{partecipanti}</partecipanti>"
+        f"<aggiudicatari>{aggiudicatari}</aggiudicatari>"
+        f"<importoAggiudicazione>{_importo(r.importo_aggiudicazione or 0)}</importoAggiudicazione>"
+        f"<tempiCompletamento>{tempi}</tempiCompletamento>"
+        f"<importoSommeLiquidate>{_importo(r.importo_somme_liquidate or 0)}</importoSommeLiquidate>"
+        "</lotto>\n"
+    )
+
+
+def genera_l190(queryset, *, ente, anno, url_file, pubblicato, aggiornato):
+    yield (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<legge190:pubblicazione xmlns:legge190="legge190_1_0">\n'
+        "<metadata>"
+        f"<titolo>Pubblicazione 1 legge 190 anno {anno} – {_t(ente.denominazione)}</titolo>"
+        f"<abstract>Affidamenti diretti in adesione ad accordi quadro e convenzioni pubblicati sul Negozio "
+        f"Elettronico START, anno di riferimento {anno} (art. 1 comma 32 L. 190/2012)</abstract>"
+        f"<dataPubblicazioneDataset>{pubblicato.isoformat()}</dataPubblicazioneDataset>"
+        f"<entePubblicatore>{_t(ente.denominazione)}</entePubblicatore>"
+        f"<dataUltimoAggiornamentoDataset>{aggiornato.isoformat()}</dataUltimoAggiornamentoDataset>"
+        f"<annoRiferimento>{anno}</annoRiferimento>"
+        f"<urlFile>{_t(url_file)}</urlFile>"
+        f"<licenza>{conf.LICENZA_NOME}</licenza>"
+        "</metadata>\n<data>\n"
+    )
+    for blocco in blocchi(queryset):
+        testo = "".join(lotto_l190(r, membri) for r, membri in blocco)
+        del blocco
+        yield testo
+    yield "</data>\n</legge190:pubblicazione>\n"
+
+
+def l190_view(request, pagina, anno, codice_fiscale):
+    oggi = timezone.localdate()
+    ente = Ente.objects.filter(codice_fiscale=codice_fiscale).first()
+    if ente is None or not 2000 <= anno <= oggi.year + 1:
+        raise Http404("Dataset non disponibile")
+    esiti = (
+        Esito.objects.in_vigore()
+        .filter(ente=ente, data_aggiudicazione__gte=datetime.date(anno, 1, 1),
+                data_aggiudicazione__lte=datetime.date(anno, 12, 31))
+        .order_by("pk")
+    )
+    estremi = esiti.aggregate(primo=Min("pubblicato_il"), ultimo=Max("aggiornato_il"))
+    pubblicato = timezone.localdate(estremi["primo"]) if estremi["primo"] else oggi
+    aggiornato = timezone.localdate(estremi["ultimo"]) if estremi["ultimo"] else oggi
+    contenuto = genera_l190(
+        esiti, ente=ente, anno=anno, url_file=request.build_absolute_uri(), pubblicato=pubblicato,
+        aggiornato=max(aggiornato, pubblicato),
+    )
+    return _risposta(contenuto, "application/xml; charset=utf-8", f"l190-{anno}-{codice_fiscale}.xml")
+
+
+# --- Atom feed -----------------------------------------------------------------------------------
+
+def feed_view(request, pagina):
+    url_base = _url_esiti(request, pagina)
+    feed = Atom1Feed(
+        title="Aggiudicazioni e affidamenti – nuovi esiti",
+        link=url_base,
+        description="Gli esiti degli affidamenti in adesione agli accordi quadro pubblicati sul Negozio Elettronico.",
+        language="it",
+        feed_url=request.build_absolute_uri(),
+        feed_guid=f"{url_base}dati-aperti/feed/",
+        feed_copyright=f"{conf.LICENZA_NOME} {conf.LICENZA_URL}",
+    )
+    esiti = (
+        Esito.objects.visibili()
+        .only("id", "cig", "oggetto", "ente_denominazione", "aggiudicatario_denominazione", "importo_aggiudicazione",
+              "data_aggiudicazione", "stato", "annullato", "pubblicato_il", "aggiornato_il")
+        .order_by("-pubblicato_il", "-id")[: conf.voci_feed()]
+    )
+    from sct_site.templatetags.sct_tags import euro
+
+    for e in esiti:
+        segno = "[Annullato] " if e.annullato else "[Ritirato] " if e.ritirato else ""
+        data = e.data_aggiudicazione.strftime("%d/%m/%Y") if e.data_aggiudicazione else "—"
+        feed.add_item(
+            title=f"{segno}CIG {e.cig} – {e.oggetto}",
+            link=f"{url_base}{e.pk}/",
+            description=(
+                f"{e.ente_denominazione} ha affidato a {e.aggiudicatario_denominazione} per "
+                f"{euro(e.importo_aggiudicazione)} (aggiudicazione del {data})."
+            ),
+            unique_id=f"{url_base}{e.pk}/",
+            pubdate=e.pubblicato_il,
+            updateddate=e.aggiornato_il,
+            author_name=e.ente_denominazione,
+        )
+    risposta = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    feed.write(risposta, "utf-8")
+    risposta["Access-Control-Allow-Origin"] = "*"
+    return risposta

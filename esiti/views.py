@@ -1,0 +1,212 @@
+"""Views of "Aggiudicazioni e affidamenti" (routes of AggiudicazioniIndexPage). Thin: rules are in
+``esiti.services``, search and filters in ``esiti.forms``."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
+
+from . import conf, services
+from .forms import PubblicazioneEsitoForm, RicercaEsitiForm, RitiroEsitoForm
+from .models import Esito
+
+CONFERMA_PUBBLICAZIONE = (
+    "L'esito è stato pubblicato correttamente ed è visibile nella sezione Aggiudicazioni e affidamenti."
+)
+CONFERMA_RITIRO = "L'esito è stato ritirato. La pagina pubblica riporta la data e il motivo del ritiro."
+CAMPI_ELENCO = (
+    "id", "cig", "oggetto", "ente_denominazione", "aggiudicatario_denominazione", "importo_aggiudicazione",
+    "data_aggiudicazione", "stato", "annullato", "pubblicato_il",
+)
+
+
+def _render(request, pagina, template, contesto, privato=False, status=200):
+    risposta = TemplateResponse(request, template, {"page": pagina, "self": pagina, **contesto}, status=status)
+    if privato:
+        add_never_cache_headers(risposta)
+    return risposta
+
+
+def _base(pagina, request):
+    return pagina.get_url(request=request)
+
+
+def elenco(request, pagina):
+    form = RicercaEsitiForm(request.GET or None)
+    esiti = form.filtra(Esito.objects.visibili()).only(*CAMPI_ELENCO)
+    paginator = Paginator(esiti, conf.per_pagina())
+    contesto = {}
+    numero = request.GET.get("page") or 1
+    try:
+        pagina_esiti = paginator.page(numero)
+    except PageNotAnInteger:
+        pagina_esiti = paginator.page(1)
+    except EmptyPage:
+        pagina_esiti = paginator.page(paginator.num_pages)
+        contesto["avviso_pagina"] = (
+            f"La pagina richiesta non esiste: è mostrata l'ultima pagina ({paginator.num_pages})."
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    contesto.update(
+        form=form, pagina=pagina_esiti, esiti=pagina_esiti.object_list, query_senza_pagina=query.urlencode(),
+        base=_base(pagina, request),
+    )
+    return _render(request, pagina, "esiti/aggiudicazioni_index_page.html", contesto)
+
+
+def _esito_o_404(pk):
+    esito = Esito.objects.defer("vettore_ricerca").select_related("contratto").filter(pk=pk).first()
+    if esito is None:
+        raise Http404("Esito non trovato")
+    return esito
+
+
+def _contesto_esito(request, pagina, esito):
+    contratto = esito.contratto
+    return {
+        "esito": esito,
+        "partecipanti": list(esito.partecipanti.all()),
+        "url_contratto": contratto.get_url(request=request) if contratto.live else None,
+        "base": _base(pagina, request),
+    }
+
+
+def dettaglio(request, pagina, pk, form_ritiro=None):
+    esito = _esito_o_404(pk)
+    if not services.puo_vedere(request.user, esito):
+        raise Http404("Esito non trovato")
+    puo_ritirare = services.puo_ritirare(request.user, esito)
+    contesto = _contesto_esito(request, pagina, esito)
+    contesto.update(
+        puo_pubblicare=services.puo_pubblicare(request.user, esito),
+        puo_ritirare=puo_ritirare,
+        form_ritiro=form_ritiro or (RitiroEsitoForm() if puo_ritirare else None),
+    )
+    privato = not esito.visibile_al_pubblico or puo_ritirare
+    return _render(request, pagina, "esiti/esito.html", contesto, privato=privato)
+
+
+def _bozza_dell_ente(request, pk):
+    """The draft for the publication flow: anonymous → login; not of the user's ente → 404."""
+    esito = _esito_o_404(pk)
+    if not services.e_utente_ente(request.user, esito.ente_id):
+        raise Http404("Esito non trovato")
+    return esito
+
+
+def pubblica(request, pagina, pk):
+    """Manual fig. 40-41: the prefilled form, "salva e pubblica"."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    esito = _bozza_dell_ente(request, pk)
+    base = _base(pagina, request)
+    if esito.stato != Esito.Stato.BOZZA:
+        messages.info(request, "L'esito è già stato pubblicato.")
+        return HttpResponseRedirect(f"{base}{esito.pk}/")
+    if request.method == "POST":
+        form = PubblicazioneEsitoForm(request.POST, instance=esito)
+        if form.is_valid():
+            try:
+                services.completa_bozza(
+                    esito, utente=request.user, request=request, **{k: form.cleaned_data[k] for k in form.fields}
+                )
+            except ValidationError as exc:
+                _errori_nel_form(form, exc)
+            else:
+                return HttpResponseRedirect(f"{base}{esito.pk}/pubblica/riepilogo/")
+    else:
+        form = PubblicazioneEsitoForm(instance=esito)
+    contesto = _contesto_esito(request, pagina, esito)
+    contesto["form"] = form
+    return _render(request, pagina, "esiti/pubblica.html", contesto, privato=True)
+
+
+def _errori_nel_form(form, exc):
+    if hasattr(exc, "error_dict"):
+        for campo, errori in exc.message_dict.items():
+            for errore in errori:
+                form.add_error(campo if campo in form.fields else None, errore)
+    else:
+        for errore in exc.messages:
+            form.add_error(None, errore)
+
+
+def riepilogo(request, pagina, pk):
+    """Manual fig. 42-43: the summary, "salva e procedi", the confirmation."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    esito = _bozza_dell_ente(request, pk)
+    base = _base(pagina, request)
+    if esito.stato != Esito.Stato.BOZZA:
+        messages.info(request, "L'esito è già stato pubblicato.")
+        return HttpResponseRedirect(f"{base}{esito.pk}/")
+    if request.method == "POST":
+        try:
+            services.pubblica(esito, utente=request.user, request=request)
+        except ValidationError as exc:
+            for errore in exc.messages:
+                messages.error(request, errore)
+            return HttpResponseRedirect(f"{base}{esito.pk}/pubblica/")
+        messages.success(request, CONFERMA_PUBBLICAZIONE)
+        return HttpResponseRedirect(f"{base}{esito.pk}/")
+    if errori := services.verifica_pubblicabile(esito):
+        messages.warning(request, "Prima di pubblicare completa i dati mancanti.")
+        for lista in errori.values():
+            for errore in lista:
+                messages.warning(request, errore)
+        return HttpResponseRedirect(f"{base}{esito.pk}/pubblica/")
+    return _render(request, pagina, "esiti/riepilogo.html", _contesto_esito(request, pagina, esito), privato=True)
+
+
+def ritira(request, pagina, pk):
+    base = _base(pagina, request)
+    if request.method != "POST":
+        return HttpResponseRedirect(f"{base}{pk}/")
+    if not request.user.is_authenticated:
+        return redirect_to_login(f"{base}{pk}/")
+    esito = _esito_o_404(pk)
+    if not services.puo_vedere(request.user, esito):
+        raise Http404("Esito non trovato")
+    if not services.puo_ritirare(request.user, esito):
+        if esito.stato != Esito.Stato.PUBBLICATO:
+            messages.error(request, "Solo un esito pubblicato può essere ritirato.")
+            return HttpResponseRedirect(f"{base}{pk}/")
+        raise PermissionDenied(services.MSG_PERMESSO_RITIRA)
+    form = RitiroEsitoForm(request.POST)
+    if not form.is_valid():
+        return dettaglio(request, pagina, pk, form_ritiro=form)
+    try:
+        services.ritira(esito, utente=request.user, motivo=form.cleaned_data["motivo"], request=request)
+    except ValidationError as exc:
+        for errore in exc.messages:
+            messages.error(request, errore)
+        return HttpResponseRedirect(f"{base}{pk}/")
+    messages.success(request, CONFERMA_RITIRO)
+    return HttpResponseRedirect(f"{base}{pk}/")
+
+
+def dati_aperti(request, pagina):
+    """The public page that documents the open data and their licence."""
+    base = _base(pagina, request)
+    dataset_l190 = (
+        Esito.objects.in_vigore()
+        .filter(data_aggiudicazione__isnull=False)
+        .values("ente__codice_fiscale", "ente__denominazione", anno=ExtractYear("data_aggiudicazione"))
+        .annotate(numero=Count("id"))
+        .order_by("-anno", "ente__denominazione")
+    )
+    contesto = {
+        "base": base,
+        "dataset_l190": list(dataset_l190),
+        "licenza_nome": conf.LICENZA_NOME,
+        "licenza_url": conf.LICENZA_URL,
+        "prefisso_ocid": conf.prefisso_ocid(),
+        "editore": conf.editore_dati(),
+    }
+    return _render(request, pagina, "esiti/dati_aperti.html", contesto)
