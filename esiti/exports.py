@@ -50,6 +50,7 @@ RE_CF_L190 = re.compile(
     r"|[A-Za-z]{6}[0-9LMNPQRSTUV]{2}[A-Za-z][0-9LMNPQRSTUV]{2}[A-Za-z][0-9LMNPQRSTUV]{3}[A-Za-z]"
     r"|[0-9]{11})$"
 )
+MAX_CACHE = 4096  # encoded fragments kept while streaming: bounded, so memory does not grow with the rows
 RE_CONTROLLO = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -121,15 +122,21 @@ def genera_csv(queryset, url_base):
     scrittore = csv.writer(buffer, lineterminator="\r\n")
     scrittore.writerow(INTESTAZIONE_CSV)
     yield buffer.getvalue()
+    membri_json = {}  # the same RTI appears in many rows: encode it once
     for blocco in blocchi(queryset):
         buffer.seek(0)
         buffer.truncate()
         for r, membri in blocco:
+            chiave = tuple(membri)
+            if chiave not in membri_json:
+                if len(membri_json) >= MAX_CACHE:
+                    membri_json.clear()
+                membri_json[chiave] = json.dumps([m._asdict() for m in membri], ensure_ascii=False, separators=(",", ":"))
             scrittore.writerow((
                 r.id, r.ocid, r.cig, r.cig_accordo_quadro, r.contratto_titolo, r.oggetto, r.ente_denominazione,
                 r.ente_codice_fiscale, SCELTA_CONTRAENTE_ADESIONE, r.aggiudicatario_denominazione,
                 r.aggiudicatario_codice_fiscale,
-                json.dumps([m._asdict() for m in membri], ensure_ascii=False, separators=(",", ":")),
+                membri_json[chiave],
                 _importo(r.importo_aggiudicazione), _importo(r.importo_somme_liquidate),
                 _iso(r.data_aggiudicazione), _iso(r.data_inizio), _iso(r.data_ultimazione), r.stato,
                 "true" if r.annullato else "false", _iso(r.pubblicato_il), _iso(r.ritirato_il), r.ritirato_motivo,
@@ -188,6 +195,8 @@ class CodificaOcds:
         membri = tuple(membri) or (Membro(r.aggiudicatario_denominazione, r.aggiudicatario_codice_fiscale, "", ""),)
         chiave = (r.ente_codice_fiscale, r.ente_denominazione, membri)
         if chiave not in self._parti:
+            if len(self._parti) >= MAX_CACHE:
+                self._parti.clear()
             buyer = _organizzazione(r.ente_codice_fiscale, r.ente_denominazione, ["buyer", "procuringEntity"])
             parti = {buyer["id"]: buyer}
             fornitori = []
@@ -209,6 +218,8 @@ class CodificaOcds:
     def quadro(self, r):
         chiave = (r.contratto_id, r.cig_accordo_quadro, r.contratto_titolo)
         if chiave not in self._quadri:
+            if len(self._quadri) >= MAX_CACHE:
+                self._quadri.clear()
             url = self.url_contratti.get(r.contratto_id)
             self._quadri[chiave] = _json([{
                 "id": "1",

@@ -107,8 +107,7 @@ def pubblica(request, pagina, pk):
     esito = _bozza_dell_ente(request, pk)
     base = _base(pagina, request)
     if esito.stato != Esito.Stato.BOZZA:
-        messages.info(request, "L'esito è già stato pubblicato.")
-        return HttpResponseRedirect(f"{base}{esito.pk}/")
+        return _non_piu_bozza(request, esito, base)
     if request.method == "POST":
         form = PubblicazioneEsitoForm(request.POST, instance=esito)
         if form.is_valid():
@@ -125,6 +124,14 @@ def pubblica(request, pagina, pk):
     contesto = _contesto_esito(request, pagina, esito)
     contesto["form"] = form
     return _render(request, pagina, "esiti/pubblica.html", contesto, privato=True)
+
+
+def _non_piu_bozza(request, esito, base):
+    if esito.stato == Esito.Stato.RITIRATO:
+        messages.info(request, "L'esito è stato ritirato: non può essere modificato né pubblicato di nuovo.")
+    else:
+        messages.info(request, "L'esito è già stato pubblicato.")
+    return HttpResponseRedirect(f"{base}{esito.pk}/")
 
 
 def _errori_nel_form(form, exc):
@@ -144,8 +151,7 @@ def riepilogo(request, pagina, pk):
     esito = _bozza_dell_ente(request, pk)
     base = _base(pagina, request)
     if esito.stato != Esito.Stato.BOZZA:
-        messages.info(request, "L'esito è già stato pubblicato.")
-        return HttpResponseRedirect(f"{base}{esito.pk}/")
+        return _non_piu_bozza(request, esito, base)
     if request.method == "POST":
         try:
             services.pubblica(esito, utente=request.user, request=request)
