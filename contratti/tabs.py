@@ -7,6 +7,8 @@ contract; the aggiudicatario sees the approved ordinativi.
 
 from .adesioni import services as servizi_adesioni
 from .adesioni.permessi import adesioni_visibili
+from .ordinativi import services as servizi_ordinativi
+from .ordinativi.permessi import ordinativi_visibili
 from .permessi import e_aggiudicatario, e_banditore, enti_aderenti
 
 
@@ -27,4 +29,6 @@ def contesto_tabs(contratto, request):
         "adesioni": list(adesioni_visibili(user, contratto).order_by("-anno", "-numero")),
         "puo_richiedere_adesione": bool(servizi_adesioni.enti_che_possono_richiedere(user, contratto)),
         "massimale": servizi_adesioni.massimale(contratto),
+        "ordinativi": list(ordinativi_visibili(user, contratto).order_by("-anno", "-numero")),
+        "puo_ordinare": bool(servizi_ordinativi.enti_che_possono_ordinare(user, contratto)),
     }

@@ -3,7 +3,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from .admin_per_oggetto import PolicyBanditore, RiepilogoPanel, SnippetViewSetPerContratto
-from .models import Adesione
+from .models import Adesione, Ordinativo
 
 
 def _contesto_adesione(adesione):
@@ -48,3 +48,46 @@ class AdesioneViewSet(SnippetViewSetPerContratto):
 
 
 register_snippet(AdesioneViewSet)
+
+
+def _contesto_ordinativo(ordinativo):
+    contratto = ordinativo.contratto
+    url = lambda nome, *args: contratto.url + contratto.reverse_subpage(nome, args=(ordinativo.pk, *args))  # noqa: E731
+    documenti = list(ordinativo.documenti.filter(corrente=True).select_related("documento"))
+    for d in documenti:
+        d.url = url("ordinativo_documento", d.pk)
+    return {
+        "o": ordinativo,
+        "righe": list(ordinativo.righe.all()),
+        "documenti": documenti,
+        "url_scheda": url("ordinativo_documento", 0) if ordinativo.scheda_firmata_id else "",
+        "url_riepilogo": url("ordinativo_passo3"),
+        "url_log": url("ordinativo_log"),
+    }
+
+
+register_permission_policy(Ordinativo, PolicyBanditore(Ordinativo))
+
+
+class OrdinativoViewSet(SnippetViewSetPerContratto):
+    model = Ordinativo
+    icon = "doc-full-inverse"
+    menu_label = "Ordinativi"
+    menu_order = 220
+    list_display = ["codice", "ente", "contratto", "cig_derivato", "importo_totale", "stato", "inviato_il"]
+    list_filter = ["stato"]
+    search_fields = ["codice", "cig_derivato", "oggetto"]
+    edit_handler = ObjectList(
+        [
+            RiepilogoPanel("contratti/admin/riepilogo_ordinativo.html", _contesto_ordinativo, heading="Riepilogo"),
+            FieldPanel("codice", read_only=True),
+            FieldPanel("ente", read_only=True),
+            FieldPanel("oggetto", read_only=True),
+            FieldPanel("importo_totale", read_only=True),
+            FieldPanel("cig_derivato", read_only=True),
+            FieldPanel("stato", read_only=True),
+        ]
+    )
+
+
+register_snippet(OrdinativoViewSet)

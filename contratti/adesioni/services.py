@@ -11,7 +11,8 @@ from guardian.shortcuts import assign_perm
 
 from audit.services import registra
 
-from ..models import Adesione, ContatoreAdesioni, DocumentoAdesione
+from ..documenti_versionati import salva_versioni
+from ..models import Adesione, Contatore
 from ..permessi import e_banditore
 from . import notifiche
 from .permessi import PERM_MODIFICA, PERM_VEDI, enti_operativi
@@ -62,47 +63,20 @@ def supera_massimale(adesione):
     return not gia_contata and adesione.importo > stato["residuo"]
 
 
-def _nuovo_codice(anno):
-    contatore, _ = ContatoreAdesioni.objects.select_for_update().get_or_create(anno=anno)
-    contatore.ultimo += 1
-    contatore.save(update_fields=["ultimo"])
-    return contatore.ultimo
-
-
 def _salva_documenti(adesione, utente, files, numero_round):
-    """Store the uploaded files of a round's requests; a new version replaces the current one.
-    Every file is validated before any is stored, so a bad one leaves nothing behind."""
-    from documenti.validazione import salva, valida
+    """Store the uploaded files of a round's requests. Every file is validated before any is
+    stored, so a bad one leaves nothing behind."""
+    from documenti.validazione import valida
 
     richieste = {r.codice: r for r in adesione.richieste_round(numero_round)}
-    validati = {
-        codice: valida(upload, firma_richiesta=richieste[codice].firma_digitale) for codice, upload in files.items()
-    }
-    for codice, validato in validati.items():
-        richiesta = richieste[codice]
-        precedente = adesione.documenti.filter(round=numero_round, codice_richiesta=codice, corrente=True).first()
-        if precedente is not None and precedente.inviato:
-            raise OperazioneNonConsentita(f"Il documento “{richiesta.etichetta}” è già stato inviato e non può essere sostituito.")
-    for codice, validato in validati.items():
-        richiesta = richieste[codice]
-        documento = salva(validato, utente=utente)
-        precedente = adesione.documenti.filter(round=numero_round, codice_richiesta=codice, corrente=True).first()
-        if precedente is not None:
-            precedente.corrente = False
-            precedente.save(update_fields=["corrente"])
-        DocumentoAdesione.objects.create(
-            adesione=adesione,
-            richiesta=richiesta,
-            round=numero_round,
-            codice_richiesta=codice,
-            etichetta=richiesta.etichetta,
-            documento=documento,
-            versione=(precedente.versione + 1) if precedente else 1,
-        )
-        registra(
-            "adesione.documento_caricato", adesione, utente=utente, contratto=adesione.contratto_id,
-            dati={"documento": richiesta.etichetta, "round": numero_round, "sha256": documento.sha256},
-        )
+    elementi = [
+        (codice, richieste[codice].etichetta, richieste[codice], valida(upload, firma_richiesta=richieste[codice].firma_digitale))
+        for codice, upload in files.items()
+    ]
+    salva_versioni(
+        adesione.documenti, elementi, utente=utente, oggetto=adesione, contratto_id=adesione.contratto_id,
+        azione="adesione.documento_caricato", round=numero_round,
+    )
 
 
 def _controlla_file_ipotesi(adesione, files, numero_round):
@@ -131,7 +105,7 @@ def crea_bozza(*, contratto, ente, utente, ipotesi, importo, scadenza, files, im
             "L'ente ha già un'adesione in corso o tornata in bozza per questo contratto: aprila dall'elenco adesioni."
         )
     anno = timezone.localdate().year
-    numero = _nuovo_codice(anno)
+    numero = Contatore.prossimo(f"adesione:{anno}")
     adesione = Adesione(
         contratto=contratto, ente=ente, anno=anno, numero=numero, codice=Adesione.formatta_codice(numero, anno),
         ipotesi=ipotesi, importo=importo, scadenza=scadenza, importo_piano_fabbisogni=importo_piano,

@@ -1,7 +1,6 @@
 """Member pages of the adesione (front end). Thin: forms in, services do the work."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -9,15 +8,12 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from ..models import Adesione
+from ..viste_comuni import messaggi_errore, richiede_login, url_sottopagina
 from . import services
 from .forms import DocumentiRoundForm, PassoUnoForm
 from .permessi import puo_operare, puo_vedere
 
 MESSAGGIO_INVIO = "Invio effettuato correttamente: l'adesione è stata inoltrata al RUP del Contratto Quadro."
-
-
-def _url(contratto, nome, *args):
-    return contratto.url + contratto.reverse_subpage(nome, args=args)
 
 
 def _adesione_visibile(request, contratto, pk):
@@ -32,19 +28,6 @@ def _adesione_operabile(request, contratto, pk):
     if not puo_operare(request.user, adesione):
         raise PermissionDenied("Solo il Responsabile/Buyer o il RUP dell'ente aderente può operare sull'adesione.")
     return adesione
-
-
-def _richiede_login(view):
-    def wrapper(request, contratto, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, contratto, *args, **kwargs)
-
-    return wrapper
-
-
-def _messaggi_errore(exc):
-    return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
 
 
 def _form_calcolato(form, **kwargs):
@@ -69,7 +52,7 @@ def _render_passo1(request, contratto, form, adesione=None, status=200):
     )
 
 
-@_richiede_login
+@richiede_login
 @require_http_methods(["GET", "POST"])
 def nuova(request, contratto):
     enti = services.enti_che_possono_richiedere(request.user, contratto)
@@ -99,19 +82,19 @@ def nuova(request, contratto):
             importo_piano=dati.get("importo_piano"), data_piano=dati.get("data_piano"), request=request,
         )
     except ValidationError as exc:
-        for errore in _messaggi_errore(exc):
+        for errore in messaggi_errore(exc):
             form.add_error(None, errore)
         return _render_passo1(request, contratto, form, status=400)
-    return redirect(_url(contratto, "adesione_riepilogo", adesione.pk))
+    return redirect(url_sottopagina(contratto, "adesione_riepilogo", adesione.pk))
 
 
-@_richiede_login
+@richiede_login
 @require_http_methods(["GET", "POST"])
 def modifica(request, contratto, pk):
     adesione = _adesione_operabile(request, contratto, pk)
     if not adesione.modificabile:
         messages.error(request, "L'adesione è già stata inviata: per apportare modifiche occorre eliminare la bozza.")
-        return redirect(_url(contratto, "adesione_riepilogo", adesione.pk))
+        return redirect(url_sottopagina(contratto, "adesione_riepilogo", adesione.pk))
     from organizzazioni.models import Ente
 
     enti_qs = Ente.objects.filter(pk=adesione.ente_id)
@@ -136,10 +119,10 @@ def modifica(request, contratto, pk):
             request=request,
         )
     except ValidationError as exc:
-        for errore in _messaggi_errore(exc):
+        for errore in messaggi_errore(exc):
             form.add_error(None, errore)
         return _render_passo1(request, contratto, form, adesione, status=400)
-    return redirect(_url(contratto, "adesione_riepilogo", adesione.pk))
+    return redirect(url_sottopagina(contratto, "adesione_riepilogo", adesione.pk))
 
 
 def _render_riepilogo(request, contratto, adesione, *, status=200, form_documenti=None, errori=()):
@@ -165,64 +148,64 @@ def _render_riepilogo(request, contratto, adesione, *, status=200, form_document
     )
 
 
-@_richiede_login
+@richiede_login
 @require_http_methods(["GET"])
 def riepilogo(request, contratto, pk):
     return _render_riepilogo(request, contratto, _adesione_visibile(request, contratto, pk))
 
 
-@_richiede_login
+@richiede_login
 @require_http_methods(["GET", "POST"])
 def invia(request, contratto, pk):
     """GET: the confirmation ("sì" / "no"); POST: send."""
     adesione = _adesione_operabile(request, contratto, pk)
     if request.method == "GET":
         if not adesione.inviabile:
-            return redirect(_url(contratto, "adesione_riepilogo", adesione.pk))
+            return redirect(url_sottopagina(contratto, "adesione_riepilogo", adesione.pk))
         return TemplateResponse(request, "contratti/adesioni/conferma.html", {
             "page": contratto, "adesione": adesione, "domanda": "Confermi l'invio dell'adesione?",
-            "azione": _url(contratto, "adesione_invia", adesione.pk),
+            "azione": url_sottopagina(contratto, "adesione_invia", adesione.pk),
         })
     try:
         services.invia(adesione, utente=request.user, request=request)
     except ValidationError as exc:
-        return _render_riepilogo(request, contratto, adesione, status=400, errori=_messaggi_errore(exc))
+        return _render_riepilogo(request, contratto, adesione, status=400, errori=messaggi_errore(exc))
     messages.success(request, MESSAGGIO_INVIO)
-    return redirect(_url(contratto, "adesione_riepilogo", adesione.pk))
+    return redirect(url_sottopagina(contratto, "adesione_riepilogo", adesione.pk))
 
 
-@_richiede_login
+@richiede_login
 @require_http_methods(["POST"])
 def ritira(request, contratto, pk):
     adesione = _adesione_operabile(request, contratto, pk)
     try:
         services.ritira(adesione, utente=request.user, request=request)
     except ValidationError as exc:
-        return _render_riepilogo(request, contratto, adesione, status=400, errori=_messaggi_errore(exc))
+        return _render_riepilogo(request, contratto, adesione, status=400, errori=messaggi_errore(exc))
     messages.info(request, "L'invio dell'adesione è stato ritirato: puoi eliminare la bozza oppure inviarla di nuovo.")
-    return redirect(_url(contratto, "adesione_riepilogo", adesione.pk))
+    return redirect(url_sottopagina(contratto, "adesione_riepilogo", adesione.pk))
 
 
-@_richiede_login
+@richiede_login
 @require_http_methods(["GET", "POST"])
 def elimina(request, contratto, pk):
     adesione = _adesione_operabile(request, contratto, pk)
     if request.method == "GET":
         if not adesione.eliminabile:
-            return redirect(_url(contratto, "adesione_riepilogo", adesione.pk))
+            return redirect(url_sottopagina(contratto, "adesione_riepilogo", adesione.pk))
         return TemplateResponse(request, "contratti/adesioni/conferma.html", {
             "page": contratto, "adesione": adesione, "domanda": "Confermi l'eliminazione della bozza?",
-            "azione": _url(contratto, "adesione_elimina", adesione.pk), "pericolo": True,
+            "azione": url_sottopagina(contratto, "adesione_elimina", adesione.pk), "pericolo": True,
         })
     try:
         services.elimina_bozza(adesione, utente=request.user, request=request)
     except ValidationError as exc:
-        return _render_riepilogo(request, contratto, adesione, status=400, errori=_messaggi_errore(exc))
+        return _render_riepilogo(request, contratto, adesione, status=400, errori=messaggi_errore(exc))
     messages.success(request, "La bozza è stata eliminata. Puoi ripetere il round 0 con “richiedi adesione”.")
     return redirect(contratto.url + "#elenco-adesioni")
 
 
-@_richiede_login
+@richiede_login
 @require_http_methods(["POST"])
 def carica_documenti(request, contratto, pk):
     adesione = _adesione_operabile(request, contratto, pk)
@@ -232,14 +215,14 @@ def carica_documenti(request, contratto, pk):
     try:
         services.carica_documenti_round(adesione, utente=request.user, files=form.files_per_codice(), request=request)
     except ValidationError as exc:
-        for errore in _messaggi_errore(exc):
+        for errore in messaggi_errore(exc):
             form.add_error(None, errore)
         return _render_riepilogo(request, contratto, adesione, status=400, form_documenti=form)
     messages.success(request, "Documenti caricati.")
-    return redirect(_url(contratto, "adesione_riepilogo", adesione.pk))
+    return redirect(url_sottopagina(contratto, "adesione_riepilogo", adesione.pk))
 
 
-@_richiede_login
+@richiede_login
 @require_http_methods(["GET"])
 def scarica_documento(request, contratto, pk, documento_pk):
     from documenti.views import risposta_download

@@ -1,4 +1,5 @@
-from .adesioni import Adesione, ContatoreAdesioni, DocumentoAdesione  # noqa: F401
+from .adesioni import Adesione, Contatore, DocumentoAdesione  # noqa: F401
+from .ordinativi import DocumentoOrdinativo, Ordinativo, RigaOrdinativo  # noqa: F401
 from .pagine import (  # noqa: F401
     ContrattiIndexPage,
     ContrattoPage,

@@ -7,18 +7,27 @@ from django.db import models
 from wagtail.models import DraftStateMixin, RevisionMixin, WorkflowMixin
 
 
-class ContatoreAdesioni(models.Model):
-    """Last number given to an adesione in a year; locked while a new code is assigned."""
+class Contatore(models.Model):
+    """Last number given in a series (e.g. "adesione:2026"); locked while a new number is assigned,
+    so that concurrent requests get distinct, consecutive numbers."""
 
-    anno = models.PositiveSmallIntegerField(primary_key=True)
+    chiave = models.CharField(max_length=40, primary_key=True)
     ultimo = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "contatore delle adesioni"
-        verbose_name_plural = "contatori delle adesioni"
+        verbose_name = "contatore"
+        verbose_name_plural = "contatori"
 
     def __str__(self):
-        return f"{self.anno}: {self.ultimo}"
+        return f"{self.chiave}: {self.ultimo}"
+
+    @classmethod
+    def prossimo(cls, chiave):
+        """The next number of the series; call inside a transaction."""
+        contatore, _ = cls.objects.select_for_update().get_or_create(chiave=chiave)
+        contatore.ultimo += 1
+        contatore.save(update_fields=["ultimo"])
+        return contatore.ultimo
 
 
 class Adesione(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):

@@ -209,6 +209,91 @@ class ContrattoPage(RoutablePageMixin, Page):
 
         return views.scarica_documento(request, self, pk, documento_pk)
 
+    # Member pages of the ordinativo di fornitura.
+    @path("ordinativi/nuovo/", name="ordinativo_nuovo")
+    def ordinativo_nuovo(self, request):
+        from ..ordinativi import views
+
+        return views.nuovo(request, self)
+
+    @path("ordinativi/<int:pk>/", name="ordinativo_passo1")
+    def ordinativo_passo1(self, request, pk):
+        from ..ordinativi import views
+
+        return views.passo1(request, self, pk)
+
+    @path("ordinativi/<int:pk>/passo-1/<slug:azione>/", name="ordinativo_azione")
+    def ordinativo_azione(self, request, pk, azione):
+        from ..ordinativi import views
+
+        return views.azione_passo1(request, self, pk, azione)
+
+    @path("ordinativi/<int:pk>/conferma-appalto/", name="ordinativo_conferma_appalto")
+    def ordinativo_conferma_appalto(self, request, pk):
+        from ..ordinativi import views
+
+        return views.conferma_appalto(request, self, pk)
+
+    @path("ordinativi/<int:pk>/acquisisci-cig/", name="ordinativo_acquisisci_cig")
+    def ordinativo_acquisisci_cig(self, request, pk):
+        from ..ordinativi import views
+
+        return views.acquisisci_cig(request, self, pk)
+
+    @path("ordinativi/<int:pk>/stato/", name="ordinativo_stato")
+    def ordinativo_stato(self, request, pk):
+        from ..ordinativi import views
+
+        return views.stato(request, self, pk)
+
+    @path("ordinativi/<int:pk>/passo-2/", name="ordinativo_passo2")
+    def ordinativo_passo2(self, request, pk):
+        from ..ordinativi import views
+
+        return views.passo2(request, self, pk)
+
+    @path("ordinativi/<int:pk>/scheda-di-sintesi/", name="ordinativo_scheda")
+    def ordinativo_scheda(self, request, pk):
+        from ..ordinativi import views
+
+        return views.scheda_sintesi(request, self, pk)
+
+    @path("ordinativi/<int:pk>/passo-3/", name="ordinativo_passo3")
+    def ordinativo_passo3(self, request, pk):
+        from ..ordinativi import views
+
+        return views.passo3(request, self, pk)
+
+    @path("ordinativi/<int:pk>/invia/", name="ordinativo_invia")
+    def ordinativo_invia(self, request, pk):
+        from ..ordinativi import views
+
+        return views.invia(request, self, pk)
+
+    @path("ordinativi/<int:pk>/log-trasmissioni/", name="ordinativo_log")
+    def ordinativo_log(self, request, pk):
+        from ..ordinativi import views
+
+        return views.log_trasmissioni(request, self, pk)
+
+    @path("ordinativi/<int:pk>/documenti/<int:documento_pk>/", name="ordinativo_documento")
+    def ordinativo_documento(self, request, pk, documento_pk):
+        from ..ordinativi import views
+
+        return views.documento(request, self, pk, documento_pk)
+
+    @path("ordinativi/<int:pk>/documenti-firmati/", name="ordinativo_pacchetto")
+    def ordinativo_pacchetto(self, request, pk):
+        from ..ordinativi import views
+
+        return views.pacchetto(request, self, pk)
+
+    @path("ordinativi/<int:pk>/documenti-fornitore/", name="ordinativo_documenti_oe")
+    def ordinativo_documenti_oe(self, request, pk):
+        from ..ordinativi import views
+
+        return views.documenti_oe(request, self, pk)
+
     def get_context(self, request, *args, **kwargs):
         from ..tabs import contesto_tabs
 

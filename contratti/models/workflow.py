@@ -65,14 +65,18 @@ class ValutazioneBanditoreTask(Task):
             obj.valutazione_rifiutata(utente=user, task_state=task_state, motivo=commento)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        from guardian.shortcuts import get_objects_for_user
+        from django.contrib.contenttypes.models import ContentType
+        from django.db.models import Q
 
-        from contratti.models import Adesione, ContrattoPage
-        from contratti.permessi import PERM_GESTISCI
+        from contratti.admin_per_oggetto import contratti_gestiti
+        from contratti.models import Adesione, Ordinativo
 
-        if not user.is_authenticated:
-            return TaskState.objects.none()
-        contratti = get_objects_for_user(user, PERM_GESTISCI, klass=ContrattoPage, accept_global_perms=False)
-        adesioni = Adesione.objects.filter(contratto__in=contratti).values_list("pk", flat=True)
-        stati = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
-        return stati.filter(workflow_state__object_id__in=[str(pk) for pk in adesioni])
+        contratti = contratti_gestiti(user)
+        condizione = Q(pk__in=[])
+        for modello in (Adesione, Ordinativo):
+            ids = modello.objects.filter(contratto__in=contratti).values_list("pk", flat=True)
+            condizione |= Q(
+                workflow_state__base_content_type=ContentType.objects.get_for_model(modello),
+                workflow_state__object_id__in=[str(pk) for pk in ids],
+            )
+        return self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS).filter(condizione)

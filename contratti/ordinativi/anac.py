@@ -1,0 +1,121 @@
+"""Outcomes of the ANAC operations of an ordinativo, recorded by the Celery worker.
+
+Conferma appalto: crea-appalto → conferma-appalto → esito-operazione (AP_CONF) until OK or KO.
+Acquisisci CIG: recupera-cig. A failure leaves the order where the user can try again, with ANAC's
+message visible; every request and answer is in the Log Trasmissioni."""
+
+from django.db import transaction
+
+from audit.services import registra
+
+from ..models import Ordinativo
+
+TIPO_CONFERMA = "AP_CONF"
+ATTESE_PER_INTERROGAZIONE = 3
+
+
+def _avvia(ordinativo, servizio, *args, chiave, operazione, **kwargs):
+    from anac.tasks import avvia_operazione
+
+    return avvia_operazione(ordinativo, servizio, *args, chiave=chiave, utente=operazione.utente,
+                            contratto=ordinativo.contratto_id, codice_fiscale=operazione.codice_fiscale, **kwargs)
+
+
+def interroga_esito_conferma(ordinativo, operazione=None):
+    """Ask esito-operazione for the confirmation (a new key each time: a new question)."""
+    ordinativo.attesa_esito += 1
+    ordinativo.save(update_fields=["attesa_esito"])
+    from anac.tasks import avvia_operazione
+
+    chiave = f"ordinativo:{ordinativo.pk}:esito-conferma:{ordinativo.tentativo_conferma}:{ordinativo.attesa_esito}"
+    return avvia_operazione(
+        ordinativo, "esito-operazione", ordinativo.id_appalto, TIPO_CONFERMA, chiave=chiave,
+        utente=getattr(operazione, "utente", None), contratto=ordinativo.contratto_id,
+        codice_fiscale=getattr(operazione, "codice_fiscale", None) or ordinativo.cf_rup,
+        max_attese=ATTESE_PER_INTERROGAZIONE,
+    )
+
+
+def _fallita(ordinativo, operazione, *, stato):
+    ordinativo.stato = stato
+    ordinativo.errore_anac = f"{operazione.codice_errore} – {operazione.messaggio}".strip(" –") or "Operazione non riuscita."
+    ordinativo.save()
+    registra("ordinativo.anac_ko", ordinativo, contratto=ordinativo.contratto_id, a=ordinativo.stato,
+             motivo=ordinativo.errore_anac, dati={"servizio": operazione.servizio})
+
+
+def _cig_da_risposta(risultato):
+    voci = (risultato or {}).get("result") or []
+    cig = [v.get("cig") for v in voci if v.get("cig")]
+    return cig[0] if cig else ""
+
+
+def operazione_completata(ordinativo, operazione):
+    """Called in the worker's transaction when an ANAC operation of ``ordinativo`` ends."""
+    from anac.models import Esito, OperazioneANAC
+
+    ordinativo = Ordinativo.objects.select_for_update().get(pk=ordinativo.pk)
+    ok = operazione.stato == OperazioneANAC.Stato.OK
+    servizio = operazione.servizio
+    if servizio in ("crea-appalto", "conferma-appalto", "esito-operazione"):
+        if ordinativo.stato != Ordinativo.Stato.CONFERMA_IN_CORSO:
+            return  # a late answer of an attempt already settled
+        if servizio == "crea-appalto":
+            if not ok:
+                return _fallita(ordinativo, operazione, stato=Ordinativo.Stato.BOZZA)
+            ordinativo.id_appalto = str((operazione.risultato or {}).get("idAppalto", ""))
+            ordinativo.save(update_fields=["id_appalto"])
+            _avvia(ordinativo, "conferma-appalto", ordinativo.id_appalto, operazione=operazione,
+                   chiave=f"ordinativo:{ordinativo.pk}:conferma-appalto:{ordinativo.tentativo_conferma}")
+        elif servizio == "conferma-appalto":
+            if not ok:
+                return _fallita(ordinativo, operazione, stato=Ordinativo.Stato.BOZZA)
+            interroga_esito_conferma(ordinativo, operazione)
+        elif operazione.esito == Esito.OK:
+            ordinativo.stato = Ordinativo.Stato.APPALTO_CONFERMATO
+            ordinativo.errore_anac = ""
+            ordinativo.save()
+            registra("ordinativo.appalto_confermato", ordinativo, contratto=ordinativo.contratto_id,
+                     da=Ordinativo.Stato.CONFERMA_IN_CORSO, a=ordinativo.stato)
+        elif operazione.esito == Esito.KO:
+            _fallita(ordinativo, operazione, stato=Ordinativo.Stato.BOZZA)
+        elif not ok:
+            # ANAC did not answer: still waiting; the open page (or a reload) asks again.
+            ordinativo.errore_anac = operazione.messaggio
+            ordinativo.save(update_fields=["errore_anac"])
+    elif servizio == "recupera-cig":
+        ordinativo.cig_in_recupero = False
+        cig = _cig_da_risposta(operazione.risultato) if ok else ""
+        if not cig:
+            if ok:
+                operazione.messaggio = operazione.messaggio or "ANAC non ha restituito il CIG."
+            ordinativo.save(update_fields=["cig_in_recupero"])
+            return _fallita(ordinativo, operazione, stato=Ordinativo.Stato.APPALTO_CONFERMATO)
+        if Ordinativo.objects.exclude(pk=ordinativo.pk).filter(cig_derivato=cig).exists():
+            operazione.messaggio = f"Il CIG {cig} risulta già assegnato a un altro ordinativo."
+            ordinativo.save(update_fields=["cig_in_recupero"])
+            return _fallita(ordinativo, operazione, stato=Ordinativo.Stato.APPALTO_CONFERMATO)
+        ordinativo.cig_derivato = cig
+        ordinativo.stato = Ordinativo.Stato.CIG_ACQUISITO
+        ordinativo.errore_anac = ""
+        ordinativo.save()
+        registra("ordinativo.cig_acquisito", ordinativo, contratto=ordinativo.contratto_id,
+                 da=Ordinativo.Stato.APPALTO_CONFERMATO, a=ordinativo.stato, dati={"cig": cig})
+
+
+def aggiorna(ordinativo):
+    """While the user waits (the page polls, or reloads): if ANAC last answered "still waiting"
+    and nothing is running, ask again. Returns the ordinativo as it is now."""
+    from anac.models import OperazioneANAC
+
+    if ordinativo.stato != Ordinativo.Stato.CONFERMA_IN_CORSO or not ordinativo.id_appalto:
+        return ordinativo
+    with transaction.atomic():
+        ordinativo = Ordinativo.objects.select_for_update().get(pk=ordinativo.pk)
+        aperte = OperazioneANAC.objects.filter(
+            object_id=str(ordinativo.pk), chiave__startswith=f"ordinativo:{ordinativo.pk}:",
+            stato__in=[OperazioneANAC.Stato.IN_CODA, OperazioneANAC.Stato.IN_CORSO],
+        )
+        if ordinativo.stato == Ordinativo.Stato.CONFERMA_IN_CORSO and not aperte.exists():
+            interroga_esito_conferma(ordinativo)
+    return ordinativo

@@ -1,0 +1,50 @@
+"""Who may see and act on an ordinativo. Views ask here; templates mirror the answers."""
+
+from organizzazioni.models import Incarico
+
+from ..adesioni.permessi import enti_operativi
+from ..permessi import e_banditore
+
+PERM_VEDI = "contratti.view_ordinativo"
+PERM_MODIFICA = "contratti.change_ordinativo"
+
+
+def puo_vedere(user, ordinativo):
+    """The ente's users, the contract's banditore, and — only after approval — the OE (its group
+    gets the view permission when the banditore approves)."""
+    if not user.is_authenticated:
+        return False
+    return user.has_perm(PERM_VEDI, ordinativo) or e_banditore(user, ordinativo.contratto)
+
+
+def puo_operare(user, ordinativo):
+    return (
+        user.is_authenticated
+        and user.has_perm(PERM_MODIFICA, ordinativo)
+        and enti_operativi(user).filter(pk=ordinativo.ente_id).exists()
+    )
+
+
+def e_oe_dell_ordinativo(user, ordinativo):
+    return (
+        user.is_authenticated
+        and ordinativo.stato in (ordinativo.Stato.APPROVATO, ordinativo.Stato.ANNULLATO)
+        and Incarico.objects.filter(user=user, operatore_id=ordinativo.contratto.aggiudicatario_id).exists()
+    )
+
+
+def e_rup_dell_ente(user, ordinativo):
+    return Incarico.objects.filter(user=user, ente_id=ordinativo.ente_id, ruolo=Incarico.Ruolo.RUP).exists()
+
+
+def ordinativi_visibili(user, contratto):
+    from guardian.shortcuts import get_objects_for_user
+
+    from ..models import Ordinativo
+
+    ordinativi = Ordinativo.objects.filter(contratto=contratto).select_related("ente", "adesione")
+    if not user.is_authenticated:
+        return ordinativi.none()
+    if e_banditore(user, contratto):
+        return ordinativi
+    return get_objects_for_user(user, PERM_VEDI, klass=ordinativi, accept_global_perms=False)

@@ -1,0 +1,382 @@
+"""Business rules of the ordinativo di fornitura. Every state change happens here (the ANAC
+outcomes in ``anac.py``)."""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from audit.services import registra
+
+from ..adesioni.permessi import enti_operativi
+from ..documenti_versionati import salva_versioni
+from ..models import Adesione, Contatore, Ordinativo, RigaOrdinativo
+from ..permessi import e_banditore
+from . import notifiche
+from .permessi import PERM_MODIFICA, PERM_VEDI, e_rup_dell_ente
+
+MESSAGGIO_TOTALI = (
+    "Il totale delle righe dell’ordine non corrisponde al totale dell’ordine inserito in fase di richiesta del CIG."
+)
+
+
+class OperazioneNonConsentita(ValidationError):
+    """A rule of the ordinativo forbids the action; the message says why, in Italian."""
+
+
+def _blocca(ordinativo):
+    return Ordinativo.objects.select_for_update().get(pk=ordinativo.pk)
+
+
+def adesioni_approvate(contratto, ente):
+    return Adesione.objects.filter(contratto=contratto, ente=ente, stato=Adesione.Stato.APPROVATA).order_by("-approvata_il")
+
+
+def enti_che_possono_ordinare(user, contratto):
+    if not contratto.live:
+        return []
+    return [ente for ente in enti_operativi(user) if adesioni_approvate(contratto, ente).exists()]
+
+
+def _registra(azione, ordinativo, utente, **kwargs):
+    registra(azione, ordinativo, utente=utente, contratto=ordinativo.contratto_id, **kwargs)
+
+
+@transaction.atomic
+def crea(contratto, *, ente, adesione, utente, dati, request=None):
+    """"Richiedi CIG" → "Vai all'ordine": the ordinativo in bozza with the data for the derived CIG."""
+    if ente not in enti_che_possono_ordinare(utente, contratto):
+        raise PermissionDenied("Per un nuovo ordine serve un'adesione approvata dell'ente e il ruolo di Responsabile/Buyer o RUP.")
+    if adesione.contratto_id != contratto.pk or adesione.ente_id != ente.pk or adesione.stato != Adesione.Stato.APPROVATA:
+        raise OperazioneNonConsentita("L'adesione scelta non è un'adesione approvata dell'ente a questo contratto.")
+    anno = timezone.localdate().year
+    numero = Contatore.prossimo(f"ordinativo:{anno}")
+    ordinativo = Ordinativo(
+        contratto=contratto, ente=ente, adesione=adesione, anno=anno, numero=numero,
+        codice=Ordinativo.formatta_codice(numero, anno), cig_accordo_quadro=contratto.cig, creato_da=utente, live=False,
+        **dati,
+    )
+    ordinativo.full_clean()
+    ordinativo.save()
+    for perm in (PERM_VEDI, PERM_MODIFICA):
+        assign_perm(perm, ente.gruppo, ordinativo)
+    _registra("ordinativo.creato", ordinativo, utente, a=ordinativo.stato, dati={"importo_totale": str(ordinativo.importo_totale)})
+    return ordinativo
+
+
+def _solo_bozza(ordinativo, messaggio="Le righe dell'ordine non possono più essere modificate: il CIG è in acquisizione o acquisito."):
+    if ordinativo.stato != Ordinativo.Stato.BOZZA:
+        raise OperazioneNonConsentita(messaggio)
+
+
+@transaction.atomic
+def aggiorna_richiesta_cig(ordinativo, *, utente, dati):
+    ordinativo = _blocca(ordinativo)
+    _solo_bozza(ordinativo, "I dati della richiesta del CIG non sono più modificabili.")
+    for campo, valore in dati.items():
+        setattr(ordinativo, campo, valore)
+    ordinativo.full_clean()
+    ordinativo.save()
+    _registra("ordinativo.richiesta_cig_modificata", ordinativo, utente)
+    return ordinativo
+
+
+@transaction.atomic
+def scegli_adesione(ordinativo, *, utente, adesione):
+    ordinativo = _blocca(ordinativo)
+    _solo_bozza(ordinativo, "L'adesione non può più essere cambiata.")
+    if adesione.ente_id != ordinativo.ente_id or adesione.contratto_id != ordinativo.contratto_id or adesione.stato != Adesione.Stato.APPROVATA:
+        raise OperazioneNonConsentita("L'adesione scelta non è un'adesione approvata dell'ente a questo contratto.")
+    ordinativo.adesione = adesione
+    ordinativo.save(update_fields=["adesione"])
+    return ordinativo
+
+
+@transaction.atomic
+def aggiungi_riga(ordinativo, *, utente, descrizione, importo_unitario, quantita):
+    ordinativo = _blocca(ordinativo)
+    _solo_bozza(ordinativo)
+    riga = RigaOrdinativo(ordinativo=ordinativo, descrizione=descrizione, importo_unitario=importo_unitario, quantita=quantita)
+    riga.full_clean()
+    riga.save()
+    _registra("ordinativo.riga_aggiunta", ordinativo, utente, dati={"descrizione": descrizione, "importo": str(riga.importo)})
+    return riga
+
+
+@transaction.atomic
+def elimina_riga(ordinativo, *, utente, riga_id):
+    ordinativo = _blocca(ordinativo)
+    _solo_bozza(ordinativo)
+    riga = ordinativo.righe.filter(pk=riga_id).first()
+    if riga is None:
+        raise OperazioneNonConsentita("La riga indicata non appartiene a questo ordine.")
+    riga.delete()
+    _registra("ordinativo.riga_eliminata", ordinativo, utente, dati={"descrizione": riga.descrizione})
+
+
+def richieste_atto(ordinativo):
+    return ordinativo.contratto.richieste_ordinativo()
+
+
+@transaction.atomic
+def carica_documenti(ordinativo, *, utente, files):
+    """The signed atto di adesione / contratto attuativo (or the proroga, for ipotesi A)."""
+    from documenti.validazione import valida
+
+    ordinativo = _blocca(ordinativo)
+    if ordinativo.stato in (Ordinativo.Stato.INVIATO, Ordinativo.Stato.APPROVATO, Ordinativo.Stato.ANNULLATO):
+        raise OperazioneNonConsentita("L'ordinativo è già stato inviato: i documenti non possono essere sostituiti.")
+    richieste = {r.codice: r for r in richieste_atto(ordinativo)}
+    if set(files) - set(richieste):
+        raise OperazioneNonConsentita("Il documento caricato non è tra quelli richiesti per gli ordinativi.")
+    elementi = [
+        (codice, richieste[codice].etichetta, richieste[codice], valida(upload, firma_richiesta=richieste[codice].firma_digitale))
+        for codice, upload in files.items()
+    ]
+    salva_versioni(ordinativo.documenti, elementi, utente=utente, oggetto=ordinativo,
+                   contratto_id=ordinativo.contratto_id, azione="ordinativo.documento_caricato")
+
+
+def _controlla_rup(ordinativo, utente):
+    if not e_rup_dell_ente(utente, ordinativo):
+        raise PermissionDenied("Solo il RUP dell'amministrazione aderente può compiere le azioni che presuppongono l'integrazione con i servizi di ANAC.")
+
+
+def partecipanti(ordinativo):
+    oe = ordinativo.contratto.aggiudicatario
+    membri = list(oe.membri.all())
+    if not membri:
+        return [{"codice_fiscale": oe.codice_fiscale, "denominazione": oe.denominazione, "ruolo": None}]
+    return [{"codice_fiscale": m.codice_fiscale, "denominazione": m.ragione_sociale, "ruolo": m.ruolo} for m in membri]
+
+
+def payload_ad4(ordinativo):
+    from anac.services import payload_ad4 as costruisci
+
+    return costruisci(
+        cig_accordo_quadro=ordinativo.cig_accordo_quadro, data_adesione=ordinativo.data_adesione,
+        codice_appalto=ordinativo.codice_appalto, oggetto=ordinativo.oggetto, importo=ordinativo.importo_totale,
+        cpv=ordinativo.cpv, codice_istat=ordinativo.codice_istat, codice_nuts=ordinativo.codice_nuts,
+        durata_mesi=ordinativo.durata_mesi, categoria=ordinativo.categoria,
+        finanziamenti=[(ordinativo.finanziamento, ordinativo.importo_totale)],
+        cf_stazione_appaltante=ordinativo.ente.codice_fiscale, partecipanti=partecipanti(ordinativo),
+    )
+
+
+@transaction.atomic
+def conferma_appalto(ordinativo, *, utente, simulata=False, request=None):
+    """"Conferma appalto": crea-appalto then conferma-appalto on ANAC, in the background."""
+    from anac.tasks import avvia_operazione
+
+    ordinativo = _blocca(ordinativo)
+    _controlla_rup(ordinativo, utente)
+    if ordinativo.stato != Ordinativo.Stato.BOZZA:
+        raise OperazioneNonConsentita("La conferma dell'appalto è già stata richiesta.")
+    righe = list(ordinativo.righe.all())
+    if not righe:
+        raise OperazioneNonConsentita("Inserisci almeno una riga dell'ordine.")
+    if sum((r.importo for r in righe), Decimal("0.00")) != ordinativo.importo_totale:
+        raise OperazioneNonConsentita(MESSAGGIO_TOTALI)
+    da = ordinativo.stato
+    ordinativo.tentativo_conferma += 1
+    ordinativo.attesa_esito = 0
+    ordinativo.stato = Ordinativo.Stato.CONFERMA_IN_CORSO
+    ordinativo.errore_anac = ""
+    ordinativo.autenticazione_simulata = ordinativo.autenticazione_simulata or simulata
+    ordinativo.save()
+    if ordinativo.id_appalto:
+        avvia_operazione(ordinativo, "conferma-appalto", ordinativo.id_appalto, utente=utente, contratto=ordinativo.contratto_id,
+                         chiave=f"ordinativo:{ordinativo.pk}:conferma-appalto:{ordinativo.tentativo_conferma}")
+    else:
+        avvia_operazione(ordinativo, "crea-appalto", payload_ad4(ordinativo), utente=utente, contratto=ordinativo.contratto_id,
+                         chiave=f"ordinativo:{ordinativo.pk}:crea-appalto:{ordinativo.tentativo_conferma}")
+    _registra("ordinativo.conferma_appalto", ordinativo, utente, request=request, da=da, a=ordinativo.stato,
+              dati={"simulata": simulata})
+    return ordinativo
+
+
+@transaction.atomic
+def acquisisci_cig(ordinativo, *, utente, simulata=False, request=None):
+    """"Acquisisci CIG": recupera-cig on ANAC, in the background."""
+    from anac.tasks import avvia_operazione
+
+    ordinativo = _blocca(ordinativo)
+    _controlla_rup(ordinativo, utente)
+    if ordinativo.stato != Ordinativo.Stato.APPALTO_CONFERMATO:
+        raise OperazioneNonConsentita("Il CIG si acquisisce dopo la conferma positiva dell'appalto.")
+    if ordinativo.cig_in_recupero:
+        raise OperazioneNonConsentita("La richiesta di recupera CIG è già in corso.")
+    ordinativo.tentativo_cig += 1
+    ordinativo.cig_in_recupero = True
+    ordinativo.errore_anac = ""
+    ordinativo.autenticazione_simulata = ordinativo.autenticazione_simulata or simulata
+    ordinativo.save()
+    avvia_operazione(ordinativo, "recupera-cig", ordinativo.id_appalto, utente=utente, contratto=ordinativo.contratto_id,
+                     chiave=f"ordinativo:{ordinativo.pk}:recupera-cig:{ordinativo.tentativo_cig}")
+    _registra("ordinativo.acquisisci_cig", ordinativo, utente, request=request, dati={"simulata": simulata})
+    return ordinativo
+
+
+def scheda_sintesi(ordinativo):
+    """The bytes of the "Scheda di sintesi ordinativo di fornitura": generated once, then kept
+    (with their sha256), so that the signed copy can be checked against exactly these bytes."""
+    if ordinativo.scheda_generata_id:
+        with ordinativo.scheda_generata.file.open("rb") as fh:
+            return fh.read()
+    with transaction.atomic():
+        ordinativo = _blocca(ordinativo)
+        if ordinativo.scheda_generata_id:
+            return scheda_sintesi(ordinativo)
+        if ordinativo.stato not in (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO) or not ordinativo.cig_derivato:
+            raise OperazioneNonConsentita("La scheda di sintesi si genera dopo l'acquisizione del CIG derivato.")
+        from documenti.validazione import salva, valida
+
+        from .pdf import genera_scheda_sintesi
+
+        pdf = genera_scheda_sintesi(ordinativo)
+        nome = f"scheda-sintesi-{ordinativo.cig_derivato}.pdf"
+        documento = salva(valida(ContentFile(pdf, name=nome), firma_richiesta=False), utente=None)
+        ordinativo.scheda_generata = documento
+        ordinativo.save(update_fields=["scheda_generata"])
+        _registra("ordinativo.scheda_sintesi_generata", ordinativo, None, dati={"sha256": documento.sha256})
+        return pdf
+
+
+@transaction.atomic
+def carica_scheda_firmata(ordinativo, *, utente, upload):
+    from documenti.validazione import salva, valida
+
+    generato = scheda_sintesi(ordinativo)
+    ordinativo = _blocca(ordinativo)
+    if ordinativo.stato not in (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO):
+        raise OperazioneNonConsentita("La scheda di sintesi firmata non può essere caricata in questo stato.")
+    documento = salva(valida(upload, firma_richiesta=True, generato=generato), utente=utente)
+    ordinativo.scheda_firmata = documento
+    ordinativo.save(update_fields=["scheda_firmata"])
+    _registra("ordinativo.scheda_firmata_caricata", ordinativo, utente, dati={"sha256": documento.sha256})
+    return ordinativo
+
+
+def mancanze_invio(ordinativo):
+    mancanti = []
+    presenti = {d.codice_richiesta for d in ordinativo.documenti.filter(corrente=True, caricato_da="aderente")}
+    for richiesta in richieste_atto(ordinativo):
+        if richiesta.obbligatorio and richiesta.codice not in presenti:
+            mancanti.append(f"“{richiesta.etichetta}”")
+    if not ordinativo.scheda_firmata_id:
+        mancanti.append("“Scheda di sintesi ordinativo di fornitura” firmata digitalmente")
+    return mancanti
+
+
+def _workflow():
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import WorkflowContentType
+
+    wct = WorkflowContentType.objects.filter(content_type=ContentType.objects.get_for_model(Ordinativo)).first()
+    if wct is None or not wct.workflow.active:
+        raise OperazioneNonConsentita("Il flusso di approvazione degli ordinativi non è configurato: contatta l'assistenza.")
+    return wct.workflow
+
+
+@transaction.atomic
+def invia(ordinativo, *, utente, request=None):
+    """Passo 3 "invia": to the banditore for the nulla osta."""
+    ordinativo = _blocca(ordinativo)
+    if ordinativo.stato not in (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO):
+        raise OperazioneNonConsentita("L'ordinativo può essere inviato dopo l'acquisizione del CIG derivato.")
+    mancanti = mancanze_invio(ordinativo)
+    if mancanti:
+        raise OperazioneNonConsentita("Per inviare l'ordinativo manca: " + ", ".join(mancanti) + ".")
+    da = ordinativo.stato
+    ordinativo.documenti.filter(corrente=True).update(inviato=True)
+    ordinativo.stato = Ordinativo.Stato.INVIATO
+    ordinativo.inviato_il = timezone.now()
+    ordinativo.inviato_da = utente
+    ordinativo.motivo_rifiuto = ""
+    ordinativo.save()
+    ordinativo.save_revision(user=utente, clean=False)
+    _workflow().start(ordinativo, utente)
+    _registra("ordinativo.inviato", ordinativo, utente, request=request, da=da, a=ordinativo.stato)
+    notifiche.inviato(ordinativo, utente)
+    return ordinativo
+
+
+@transaction.atomic
+def approva(ordinativo, *, utente, task_state, commento="", request=None):
+    """The Region's nulla osta: the OE's users can see the order from now on."""
+    ordinativo = _blocca(ordinativo)
+    if not e_banditore(utente, ordinativo.contratto):
+        raise PermissionDenied("Solo il banditore del contratto può approvare.")
+    if ordinativo.stato != Ordinativo.Stato.INVIATO:
+        raise OperazioneNonConsentita("L'ordinativo non è in attesa di approvazione.")
+    task_state.approve(user=utente, comment=commento)
+    ordinativo = Ordinativo.objects.get(pk=ordinativo.pk)
+    ordinativo.stato = Ordinativo.Stato.APPROVATO
+    ordinativo.approvato_il = timezone.now()
+    ordinativo.save()
+    assign_perm(PERM_VEDI, ordinativo.contratto.aggiudicatario.gruppo, ordinativo)
+    _registra("ordinativo.approvato", ordinativo, utente, request=request, da=Ordinativo.Stato.INVIATO, a=ordinativo.stato, motivo=commento)
+    notifiche.approvato(ordinativo)
+    return ordinativo
+
+
+@transaction.atomic
+def rifiuta(ordinativo, *, utente, task_state, motivo, request=None):
+    ordinativo = _blocca(ordinativo)
+    if not e_banditore(utente, ordinativo.contratto):
+        raise PermissionDenied("Solo il banditore del contratto può rifiutare.")
+    if ordinativo.stato != Ordinativo.Stato.INVIATO:
+        raise OperazioneNonConsentita("L'ordinativo non è in attesa di approvazione.")
+    if not (motivo or "").strip():
+        raise OperazioneNonConsentita("Indica il motivo del rifiuto.")
+    task_state.reject(user=utente, comment=motivo)
+    ordinativo = Ordinativo.objects.get(pk=ordinativo.pk)
+    stato_wf = ordinativo.current_workflow_state
+    if stato_wf is not None:
+        stato_wf.cancel(user=utente)
+    ordinativo.stato = Ordinativo.Stato.RIFIUTATO
+    ordinativo.motivo_rifiuto = motivo.strip()
+    ordinativo.rifiutato_il = timezone.now()
+    ordinativo.save()
+    ordinativo.documenti.filter(corrente=True).update(inviato=False)
+    _registra("ordinativo.rifiutato", ordinativo, utente, request=request, da=Ordinativo.Stato.INVIATO, a=ordinativo.stato,
+              motivo=ordinativo.motivo_rifiuto)
+    notifiche.rifiutato(ordinativo)
+    return ordinativo
+
+
+def richieste_oe(ordinativo):
+    """What the OE uploads after approval: the countersigned DPA (ipotesi B) and the comunicazione
+    dati tracciabilità, one per RTI member or only the mandataria, as the atto chose."""
+    richieste = []
+    if ordinativo.adesione.ipotesi == Adesione.Ipotesi.B:
+        richieste.append(("dpa-controfirmato", "Data Protection Agreement controfirmato dal Fornitore"))
+    membri = list(ordinativo.contratto.aggiudicatario.membri.all())
+    if ordinativo.tracciabilita == Ordinativo.Tracciabilita.OGNI_MEMBRO and membri:
+        for m in membri:
+            richieste.append((f"tracciabilita-{m.codice_fiscale.lower()}", f"Comunicazione dati tracciabilità – {m.ragione_sociale}"))
+    else:
+        mandataria = ordinativo.contratto.aggiudicatario.mandataria
+        nome = mandataria.ragione_sociale if mandataria else ordinativo.contratto.aggiudicatario.denominazione
+        richieste.append(("tracciabilita", f"Comunicazione dati tracciabilità – {nome}"))
+    return richieste
+
+
+@transaction.atomic
+def carica_documenti_oe(ordinativo, *, utente, files):
+    from documenti.validazione import valida
+
+    from .permessi import e_oe_dell_ordinativo
+
+    ordinativo = _blocca(ordinativo)
+    if not e_oe_dell_ordinativo(utente, ordinativo) or ordinativo.stato != Ordinativo.Stato.APPROVATO:
+        raise PermissionDenied("Solo il fornitore aggiudicatario carica questi documenti, dopo l'approvazione dell'ordinativo.")
+    richieste = dict(richieste_oe(ordinativo))
+    if set(files) - set(richieste):
+        raise OperazioneNonConsentita("Il documento caricato non è tra quelli richiesti al fornitore.")
+    elementi = [(codice, richieste[codice], None, valida(upload, firma_richiesta=True)) for codice, upload in files.items()]
+    salva_versioni(ordinativo.documenti, elementi, utente=utente, oggetto=ordinativo, contratto_id=ordinativo.contratto_id,
+                   azione="ordinativo.documento_oe_caricato", caricato_da="oe")

@@ -1,0 +1,362 @@
+"""Member pages of the ordinativo di fornitura (front end). Thin: forms in, services do the work."""
+
+import io
+import zipfile
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from ..models import Ordinativo
+from ..viste_comuni import messaggi_errore, richiede_login, url_sottopagina
+from . import anac, services
+from .forms import AdesioneForm, DocumentiOEForm, DocumentiRoundForm, RichiestaCIGForm, RigaForm, SchedaFirmataForm
+from .permessi import e_oe_dell_ordinativo, e_rup_dell_ente, puo_operare, puo_vedere
+
+MESSAGGIO_INVIO = "Invio effettuato correttamente: l'ordinativo di fornitura è stato inoltrato al RUP del Contratto Quadro."
+BANNER_CONFERMA = (
+    "La richiesta di conferma appalto è in corso , si prega di attendere. Per verificare l’esito è necessario ricaricare "
+    "la pagina corrente. Una volta ottenuta la verifica positiva è necessario eseguire la funzione “Recupera CIG”."
+)
+BANNER_CIG = (
+    "La richiesta di recupera CIG è in corso, si prega di attendere. Per visualizzare il CIG è necessario ricaricare la "
+    "pagina. L’esito della richiesta è consultabile nella sezione Log Trasmissioni. Una volta recuperato il CIG è "
+    "necessario procedere secondo il flusso previsto per la pubblicazione."
+)
+AIUTO_CIG = "Per poter finalizzare l’invio dell’ordine è necessario integrare la richiesta del CIG tramite il bottone “Conferma appalto”."
+
+
+def _visibile(request, contratto, pk):
+    ordinativo = get_object_or_404(
+        Ordinativo.objects.select_related("ente", "contratto", "adesione", "scheda_firmata", "scheda_generata"),
+        pk=pk, contratto=contratto,
+    )
+    if not (puo_vedere(request.user, ordinativo) or e_oe_dell_ordinativo(request.user, ordinativo)):
+        raise Http404("Ordinativo non trovato.")
+    return ordinativo
+
+
+def _operabile(request, contratto, pk):
+    ordinativo = _visibile(request, contratto, pk)
+    if not puo_operare(request.user, ordinativo):
+        raise PermissionDenied("Solo il Responsabile/Buyer o il RUP dell'ente aderente può operare sull'ordinativo.")
+    return ordinativo
+
+
+def _vai(contratto, nome, ordinativo):
+    return redirect(url_sottopagina(contratto, nome, ordinativo.pk))
+
+
+@richiede_login
+@require_http_methods(["GET", "POST"])
+def nuovo(request, contratto):
+    """"nuovo ordine" → "Richiedi CIG" → "Vai all'ordine"."""
+    enti = services.enti_che_possono_ordinare(request.user, contratto)
+    if not enti:
+        raise PermissionDenied("Il nuovo ordine è possibile dopo l'approvazione dell'adesione dell'ente.")
+    from ..models import Adesione
+
+    adesioni = Adesione.objects.filter(
+        contratto=contratto, ente__in=enti, stato=Adesione.Stato.APPROVATA
+    ).select_related("ente").order_by("-approvata_il")
+    predefinita = adesioni.first()
+    cf_utente = getattr(getattr(request.user, "profilo", None), "codice_fiscale", "")
+    iniziali = {
+        "adesione": predefinita,
+        "importo_totale": predefinita.importo,
+        "cpv": contratto.cpv,
+        "codice_istat": predefinita.ente.codice_istat,
+        "codice_nuts": predefinita.ente.codice_nuts,
+        "data_adesione": timezone.localtime(predefinita.approvata_il).date() if predefinita.approvata_il else None,
+        "cf_rup": cf_utente if e_rup_dell_ente_di(request.user, predefinita.ente) else "",
+        "codice_appalto": f"SCT-{predefinita.codice.replace('/', '-')}-{timezone.now():%Y%m%d%H%M%S}",
+        "oggetto": f"{contratto.title[:200]} – {predefinita.ente}"[:250],
+    }
+    form = RichiestaCIGForm(request.POST or None, initial=iniziali, adesioni=adesioni)
+    if request.method == "GET" or not form.is_valid():
+        return TemplateResponse(request, "contratti/ordinativi/richiedi_cig.html", {"page": contratto, "form": form},
+                                status=200 if request.method == "GET" else 400)
+    dati = {k: v for k, v in form.cleaned_data.items() if k != "adesione"}
+    adesione = form.cleaned_data["adesione"]
+    try:
+        ordinativo = services.crea(contratto, ente=adesione.ente, adesione=adesione, utente=request.user, dati=dati, request=request)
+    except ValidationError as exc:
+        for errore in messaggi_errore(exc):
+            form.add_error(None, errore)
+        return TemplateResponse(request, "contratti/ordinativi/richiedi_cig.html", {"page": contratto, "form": form}, status=400)
+    return _vai(contratto, "ordinativo_passo1", ordinativo)
+
+
+def e_rup_dell_ente_di(user, ente):
+    from organizzazioni.models import Incarico
+
+    return Incarico.objects.filter(user=user, ente=ente, ruolo=Incarico.Ruolo.RUP).exists()
+
+
+def _contesto(request, contratto, ordinativo, **extra):
+    from anac.services import trasmissioni_di
+
+    documenti = list(ordinativo.documenti.select_related("documento"))
+    return {
+        "page": contratto,
+        "o": ordinativo,
+        "righe": list(ordinativo.righe.all()),
+        "puo_operare": puo_operare(request.user, ordinativo),
+        "e_rup": e_rup_dell_ente(request.user, ordinativo),
+        "documenti": [d for d in documenti if d.corrente and d.caricato_da == "aderente"],
+        "documenti_oe": [d for d in documenti if d.corrente and d.caricato_da == "oe"],
+        "storico": [d for d in documenti if not d.corrente],
+        "banner_conferma": BANNER_CONFERMA,
+        "banner_cig": BANNER_CIG,
+        "aiuto_cig": AIUTO_CIG,
+        "trasmissioni": trasmissioni_di(ordinativo)[:50],
+        "mancanze": services.mancanze_invio(ordinativo) if ordinativo.stato in (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO) else [],
+        **extra,
+    }
+
+
+def _render_passo1(request, contratto, ordinativo, *, status=200, form_riga=None, form_documenti=None, form_adesione=None, errori=()):
+    from ..models import Adesione
+
+    adesioni = Adesione.objects.filter(contratto=contratto, ente=ordinativo.ente, stato=Adesione.Stato.APPROVATA)
+    return TemplateResponse(request, "contratti/ordinativi/passo1.html", _contesto(
+        request, contratto, ordinativo,
+        form_riga=form_riga or RigaForm(),
+        form_documenti=form_documenti or DocumentiRoundForm(richieste=services.richieste_atto(ordinativo)),
+        form_adesione=form_adesione or AdesioneForm(initial={"adesione": ordinativo.adesione_id}, adesioni=adesioni),
+        errori=errori,
+    ), status=status)
+
+
+@richiede_login
+@require_http_methods(["GET"])
+def passo1(request, contratto, pk):
+    ordinativo = anac.aggiorna(_visibile(request, contratto, pk))
+    if e_oe_dell_ordinativo(request.user, ordinativo) and not puo_vedere(request.user, ordinativo):
+        return _vai(contratto, "ordinativo_passo3", ordinativo)
+    return _render_passo1(request, contratto, ordinativo)
+
+
+@richiede_login
+@require_http_methods(["POST"])
+def azione_passo1(request, contratto, pk, azione):
+    """The forms of passo 1: choose the adesione, add or remove a line, upload the atto."""
+    ordinativo = _operabile(request, contratto, pk)
+    try:
+        if azione == "adesione":
+            from ..models import Adesione
+
+            form = AdesioneForm(request.POST, adesioni=Adesione.objects.filter(contratto=contratto, ente=ordinativo.ente, stato=Adesione.Stato.APPROVATA))
+            if not form.is_valid():
+                return _render_passo1(request, contratto, ordinativo, status=400, form_adesione=form)
+            services.scegli_adesione(ordinativo, utente=request.user, adesione=form.cleaned_data["adesione"])
+        elif azione == "riga":
+            form = RigaForm(request.POST)
+            if not form.is_valid():
+                return _render_passo1(request, contratto, ordinativo, status=400, form_riga=form)
+            services.aggiungi_riga(ordinativo, utente=request.user, **form.cleaned_data)
+        elif azione == "elimina-riga":
+            try:
+                riga_id = int(request.POST.get("riga", ""))
+            except ValueError:
+                riga_id = 0
+            services.elimina_riga(ordinativo, utente=request.user, riga_id=riga_id)
+        elif azione == "documenti":
+            form = DocumentiRoundForm(request.POST, request.FILES, richieste=services.richieste_atto(ordinativo))
+            if not form.is_valid():
+                return _render_passo1(request, contratto, ordinativo, status=400, form_documenti=form)
+            services.carica_documenti(ordinativo, utente=request.user, files=form.files_per_codice())
+        else:
+            raise Http404("Azione sconosciuta.")
+    except ValidationError as exc:
+        ordinativo.refresh_from_db()
+        return _render_passo1(request, contratto, ordinativo, status=400, errori=messaggi_errore(exc))
+    return _vai(contratto, "ordinativo_passo1", ordinativo)
+
+
+def _azione_anac(request, contratto, pk, funzione):
+    from identita.services import e_simulata, verifica_autenticazione_forte
+
+    ordinativo = _operabile(request, contratto, pk)
+    verifica_autenticazione_forte(request, codice_fiscale_atteso=ordinativo.cf_rup)
+    try:
+        funzione(ordinativo, utente=request.user, simulata=e_simulata(request), request=request)
+    except ValidationError as exc:
+        ordinativo.refresh_from_db()
+        return _render_passo1(request, contratto, ordinativo, status=400, errori=messaggi_errore(exc))
+    return _vai(contratto, "ordinativo_passo1", ordinativo)
+
+
+@richiede_login
+@require_http_methods(["POST"])
+def conferma_appalto(request, contratto, pk):
+    return _azione_anac(request, contratto, pk, services.conferma_appalto)
+
+
+@richiede_login
+@require_http_methods(["POST"])
+def acquisisci_cig(request, contratto, pk):
+    return _azione_anac(request, contratto, pk, services.acquisisci_cig)
+
+
+@richiede_login
+@require_http_methods(["GET"])
+def stato(request, contratto, pk):
+    """Polled by the open page while ANAC works."""
+    ordinativo = anac.aggiorna(_visibile(request, contratto, pk))
+    return JsonResponse({
+        "stato": ordinativo.stato, "cig_in_recupero": ordinativo.cig_in_recupero,
+        "cig_derivato": ordinativo.cig_derivato, "errore": ordinativo.errore_anac,
+    })
+
+
+@richiede_login
+@require_http_methods(["GET", "POST"])
+def passo2(request, contratto, pk):
+    ordinativo = _visibile(request, contratto, pk)
+    if ordinativo.stato not in (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO):
+        return _vai(contratto, "ordinativo_passo1", ordinativo)
+    form = SchedaFirmataForm()
+    status = 200
+    if request.method == "POST":
+        if not puo_operare(request.user, ordinativo):
+            raise PermissionDenied("Solo il Responsabile/Buyer o il RUP dell'ente aderente può operare sull'ordinativo.")
+        form = SchedaFirmataForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.carica_scheda_firmata(ordinativo, utente=request.user, upload=form.cleaned_data["scheda"])
+            except ValidationError as exc:
+                for errore in messaggi_errore(exc):
+                    form.add_error("scheda", errore)
+            else:
+                messages.success(request, "Scheda di sintesi firmata caricata: il documento corrisponde a quello generato e la firma è integra.")
+                return _vai(contratto, "ordinativo_passo2", ordinativo)
+        status = 400
+    ordinativo.refresh_from_db()
+    return TemplateResponse(request, "contratti/ordinativi/passo2.html", _contesto(request, contratto, ordinativo, form=form), status=status)
+
+
+@richiede_login
+@require_http_methods(["GET"])
+def scheda_sintesi(request, contratto, pk):
+    ordinativo = _visibile(request, contratto, pk)
+    try:
+        pdf = services.scheda_sintesi(ordinativo)
+    except ValidationError as exc:
+        messages.error(request, " ".join(messaggi_errore(exc)))
+        return _vai(contratto, "ordinativo_passo1", ordinativo)
+    risposta = HttpResponse(pdf, content_type="application/pdf")
+    risposta["Content-Disposition"] = f'attachment; filename="scheda-sintesi-{ordinativo.cig_derivato}.pdf"'
+    risposta["Cache-Control"] = "private, no-store"
+    return risposta
+
+
+@richiede_login
+@require_http_methods(["GET"])
+def passo3(request, contratto, pk):
+    ordinativo = _visibile(request, contratto, pk)
+    contesto = _contesto(request, contratto, ordinativo)
+    if e_oe_dell_ordinativo(request.user, ordinativo) and ordinativo.stato == Ordinativo.Stato.APPROVATO:
+        contesto["form_oe"] = DocumentiOEForm(richieste=services.richieste_oe(ordinativo))
+    return TemplateResponse(request, "contratti/ordinativi/passo3.html", contesto)
+
+
+@richiede_login
+@require_http_methods(["GET", "POST"])
+def invia(request, contratto, pk):
+    ordinativo = _operabile(request, contratto, pk)
+    if request.method == "GET":
+        return TemplateResponse(request, "contratti/ordinativi/conferma.html", {
+            "page": contratto, "o": ordinativo, "domanda": "Confermi l'invio dell'ordinativo di fornitura?",
+            "azione": url_sottopagina(contratto, "ordinativo_invia", ordinativo.pk),
+            "indietro": url_sottopagina(contratto, "ordinativo_passo3", ordinativo.pk),
+        })
+    try:
+        services.invia(ordinativo, utente=request.user, request=request)
+    except ValidationError as exc:
+        ordinativo.refresh_from_db()
+        return TemplateResponse(request, "contratti/ordinativi/passo3.html",
+                                _contesto(request, contratto, ordinativo, errori=messaggi_errore(exc)), status=400)
+    messages.success(request, MESSAGGIO_INVIO)
+    return _vai(contratto, "ordinativo_passo3", ordinativo)
+
+
+@richiede_login
+@require_http_methods(["GET"])
+def log_trasmissioni(request, contratto, pk):
+    ordinativo = _visibile(request, contratto, pk)
+    if not (puo_vedere(request.user, ordinativo)):
+        raise Http404("Ordinativo non trovato.")
+    return TemplateResponse(request, "contratti/ordinativi/log.html", _contesto(request, contratto, ordinativo))
+
+
+@richiede_login
+@require_http_methods(["GET"])
+def documento(request, contratto, pk, documento_pk):
+    from documenti.views import risposta_download
+
+    ordinativo = _visibile(request, contratto, pk)
+    if documento_pk == 0 and ordinativo.scheda_firmata_id:
+        return risposta_download(request, ordinativo.scheda_firmata)
+    riga = get_object_or_404(ordinativo.documenti.select_related("documento"), pk=documento_pk)
+    return risposta_download(request, riga.documento)
+
+
+def _file_pacchetto(ordinativo):
+    """The signed files that go to the supplier by PEC: atto/proroga, scheda di sintesi and, for
+    ipotesi B, the DPA signed by the administration."""
+    voci = [(d.documento, d.etichetta) for d in ordinativo.documenti.filter(corrente=True, caricato_da="aderente").select_related("documento")]
+    if ordinativo.scheda_firmata_id:
+        voci.append((ordinativo.scheda_firmata, "Scheda di sintesi"))
+    if ordinativo.adesione.ipotesi == "B":
+        dpa = ordinativo.adesione.documenti.filter(corrente=True, codice_richiesta="data-protection-agreement").select_related("documento").first()
+        if dpa:
+            voci.append((dpa.documento, dpa.etichetta))
+    return voci
+
+
+@richiede_login
+@require_http_methods(["GET"])
+def pacchetto(request, contratto, pk):
+    from audit.services import registra
+
+    ordinativo = _visibile(request, contratto, pk)
+    if not puo_operare(request.user, ordinativo) or ordinativo.stato != Ordinativo.Stato.APPROVATO:
+        raise Http404("Pacchetto non disponibile.")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archivio:
+        for i, (doc, etichetta) in enumerate(_file_pacchetto(ordinativo), start=1):
+            estensione = "p7m" if doc.tipo == "p7m" else "pdf"
+            nome = f"{i:02d}-{etichetta[:60]}.{estensione}".replace("/", "-")
+            with doc.file.open("rb") as fh:
+                archivio.writestr(nome, fh.read())
+    registra("ordinativo.pacchetto_scaricato", ordinativo, request=request, contratto=contratto.pk)
+    buffer.seek(0)
+    nome = f"ordinativo-{ordinativo.codice.replace('/', '-')}-documenti-firmati.zip"
+    risposta = FileResponse(buffer, as_attachment=True, filename=nome, content_type="application/zip")
+    risposta["Cache-Control"] = "private, no-store"
+    return risposta
+
+
+@richiede_login
+@require_http_methods(["POST"])
+def documenti_oe(request, contratto, pk):
+    ordinativo = _visibile(request, contratto, pk)
+    if not e_oe_dell_ordinativo(request.user, ordinativo):
+        raise PermissionDenied("Solo il fornitore aggiudicatario può caricare questi documenti.")
+    form = DocumentiOEForm(request.POST, request.FILES, richieste=services.richieste_oe(ordinativo))
+    errori = []
+    if form.is_valid():
+        try:
+            services.carica_documenti_oe(ordinativo, utente=request.user, files=form.files_per_codice())
+        except ValidationError as exc:
+            errori = messaggi_errore(exc)
+        else:
+            messages.success(request, "Documenti caricati: l'amministrazione aderente li vede nel riepilogo dell'ordinativo.")
+            return _vai(contratto, "ordinativo_passo3", ordinativo)
+    return TemplateResponse(request, "contratti/ordinativi/passo3.html",
+                            _contesto(request, contratto, ordinativo, form_oe=form, errori=errori), status=400)
