@@ -18,6 +18,9 @@ trap cleanup INT TERM EXIT
 $BIN/celery -A sct_site worker --loglevel=INFO --concurrency=2 --pool=prefork >var/log/celery.log 2>&1 &
 pids+=($!)
 echo "Worker Celery avviato (log: var/log/celery.log)"
+$BIN/celery -A sct_site beat --loglevel=INFO --schedule var/celerybeat-schedule >var/log/celery-beat.log 2>&1 &
+pids+=($!)
+echo "Celery beat avviato: riepiloghi giornalieri delle notifiche (log: var/log/celery-beat.log)"
 
 for extra in scripts/run-dev.d/*.sh; do
   [ -e "$extra" ] || continue

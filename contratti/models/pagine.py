@@ -294,6 +294,12 @@ class ContrattoPage(RoutablePageMixin, Page):
 
         return views.documenti_oe(request, self, pk)
 
+    @path("ordinativi/<int:pk>/esito/", name="ordinativo_esito")
+    def ordinativo_esito(self, request, pk):
+        from ..ordinativi import views
+
+        return views.esito(request, self, pk)
+
     def get_context(self, request, *args, **kwargs):
         from ..tabs import contesto_tabs
 
