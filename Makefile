@@ -26,7 +26,7 @@ run: install
 ## make test: the whole suite (SQLite and the Celery filesystem broker unless DATABASE_URL /
 ## CELERY_BROKER_URL say otherwise).
 test: install
-	DJANGO_SETTINGS_MODULE=sct_site.settings.test $(BIN)/pytest
+	DJANGO_SETTINGS_MODULE=sct_site.settings.test $(BIN)/pytest -rs
 
 lint: install
 	$(BIN)/ruff check .
