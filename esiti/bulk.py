@@ -15,6 +15,7 @@ from django.utils import timezone
 from contratti.models import ContrattoPage
 from organizzazioni.models import Ente
 
+from .cache import segnala_modifica
 from .models import Esito, PartecipanteEsito
 from .services import ocid_per, partecipanti_da_contratto
 
@@ -74,4 +75,5 @@ def genera_esiti(n, *, contratti=None, enti=None, prefisso_cig="B", lotto=2000, 
             creati = [e.pk for e in esiti]
             Esito.objects.filter(pk__in=creati).aggiorna_ricerca()
             ids.extend(creati)
+    segnala_modifica()
     return ids

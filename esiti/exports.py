@@ -65,14 +65,22 @@ def blocchi(queryset, dimensione=None):
         if not parte:
             return
         membri = defaultdict(list)
-        for esito_id, *valori in (
-            PartecipanteEsito.objects.filter(esito_id__in=[r.id for r in parte])
-            .order_by("esito_id", "ordine", "id")
-            .values_list("esito_id", "ragione_sociale", "codice_fiscale", "identificativo_estero", "ruolo")
+        ids = [r.id for r in parte]
+        primo, ultimo = min(ids), max(ids)
+        if ultimo - primo < 4 * len(ids):
+            # Dense block (the usual case, rows in id order): a range scan of the index, no long IN list.
+            partecipanti = PartecipanteEsito.objects.filter(esito_id__gte=primo, esito_id__lte=ultimo)
+            voluti = set(ids)
+        else:
+            partecipanti = PartecipanteEsito.objects.filter(esito_id__in=ids)
+            voluti = None
+        for esito_id, *valori in partecipanti.order_by("esito_id", "ordine", "id").values_list(
+            "esito_id", "ragione_sociale", "codice_fiscale", "identificativo_estero", "ruolo"
         ):
-            membri[esito_id].append(Membro(*valori))
+            if voluti is None or esito_id in voluti:
+                membri[esito_id].append(Membro(*valori))
         yield [(r, membri.get(r.id, [])) for r in parte]
-        del parte, membri  # keep one block in memory, not two
+        del parte, membri, voluti  # keep one block in memory, not two
 
 
 def _esiti_filtrati(request):

@@ -24,6 +24,7 @@ from organizzazioni import ruoli
 from organizzazioni.models import Incarico
 
 from . import conf
+from .cache import segnala_modifica
 from .models import Esito, PartecipanteEsito
 
 CAMPI_BOZZA = {
@@ -101,6 +102,13 @@ def esito_di(riferimento):
         .order_by("-creato_il", "-pk")
         .first()
     )
+
+
+def _segnala(esito):
+    """New cache version now and again after commit (so that nothing computed from the data before the
+    commit survives under the new version)."""
+    segnala_modifica(esito)
+    transaction.on_commit(lambda: segnala_modifica(esito))
 
 
 def _aggiorna_ricerca(esito):
@@ -249,6 +257,7 @@ def pubblica(esito, *, utente, request=None):
             raise ValidationError({"cig": [f"Esiste già un esito pubblicato con il CIG {bloccato.cig}."]}) from exc
         registra("esito.pubblicato", bloccato, utente=utente, request=request, contratto=bloccato.contratto_id,
                  da=Esito.Stato.BOZZA, a=Esito.Stato.PUBBLICATO, dati={"cig": bloccato.cig, "ocid": bloccato.ocid})
+        _segnala(bloccato)
     esito.refresh_from_db()
     return esito
 
@@ -272,6 +281,7 @@ def ritira(esito, *, utente, motivo, request=None):
         bloccato.save()
         registra("esito.ritirato", bloccato, utente=utente, request=request, contratto=bloccato.contratto_id,
                  da=Esito.Stato.PUBBLICATO, a=Esito.Stato.RITIRATO, motivo=motivo)
+        _segnala(bloccato)
     esito.refresh_from_db()
     return esito
 
@@ -287,6 +297,7 @@ def segna_annullato(esito, *, utente=None, request=None):
             bloccato.save()
             registra("esito.annullato", bloccato, utente=_utente(utente), request=request,
                      contratto=bloccato.contratto_id, motivo="Scheda ANN: errata comunicazione")
+            _segnala(bloccato)
     esito.refresh_from_db()
     return esito
 

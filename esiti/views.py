@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 
 from . import conf, services
+from .cache import memorizzato
 from .forms import PubblicazioneEsitoForm, RicercaEsitiForm, RitiroEsitoForm
 from .models import Esito
 
@@ -40,6 +41,9 @@ def elenco(request, pagina):
     form = RicercaEsitiForm(request.GET or None)
     esiti = form.filtra(Esito.objects.visibili()).only(*CAMPI_ELENCO)
     paginator = Paginator(esiti, conf.per_pagina())
+    if not form.filtri_attivi:
+        # The unfiltered total is cached per version of the esiti (a COUNT over the whole table otherwise).
+        paginator.count = memorizzato("totale", lambda: Esito.objects.visibili().count())
     contesto = {}
     numero = request.GET.get("page") or 1
     try:

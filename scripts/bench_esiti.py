@@ -30,6 +30,7 @@ def argomenti():
     p.add_argument("-n", "--numero", type=int, default=10_000, help="esiti pubblicati (default 10000)")
     p.add_argument("--database-url", default="", help="database di prova (default: SQLite temporaneo)")
     p.add_argument("--blocco", type=int, default=0, help="righe per blocco degli export (default: impostazione)")
+    p.add_argument("--ripetizioni", type=int, default=3, help="esecuzioni cronometrate per misura (default 3)")
     return p.parse_args()
 
 
@@ -37,6 +38,7 @@ def prepara_ambiente(args):
     temporanea = Path(tempfile.mkdtemp(prefix="sct-bench-esiti-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sct_site.settings.dev")
     os.environ["DEBUG"] = "0"  # with DEBUG every query is kept in memory: it would falsify the figures
+    os.environ["SCT_CACHE_PAGINE"] = "0"  # measure the views, not the cache of the public pages
     os.environ["SCT_VAR_DIR"] = str(temporanea)
     os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{temporanea / 'bench.sqlite3'}"
     sys.path.insert(0, str(RADICE))
@@ -57,17 +59,22 @@ def consuma(risposta):
     return sum(len(pezzo) for pezzo in contenuto)
 
 
-def misura(funzione):
-    """(seconds, bytes, peak MiB of Python allocations)."""
-    inizio = time.perf_counter()
-    dimensione = funzione()
-    durata = time.perf_counter() - inizio
+def misura(funzione, ripetizioni):
+    """(best seconds, median seconds, bytes, peak MiB of Python allocations).
+
+    The best of several runs is the figure least disturbed by other load on the machine."""
+    durate = []
+    for _ in range(ripetizioni):
+        inizio = time.perf_counter()
+        dimensione = funzione()
+        durate.append(time.perf_counter() - inizio)
+    durate.sort()
     tracemalloc.start()
     tracemalloc.reset_peak()
     funzione()
     _, picco = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return durata, dimensione, picco / 2**20
+    return durate[0], durate[len(durate) // 2], dimensione, picco / 2**20
 
 
 def main():
@@ -143,13 +150,19 @@ def esegui(args):
     risultati = []
     for nome, righe, funzione in prove:
         funzione()  # warm-up (caches, prepared statements)
-        risultati.append((nome, righe, *misura(funzione)))
+        risultati.append((nome, righe, *misura(funzione, args.ripetizioni)))
     grezzo = risultati[0][2]
     print()
-    print(f"{'misura':46} {'righe':>8} {'byte':>12} {'tempo s':>9} {'picco MiB':>10} {'× grezzo':>9}")
-    for nome, righe, durata, dimensione, picco in risultati:
-        print(f"{nome:46} {righe:>8} {dimensione:>12} {durata:>9.3f} {picco:>10.1f} {durata / grezzo:>9.2f}")
-    print(f"\n{totale} esiti visibili; picco = massimo della memoria Python allocata durante la richiesta (tracemalloc).")
+    print(f"{'misura':46} {'righe':>8} {'byte':>12} {'min s':>8} {'mediana s':>9} {'picco MiB':>10} {'× grezzo':>9}")
+    for nome, righe, migliore, mediana, dimensione, picco in risultati:
+        print(f"{nome:46} {righe:>8} {dimensione:>12} {migliore:>8.3f} {mediana:>9.3f} {picco:>10.1f} "
+              f"{migliore / grezzo:>9.2f}")
+    print(f"\n{totale} esiti visibili; tempi: migliore e mediana di {args.ripetizioni} esecuzioni; × grezzo sul "
+          "migliore; picco = massimo della memoria Python allocata durante la richiesta (tracemalloc).")
+    import platform
+
+    print(f"Macchina: {platform.processor() or platform.machine()}, {os.cpu_count()} CPU, Python "
+          f"{platform.python_version()}, carico medio {os.getloadavg()[0]:.1f}.")
 
 
 if __name__ == "__main__":

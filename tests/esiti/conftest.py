@@ -45,6 +45,16 @@ class Fabbrica:
         return services.pubblica(esito, utente=self.utente_di(esito.ente))
 
 
+@pytest.fixture(autouse=True)
+def cache_pulita():
+    """The list caches facts per version of the esiti; a rolled-back test must not leave them behind."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def fabbrica(demo):
     return Fabbrica(demo)

@@ -100,7 +100,8 @@ def test_filtro_ente_e_contratto(client, demo, esiti):
 
 def test_le_scelte_dei_filtri_vengono_dagli_esiti_pubblicati(client, demo, esiti):
     form = client.get(URL).context["form"]
-    assert set(form.fields["ente"].queryset) == {demo.firenze, demo.prato}
+    assert form.fields["ente"].choices[1:] == [(demo.firenze.pk, "Comune di Firenze"), (demo.prato.pk, "Comune di Prato")]
+    assert [c for c, _ in form.fields["contratto"].choices[1:]] == [demo.sct.pk, demo.secondo.pk]
     assert [a for a, _ in form.fields["anno"].choices][1:] == [2025, 2024, 2023]
 
 
@@ -179,6 +180,7 @@ def _query_elenco(client, parametri=None):
 
 def test_numero_di_query_non_cresce_con_gli_esiti(client, demo, settings):
     settings.SCT_ESITI_PER_PAGINA = 500
+    client.get(URL)  # warm Wagtail's own caches (site root paths); the esiti facts are recomputed below
     genera_esiti(2, prefisso_cig="Q")
     pochi = (_query_elenco(client), _query_elenco(client, {"ente": demo.firenze.pk, "q": "cloud"}))
     genera_esiti(198, prefisso_cig="Q")
@@ -197,6 +199,7 @@ def test_indirizzi_per_le_altre_app(demo, fabbrica):
 
 def test_pagina_esito_a_query_costanti(client, demo):
     ids = genera_esiti(2, prefisso_cig="W")
+    client.get(URL)  # warm Wagtail's own caches
     with CaptureQueriesContext(connection) as pochi:
         client.get(f"{URL}{ids[0]}/")
     ids += genera_esiti(50, prefisso_cig="W")
@@ -215,3 +218,23 @@ def test_postgres_la_ricerca_usa_l_indice_gin_e_lo_stemming(client, esiti):
         )
         piano = "\n".join(r[0] for r in cursor.fetchall())
     assert "esito_vettore_ricerca_gin" in piano
+
+
+def test_scelte_e_totale_in_cache_si_aggiornano_a_ogni_pubblicazione(client, demo, fabbrica):
+    from esiti.cache import esiti_modificati
+
+    fabbrica.pubblicato(cig="V000000001")
+    prima = client.get(URL)
+    assert prima.context["pagina"].paginator.count == 1
+    assert [c for c, _ in prima.context["form"].fields["ente"].choices[1:]] == [demo.firenze.pk]
+    ricevuti = []
+    esiti_modificati.connect(lambda sender, esito, **kw: ricevuti.append(esito.cig), weak=False, dispatch_uid="t")
+    try:
+        fabbrica.pubblicato(cig="V000000002", ente=demo.prato, contratto=demo.secondo)
+    finally:
+        esiti_modificati.disconnect(dispatch_uid="t")
+    assert ricevuti == ["V000000002"]
+    dopo = client.get(URL)
+    assert dopo.context["pagina"].paginator.count == 2
+    assert [c for c, _ in dopo.context["form"].fields["ente"].choices[1:]] == [demo.firenze.pk, demo.prato.pk]
+    assert demo.secondo.pk in [c for c, _ in dopo.context["form"].fields["contratto"].choices]
