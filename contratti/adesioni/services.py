@@ -13,6 +13,7 @@ from audit.services import registra
 
 from ..documenti_versionati import salva_versioni
 from ..models import Adesione, Contatore
+from ..models.workflow import workflow_di
 from ..permessi import e_banditore
 from . import notifiche
 from .permessi import PERM_MODIFICA, PERM_VEDI, enti_operativi
@@ -154,13 +155,10 @@ def documenti_mancanti(adesione):
 
 
 def _workflow():
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import WorkflowContentType
-
-    wct = WorkflowContentType.objects.filter(content_type=ContentType.objects.get_for_model(Adesione)).first()
-    if wct is None or not wct.workflow.active:
+    workflow = workflow_di(Adesione)
+    if workflow is None:
         raise OperazioneNonConsentita("Il flusso di approvazione delle adesioni non è configurato: contatta l'assistenza.")
-    return wct.workflow
+    return workflow
 
 
 @transaction.atomic

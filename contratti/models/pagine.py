@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -11,6 +11,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from sct_site.paginazione import pagina_richiesta
 
 valida_cig = RegexValidator(r"^[0-9A-Z]{10}$", "Il CIG è composto da 10 caratteri alfanumerici maiuscoli.")
 valida_cup = RegexValidator(r"^[0-9A-Z]{15}$", "Il CUP è composto da 15 caratteri alfanumerici maiuscoli.")
@@ -37,19 +39,10 @@ class ContrattiIndexPage(Page):
         form = RicercaContrattiForm(request.GET or None)
         contratti = form.filtra(ContrattoPage.objects.child_of(self).live().public())
         paginator = Paginator(contratti, self.per_pagina)
-        numero = request.GET.get("page") or 1
-        try:
-            pagina = paginator.page(numero)
-        except PageNotAnInteger:
-            pagina = paginator.page(1)
-        except EmptyPage:
-            pagina = paginator.page(paginator.num_pages)
-            context["avviso_pagina"] = (
-                f"La pagina richiesta non esiste: è mostrata l'ultima pagina ({paginator.num_pages})."
-            )
-        query = request.GET.copy()
-        query.pop("page", None)
-        context.update(form=form, pagina=pagina, contratti=pagina.object_list, query_senza_pagina=query.urlencode())
+        pagina, avviso, query = pagina_richiesta(paginator, request)
+        if avviso:
+            context["avviso_pagina"] = avviso
+        context.update(form=form, pagina=pagina, contratti=pagina.object_list, query_senza_pagina=query)
         return context
 
 

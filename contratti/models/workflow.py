@@ -80,3 +80,12 @@ class ValutazioneBanditoreTask(Task):
                 workflow_state__object_id__in=[str(pk) for pk in ids],
             )
         return self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS).filter(condizione)
+
+
+def workflow_di(modello):
+    """The active workflow attached to ``modello`` (adesioni, ordinativi), or None."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import WorkflowContentType
+
+    wct = WorkflowContentType.objects.filter(content_type=ContentType.objects.get_for_model(modello)).select_related("workflow").first()
+    return wct.workflow if wct is not None and wct.workflow.active else None

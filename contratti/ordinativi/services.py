@@ -14,6 +14,7 @@ from audit.services import registra
 from ..adesioni.permessi import enti_operativi
 from ..documenti_versionati import salva_versioni
 from ..models import Adesione, Contatore, Ordinativo, RigaOrdinativo
+from ..models.workflow import workflow_di
 from ..permessi import e_banditore
 from . import notifiche
 from .permessi import PERM_MODIFICA, PERM_VEDI, e_rup_dell_ente
@@ -272,13 +273,10 @@ def mancanze_invio(ordinativo):
 
 
 def _workflow():
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import WorkflowContentType
-
-    wct = WorkflowContentType.objects.filter(content_type=ContentType.objects.get_for_model(Ordinativo)).first()
-    if wct is None or not wct.workflow.active:
+    workflow = workflow_di(Ordinativo)
+    if workflow is None:
         raise OperazioneNonConsentita("Il flusso di approvazione degli ordinativi non è configurato: contatta l'assistenza.")
-    return wct.workflow
+    return workflow
 
 
 @transaction.atomic
