@@ -4,12 +4,14 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
+
+from sct_site.paginazione import pagina_richiesta
 
 from . import conf, services
 from .cache import memorizzato
@@ -45,20 +47,11 @@ def elenco(request, pagina):
         # The unfiltered total is cached per version of the esiti (a COUNT over the whole table otherwise).
         paginator.count = memorizzato("totale", lambda: Esito.objects.visibili().count())
     contesto = {}
-    numero = request.GET.get("page") or 1
-    try:
-        pagina_esiti = paginator.page(numero)
-    except PageNotAnInteger:
-        pagina_esiti = paginator.page(1)
-    except EmptyPage:
-        pagina_esiti = paginator.page(paginator.num_pages)
-        contesto["avviso_pagina"] = (
-            f"La pagina richiesta non esiste: è mostrata l'ultima pagina ({paginator.num_pages})."
-        )
-    query = request.GET.copy()
-    query.pop("page", None)
+    pagina_esiti, avviso, query = pagina_richiesta(paginator, request)
+    if avviso:
+        contesto["avviso_pagina"] = avviso
     contesto.update(
-        form=form, pagina=pagina_esiti, esiti=pagina_esiti.object_list, query_senza_pagina=query.urlencode(),
+        form=form, pagina=pagina_esiti, esiti=pagina_esiti.object_list, query_senza_pagina=query,
         base=_base(pagina, request),
     )
     return _render(request, pagina, "esiti/aggiudicazioni_index_page.html", contesto)
