@@ -71,6 +71,7 @@ def pytest_collection_modifyitems(config, items):
             if os.environ.get("SCT_BROWSER_OBBLIGATORIO") == "1":
                 raise pytest.UsageError(f"Suite del browser obbligatoria (SCT_BROWSER_OBBLIGATORIO=1) ma: {motivo}")
             item.add_marker(pytest.mark.skip(reason=f"suite del browser saltata: {motivo}"))
+            _STATO["saltata"] = motivo
 
 
 def pytest_deselected(items):
@@ -105,9 +106,10 @@ def pytest_sessionfinish(session):
 
 
 def pytest_terminal_summary(terminalreporter):
-    motivo = motivo_salto()
-    if motivo and any(_in_questo_pacchetto(i) for i in getattr(terminalreporter.session, "items", []) or []):
-        terminalreporter.write_line(f"ATTENZIONE: suite del browser (tests/browser) saltata: {motivo}", yellow=True)
+    if _STATO.get("saltata"):
+        terminalreporter.write_line(
+            f"ATTENZIONE: suite del browser (tests/browser) saltata: {_STATO['saltata']}", yellow=True, bold=True
+        )
     if "rapporto" in _STATO:
         totali = RAPPORTO.totali()
         terminalreporter.write_line(

@@ -8,7 +8,7 @@ ordine" → "Richiedi CIG" → …; scheda ANN) add their steps here and their s
 
 import re
 
-from playwright.sync_api import expect
+import pytest
 
 from documenti.firma_prova import firma_pades
 from tests.pdf import pdf_semplice
@@ -18,6 +18,14 @@ TITOLO_SCT = (
     "Amministrazione in Toscana"
 )
 RE_CODICE_ADESIONE = re.compile(r"A\d{6}/\d{4}")
+
+# Without the playwright package the scenario modules (which import from here) are skipped, with
+# the reason, instead of failing to import.
+expect = pytest.importorskip(
+    "playwright.sync_api",
+    reason="il pacchetto Python playwright non è installato (pip install -r requirements-dev.txt)",
+    exc_type=ImportError,
+).expect
 
 
 # --- documents -----------------------------------------------------------------------------------

@@ -4,13 +4,13 @@ on the site, the banditore in the Wagtail admin."""
 import re
 
 import pytest
-from playwright.sync_api import expect
 
 from .pagine import (
     apri_adesione_da_elenco,
     apri_contratto,
     apri_tab,
     azione_workflow_admin,
+    expect,
     invia_adesione,
     pdf_firmato,
     richiedi_adesione,

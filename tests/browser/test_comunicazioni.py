@@ -2,11 +2,10 @@
 to the OE aggiudicatario, the OE replies. E-mails go through the real Celery worker."""
 
 import pytest
-from playwright.sync_api import expect
 
 from comunicazioni.models import Consegna
 
-from .pagine import apri_contratto, scegli_radio
+from .pagine import apri_contratto, expect, scegli_radio
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

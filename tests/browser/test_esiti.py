@@ -10,9 +10,10 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect
 
 from esiti import services
+
+from .pagine import expect
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -3,9 +3,8 @@
 import re
 
 import pytest
-from playwright.sync_api import expect
 
-from .pagine import TITOLO_SCT, apri_contratto, apri_tab
+from .pagine import TITOLO_SCT, apri_contratto, apri_tab, expect
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
