@@ -9,4 +9,5 @@ from .pagine import (  # noqa: F401
     valida_cig,
     valida_cup,
 )
+from .schede import Scheda  # noqa: F401
 from .workflow import ValutazioneBanditoreTask  # noqa: F401

@@ -293,6 +293,49 @@ class ContrattoPage(RoutablePageMixin, Page):
 
         return views.esito(request, self, pk)
 
+    # Schede ANAC of the ordinativo after the CIG (ANN, SC1): section "SCHEDE".
+    @path("ordinativi/<int:pk>/schede/", name="schede_elenco")
+    def schede_elenco(self, request, pk):
+        from ..schede import views
+
+        return views.elenco(request, self, pk)
+
+    @path("ordinativi/<int:pk>/schede/nuova/<slug:tipo>/", name="scheda_nuova")
+    def scheda_nuova(self, request, pk, tipo):
+        from ..schede import views
+
+        return views.nuova(request, self, pk, tipo)
+
+    @path("ordinativi/<int:pk>/schede/<int:scheda_pk>/", name="scheda_dettaglio")
+    def scheda_dettaglio(self, request, pk, scheda_pk):
+        from ..schede import views
+
+        return views.dettaglio(request, self, pk, scheda_pk)
+
+    @path("ordinativi/<int:pk>/schede/<int:scheda_pk>/log-trasmissioni/", name="scheda_log")
+    def scheda_log(self, request, pk, scheda_pk):
+        from ..schede import views
+
+        return views.log_trasmissioni(request, self, pk, scheda_pk)
+
+    @path("ordinativi/<int:pk>/schede/<int:scheda_pk>/invia/", name="scheda_invia")
+    def scheda_invia(self, request, pk, scheda_pk):
+        from ..schede import views
+
+        return views.invia(request, self, pk, scheda_pk)
+
+    @path("ordinativi/<int:pk>/schede/<int:scheda_pk>/verifica-invio/", name="scheda_verifica")
+    def scheda_verifica(self, request, pk, scheda_pk):
+        from ..schede import views
+
+        return views.verifica(request, self, pk, scheda_pk)
+
+    @path("ordinativi/<int:pk>/schede/<int:scheda_pk>/elimina/", name="scheda_elimina")
+    def scheda_elimina(self, request, pk, scheda_pk):
+        from ..schede import views
+
+        return views.elimina(request, self, pk, scheda_pk)
+
     def get_context(self, request, *args, **kwargs):
         from ..tabs import contesto_tabs
 
