@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE ?= sct_site.settings.dev
 
-.PHONY: install run test lint check-migrations ci clean demo worker
+.PHONY: install run test test-browser screenshots lint check-migrations ci clean demo worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,14 @@ run: install
 ## make test: the whole suite (SQLite and the Celery filesystem broker unless DATABASE_URL /
 ## CELERY_BROKER_URL say otherwise).
 test: install
+	@[ -x "$${SCT_CHROMIUM:-/usr/bin/chromium}" ] || echo "== Chromium non trovato ($${SCT_CHROMIUM:-/usr/bin/chromium}): i test nel browser (tests/browser) saranno SALTATI. Installa con: apt-get install -y chromium"
 	DJANGO_SETTINGS_MODULE=sct_site.settings.test $(BIN)/pytest -rs
+
+test-browser: install
+	DJANGO_SETTINGS_MODULE=sct_site.settings.test $(BIN)/pytest -rs tests/browser
+
+screenshots: install
+	SCT_AGGIORNA_SCREENSHOT=1 DJANGO_SETTINGS_MODULE=sct_site.settings.test $(BIN)/pytest tests/browser
 
 lint: install
 	$(BIN)/ruff check .
