@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "audit"
-urlpatterns = []
+urlpatterns = [
+    path("contratto/<int:page_id>/", views.contratto, name="contratto"),
+]
