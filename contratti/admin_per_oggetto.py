@@ -52,6 +52,8 @@ class PolicyBanditore(ModelPermissionPolicy):
 class PerOggettoMixin:
     def get_object(self, *args, **kwargs):
         obj = super().get_object(*args, **kwargs)
+        if obj is None:
+            return obj
         policy = PolicyBanditore(type(obj))
         if not policy.user_has_any_permission_for_instance(self.request.user, AZIONI_LETTURA, obj):
             raise Http404("Oggetto non trovato.")

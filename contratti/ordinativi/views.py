@@ -5,7 +5,7 @@ import zipfile
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -243,16 +243,16 @@ def passo2(request, contratto, pk):
 @richiede_login
 @require_http_methods(["GET"])
 def scheda_sintesi(request, contratto, pk):
+    from documenti.views import risposta_download
+
     ordinativo = _visibile(request, contratto, pk)
     try:
-        pdf = services.scheda_sintesi(ordinativo)
+        services.scheda_sintesi(ordinativo)
     except ValidationError as exc:
         messages.error(request, " ".join(messaggi_errore(exc)))
         return _vai(contratto, "ordinativo_passo1", ordinativo)
-    risposta = HttpResponse(pdf, content_type="application/pdf")
-    risposta["Content-Disposition"] = f'attachment; filename="scheda-sintesi-{ordinativo.cig_derivato}.pdf"'
-    risposta["Cache-Control"] = "private, no-store"
-    return risposta
+    ordinativo.refresh_from_db()
+    return risposta_download(request, ordinativo.scheda_generata)
 
 
 @richiede_login

@@ -12,7 +12,7 @@ from comunicazioni.models import Messaggio
 from contratti.models import Ordinativo
 from tests.comunicazioni.aiuti import EMAIL, consegnatari, destinatari_email
 from tests.pdf import pdf_firmato, pdf_semplice
-from tests.utils import contenuto
+from tests.utils import contenuto, corpo
 
 from .aiuti import adesione_approvata, aggiungi_righe, crea_ordinativo, spid, sub, task_state, upload
 
@@ -53,10 +53,10 @@ def test_dal_nuovo_ordine_all_approvazione(client_as, demo, commit, outbox, simu
     client = spid(client_as("aderente"), demo)
     risposta = client.get(sub(demo.sct, "ordinativo_scheda", ordinativo.pk))
     assert risposta.status_code == 200 and risposta["Content-Type"] == "application/pdf", risposta.content[:500]
-    pdf = risposta.content
+    pdf = corpo(risposta)
     testo = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert ordinativo.cig_derivato in testo and "99,99" in testo and "Scheda di sintesi ordinativo di fornitura" in testo
-    assert client.get(sub(demo.sct, "ordinativo_scheda", ordinativo.pk)).content == pdf
+    assert corpo(client.get(sub(demo.sct, "ordinativo_scheda", ordinativo.pk))) == pdf
 
     from documenti.firma_prova import firma_pades
 
@@ -169,7 +169,7 @@ def test_scheda_p7m_accettata(client_as, demo, commit, simulatore_anac):
 
     client = client_as("aderente")
     ordinativo = _fino_al_cig(client, demo, commit, simulatore_anac)
-    pdf = client.get(sub(demo.sct, "ordinativo_scheda", ordinativo.pk)).content
+    pdf = corpo(client.get(sub(demo.sct, "ordinativo_scheda", ordinativo.pk)))
     p7m = firma_cades(pdf, nome="Laura Bianchi", codice_fiscale="BNCLRA75E45G999M")
     risposta = client.post(sub(demo.sct, "ordinativo_passo2", ordinativo.pk), {"scheda": upload("scheda.pdf.p7m", p7m, "application/pkcs7-mime")})
     assert risposta.status_code == 302

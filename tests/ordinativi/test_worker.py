@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from contratti.models import Ordinativo
 from documenti.firma_prova import firma_pades
-from tests.utils import contenuto
+from tests.utils import contenuto, corpo
 
 from .aiuti import adesione_approvata, aggiungi_righe, crea_ordinativo, spid, sub, task_state, upload
 
@@ -53,7 +53,7 @@ def test_ordinativo_con_worker_reale(demo, worker_celery, simulatore_anac):
     worker_celery.attendi(_stato(ordinativo, Ordinativo.Stato.CIG_ACQUISITO), timeout=60, messaggio="CIG acquisito")
     assert len(ordinativo.cig_derivato) == 10
 
-    pdf = aderente.get(sub(demo.sct, "ordinativo_scheda", ordinativo.pk)).content
+    pdf = corpo(aderente.get(sub(demo.sct, "ordinativo_scheda", ordinativo.pk)))
     firmata = firma_pades(pdf, nome="Laura Bianchi", codice_fiscale="BNCLRA75E45G999M")
     assert aderente.post(sub(demo.sct, "ordinativo_passo2", ordinativo.pk), {"scheda": upload("scheda.pdf", firmata)}).status_code == 302
     assert aderente.post(sub(demo.sct, "ordinativo_invia", ordinativo.pk)).status_code == 302

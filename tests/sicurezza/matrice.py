@@ -427,10 +427,7 @@ def _admin_generale():
 
 _CHOOSER = "il chooser degli snippet non applica PolicyBanditore: elenca e apre {cosa} di ogni contratto"
 _BULK = "l'azione multipla «elimina» mostra la denominazione del record (codice ed ente) a chi non può vederlo"
-_ADD = "500: PerOggettoMixin.get_object chiama la policy con obj=None sulla vista «aggiungi» (AttributeError)"
 _SCRITTURA = "la scheda «sola lettura» accetta il POST del banditore e salva una revisione (il revert riporta contenuti vecchi)"
-_SINTESI = ("la scheda di sintesi (documento privato generato) è servita senza risposta_download: nessuna voce "
-            "«documento.scaricato» nel registro di audit")
 _INCARICHI = "il chooser degli incarichi mostra a ogni utente dell'admin chi lavora in quale organizzazione e con che ruolo"
 
 
@@ -449,15 +446,9 @@ def _noti():
                 noti[(f"GET {url}", "banditore")] = _CHOOSER.format(cosa=cosa)
         for ruolo in ("banditore2", "editor"):
             noti[(f"GET /admin/bulk/contratti/{modello}/delete/?id={record}", ruolo)] = _BULK
-        for metodo in ("GET", "POST"):
-            for ruolo in ("banditore", "banditore2", "editor"):
-                noti[(f"{metodo} /admin/snippets/contratti/{modello}/add/", ruolo)] = _ADD
         rev = "{rev_adesione}" if modello == "adesione" else "{rev_ordinativo}"
         noti[(f"POST /admin/snippets/contratti/{modello}/edit/{record}/", "banditore")] = _SCRITTURA
         noti[(f"POST /admin/snippets/contratti/{modello}/history/{record}/revisions/{rev}/revert/", "banditore")] = _SCRITTURA
-    for stato, ruoli in (("inviato", ("aderente", "banditore")), ("approvato", ("aderente", "banditore", "oe"))):
-        for ruolo in ruoli:
-            noti[(f"GET {{sct}}ordinativi/{{ordinativo_{stato}}}/scheda-di-sintesi/", ruolo)] = _SINTESI
     scelta = "/admin/snippets/choose/organizzazioni/incarico/"
     for url in (scelta, scelta + "results/", scelta + "chosen/{incarico}/", scelta + "chosen-multiple/?id={incarico}"):
         for ruolo in ("banditore", "banditore2"):

@@ -79,8 +79,6 @@ def test_pacchetto_firmato_registrato(dati_matrice):
                                     object_id=str(d.ordinativo_approvato.pk), utente=d.utenti["aderente"]).exists()
 
 
-@pytest.mark.xfail(strict=True, reason="contratti.ordinativi.views.scheda_sintesi serve il PDF generato (documento "
-                                       "privato) con HttpResponse, senza risposta_download: nessuna voce nel registro")
 def test_scheda_di_sintesi_generata_registrata(dati_matrice):
     d = dati_matrice
     generata = d.ordinativo_approvato.scheda_generata
