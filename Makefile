@@ -45,3 +45,15 @@ ci:
 
 clean:
 	rm -rf var/celery var/mail
+
+## make bench: the site under gunicorn with production-like settings against the framework's floor,
+## on PostgreSQL + Redis where they answer (else SQLite); writes docs/benchmarks.md. 10,000 esiti by
+## default (a few minutes on 2 cores); SCT_BENCH_ESITI=100000 for the issue's size.
+.PHONY: bench run-prod
+bench: install
+	$(BIN)/python scripts/bench.py
+
+## make run-prod: gunicorn (several workers) + Celery worker + beat with the production settings on
+## PostgreSQL + Redis on loopback (http://127.0.0.1:8280/). Ctrl-C stops everything.
+run-prod: install
+	bash scripts/run-prod.sh

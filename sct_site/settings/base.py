@@ -355,3 +355,22 @@ SCT_CSP_ADMIN = {
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests from the admin (and none for the CSP)
 SECURE_REFERRER_POLICY = "same-origin"
 SCT_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# --- prestazioni ---
+# Cache of the public pages for anonymous visitors (sct_site/cache.py, docs/deploy.md): first
+# middleware; its app connects the invalidation receivers in every process. Own cache alias: the
+# Redis of REDIS_URL when set (shared by every process and machine), else a file cache in var/
+# (shared by the processes of this machine). SCT_CACHE_PAGINE=0/1 forces it off/on (default: on
+# unless DEBUG or the test settings).
+INSTALLED_APPS += ["sct_site.cache.PagineCacheConfig"]
+MIDDLEWARE.insert(0, "sct_site.cache.PagineCacheMiddleware")
+CACHES["pagine"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "pagine"}
+    if os.environ.get("REDIS_URL")
+    else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache" / "pagine"),
+          "OPTIONS": {"MAX_ENTRIES": 5000}}
+)
+if "SCT_CACHE_PAGINE" in os.environ:
+    SCT_CACHE_PAGINE = env_bool("SCT_CACHE_PAGINE")
+SCT_CACHE_PAGINE_TIMEOUT = int(os.environ.get("SCT_CACHE_PAGINE_TIMEOUT", "600"))  # seconds on the server
+SCT_CACHE_PAGINE_MAX_AGE = int(os.environ.get("SCT_CACHE_PAGINE_MAX_AGE", "0"))  # browsers and proxies

@@ -1,0 +1,232 @@
+"""Cache of the public pages for anonymous visitors, invalidated on every publication.
+
+``PagineCacheMiddleware`` is the first middleware (outermost): a hit returns the stored response,
+headers included, without running the rest of the stack, the session or the view.
+
+What is served from the cache (and stored) — all of these conditions:
+
+- the cache is on (``SCT_CACHE_PAGINE``; default: on unless ``DEBUG`` or the test settings);
+- method GET, path matching one of ``SCT_CACHE_PAGINE_URL`` (regular expressions: home, Elenco
+  contratti, a contract page itself, the esiti list and an esito page, the open-data page and the
+  Atom feed, Documentazione). Member pages (adesioni, ordinativi, publication of an esito, Area
+  riservata, comunicazioni, admin…) never match;
+- the request carries no session cookie and no messages cookie (so a logged-in user is never
+  served, nor stored, a shared copy; neither is a visitor with a pending message);
+- to be stored the response must be a 200, not streaming (the CSV/OCDS exports), set no cookie (a
+  page that used ``{% csrf_token %}`` sets one), not be marked private/no-cache/no-store, and not
+  carry a CSP nonce.
+
+The key is scheme + host + path + sorted query string. Invalidation is by *version*: every entry
+records the version it was made at and is served only while the version is current. The version
+(one key in the same cache) is bumped:
+
+- on ``page_published`` / ``page_unpublished`` (Wagtail signals) and on the deletion of a page;
+- on ``post_save`` / ``post_delete`` of the models whose data appear on public pages without a page
+  publication (``SCT_CACHE_PAGINE_MODELLI``): ``esiti.Esito`` (publication, withdrawal and
+  cancellation all go through ``Esito.save()`` in ``esiti.services``: the esiti app emits no signal
+  of its own; saving a draft does not count, a draft is never public), the organisations shown on
+  contract pages, public clarifications, Wagtail documents;
+- once at the end of ``generate_bulk`` (``invalidazione_sospesa``). Bulk writes that bypass
+  ``save()`` elsewhere (``QuerySet.update``, ``bulk_create``) must call ``invalida()``.
+
+The receivers are connected by ``PagineCacheConfig.ready()`` (this module is an app, added to
+``INSTALLED_APPS`` in the ``# --- prestazioni ---`` block of the settings), so they run in every
+process that can publish: web, Celery worker, management commands. With Redis (``REDIS_URL``) the
+cache and its version are shared by all processes and machines; without it the ``pagine`` alias is
+a file cache in ``var/`` shared by the processes of one machine.
+
+Headers: ``Vary: Cookie`` on every cacheable page; ``Cache-Control: public, max-age=N``
+(``SCT_CACHE_PAGINE_MAX_AGE``, default 0: browsers and proxies revalidate, because only this
+cache is invalidated on publish) on anonymous cacheable pages; ``Cache-Control: private`` on every
+response to a request with a session (logged-in users) that did not set its own;
+``X-Cache-Pagine: HIT`` / ``MISS`` for diagnostics and the benchmark.
+"""
+
+import contextlib
+import hashlib
+import re
+import threading
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+URL_PUBBLICI = (
+    r"^/$",
+    r"^/contratti/$",
+    r"^/contratti/[\w-]+/$",
+    r"^/aggiudicazioni-e-affidamenti/$",
+    r"^/aggiudicazioni-e-affidamenti/\d+/$",
+    r"^/aggiudicazioni-e-affidamenti/dati-aperti/$",
+    r"^/aggiudicazioni-e-affidamenti/dati-aperti/feed/$",
+    r"^/documentazione/$",
+    r"^/documentazione/[\w-]+/$",
+)
+MODELLI = (
+    "esiti.Esito",
+    "organizzazioni.Ente",
+    "organizzazioni.OperatoreEconomico",
+    "organizzazioni.MembroRTI",
+    "comunicazioni.ChiarimentoPubblicato",
+    "wagtaildocs.Document",
+)
+CHIAVE_VERSIONE = "sct:pagine:versione"
+INTESTAZIONE = "X-Cache-Pagine"
+
+_sospensione = threading.local()
+
+
+def attivo():
+    valore = getattr(settings, "SCT_CACHE_PAGINE", None)
+    if valore is None:
+        return not settings.DEBUG and getattr(settings, "SCT_ENVIRONMENT", "") != "test"
+    return bool(valore)
+
+
+def _cache():
+    alias = getattr(settings, "SCT_CACHE_PAGINE_ALIAS", "pagine")
+    return caches[alias if alias in settings.CACHES else "default"]
+
+
+def _timeout():
+    return int(getattr(settings, "SCT_CACHE_PAGINE_TIMEOUT", 600))
+
+
+def versione(cache=None):
+    return (cache or _cache()).get(CHIAVE_VERSIONE) or 0
+
+
+def invalida(**kwargs):
+    """Bump the version: every stored page becomes stale at once (in every process)."""
+    if getattr(_sospensione, "attiva", False) or not attivo():
+        return
+    cache = _cache()
+    try:
+        cache.incr(CHIAVE_VERSIONE)
+    except ValueError:  # missing key
+        if not cache.add(CHIAVE_VERSIONE, 1, timeout=None):
+            cache.incr(CHIAVE_VERSIONE)
+
+
+@contextlib.contextmanager
+def invalidazione_sospesa():
+    """Bulk writes (``generate_bulk``): no bump per record, one bump at the end."""
+    prima = getattr(_sospensione, "attiva", False)
+    _sospensione.attiva = True
+    try:
+        yield
+    finally:
+        _sospensione.attiva = prima
+    if not prima:
+        invalida()
+
+
+def _url_pubblici():
+    modelli = getattr(settings, "SCT_CACHE_PAGINE_URL", None) or URL_PUBBLICI
+    chiave = tuple(modelli)
+    if getattr(_url_pubblici, "chiave", None) != chiave:
+        _url_pubblici.compilati = [re.compile(m) for m in modelli]
+        _url_pubblici.chiave = chiave
+    return _url_pubblici.compilati
+
+
+def pagina_pubblica(path):
+    return any(r.match(path) for r in _url_pubblici())
+
+
+def _con_sessione(request):
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME in cookies or getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in cookies
+
+
+def _chiave(request):
+    query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
+    testo = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    return "sct:pagina:" + hashlib.sha256(testo.encode()).hexdigest()
+
+
+def _memorizzabile(request, response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    controllo = response.get("Cache-Control", "").lower()
+    if any(parola in controllo for parola in ("private", "no-cache", "no-store")):
+        return False
+    if getattr(request, "_csp_nonce", None):  # a nonce shared by every visitor is no nonce
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and getattr(user, "is_authenticated", False))
+
+
+class PagineCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not attivo():
+            return self.get_response(request)
+        if _con_sessione(request):
+            # Possibly a logged-in user: never a shared copy, and tell proxies not to keep one.
+            response = self.get_response(request)
+            if pagina_pubblica(request.path_info):
+                patch_vary_headers(response, ("Cookie",))
+            if "Cache-Control" not in response:
+                patch_cache_control(response, private=True, max_age=0)
+            return response
+        if request.method != "GET" or not pagina_pubblica(request.path_info):
+            return self.get_response(request)
+        cache = _cache()
+        chiave = _chiave(request)
+        trovati = cache.get_many([CHIAVE_VERSIONE, chiave])
+        attuale = trovati.get(CHIAVE_VERSIONE) or 0
+        voce = trovati.get(chiave)
+        if voce is not None and voce[0] == attuale:
+            _, intestazioni, contenuto = voce
+            response = HttpResponse(contenuto)
+            for nome, valore in intestazioni:
+                response.headers[nome] = valore
+            response[INTESTAZIONE] = "HIT"
+            return response
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        if _memorizzabile(request, response):
+            patch_cache_control(response, public=True, max_age=int(getattr(settings, "SCT_CACHE_PAGINE_MAX_AGE", 0)))
+            intestazioni = [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"]
+            cache.set(chiave, (attuale, intestazioni, response.content), _timeout())
+            response[INTESTAZIONE] = "MISS"
+        return response
+
+
+def _pagina_cambiata(sender, **kwargs):
+    invalida()
+
+
+def _record_cambiato(sender, instance=None, **kwargs):
+    # A draft esito is never public (only its ente sees it, and never from the cache).
+    if sender._meta.label == "esiti.Esito" and getattr(instance, "stato", None) == "bozza":
+        return
+    invalida()
+
+
+class PagineCacheConfig(AppConfig):
+    name = "sct_site.cache"
+    label = "sct_cache"
+    verbose_name = "cache delle pagine pubbliche"
+
+    def ready(self):
+        from django.apps import apps
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page
+        from wagtail.signals import page_published, page_unpublished
+
+        page_published.connect(_pagina_cambiata, dispatch_uid="sct_cache_page_published")
+        page_unpublished.connect(_pagina_cambiata, dispatch_uid="sct_cache_page_unpublished")
+        post_delete.connect(_pagina_cambiata, sender=Page, dispatch_uid="sct_cache_page_deleted")
+        for etichetta in getattr(settings, "SCT_CACHE_PAGINE_MODELLI", MODELLI):
+            try:
+                modello = apps.get_model(etichetta)
+            except LookupError:
+                continue
+            post_save.connect(_record_cambiato, sender=modello, dispatch_uid=f"sct_cache_save_{etichetta}")
+            post_delete.connect(_record_cambiato, sender=modello, dispatch_uid=f"sct_cache_delete_{etichetta}")
