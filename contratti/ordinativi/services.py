@@ -288,8 +288,6 @@ def invia(ordinativo, *, utente, request=None):
     mancanti = mancanze_invio(ordinativo)
     if mancanti:
         raise OperazioneNonConsentita("Per inviare l'ordinativo manca: " + ", ".join(mancanti) + ".")
-    if ordinativo.schede.filter(tipo="ANN").exclude(stato__in=["bozza", "eliminata"]).exists():
-        raise OperazioneNonConsentita("È stata inviata la scheda di annullamento (ANN): l'ordinativo non può essere inviato.")
     da = ordinativo.stato
     ordinativo.documenti.filter(corrente=True).update(inviato=True)
     ordinativo.stato = Ordinativo.Stato.INVIATO
