@@ -40,12 +40,17 @@ Headers: ``Vary: Cookie`` on every cacheable page; ``Cache-Control: public, max-
 cache is invalidated on publish) on anonymous cacheable pages; ``Cache-Control: private`` on every
 response to a request with a session (logged-in users) that did not set its own;
 ``X-Cache-Pagine: HIT`` / ``MISS`` for diagnostics and the benchmark.
+
+Each process also keeps the most used pages in memory (``_CacheLocale``, bounded LRU, valid only
+under the current shared version): a hit then costs one read of the version from the shared cache.
 """
 
 import contextlib
 import hashlib
 import re
 import threading
+import time
+from collections import OrderedDict
 
 from django.apps import AppConfig
 from django.conf import settings
@@ -95,7 +100,14 @@ def _timeout():
 
 
 def versione(cache=None):
-    return (cache or _cache()).get(CHIAVE_VERSIONE) or 0
+    """The current version. A missing key (first start, Redis flushed) gets a new value from the
+    clock, never one used before: copies made under an old version can never become current again."""
+    cache = cache or _cache()
+    attuale = cache.get(CHIAVE_VERSIONE)
+    if attuale is None:
+        cache.add(CHIAVE_VERSIONE, time.time_ns(), timeout=None)
+        attuale = cache.get(CHIAVE_VERSIONE)
+    return attuale
 
 
 def invalida(**kwargs):
@@ -106,8 +118,59 @@ def invalida(**kwargs):
     try:
         cache.incr(CHIAVE_VERSIONE)
     except ValueError:  # missing key
-        if not cache.add(CHIAVE_VERSIONE, 1, timeout=None):
+        if not cache.add(CHIAVE_VERSIONE, time.time_ns(), timeout=None):
             cache.incr(CHIAVE_VERSIONE)
+
+
+class _CacheLocale:
+    """A small LRU in the memory of each process, in front of the shared cache: a hit costs one
+    small read (the version) instead of transferring and unpickling the whole page. Entries are
+    served only while the shared version is the one they were made at, and not after their expiry.
+    ``SCT_CACHE_PAGINE_LOCALE_MB`` (default 32; 0 turns it off) bounds its size per process."""
+
+    def __init__(self):
+        self.voci = OrderedDict()
+        self.byte = 0
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def limite():
+        return int(float(getattr(settings, "SCT_CACHE_PAGINE_LOCALE_MB", 32)) * 2**20)
+
+    def get(self, chiave, versione):
+        with self.lock:
+            voce = self.voci.get(chiave)
+            if voce is None:
+                return None
+            if voce[0] != versione or voce[3] < time.monotonic():
+                self._togli(chiave)
+                return None
+            self.voci.move_to_end(chiave)
+            return voce
+
+    def set(self, chiave, versione, intestazioni, contenuto, timeout):
+        limite = self.limite()
+        if len(contenuto) > limite // 4:
+            return
+        with self.lock:
+            if chiave in self.voci:
+                self._togli(chiave)
+            self.voci[chiave] = (versione, intestazioni, contenuto, time.monotonic() + timeout)
+            self.byte += len(contenuto)
+            while self.byte > limite and self.voci:
+                self._togli(next(iter(self.voci)))
+
+    def _togli(self, chiave):
+        voce = self.voci.pop(chiave)
+        self.byte -= len(voce[2])
+
+    def svuota(self):
+        with self.lock:
+            self.voci.clear()
+            self.byte = 0
+
+
+_locale = _CacheLocale()
 
 
 @contextlib.contextmanager
@@ -178,13 +241,17 @@ class PagineCacheMiddleware:
             return self.get_response(request)
         cache = _cache()
         chiave = _chiave(request)
-        trovati = cache.get_many([CHIAVE_VERSIONE, chiave])
-        attuale = trovati.get(CHIAVE_VERSIONE) or 0
-        voce = trovati.get(chiave)
-        if voce is not None and voce[0] == attuale:
-            _, intestazioni, contenuto = voce
-            response = HttpResponse(contenuto)
-            for nome, valore in intestazioni:
+        attuale = versione(cache)
+        voce = _locale.get(chiave, attuale)
+        if voce is None:
+            voce = cache.get(chiave)
+            if voce is not None and voce[0] == attuale:
+                _locale.set(chiave, attuale, voce[1], voce[2], min(_timeout(), 60))
+            else:
+                voce = None
+        if voce is not None:
+            response = HttpResponse(voce[2])
+            for nome, valore in voce[1]:
                 response.headers[nome] = valore
             response[INTESTAZIONE] = "HIT"
             return response
@@ -194,6 +261,7 @@ class PagineCacheMiddleware:
             patch_cache_control(response, public=True, max_age=int(getattr(settings, "SCT_CACHE_PAGINE_MAX_AGE", 0)))
             intestazioni = [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"]
             cache.set(chiave, (attuale, intestazioni, response.content), _timeout())
+            _locale.set(chiave, attuale, intestazioni, response.content, min(_timeout(), 60))
             response[INTESTAZIONE] = "MISS"
         return response
 

@@ -374,3 +374,4 @@ if "SCT_CACHE_PAGINE" in os.environ:
     SCT_CACHE_PAGINE = env_bool("SCT_CACHE_PAGINE")
 SCT_CACHE_PAGINE_TIMEOUT = int(os.environ.get("SCT_CACHE_PAGINE_TIMEOUT", "600"))  # seconds on the server
 SCT_CACHE_PAGINE_MAX_AGE = int(os.environ.get("SCT_CACHE_PAGINE_MAX_AGE", "0"))  # browsers and proxies
+SCT_CACHE_PAGINE_LOCALE_MB = float(os.environ.get("SCT_CACHE_PAGINE_LOCALE_MB", "32"))  # per-process memory tier

@@ -13,9 +13,13 @@ def cache_pagine(settings):
     settings.SCT_CACHE_PAGINE = True
     from django.core.cache import caches
 
+    from sct_site.cache import _locale
+
     caches["pagine"].clear()
+    _locale.svuota()
     yield caches["pagine"]
     caches["pagine"].clear()
+    _locale.svuota()
 
 
 @pytest.fixture

@@ -175,3 +175,33 @@ def test_generate_bulk_invalida_una_volta(client, demo, cache_pagine):
     bulk.Generatore(bulk.Dimensioni(contratti=2, enti=2, adesioni=3, ordinativi=3, esiti=5)).esegui()
     assert cache_pagine.get("sct:pagine:versione") == prima + 1
     assert client.get(ESITI)["X-Cache-Pagine"] == "MISS"
+
+
+def test_copia_in_memoria_del_processo_segue_la_versione_condivisa(client, demo, cache_pagine):
+    """Another process (or machine) publishes: it bumps the shared version; this process's own
+    memory copy must not be served any more."""
+    from sct_site.cache import CHIAVE_VERSIONE, _locale
+
+    client.get("/documentazione/")
+    assert client.get("/documentazione/")["X-Cache-Pagine"] == "HIT"
+    assert _locale.voci  # kept in this process's memory too
+    cache_pagine.incr(CHIAVE_VERSIONE)  # what invalida() does in the other process
+    assert client.get("/documentazione/")["X-Cache-Pagine"] == "MISS"
+
+
+def test_cache_condivisa_svuotata_nessuna_copia_vecchia(client, demo, cache_pagine):
+    """Redis flushed or restarted: the version restarts from the clock, never from a value that the
+    copies in the processes' memory were made at."""
+    client.get("/documentazione/")
+    assert client.get("/documentazione/")["X-Cache-Pagine"] == "HIT"
+    cache_pagine.clear()
+    assert client.get("/documentazione/")["X-Cache-Pagine"] == "MISS"
+
+
+def test_la_copia_in_memoria_rispetta_il_limite(client, demo, cache_pagine, settings):
+    from sct_site.cache import _locale
+
+    settings.SCT_CACHE_PAGINE_LOCALE_MB = 0.01  # 10 KiB: pages larger than a quarter are not kept
+    client.get("/contratti/sistema-cloud-toscana/")
+    assert not _locale.voci
+    assert client.get("/contratti/sistema-cloud-toscana/")["X-Cache-Pagine"] == "HIT"  # from the shared cache
