@@ -304,7 +304,9 @@ def _ripristina_database():
     from home.demo import DemoLoader
 
     connessione = connections["default"]
-    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    # As TransactionTestCase does: the restored rows keep their ids, so the sequences must not
+    # restart from 1 (PostgreSQL would hand out those ids again).
+    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True, reset_sequences=False)
     connessione.creation.deserialize_db_from_string(connessione._test_serialized_contents)
     DemoLoader().run()
 
