@@ -5,10 +5,15 @@ only objects of contracts the user is banditore of, and the index lists only tho
 decides through the workflow actions; the records are read-only in the admin."""
 
 from django.http import Http404
+from django.shortcuts import get_list_or_404
 from guardian.shortcuts import get_objects_for_user
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.panels import Panel
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet
+
+from sct_site.admin_scelta import SnippetChooserViewSetPerPolicy
 
 from .permessi import PERM_GESTISCI, e_banditore
 
@@ -60,10 +65,34 @@ class PerOggettoMixin:
         return obj
 
 
+class EditSolaLettura(EditView):
+    """The record is read-only here. The one POST accepted is a workflow action that the current task
+    offers the user, run without saving the form: Wagtail's edit view would first save the posted form
+    as a new revision, which the approval then publishes. Reverting to a revision is refused (the
+    revert view is built on this class)."""
+
+    def post(self, request, *args, **kwargs):
+        if self.view_name != "edit" or self.action != "workflow-action":
+            return permission_denied(request)
+        self.workflow_action_action()
+        return self.save_action()
+
+
+class EliminaMultiplaPerContratto(DeleteBulkAction):
+    """Wagtail's bulk delete names every selected record, also those the user may not see. Here it
+    looks only among the records the user reads (and nobody may delete them: ``PolicyBanditore``)."""
+
+    def get_queryset(self, model, object_ids):
+        visibili = PolicyBanditore(model).instances_user_has_any_permission_for(self.request.user, AZIONI_LETTURA)
+        return get_list_or_404(visibili, pk__in=[pk for pk in object_ids if str(pk).isdigit()])
+
+
 class SnippetViewSetPerContratto(SnippetViewSet):
     add_to_admin_menu = True
     copy_view_enabled = False
     inspect_view_enabled = True
+    edit_view_class = EditSolaLettura
+    chooser_viewset_class = SnippetChooserViewSetPerPolicy
 
     def __init__(self, *args, **kwargs):
         for nome in dir(type(self)):

@@ -1,8 +1,9 @@
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from .admin_per_oggetto import PolicyBanditore, RiepilogoPanel, SnippetViewSetPerContratto
+from .admin_per_oggetto import EliminaMultiplaPerContratto, PolicyBanditore, RiepilogoPanel, SnippetViewSetPerContratto
 from .models import Adesione, Ordinativo
 
 
@@ -91,3 +92,9 @@ class OrdinativoViewSet(SnippetViewSetPerContratto):
 
 
 register_snippet(OrdinativoViewSet)
+
+
+# After Wagtail's own registration (same model and action type: the later one wins).
+@hooks.register("register_bulk_action", order=100)
+class EliminaMultiplaAdesioniOrdinativi(EliminaMultiplaPerContratto):
+    models = [Adesione, Ordinativo]

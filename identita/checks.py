@@ -1,7 +1,7 @@
 import ipaddress
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 OIDC_OBBLIGATORIE = (
     "OIDC_RP_CLIENT_ID",
@@ -65,3 +65,16 @@ def configurazione_cns(app_configs, **kwargs):
             )
         )
     return errori
+
+
+@register(Tags.security, deploy=True)
+def due_fattori_admin(app_configs, **kwargs):
+    if getattr(settings, "SCT_ENVIRONMENT", "") == "production" and not getattr(settings, "SCT_ADMIN_2FA", False):
+        return [
+            Warning(
+                "La verifica in due passaggi dell'area di amministrazione (SCT_ADMIN_2FA) è disattivata.",
+                hint="Togli SCT_ADMIN_2FA=0: lo staff dell'admin deve usare SPID/CIE di livello 2, CNS o un codice TOTP.",
+                id="identita.W010",
+            )
+        ]
+    return []

@@ -9,5 +9,6 @@ urlpatterns = [
     path("oidc/avvia/", views.avvia_oidc, name="oidc_avvia"),
     path("oidc/callback/", views.callback_oidc, name="oidc_callback"),
     path("cns/", views.accesso_cns, name="cns"),
+    path("due-fattori/", views.due_fattori, name="due_fattori"),
     path("csp-report/", views.rapporto_csp, name="csp_report"),
 ]

@@ -158,3 +158,65 @@ def rapporto_csp(request):
             str(rapporto.get("document-uri", ""))[:200],
         )
     return HttpResponse(status=204)
+
+
+class CodiceDueFattoriForm(forms.Form):
+    codice = forms.RegexField(
+        label="Codice di 6 cifre",
+        regex=r"^\d{6}$",
+        max_length=12,
+        strip=True,
+        error_messages={"required": "Inserisci il codice di 6 cifre mostrato dall'applicazione di autenticazione.",
+                        "invalid": "Il codice è formato da 6 cifre: inseriscilo senza spazi né lettere."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        if args and args[0] is not None:
+            dati = args[0].copy()
+            dati["codice"] = "".join(dati.get("codice", "").split())
+            args = (dati, *args[1:])
+        super().__init__(*args, **kwargs)
+
+
+@never_cache
+@login_required
+def due_fattori(request):
+    """Second factor for the admin staff: the QR code of a new device the first time, then the code."""
+    from . import due_fattori as df
+
+    if not df.e_staff(request.user):
+        raise Http404("La verifica in due passaggi riguarda gli utenti dell'area di amministrazione.")
+    prossima = _prossima(request, request.POST.get("next") or request.GET.get("next") or "/admin/")
+    if df.sessione_a_due_fattori(request):
+        return redirect(prossima)
+    device = df.dispositivo_confermato(request.user)
+    da_attivare = device is None
+    if da_attivare:
+        device = df.dispositivo_da_attivare(request)
+    stato = 200
+    if request.method == "POST":
+        form = CodiceDueFattoriForm(request.POST)
+        if form.is_valid():
+            esito, attesa = df.verifica_codice(request, device, form.cleaned_data["codice"])
+            if esito == df.EsitoCodice.VALIDO:
+                return redirect(prossima)
+            if esito == df.EsitoCodice.ATTESA:
+                form.add_error("codice", f"Troppi codici errati: attendi {attesa} secondi prima di riprovare.")
+                stato = 429
+            else:
+                form.add_error("codice", "Il codice non è valido o è scaduto: inserisci quello mostrato ora "
+                                         "dall'applicazione di autenticazione.")
+                stato = 400
+        else:
+            stato = 400
+    else:
+        form = CodiceDueFattoriForm(initial={"next": prossima})
+    contesto = {"form": form, "da_attivare": da_attivare, "ritorno": request.get_full_path()}
+    if da_attivare:
+        import segno
+
+        contesto["qr_svg"] = segno.make_qr(device.config_url, error="m").svg_inline(scale=4, title="Codice QR")
+        contesto["segreto"] = df.segreto_base32(device)
+    return render(request, "identita/due_fattori.html", contesto, status=stato)

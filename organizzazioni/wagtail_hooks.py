@@ -1,6 +1,8 @@
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from sct_site.admin_scelta import SnippetChooserViewSetPerPolicy
+
 from .models import Ente, Incarico, OperatoreEconomico
 
 
@@ -24,6 +26,8 @@ class IncaricoViewSet(SnippetViewSet):
     model = Incarico
     icon = "user"
     menu_label = "Incarichi"
+    # Who works where and in which role: only for who manages the incarichi (the editorial staff).
+    chooser_viewset_class = SnippetChooserViewSetPerPolicy
     list_display = ["user", "ruolo", "ente", "operatore"]
     list_filter = ["ruolo"]
 

@@ -278,6 +278,13 @@ MIDDLEWARE.insert(
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 AUTHENTICATION_BACKENDS = ["identita.backends.AxesBackend", *AUTHENTICATION_BACKENDS, "identita.oidc.SpidCieOIDCBackend"]
 
+# Two factors for the admin staff (identita/due_fattori.py): SPID/CIE level >= 2, CNS, or password +
+# TOTP (django-otp). On by default in production; off in the demo and the tests unless set.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("identita.middleware.IdentitaMiddleware") + 1, "identita.due_fattori.DueFattoriAdminMiddleware")
+SCT_ADMIN_2FA = env_bool("SCT_ADMIN_2FA", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "SCT Negozio Elettronico")
+
 # Strong authentication for the ANAC actions (RUP with SPID/CIE/CNS, level >= 2, recent enough).
 SCT_STRONG_AUTH_MAX_AGE_MIN = int(os.environ.get("SCT_STRONG_AUTH_MAX_AGE_MIN", "60"))
 SCT_SESSION_IDLE_TIMEOUT_MIN = int(os.environ.get("SCT_SESSION_IDLE_TIMEOUT_MIN", "30"))

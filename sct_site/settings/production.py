@@ -25,6 +25,7 @@ from .base import CONTENT_SECURITY_POLICY, SCT_CSP_ADMIN, SCT_SIMULATED_SPID  # 
 if SCT_SIMULATED_SPID:
     # gunicorn does not run system checks: refuse here too (identita.E001 is the check).
     raise ImproperlyConfigured("SCT_SIMULATED_SPID must be off in production: simulated SPID is for the demo only.")
+SCT_ADMIN_2FA = env_bool("SCT_ADMIN_2FA", True)
 X_FRAME_OPTIONS = "DENY"  # the CSP frame-ancestors 'self' still lets Wagtail's preview work in modern browsers
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"  # Lax, not Strict: the SPID/CIE gateway comes back with a top-level GET

@@ -105,11 +105,47 @@ def test_clamd_irraggiungibile_rifiuta(demo, conta_archivio):
     assert conta_archivio() == prima
 
 
-@pytest.mark.skipif(not shutil.which("clamdscan"), reason="clamd non installato")
-def test_clamd_reale_se_presente(demo):  # pragma: no cover - only where clamd runs
+@pytest.fixture
+def clamd_reale(tmp_path):
+    """A real clamd (Debian's clamav-daemon) on a private socket, with one signature: EICAR's sha256.
+    ClamAV cannot download its databases here; a local hash signature is enough to answer FOUND."""
+    import hashlib
     import os
+    import subprocess
+    import time
 
-    indirizzo = os.environ.get("SCT_ANTIVIRUS_CLAMD") or "unix:///run/clamav/clamd.ctl"
-    with override_settings(SCT_ANTIVIRUS_CLAMD=indirizzo), pytest.raises(FileNonValido) as info:
-        valida_e_salva(SimpleUploadedFile("eicar.pdf", EICAR), utente=None, firma_richiesta=False)
-    assert info.value.code == "virus"
+    eseguibile = shutil.which("clamd") or next((p for p in ("/usr/sbin/clamd",) if os.path.exists(p)), None)
+    if not eseguibile:
+        pytest.skip("clamd non installato (apt-get install clamav-daemon)")
+    db = tmp_path / "db"
+    db.mkdir()
+    (db / "eicar.hsb").write_text(f"{hashlib.sha256(EICAR).hexdigest()}:{len(EICAR)}:Eicar-Test-Signature\n")
+    sock = tmp_path / "clamd.sock"
+    conf = tmp_path / "clamd.conf"
+    conf.write_text(f"LocalSocket {sock}\nDatabaseDirectory {db}\nForeground yes\nLogFile {tmp_path / 'clamd.log'}\n"
+                    f"TemporaryDirectory {tmp_path}\n")
+    processo = subprocess.Popen([eseguibile, "--config-file", str(conf)], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.STDOUT)
+    try:
+        fine = time.monotonic() + 60
+        while not sock.exists():
+            if processo.poll() is not None or time.monotonic() > fine:
+                log = (tmp_path / "clamd.log").read_text() if (tmp_path / "clamd.log").exists() else ""
+                pytest.fail(f"clamd non è partito: {log[-2000:]}")
+            time.sleep(0.1)
+        yield f"unix://{sock}"
+    finally:
+        processo.terminate()
+        processo.wait(timeout=20)
+
+
+def test_clamd_reale_trova_eicar_e_lascia_passare_un_pdf(demo, clamd_reale, conta_archivio):
+    prima = conta_archivio()
+    with override_settings(SCT_ANTIVIRUS_CLAMD=clamd_reale):
+        with pytest.raises(FileNonValido) as info:
+            valida_e_salva(SimpleUploadedFile("eicar.pdf", EICAR), utente=None, firma_richiesta=False)
+        assert info.value.code == "virus"
+        assert conta_archivio() == prima
+        documento = valida_e_salva(SimpleUploadedFile("pulito.pdf", c.pdf_semplice("Piano dei fabbisogni")),
+                                   utente=None, firma_richiesta=False)
+    assert documento.pk
