@@ -3,6 +3,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from organizzazioni.models import Ente
+from sct_site.widgets import SelectVeloce
 
 from .models import ContrattoPage
 
@@ -46,6 +47,8 @@ class RicercaContrattiForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["banditore"].queryset = Ente.objects.filter(contratti_banditi__isnull=False).distinct()
         for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = SelectVeloce(attrs=field.widget.attrs, choices=field.choices)
             field.widget.attrs.setdefault("class", "form-control")
         self.fields["scadenza_dal"].widget.input_type = "date"
         self.fields["scadenza_al"].widget.input_type = "date"

@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 import re
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from contratti.models import ContrattoPage
 from organizzazioni.models import Ente
+from sct_site.widgets import ScelteNormalizzate, SelectVeloce
 
 from .cache import memorizzato
 from .models import Esito
@@ -94,10 +96,12 @@ class RicercaEsitiForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         scelte = scelte_filtri()
-        self.fields["ente"].choices = [("", "Tutte"), *scelte["enti"]]
-        self.fields["contratto"].choices = [("", "Tutti"), *scelte["contratti"]]
-        self.fields["anno"].choices = [("", "Tutti"), *((a, str(a)) for a in scelte["anni"])]
+        self.fields["ente"].choices = ScelteNormalizzate([("", "Tutte"), *scelte["enti"]])
+        self.fields["contratto"].choices = ScelteNormalizzate([("", "Tutti"), *scelte["contratti"]])
+        self.fields["anno"].choices = ScelteNormalizzate([("", "Tutti"), *((a, str(a)) for a in scelte["anni"])])
         for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = SelectVeloce(attrs=field.widget.attrs, choices=field.choices)
             classe = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", classe)
         for nome in ("data_dal", "data_al"):
@@ -125,6 +129,11 @@ class RicercaEsitiForm(forms.Form):
     def filtri_attivi(self):
         """True when some valid parameter narrows the list (ordering does not)."""
         return any(v not in (None, "") for k, v in self.dati.items() if k != "ordina")
+
+    def chiave_filtri(self):
+        """A short key of the valid filters (not the ordering): the same key, the same esiti."""
+        filtri = sorted((k, str(v)) for k, v in self.dati.items() if k != "ordina" and v not in (None, ""))
+        return hashlib.sha256(repr(filtri).encode()).hexdigest()[:32] if filtri else "tutti"
 
     @property
     def filtri_ignorati(self):

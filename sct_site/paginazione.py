@@ -1,4 +1,22 @@
-from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+
+
+class PaginatorDaiDueLati(Paginator):
+    """A page in the second half is read from the other end of the (reversed) ordering: the OFFSET the
+    database walks is at most half the list, and the last pages cost as little as the first ones.
+    The ordering must be total (end with a unique column) for the reversed slice to be the same rows."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if bottom <= self.count // 2 or not getattr(self.object_list, "ordered", False):
+            return super().page(number)
+        righe = list(self.object_list.reverse()[self.count - top:self.count - bottom])
+        righe.reverse()
+        return self._get_page(righe, number, self)
 
 
 def pagina_richiesta(paginator, request):

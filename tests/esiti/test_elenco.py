@@ -238,3 +238,49 @@ def test_scelte_e_totale_in_cache_si_aggiornano_a_ogni_pubblicazione(client, dem
     assert dopo.context["pagina"].paginator.count == 2
     assert [c for c, _ in dopo.context["form"].fields["ente"].choices[1:]] == [demo.firenze.pk, demo.prato.pk]
     assert demo.secondo.pk in [c for c, _ in dopo.context["form"].fields["contratto"].choices]
+
+
+def test_conteggio_filtrato_in_cache_si_aggiorna_a_ogni_pubblicazione(client, demo, fabbrica):
+    fabbrica.pubblicato(cig="V000000011", importo_aggiudicazione=Decimal("500.00"))
+    fabbrica.pubblicato(cig="V000000012", importo_aggiudicazione=Decimal("900000.00"))
+    filtrato = f"{URL}?importo_min=1000"
+    assert client.get(filtrato).context["pagina"].paginator.count == 1
+    assert client.get(f"{filtrato}&ordina=importo").context["pagina"].paginator.count == 1  # ordering: same key
+    fabbrica.pubblicato(cig="V000000013", importo_aggiudicazione=Decimal("2000.00"))
+    risposta = client.get(filtrato)
+    assert risposta.context["pagina"].paginator.count == 2
+    assert "V000000013" in risposta.content.decode()
+
+
+@pytest.mark.parametrize("per_pagina,orfani", [(3, 0), (4, 1), (5, 2)])
+def test_pagine_della_seconda_meta_lette_dal_fondo_sono_le_stesse(demo, fabbrica, per_pagina, orfani):
+    from django.core.paginator import Paginator
+
+    from esiti.models import Esito
+    from sct_site.paginazione import PaginatorDaiDueLati
+
+    for i in range(17):
+        fabbrica.pubblicato(cig=f"P{i:09d}", importo_aggiudicazione=Decimal(1000 + (i % 4)))  # ties on importo
+    for ordina in (("importo_aggiudicazione", "id"), ("-pubblicato_il", "-id")):
+        esiti = Esito.objects.visibili().order_by(*ordina)
+        atteso, due_lati = Paginator(esiti, per_pagina, orphans=orfani), PaginatorDaiDueLati(esiti, per_pagina, orphans=orfani)
+        assert due_lati.num_pages == atteso.num_pages > 2
+        for n in atteso.page_range:
+            assert [e.pk for e in due_lati.page(n)] == [e.pk for e in atteso.page(n)], (ordina, n)
+            assert due_lati.page(n).has_next() == atteso.page(n).has_next()
+
+
+def test_select_veloce_come_quella_di_django():
+    from django import forms
+    from django.test.html import parse_html
+
+    from sct_site.widgets import ScelteNormalizzate, SelectVeloce
+
+    scelte = [("", "Tutti"), (1, "Comune di Firenze"), (2, 'A & B <"RTI">'), (30, "Regione")]
+    for valore in (None, "", "2", 30, "999"):
+        django_ = forms.Select(choices=scelte, attrs={"class": "form-select", "aria-describedby": "aiuto"})
+        veloce = SelectVeloce(choices=ScelteNormalizzate(scelte), attrs={"class": "form-select", "aria-describedby": "aiuto"})
+        attese = django_.render("ente", valore, attrs={"id": "id_ente"})
+        ottenute = veloce.render("ente", valore, attrs={"id": "id_ente"})
+        assert parse_html(ottenute) == parse_html(attese), valore  # as assertHTMLEqual: attributes in any order
+    assert 'value="2" selected>A &amp; B &lt;&quot;RTI&quot;&gt;</option>' in SelectVeloce(choices=scelte).render("e", 2)
