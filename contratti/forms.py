@@ -3,11 +3,20 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from organizzazioni.models import Ente
-from sct_site.widgets import SelectVeloce
+from sct_site.cache import memorizzato
+from sct_site.forms import chiave_dati
+from sct_site.widgets import ScelteNormalizzate, SelectVeloce
 
 from .models import ContrattoPage
 
 FORMATI_DATA = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+def scelte_banditori():
+    """The enti that are banditore of some contract, once per version of the public data."""
+    return memorizzato("contratti:banditori", lambda: list(
+        Ente.objects.filter(contratti_banditi__isnull=False).distinct().order_by("denominazione")
+        .values_list("pk", "denominazione")))
 
 
 class RicercaContrattiForm(forms.Form):
@@ -26,9 +35,7 @@ class RicercaContrattiForm(forms.Form):
     stato = forms.ChoiceField(
         label="Stato", required=False, choices=[("", "Tutti"), ("attivo", "Attivo"), ("scaduto", "Scaduto")]
     )
-    banditore = forms.ModelChoiceField(
-        label="Banditore", required=False, queryset=Ente.objects.none(), empty_label="Tutti"
-    )
+    banditore = forms.TypedChoiceField(label="Banditore", required=False, coerce=int, empty_value=None)
     scadenza_dal = forms.DateField(label="Scadenza dal", required=False, input_formats=FORMATI_DATA)
     scadenza_al = forms.DateField(label="Scadenza al", required=False, input_formats=FORMATI_DATA)
     ordina = forms.ChoiceField(
@@ -45,13 +52,18 @@ class RicercaContrattiForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["banditore"].queryset = Ente.objects.filter(contratti_banditi__isnull=False).distinct()
+        self.fields["banditore"].choices = ScelteNormalizzate([("", "Tutti"), *scelte_banditori()])
         for field in self.fields.values():
             if type(field.widget) is forms.Select:
                 field.widget = SelectVeloce(attrs=field.widget.attrs, choices=field.choices)
             field.widget.attrs.setdefault("class", "form-control")
         self.fields["scadenza_dal"].widget.input_type = "date"
         self.fields["scadenza_al"].widget.input_type = "date"
+
+    def chiave(self):
+        """Same key, same list (ordering included); "attivo"/"scaduto" depend on the day."""
+        dati = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return f"{timezone.localdate().isoformat()}:{chiave_dati(dati)}"
 
     @property
     def filtri_ignorati(self):
@@ -76,7 +88,7 @@ class RicercaContrattiForm(forms.Form):
         elif dati.get("stato") == "scaduto":
             contratti = contratti.filter(data_scadenza__lt=oggi)
         if banditore := dati.get("banditore"):
-            contratti = contratti.filter(banditore=banditore)
+            contratti = contratti.filter(banditore_id=banditore)
         if dal := dati.get("scadenza_dal"):
             contratti = contratti.filter(data_scadenza__gte=dal)
         if al := dati.get("scadenza_al"):

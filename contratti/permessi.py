@@ -1,15 +1,18 @@
 """Who may do what on a contract. Every view asks here; templates only mirror the answers."""
 
 from organizzazioni.models import Incarico
+from sct_site.memo import per_richiesta
 
 PERM_GESTISCI = "contratti.gestisci_contratto"
 
 
+@per_richiesta
 def e_banditore(user, contratto):
     """A user abilitato on the contract (the RUP dell'AQ and the banditore's operators)."""
     return user.is_authenticated and user.has_perm(PERM_GESTISCI, contratto)
 
 
+@per_richiesta
 def e_aggiudicatario(user, contratto):
     return (
         user.is_authenticated

@@ -25,6 +25,8 @@ def contesto_tabs(contratto, request):
             "aggiudicatario": e_aggiudicatario(user, contratto),
         },
         "round_adesione": contratto.richieste_per_round(),
+        "documenti_allegati": list(contratto.documenti_allegati.select_related("documento")),
+        "utenti_abilitati": list(contratto.utenti_abilitati.select_related("user")),
         "richieste_ordinativo": contratto.richieste_ordinativo(),
         "adesioni": list(adesioni_visibili(user, contratto).order_by("-anno", "-numero")),
         "puo_richiedere_adesione": bool(servizi_adesioni.enti_che_possono_richiedere(user, contratto)),

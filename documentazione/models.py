@@ -4,10 +4,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from sct_site.pagine import RestrizioniInCacheMixin, pubbliche
+
 from .blocks import CorpoBlock
 
 
-class DocumentazioneIndexPage(Page):
+class DocumentazioneIndexPage(RestrizioniInCacheMixin, Page):
     intro = RichTextField("introduzione", blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -20,11 +22,11 @@ class DocumentazioneIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["pagine"] = DocumentazionePage.objects.child_of(self).live().public().order_by("path")
+        context["pagine"] = pubbliche(DocumentazionePage.objects.child_of(self).live()).order_by("path")
         return context
 
 
-class DocumentazionePage(Page):
+class DocumentazionePage(RestrizioniInCacheMixin, Page):
     class Categoria(models.TextChoices):
         GUIDA = "guida", "Guida"
         FAQ = "faq", "FAQ"

@@ -14,6 +14,8 @@ import time
 from django.core.cache import cache
 from django.dispatch import Signal
 
+from sct_site.memo import per_richiesta
+
 esiti_modificati = Signal()  # kwargs: esito (or None for bulk changes)
 CHIAVE_VERSIONE = "sct:esiti:versione"
 DURATA = 300
@@ -27,16 +29,17 @@ def versione():
     return valore
 
 
+_versione_della_richiesta = per_richiesta(versione)
+
+
 def segnala_modifica(esito=None):
     cache.set(CHIAVE_VERSIONE, time.time_ns(), None)
     esiti_modificati.send(sender=segnala_modifica, esito=esito)
 
 
 def memorizzato(nome, calcola):
-    """``calcola()`` once per version (and at most every ``DURATA`` seconds)."""
-    chiave = f"sct:esiti:{nome}:{versione()}"
-    valore = cache.get(chiave)
-    if valore is None:
-        valore = calcola()
-        cache.set(chiave, valore, DURATA)
-    return valore
+    """``calcola()`` once per version of the esiti (and at most every ``DURATA`` seconds)."""
+    from sct_site.cache import memorizzato as memorizzato_per_versione
+
+    return memorizzato_per_versione(f"esiti:{nome}", calcola, versione_attuale=_versione_della_richiesta, cache=cache,
+                                    durata=DURATA)

@@ -178,58 +178,82 @@ def _json(valore):
     return json.dumps(valore, ensure_ascii=False, separators=(",", ":"))
 
 
-def _con(oggetto_json, **frammenti):
-    """Append already-encoded members to an encoded JSON object."""
-    aggiunte = "".join(f',"{chiave}":{valore}' for chiave, valore in frammenti.items())
-    return oggetto_json[:-1] + aggiunte + "}" if oggetto_json != "{}" else "{" + aggiunte[1:] + "}"
+_stringa = json.encoder.encode_basestring  # a str as a JSON string (the C encoder, as json.dumps)
+_PROCEDURA_OCDS_JSON = _stringa(PROCEDURA_OCDS)
 
 
 class CodificaOcds:
     """Encodes OCDS releases: the order is its own contracting process (ocid from its CIG), with an
     award and a contract to the supplier(s) and a ``framework`` link to the framework agreement.
 
-    The parts shared by many releases (parties, buyer, suppliers, framework link) are built and
-    encoded once and spliced into each release, which keeps the export within a small factor of a
-    raw dump of the rows.
+    Each release is assembled from encoded fragments: the parts shared by many releases (the buyer,
+    the suppliers, the framework link) are encoded once and kept (bounded caches), the values of the
+    row (strings through the C encoder of ``json``) once each, and spliced in the order of the schema.
+    That keeps the export within a small factor of a raw dump of the rows.
     """
 
     def __init__(self, *, url_base, url_contratti):
         self.url_base = url_base
         self.url_contratti = url_contratti  # {contratto_id: absolute URL or None}
+        self._acquirenti = {}
+        self._fornitori = {}
         self._parti = {}
         self._quadri = {}
 
-    def parti(self, r, membri):
-        membri = tuple(membri) or (Membro(r.aggiudicatario_denominazione, r.aggiudicatario_codice_fiscale, "", ""),)
-        chiave = (r.ente_codice_fiscale, r.ente_denominazione, membri)
-        if chiave not in self._parti:
-            if len(self._parti) >= MAX_CACHE:
-                self._parti.clear()
-            buyer = _organizzazione(r.ente_codice_fiscale, r.ente_denominazione, ["buyer", "procuringEntity"])
-            parti = {buyer["id"]: buyer}
-            fornitori = []
+    @staticmethod
+    def _memo(cache, chiave, calcola):
+        valore = cache.get(chiave)
+        if valore is None:
+            if len(cache) >= MAX_CACHE:
+                cache.clear()
+            valore = cache[chiave] = calcola()
+        return valore
+
+    def _acquirente(self, cf, nome):
+        def calcola():
+            buyer = _organizzazione(cf, nome, ["buyer", "procuringEntity"])
+            return buyer["id"], _json(buyer), _json({"id": buyer["id"], "name": buyer["name"]})
+
+        return self._memo(self._acquirenti, (cf, nome), calcola)
+
+    def _fornitori_di(self, membri):
+        def calcola():
+            parti, riferimenti = {}, []
             for m in membri:
-                parte = _organizzazione(
-                    m.codice_fiscale, m.ragione_sociale, ["supplier", "tenderer"], m.identificativo_estero
-                )
+                parte = _organizzazione(m.codice_fiscale, m.ragione_sociale, ["supplier", "tenderer"], m.identificativo_estero)
                 if parte["id"] in parti:
                     esistenti = parti[parte["id"]]["roles"]
                     esistenti += [x for x in parte["roles"] if x not in esistenti]
                 else:
                     parti[parte["id"]] = parte
-                fornitori.append({"id": parte["id"], "name": parte["name"]})
-            self._parti[chiave] = (
-                _json(list(parti.values())), _json({"id": buyer["id"], "name": buyer["name"]}), _json(fornitori)
-            )
-        return self._parti[chiave]
+                riferimenti.append({"id": parte["id"], "name": parte["name"]})
+            return parti, ",".join(_json(p) for p in parti.values()), _json(riferimenti)
+
+        return self._memo(self._fornitori, membri, calcola)
+
+    def parti(self, r, membri):
+        """(parties, buyer, suppliers), encoded."""
+        membri = tuple(membri) or (Membro(r.aggiudicatario_denominazione, r.aggiudicatario_codice_fiscale, "", ""),)
+        id_acquirente, acquirente, rif_acquirente = self._acquirente(r.ente_codice_fiscale, r.ente_denominazione)
+        parti_fornitori, fornitori, rif_fornitori = self._fornitori_di(membri)
+        if id_acquirente not in parti_fornitori:
+            return f"[{acquirente},{fornitori}]", rif_acquirente, rif_fornitori
+        # The buyer is also a supplier (an ente in the RTI): one party with both roles.
+        def calcola():
+            unite = {id_acquirente: json.loads(acquirente)}
+            for oid, parte in parti_fornitori.items():
+                if oid in unite:
+                    unite[oid]["roles"] += [x for x in parte["roles"] if x not in unite[oid]["roles"]]
+                else:
+                    unite[oid] = parte
+            return _json(list(unite.values()))
+
+        return self._memo(self._parti, (r.ente_codice_fiscale, r.ente_denominazione, membri), calcola), rif_acquirente, rif_fornitori
 
     def quadro(self, r):
-        chiave = (r.contratto_id, r.cig_accordo_quadro, r.contratto_titolo)
-        if chiave not in self._quadri:
-            if len(self._quadri) >= MAX_CACHE:
-                self._quadri.clear()
+        def calcola():
             url = self.url_contratti.get(r.contratto_id)
-            self._quadri[chiave] = _json([{
+            return _json([{
                 "id": "1",
                 "relationship": ["framework"],
                 "title": r.contratto_titolo,
@@ -237,58 +261,49 @@ class CodificaOcds:
                 "identifier": f"{conf.prefisso_ocid()}-{r.cig_accordo_quadro}",
                 **({"uri": url} if url else {}),
             }])
-        return self._quadri[chiave]
+
+        return self._memo(self._quadri, (r.contratto_id, r.cig_accordo_quadro, r.contratto_titolo), calcola)
 
     def release(self, r, membri):
         cancellato = r.annullato or r.stato == Esito.Stato.RITIRATO
-        stato = "cancelled" if cancellato else "active"
+        stato = '"cancelled"' if cancellato else '"active"'
         parti, buyer, fornitori = self.parti(r, membri)
-        valore = {"amount": float(r.importo_aggiudicazione or 0), "currency": "EUR"}
-        periodo = {}
-        if r.data_inizio:
-            periodo["startDate"] = _data_ora(r.data_inizio)
-        if r.data_ultimazione:
-            periodo["endDate"] = _data_ora(r.data_ultimazione)
-        award = {"id": r.cig, "title": r.oggetto, "status": stato, "value": valore}
+        cig, oggetto, ocid = _stringa(r.cig), _stringa(r.oggetto), _stringa(r.ocid)
+        valore = f'{{"amount":{float(r.importo_aggiudicazione or 0)!r},"currency":"EUR"}}'
+        periodo = ",".join(
+            f'"{chiave}":"{_data_ora(data)}"'
+            for chiave, data in (("startDate", r.data_inizio), ("endDate", r.data_ultimazione)) if data
+        )
+        periodo = f"{{{periodo}}}" if periodo else ""
+        award = f'{{"id":{cig},"title":{oggetto},"status":{stato},"value":{valore}'
         if r.data_aggiudicazione:
-            award["date"] = _data_ora(r.data_aggiudicazione)
+            award += f',"date":"{_data_ora(r.data_aggiudicazione)}"'
         if periodo:
-            award["contractPeriod"] = periodo
-        contract = {"id": r.cig, "awardID": r.cig, "title": r.oggetto, "status": stato, "value": valore}
+            award += f',"contractPeriod":{periodo}'
+        award += f',"suppliers":{fornitori}}}'
+        contract = f'{{"id":{cig},"awardID":{cig},"title":{oggetto},"status":{stato},"value":{valore}'
         if periodo:
-            contract["period"] = periodo
+            contract += f',"period":{periodo}'
         if r.annullato:
-            contract["description"] = "Procedura annullata con scheda ANN (errata comunicazione)."
+            contract += ',"description":"Procedura annullata con scheda ANN (errata comunicazione)."'
         elif r.stato == Esito.Stato.RITIRATO:
-            contract["description"] = f"Esito ritirato: {r.ritirato_motivo}"
-        tender = {
-            "id": r.cig,
-            "title": r.oggetto,
-            "status": "cancelled" if cancellato else "complete",
-            "procurementMethod": "direct",
-            "procurementMethodDetails": PROCEDURA_OCDS,
-            "documents": [{
-                "id": "esito", "documentType": "awardNotice", "title": "Esito pubblicato",
-                "url": f"{self.url_base}{r.id}/", "format": "text/html", "language": "it",
-            }],
-        }
+            contract += f',"description":{_stringa(f"Esito ritirato: {r.ritirato_motivo}")}'
+        contract += "}"
+        documento = _stringa(f"{self.url_base}{r.id}/")
+        stato_tender = '"cancelled"' if cancellato else '"complete"'
+        tender = (
+            f'{{"id":{cig},"title":{oggetto},"status":{stato_tender},'
+            f'"procurementMethod":"direct","procurementMethodDetails":{_PROCEDURA_OCDS_JSON},'
+            f'"documents":[{{"id":"esito","documentType":"awardNotice","title":"Esito pubblicato","url":{documento},'
+            f'"format":"text/html","language":"it"}}],"procuringEntity":{buyer}}}'
+        )
         aggiornato = r.aggiornato_il or r.pubblicato_il
-        testa = {
-            "ocid": r.ocid,
-            "id": f"{r.ocid}-{r.id}-{int(aggiornato.timestamp())}",
-            "date": _iso(aggiornato),
-            "tag": ["awardCancellation"] if cancellato else ["award", "contract"],
-            "initiationType": "tender",
-            "language": "it",
-            "contracts": [contract],
-        }
-        return _con(
-            _json(testa),
-            parties=parti,
-            buyer=buyer,
-            tender=_con(_json(tender), procuringEntity=buyer),
-            awards="[" + _con(_json(award), suppliers=fornitori) + "]",
-            relatedProcesses=self.quadro(r),
+        tag = '["awardCancellation"]' if cancellato else '["award","contract"]'
+        return (
+            f'{{"ocid":{ocid},"id":{_stringa(f"{r.ocid}-{r.id}-{int(aggiornato.timestamp())}")},'
+            f'"date":{_stringa(_iso(aggiornato))},"tag":{tag},"initiationType":"tender","language":"it",'
+            f'"contracts":[{contract}],"parties":{parti},"buyer":{buyer},"tender":{tender},'
+            f'"awards":[{award}],"relatedProcesses":{self.quadro(r)}}}'
         )
 
 

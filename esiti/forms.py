@@ -1,5 +1,4 @@
 import datetime
-import hashlib
 import re
 from decimal import Decimal
 
@@ -10,6 +9,7 @@ from django.utils import timezone
 
 from contratti.models import ContrattoPage
 from organizzazioni.models import Ente
+from sct_site.forms import chiave_dati
 from sct_site.widgets import ScelteNormalizzate, SelectVeloce
 
 from .cache import memorizzato
@@ -132,8 +132,7 @@ class RicercaEsitiForm(forms.Form):
 
     def chiave_filtri(self):
         """A short key of the valid filters (not the ordering): the same key, the same esiti."""
-        filtri = sorted((k, str(v)) for k, v in self.dati.items() if k != "ordina" and v not in (None, ""))
-        return hashlib.sha256(repr(filtri).encode()).hexdigest()[:32] if filtri else "tutti"
+        return chiave_dati(self.dati, escludi=("ordina",))
 
     @property
     def filtri_ignorati(self):

@@ -11,11 +11,12 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from contratti.models import valida_cig
+from sct_site.pagine import RestrizioniInCacheMixin
 
 SCELTA_CONTRAENTE_ADESIONE = "26-AFFIDAMENTO DIRETTO IN ADESIONE AD ACCORDO QUADRO/CONVENZIONE"
 
 
-class AggiudicazioniIndexPage(RoutablePageMixin, Page):
+class AggiudicazioniIndexPage(RestrizioniInCacheMixin, RoutablePageMixin, Page):
     """"Aggiudicazioni e affidamenti": the published esiti, their pages, the publication flow of the
     ente and the open data. Every sub-address is a route of this page (``esiti/views.py``), so the
     section keeps its stable address ``/aggiudicazioni-e-affidamenti/``."""

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -193,19 +194,36 @@ def ritira(request, pagina, pk):
     return HttpResponseRedirect(f"{base}{pk}/")
 
 
-def dati_aperti(request, pagina):
-    """The public page that documents the open data and their licence."""
-    base = _base(pagina, request)
-    dataset_l190 = (
-        Esito.objects.in_vigore()
-        .filter(data_aggiudicazione__isnull=False)
-        .values("ente__codice_fiscale", "ente__denominazione", anno=ExtractYear("data_aggiudicazione"))
-        .annotate(numero=Count("id"))
-        .order_by("-anno", "ente__denominazione")
+def _dataset_l190():
+    return Esito.objects.in_vigore().filter(data_aggiudicazione__isnull=False).annotate(
+        anno=ExtractYear("data_aggiudicazione"))
+
+
+def _anni_l190():
+    return list(_dataset_l190().order_by("-anno").values_list("anno", flat=True).distinct())
+
+
+def _tabella_l190(anno, base):
+    righe = (
+        _dataset_l190().filter(anno=anno).values("ente__codice_fiscale", "ente__denominazione")
+        .annotate(numero=Count("id")).order_by("ente__denominazione")
     )
+    return render_to_string("esiti/_dataset_l190.html", {"righe": list(righe), "anno": anno, "base": base})
+
+
+def dati_aperti(request, pagina):
+    """The public page that documents the open data and their licence, with the L.190 datasets of one
+    year (the most recent by default; ``?anno=``). Years and each year's table are computed once per
+    version of the esiti: at 100,000 esiti that is a GROUP BY over the whole table and thousands of rows."""
+    base = _base(pagina, request)
+    anni = memorizzato("l190:anni", _anni_l190)
+    anno = request.GET.get("anno", "")
+    anno = int(anno) if anno.isdigit() and int(anno) in anni else (anni[0] if anni else None)
     contesto = {
         "base": base,
-        "dataset_l190": list(dataset_l190),
+        "anni_l190": anni,
+        "anno_l190": anno,
+        "tabella_l190": memorizzato(f"l190:tabella:{anno}:{base}", lambda: _tabella_l190(anno, base)) if anno else "",
         "licenza_nome": conf.LICENZA_NOME,
         "licenza_url": conf.LICENZA_URL,
         "prefisso_ocid": conf.prefisso_ocid(),

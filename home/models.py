@@ -1,10 +1,14 @@
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from sct_site.pagine import InstradamentoInCacheMixin, RestrizioniInCacheMixin, pubbliche
 
-class HomePage(Page):
+
+class HomePage(InstradamentoInCacheMixin, RestrizioniInCacheMixin, Page):
     intro = RichTextField("introduzione", blank=True)
     avviso = models.CharField("avviso in evidenza", max_length=500, blank=True)
 
@@ -24,18 +28,15 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["contratti_recenti"] = (
-            ContrattoPage.objects.live().public().select_related("banditore").order_by("-first_published_at")[:4]
+            pubbliche(ContrattoPage.objects.live()).select_related("banditore").order_by("-first_published_at")[:4]
         )
+        figlie = {}
+        for figlia in Page.objects.child_of(self).live().order_by("path").only("id", "path", "url_path", "content_type_id"):
+            figlie.setdefault(figlia.content_type_id, figlia)
         context["sezioni"] = {
-            "contratti": _figlia(self, "contratti.ContrattiIndexPage"),
-            "documentazione": _figlia(self, "documentazione.DocumentazioneIndexPage"),
-            "aggiudicazioni": _figlia(self, "esiti.AggiudicazioniIndexPage"),
+            nome: figlie.get(ContentType.objects.get_for_model(apps.get_model(modello)).pk)
+            for nome, modello in (("contratti", "contratti.ContrattiIndexPage"),
+                                  ("documentazione", "documentazione.DocumentazioneIndexPage"),
+                                  ("aggiudicazioni", "esiti.AggiudicazioniIndexPage"))
         }
         return context
-
-
-def _figlia(page, model_label):
-    from django.apps import apps
-
-    model = apps.get_model(model_label)
-    return model.objects.child_of(page).live().first()

@@ -4,8 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import connection
+from django.db.models import F, Q
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from contratti.models import ContrattoPage
@@ -49,6 +51,9 @@ def health(request):
     return JsonResponse({"status": "ok" if ok else "errore", **risultati}, status=200 if ok else 503)
 
 
+CONTRATTI_IN_EVIDENZA = 10
+
+
 @login_required
 def area_riservata(request):
     """What the user can act on: their organisations, roles and contracts."""
@@ -66,8 +71,15 @@ def area_riservata(request):
         "incarichi": incarichi,
         "contratti_banditore": list(gestiti),
         "contratti_aggiudicatario": list(contratti.filter(aggiudicatario__in=operatori)) if operatori else [],
-        "contratti_aderibili": list(contratti.order_by("data_scadenza")) if enti else [],
     }
+    if enti:
+        # The active contracts with the nearest deadline; the others are in "Elenco contratti" (a region
+        # publishes thousands: the list is not the place for all of them).
+        oggi = timezone.localdate()
+        aderibili = contratti.filter(Q(data_scadenza__isnull=True) | Q(data_scadenza__gte=oggi)).order_by(
+            F("data_scadenza").asc(nulls_last=True), "title")
+        sezioni["contratti_aderibili"] = list(aderibili[:CONTRATTI_IN_EVIDENZA])
+        sezioni["contratti_aderibili_totale"] = aderibili.count()
     from .area_riservata import sezioni_aggiuntive
 
     return render(

@@ -20,7 +20,8 @@ The key is scheme + host + path + sorted query string. Invalidation is by *versi
 records the version it was made at and is served only while the version is current. The version
 (one key in the same cache) is bumped:
 
-- on ``page_published`` / ``page_unpublished`` (Wagtail signals) and on the deletion of a page;
+- on ``page_published`` / ``page_unpublished`` / ``post_page_move`` (Wagtail signals), on the deletion
+  of a page, and when a live page is saved other than by a draft's bookkeeping (``add_child``, scripts);
 - on ``post_save`` / ``post_delete`` of the models whose data appear on public pages without a page
   publication (``SCT_CACHE_PAGINE_MODELLI``): ``esiti.Esito`` (publication, withdrawal and
   cancellation all go through ``Esito.save()`` in ``esiti.services``: the esiti app emits no signal
@@ -58,6 +59,8 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from .memo import per_richiesta
+
 URL_PUBBLICI = (
     r"^/$",
     r"^/contratti/$",
@@ -76,6 +79,8 @@ MODELLI = (
     "organizzazioni.MembroRTI",
     "comunicazioni.ChiarimentoPubblicato",
     "wagtaildocs.Document",
+    "wagtailcore.Site",
+    "wagtailcore.PageViewRestriction",
 )
 CHIAVE_VERSIONE = "sct:pagine:versione"
 INTESTAZIONE = "X-Cache-Pagine"
@@ -111,8 +116,9 @@ def versione(cache=None):
 
 
 def invalida(**kwargs):
-    """Bump the version: every stored page becomes stale at once (in every process)."""
-    if getattr(_sospensione, "attiva", False) or not attivo():
+    """Bump the version: every stored page, and every value of ``memorizzato``, becomes stale at once
+    (in every process). It moves also when the page cache is off: the derived data still follow it."""
+    if getattr(_sospensione, "attiva", False):
         return
     cache = _cache()
     try:
@@ -120,6 +126,40 @@ def invalida(**kwargs):
     except ValueError:  # missing key
         if not cache.add(CHIAVE_VERSIONE, time.time_ns(), timeout=None):
             cache.incr(CHIAVE_VERSIONE)
+
+
+_versione_della_richiesta = per_richiesta(versione)  # read once per GET request, not once per value
+_memo_locale = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def svuota_memoria_locale():
+    """Forget the per-process copies (tests: a rolled-back test leaves the version as it was)."""
+    with _memo_lock:
+        _memo_locale.clear()
+    _locale.svuota()
+
+
+def memorizzato(nome, calcola, *, versione_attuale=None, cache=None, durata=300):
+    """``calcola()`` once per version of the public data (``versione_attuale()``, default: this module's,
+    which moves on every publication), kept in the shared cache for ``durata`` seconds and, in front of
+    it, in a small per-process memo (no transfer nor unpickling while the version holds)."""
+    cache = cache or _cache()
+    chiave = f"sct:dati:{nome}:{(versione_attuale or _versione_della_richiesta)()}"
+    with _memo_lock:
+        voce = _memo_locale.get(chiave)
+        if voce is not None and voce[1] > time.monotonic():
+            _memo_locale.move_to_end(chiave)
+            return voce[0]
+    valore = cache.get(chiave)
+    if valore is None:
+        valore = calcola()
+        cache.set(chiave, valore, durata)
+    with _memo_lock:
+        _memo_locale[chiave] = (valore, time.monotonic() + min(durata, 60))
+        while len(_memo_locale) > 256:
+            _memo_locale.popitem(last=False)
+    return valore
 
 
 class _CacheLocale:
@@ -270,6 +310,25 @@ def _pagina_cambiata(sender, **kwargs):
     invalida()
 
 
+# What Wagtail writes on a page when a draft is saved, locked or scheduled: nothing public changes.
+_CAMPI_DI_BOZZA = {
+    "comments", "latest_revision", "latest_revision_created_at", "draft_title", "has_unpublished_changes",
+    "locked", "locked_at", "locked_by", "go_live_at", "expire_at",
+}
+
+
+def _pagina_salvata(sender, instance=None, update_fields=None, **kwargs):
+    """A live page saved directly (``add_child``, a script) changes public pages without
+    ``page_published``; a draft's bookkeeping does not."""
+    from wagtail.models import Page
+
+    if not isinstance(instance, Page) or not instance.live:
+        return
+    if update_fields is not None and set(update_fields) <= _CAMPI_DI_BOZZA:
+        return
+    invalida()
+
+
 def _record_cambiato(sender, instance=None, **kwargs):
     # A draft esito is never public (only its ente sees it, and never from the cache).
     if sender._meta.label == "esiti.Esito" and getattr(instance, "stato", None) == "bozza":
@@ -286,11 +345,13 @@ class PagineCacheConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_delete, post_save
         from wagtail.models import Page
-        from wagtail.signals import page_published, page_unpublished
+        from wagtail.signals import page_published, page_unpublished, post_page_move
 
         page_published.connect(_pagina_cambiata, dispatch_uid="sct_cache_page_published")
         page_unpublished.connect(_pagina_cambiata, dispatch_uid="sct_cache_page_unpublished")
         post_delete.connect(_pagina_cambiata, sender=Page, dispatch_uid="sct_cache_page_deleted")
+        post_page_move.connect(_pagina_cambiata, dispatch_uid="sct_cache_page_moved")
+        post_save.connect(_pagina_salvata, dispatch_uid="sct_cache_page_saved")
         for etichetta in getattr(settings, "SCT_CACHE_PAGINE_MODELLI", MODELLI):
             try:
                 modello = apps.get_model(etichetta)

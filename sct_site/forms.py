@@ -1,11 +1,18 @@
 """Form fields shared by the site's forms."""
 
+import hashlib
 import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 
 FORMATI_DATA = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+def chiave_dati(dati, *, escludi=()):
+    """A short key of a form's valid values (empty ones and ``escludi`` left out): equal values, equal key."""
+    valori = sorted((k, str(v)) for k, v in dati.items() if k not in escludi and v not in (None, ""))
+    return hashlib.sha256(repr(valori).encode()).hexdigest()[:32] if valori else "tutti"
 
 
 class ImportoField(forms.Field):

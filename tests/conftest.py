@@ -12,6 +12,20 @@ from django.contrib.auth import get_user_model
 from home.demo import SCT_SLUG, SECONDO_SLUG, DemoLoader
 
 
+@pytest.fixture(autouse=True)
+def cache_vuote():
+    """Every test starts with empty caches: values computed from rows a rolled-back test created (the
+    version of the public data is in the cache, the database rolls back) must not reach the next."""
+    from django.core.cache import caches
+
+    from sct_site.cache import svuota_memoria_locale
+
+    for cache in caches.all():
+        cache.clear()
+    svuota_memoria_locale()
+    yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -129,6 +129,26 @@ def test_area_riservata_per_ruolo(client_as, username, presente, assente):
     assert assente not in html
 
 
+def test_area_riservata_aderente_i_contratti_attivi_piu_vicini_alla_scadenza(client_as, demo):
+    import datetime
+
+    from tests.factories import crea_contratto
+
+    for giorni in range(12):
+        crea_contratto(title=f"Attivo {giorni:02d}", data_scadenza=datetime.date(2030, 1, 1) + datetime.timedelta(days=giorni))
+    crea_contratto(title="Scaduto da tempo", data_scadenza=datetime.date(2020, 1, 1))
+    risposta = client_as("aderente").get("/area-riservata/")
+    sezioni = risposta.context["sezioni"]
+    elencati = [c.title for c in sezioni["contratti_aderibili"]]
+    assert len(elencati) == 10 and "Scaduto da tempo" not in elencati
+    scadenze = [c.data_scadenza for c in sezioni["contratti_aderibili"] if c.data_scadenza]
+    assert scadenze == sorted(scadenze)
+    attivi = ContrattoPage.objects.live().exclude(data_scadenza__lt=datetime.date.today()).count()
+    assert sezioni["contratti_aderibili_totale"] == attivi > 10
+    html = risposta.content.decode()
+    assert f"su {attivi} contratti attivi" in html and 'href="/contratti/?stato=attivo&amp;ordina=scadenza"' in html
+
+
 def test_area_riservata_banditore_vede_solo_i_suoi_contratti(client_as, demo):
     risposta = client_as("banditore").get("/area-riservata/")
     assert [c.slug for c in risposta.context["sezioni"]["contratti_banditore"]] == ["sistema-cloud-toscana"]

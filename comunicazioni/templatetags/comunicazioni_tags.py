@@ -1,6 +1,7 @@
 from django import template
 
 from comunicazioni import permessi, services
+from sct_site.memo import per_richiesta
 
 register = template.Library()
 
@@ -14,6 +15,11 @@ def chiarimenti_pubblicati(contratto):
 @register.simple_tag
 def comunicazioni_contratto(contratto, user):
     """``{"accede": bool, "puo_scrivere": bool, "non_lette": int}`` for the contract page's link."""
+    return _comunicazioni_contratto(contratto, user)
+
+
+@per_richiesta
+def _comunicazioni_contratto(contratto, user):
     if user is None or not user.is_authenticated or not contratto.live:
         return {"accede": False, "puo_scrivere": False, "non_lette": 0}
     return {

@@ -1,6 +1,7 @@
 """Who may see and act on an adesione. Views ask here; templates mirror the answers."""
 
 from organizzazioni.models import Incarico
+from sct_site.memo import per_richiesta
 
 from ..permessi import e_banditore
 
@@ -9,6 +10,7 @@ PERM_VEDI = "contratti.view_adesione"
 PERM_MODIFICA = "contratti.change_adesione"
 
 
+@per_richiesta
 def enti_operativi(user):
     """Enti for which the user may request and manage adesioni (Responsabile/Buyer or RUP)."""
     from organizzazioni.models import Ente

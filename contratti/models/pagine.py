@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -12,13 +13,15 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from sct_site.cache import memorizzato
 from sct_site.paginazione import pagina_richiesta
+from sct_site.pagine import RestrizioniInCacheMixin, pubbliche
 
 valida_cig = RegexValidator(r"^[0-9A-Z]{10}$", "Il CIG è composto da 10 caratteri alfanumerici maiuscoli.")
 valida_cup = RegexValidator(r"^[0-9A-Z]{15}$", "Il CUP è composto da 15 caratteri alfanumerici maiuscoli.")
 
 
-class ContrattiIndexPage(Page):
+class ContrattiIndexPage(RestrizioniInCacheMixin, Page):
     """"Elenco contratti" with the manual's "parametri di ricerca"."""
 
     intro = RichTextField("introduzione", blank=True)
@@ -37,16 +40,21 @@ class ContrattiIndexPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         form = RicercaContrattiForm(request.GET or None)
-        contratti = form.filtra(ContrattoPage.objects.child_of(self).live().public())
-        paginator = Paginator(contratti, self.per_pagina)
+        contratti = form.filtra(pubbliche(ContrattoPage.objects.child_of(self).live()))
+        # The ordered ids of each search, once per version of the public data (the join and sort of
+        # every contract otherwise); the page's contracts are then read by id.
+        ids = memorizzato(f"contratti:elenco:{self.pk}:{form.chiave()}", lambda: list(contratti.values_list("pk", flat=True)))
+        paginator = Paginator(ids, self.per_pagina)
         pagina, avviso, query = pagina_richiesta(paginator, request)
+        per_id = contratti.order_by().in_bulk(list(pagina.object_list))
         if avviso:
             context["avviso_pagina"] = avviso
-        context.update(form=form, pagina=pagina, contratti=pagina.object_list, query_senza_pagina=query)
+        context.update(form=form, pagina=pagina, contratti=[per_id[pk] for pk in pagina.object_list if pk in per_id],
+                       query_senza_pagina=query)
         return context
 
 
-class ContrattoPage(RoutablePageMixin, Page):
+class ContrattoPage(RestrizioniInCacheMixin, RoutablePageMixin, Page):
     class Tipo(models.TextChoices):
         ACCORDO_QUADRO = "aq", "Accordo Quadro"
         CONVENZIONE = "convenzione", "Convenzione"
@@ -138,16 +146,20 @@ class ContrattoPage(RoutablePageMixin, Page):
     def stato_label(self):
         return "Attivo" if self.attivo else "Scaduto"
 
+    @cached_property
+    def _richieste(self):
+        return list(self.richieste_documenti.all())
+
     def richieste_per_round(self):
         """{round: [RichiestaDocumento, ...]} for the adesione rounds, in order."""
         rounds = {}
-        for richiesta in self.richieste_documenti.all():
+        for richiesta in self._richieste:
             if richiesta.fase == RichiestaDocumento.Fase.ADESIONE:
                 rounds.setdefault(richiesta.round, []).append(richiesta)
         return dict(sorted(rounds.items()))
 
     def richieste_ordinativo(self):
-        return [r for r in self.richieste_documenti.all() if r.fase == RichiestaDocumento.Fase.ORDINATIVO]
+        return [r for r in self._richieste if r.fase == RichiestaDocumento.Fase.ORDINATIVO]
 
     @property
     def numero_round(self):

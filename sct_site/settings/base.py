@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sct_site.memo.MemoRichiestaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -371,6 +372,8 @@ SCT_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), 
 # unless DEBUG or the test settings).
 INSTALLED_APPS += ["sct_site.cache.PagineCacheConfig"]
 MIDDLEWARE.insert(0, "sct_site.cache.PagineCacheMiddleware")
+# Site, route and view restrictions of Wagtail's page requests, per version (sct_site/pagine.py).
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1, "sct_site.pagine.SitoInCacheMiddleware")
 CACHES["pagine"] = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "pagine"}
     if os.environ.get("REDIS_URL")

@@ -46,5 +46,11 @@ if not os.environ.get("CELERY_RESULT_BACKEND"):
     CELERY_RESULT_BACKEND = f"file://{_tmp / 'celery' / 'results'}"
     (_tmp / "celery" / "results").mkdir(parents=True, exist_ok=True)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("SCT_TEST_CELERY_QUEUE") or f"sct-test-{_tmp.name}"
+# Caches of this run only: the file cache of the public pages in its temporary folder (shared with
+# its Celery worker, which invalidates it), a key prefix of its own on a shared Redis.
+for _alias, _cache in CACHES.items():  # noqa: F405
+    if _cache["BACKEND"].endswith("FileBasedCache"):
+        _cache["LOCATION"] = str(_tmp / "cache" / _alias)
+    _cache["KEY_PREFIX"] = f"{_cache.get('KEY_PREFIX', '')}{_tmp.name}"
 # Processes started by the tests (the Celery worker) inherit this and so share the folder above.
 os.environ.setdefault("SCT_TEST_VAR_DIR", str(_tmp))

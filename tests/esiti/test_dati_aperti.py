@@ -240,8 +240,41 @@ def test_pagina_dei_dati_aperti_documenta_formati_e_licenza(client, esiti):
     assert risposta.status_code == 200
     pagina = risposta.content.decode()
     assert "CC BY 4.0" in pagina and 'rel="license"' in pagina
-    for indirizzo in ("dati-aperti/csv/", "dati-aperti/ocds/", "dati-aperti/feed/",
-                      "dati-aperti/l190/2024/01307110484/", "dati-aperti/l190/2024/84006890481/",
-                      "dati-aperti/l190/2025/01307110484/"):
+    # The L.190 datasets of the most recent year, and links to the other years.
+    for indirizzo in ("dati-aperti/csv/", "dati-aperti/ocds/", "dati-aperti/feed/", "dati-aperti/l190/2025/01307110484/"):
         assert f"{URL}{indirizzo}" in pagina, indirizzo
+    assert "dati-aperti/l190/2024/" not in pagina and 'href="?anno=2024"' in pagina
+    anno_2024 = client.get(f"{URL}dati-aperti/?anno=2024").content.decode()
+    for indirizzo in ("dati-aperti/l190/2024/01307110484/", "dati-aperti/l190/2024/84006890481/"):
+        assert f"{URL}{indirizzo}" in anno_2024, indirizzo
+    assert "dati-aperti/l190/2025/" not in anno_2024
+    for strano in ("1999", "abc", "2024'--", "9" * 30):  # a year without datasets or garbage: the most recent
+        assert f"{URL}dati-aperti/l190/2025/01307110484/" in client.get(f"{URL}dati-aperti/", {"anno": strano}).content.decode()
     assert client.get(URL).content.decode().count("dati-aperti/feed/") >= 1  # <link rel="alternate">
+
+
+def test_pagina_dei_dati_aperti_si_aggiorna_a_ogni_pubblicazione(client, demo, esiti, fabbrica):
+    assert "dati-aperti/l190/2026/" not in client.get(f"{URL}dati-aperti/").content.decode()
+    fabbrica.pubblicato(cig="G000000099", ente=demo.prato, data_aggiudicazione=datetime.date(2026, 2, 1))
+    pagina = client.get(f"{URL}dati-aperti/").content.decode()
+    assert f"{URL}dati-aperti/l190/2026/84006890481/" in pagina and 'href="?anno=2025"' in pagina
+
+
+def test_ocds_acquirente_anche_fornitore_una_sola_parte_con_tutti_i_ruoli(client, demo, esiti, fabbrica):
+    """An ente inside the RTI it buys from (e.g. an in-house company's owner): one party, both roles,
+    and the releases around it keep their own parties (the encoded fragments are not mixed up)."""
+    from esiti.models import PartecipanteEsito
+
+    esito = fabbrica.pubblicato(cig="G000000077")
+    PartecipanteEsito.objects.create(esito=esito, ragione_sociale="Comune di Firenze", codice_fiscale="01307110484",
+                                     ruolo="mandante", ordine=9)
+    pacchetto = json.loads(corpo(client.get(f"{URL}dati-aperti/ocds/")))
+    rilasci = {r["ocid"]: r for r in pacchetto["releases"]}
+    parti = rilasci["ocds-sctne1-G000000077"]["parties"]
+    assert [p["id"] for p in parti].count("IT-CF-01307110484") == 1
+    ruoli = {p["id"]: p["roles"] for p in parti}
+    assert ruoli["IT-CF-01307110484"] == ["buyer", "procuringEntity", "supplier", "tenderer"]
+    assert "Comune di Firenze" in [s["name"] for s in rilasci["ocds-sctne1-G000000077"]["awards"][0]["suppliers"]]
+    assert {p["id"]: p["roles"] for p in rilasci["ocds-sctne1-G000000001"]["parties"]}["IT-CF-01307110484"] == [
+        "buyer", "procuringEntity"]
+    assert not list(validatore_ocds().iter_errors(pacchetto))  # still valid against the schema

@@ -92,11 +92,15 @@ def _conta(client, url):
 
 
 def _misura(client, demo, pagine, fattore):
-    from django.core.cache import cache
+    from django.core.cache import caches
+
+    from sct_site.cache import svuota_memoria_locale
 
     with transaction.atomic():
         _genera(fattore, demo)
-        cache.clear()
+        for cache in caches.all():  # nothing computed from the other size's rows (rolled back) is kept
+            cache.clear()
+        svuota_memoria_locale()
         for url in pagine.values():  # warm-up: per-process caches (site root, content types, …)
             _conta(client, url)
         conti = {nome: _conta(client, url) for nome, url in pagine.items()}
