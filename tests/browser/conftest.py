@@ -261,12 +261,15 @@ class Sito:
         """axe-core on the current page (see ``accessibilita.controlla``)."""
         return _controlla(page, nome, rapporto=RAPPORTO, ruolo=getattr(page, "ruolo_sct", "anonimo"), noti=noti)
 
-    def fotografa(self, page, nome):
+    def fotografa(self, page, nome, *, da=None):
         """A screenshot of the viewport (1280 wide) as ``<nome>.png``: in the run's folder, and in
-        ``docs/screenshots/`` when ``SCT_AGGIORNA_SCREENSHOT=1``."""
+        ``docs/screenshots/`` when ``SCT_AGGIORNA_SCREENSHOT=1``. ``da``: a locator scrolled to the top
+        of the viewport first (a part of a long page)."""
         percorso = _cartella_run() / "screenshots" / f"{nome}.png"
         percorso.parent.mkdir(parents=True, exist_ok=True)
         page.wait_for_load_state("networkidle")
+        if da is not None:
+            da.evaluate("e => e.scrollIntoView({block: 'start', behavior: 'instant'})")
         page.screenshot(path=str(percorso), full_page=False, animations="disabled", caret="hide")
         if os.environ.get("SCT_AGGIORNA_SCREENSHOT") == "1":
             SCREENSHOT_DOCS.mkdir(parents=True, exist_ok=True)

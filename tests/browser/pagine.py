@@ -7,6 +7,8 @@ ordine" → "Richiedi CIG" → …; scheda ANN) add their steps here and their s
 """
 
 import re
+import time
+from pathlib import Path
 
 import pytest
 
@@ -121,24 +123,259 @@ def riga_adesione(page, codice):
     return page.get_by_role("tabpanel", name="Elenco adesioni").get_by_role("row").filter(has_text=codice)
 
 
+# --- waiting for ANAC ----------------------------------------------------------------------------
+
+# ANAC's asynchronous outcomes (real Celery worker, simulator over HTTP): generous.
+ATTESA_ANAC_MS = 90_000
+
+
+def ricarica_finche_visibile(page, locator, *, timeout_ms=ATTESA_ANAC_MS, ogni_ms=1_500):
+    """The manual's "ricarica la pagina": reload until ``locator`` shows, for the pages that do not
+    refresh by themselves (the schede). Between two reloads Playwright waits for the locator."""
+    fine = time.monotonic() + timeout_ms / 1000
+    while True:
+        try:
+            expect(locator).to_be_visible(timeout=ogni_ms)
+            return locator
+        except AssertionError:
+            if time.monotonic() >= fine:
+                raise
+        page.reload()
+
+
+# --- ordinativo di fornitura (aderente, RUP) -----------------------------------------------------
+
+RE_CODICE_ORDINATIVO = re.compile(r"O\d{6}/\d{4}")
+RE_CIG = re.compile(r"^[A-Z0-9]{10}$")
+# The manual's texts ("Invio dell’atto di adesione / contratto attuativo"), verbatim.
+MSG_TOTALI = "Il totale delle righe dell’ordine non corrisponde al totale dell’ordine inserito in fase di richiesta del CIG."
+AIUTO_CIG = "Per poter finalizzare l’invio dell’ordine è necessario integrare la richiesta del CIG tramite il bottone “Conferma appalto”."
+BANNER_CONFERMA = (
+    "La richiesta di conferma appalto è in corso , si prega di attendere. Per verificare l’esito è necessario ricaricare "
+    "la pagina corrente. Una volta ottenuta la verifica positiva è necessario eseguire la funzione “Recupera CIG”."
+)
+BANNER_CIG = (
+    "La richiesta di recupera CIG è in corso, si prega di attendere. Per visualizzare il CIG è necessario ricaricare la "
+    "pagina. L’esito della richiesta è consultabile nella sezione Log Trasmissioni. Una volta recuperato il CIG è "
+    "necessario procedere secondo il flusso previsto per la pubblicazione."
+)
+ETICHETTA_ATTO = "Atto di adesione / contratto attuativo (o proroga, per l'ipotesi A)"
+
+
+def apri_elenco_ordinativi(sito, page):
+    """The contract → tab "Elenco ordinativi"; returns the panel."""
+    apri_contratto(sito, page)
+    return apri_tab(page, "Elenco ordinativi")
+
+
+def riga_ordinativo(page, codice):
+    return page.get_by_role("tabpanel", name="Elenco ordinativi").get_by_role("row").filter(has_text=codice)
+
+
+def apri_ordinativo_da_elenco(sito, page, codice, *, controlla=None):
+    """Elenco ordinativi → the eye icon of the ordinativo ``codice`` → its passo 1. ``controlla``:
+    the name of the accessibility check of the contract page, on the way."""
+    apri_elenco_ordinativi(sito, page)
+    if controlla:
+        sito.controlla_accessibilita(page, controlla)
+    riga_ordinativo(page, codice).get_by_role("link", name=f"Apri l'ordinativo {codice}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Ordinativo di fornitura {codice}")
+    return page
+
+
+def nuovo_ordine(sito, page, *, importo, durata_mesi="12", controlla=(None, None)):
+    """Elenco ordinativi → "nuovo ordine" → the "Richiedi CIG" form (prefilled from the adesione and
+    the ente; the importo and the duration filled here) → "Vai all'ordine" → passo 1. Returns the
+    ordinativo code. ``controlla``: the names of the accessibility checks of the contract page and of
+    the form."""
+    pannello = apri_elenco_ordinativi(sito, page)
+    if controlla[0]:
+        sito.controlla_accessibilita(page, controlla[0])
+    pannello.get_by_role("link", name="nuovo ordine").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Richiedi CIG")
+    if controlla[1]:
+        sito.controlla_accessibilita(page, controlla[1])
+    page.get_by_label("Importo totale dell'ordine (lotto, euro)").fill(importo)
+    page.get_by_label("Durata (mesi)").fill(durata_mesi)
+    page.get_by_role("button", name="Vai all'ordine").click()
+    titolo = page.get_by_role("heading", level=1)
+    expect(titolo).to_have_text(re.compile(r"^Ordinativo di fornitura O\d{6}/\d{4}$"))
+    expect(page.get_by_role("heading", name="Passo 1", exact=True)).to_be_visible()
+    return RE_CODICE_ORDINATIVO.search(titolo.inner_text()).group(0)
+
+
+def righe_ordine(page):
+    return page.get_by_role("table", name="Righe dell'ordine")
+
+
+def aggiungi_riga(page, descrizione, importo_unitario, quantita):
+    """Passo 1: descrizione, importo unitario, quantità → the green tick ("aggiungi la riga")."""
+    page.get_by_label("Descrizione", exact=True).fill(descrizione)
+    page.get_by_label("Importo unitario (euro)").fill(importo_unitario)
+    page.get_by_label("Quantità", exact=True).fill(quantita)
+    spunta = page.get_by_role("button", name="aggiungi la riga")
+    expect(spunta).to_have_class(re.compile(r"\bbtn-success\b"))  # green
+    spunta.click()
+    expect(righe_ordine(page).get_by_role("row").filter(has_text=descrizione)).to_be_visible()
+
+
+def elimina_riga(page, descrizione):
+    righe_ordine(page).get_by_role("button", name=f"elimina la riga {descrizione}").click()
+    expect(righe_ordine(page).get_by_role("row").filter(has_text=descrizione)).to_have_count(0)
+
+
+def carica_atto_adesione(page, payload):
+    """"RICHIESTE PER ORDINATIVI FORNITURA": the signed atto di adesione / contratto attuativo → "carica"."""
+    sezione = page.get_by_role("region", name="RICHIESTE PER ORDINATIVI FORNITURA")
+    sezione.get_by_label(ETICHETTA_ATTO).set_input_files(payload)
+    sezione.get_by_role("button", name="carica", exact=True).click()
+    expect(sezione.get_by_role("link", name=payload["name"])).to_be_visible()
+    return sezione
+
+
+def banner(page, testo):
+    """An orange banner of the manual (Bootstrap Italia's warning alert) with ``testo``."""
+    avviso = page.get_by_role("status").filter(has_text=testo)
+    expect(avviso).to_be_visible()
+    expect(avviso).to_have_class(re.compile(r"\balert-warning\b"))
+    return avviso
+
+
+def conferma_appalto(page):
+    """"Conferma appalto" (the RUP with SPID/CIE/CNS): the orange banner while ANAC validates."""
+    page.get_by_role("button", name="Conferma appalto").click()
+    return banner(page, BANNER_CONFERMA)
+
+
+def attendi_appalto_confermato(page):
+    """The page polls the state and reloads by itself: "Acquisisci CIG" appears, "Conferma appalto"
+    is off, "salva e procedi" still greyed."""
+    acquisisci = page.get_by_role("button", name="Acquisisci CIG")
+    expect(acquisisci).to_be_enabled(timeout=ATTESA_ANAC_MS)
+    expect(page.get_by_role("button", name="Conferma appalto")).to_be_disabled()
+    expect(page.get_by_role("button", name="salva e procedi")).to_be_disabled()
+    expect(page.get_by_role("status").filter(has_text="La richiesta di conferma appalto è in corso")).to_have_count(0)
+    return acquisisci
+
+
+def acquisisci_cig(page):
+    """"Acquisisci CIG": the orange banner while ANAC answers."""
+    page.get_by_role("button", name="Acquisisci CIG").click()
+    return banner(page, BANNER_CIG)
+
+
+def attendi_cig_derivato(page):
+    """The CIG issued by ANAC in the greyed "CIG derivato" field, and "procedi al passo 2" on.
+    Returns the CIG."""
+    campo = page.get_by_label("CIG derivato")
+    expect(campo).to_have_value(RE_CIG, timeout=ATTESA_ANAC_MS)
+    expect(campo).to_be_disabled()
+    expect(page.get_by_role("link", name="procedi al passo 2")).to_be_visible()
+    return campo.input_value()
+
+
+def scarica_scheda_sintesi(page):
+    """Passo 2: download the PDF "Scheda di sintesi ordinativo di fornitura"; returns (file name, bytes)."""
+    with page.expect_download() as scaricamento:
+        page.get_by_role("link", name="Scheda di sintesi ordinativo di fornitura (PDF)").click()
+    download = scaricamento.value
+    return download.suggested_filename, Path(download.path()).read_bytes()
+
+
+def carica_scheda_firmata(page, payload):
+    """Passo 2: the signed scheda → "carica la scheda firmata" → the check of the signature."""
+    page.get_by_label("Scheda di sintesi firmata digitalmente").set_input_files(payload)
+    page.get_by_role("button", name="carica la scheda firmata").click()
+    expect(page.get_by_text(
+        "Scheda di sintesi firmata caricata: il documento corrisponde a quello generato e la firma è integra."
+    )).to_be_visible()
+
+
+def invia_ordinativo(sito, page, *, controlla=None):
+    """Passo 3 "invia" → the confirmation → "sì" → the message of correct sending."""
+    page.get_by_role("link", name="invia", exact=True).click()
+    expect(page.get_by_role("heading", name="Confermi l'invio dell'ordinativo di fornitura?")).to_be_visible()
+    if controlla:
+        sito.controlla_accessibilita(page, controlla)
+    page.get_by_role("button", name="sì", exact=True).click()
+    expect(page.get_by_text(
+        "Invio effettuato correttamente: l'ordinativo di fornitura è stato inoltrato al RUP del Contratto Quadro."
+    )).to_be_visible()
+    expect(page.get_by_role("heading", name="Passo 3 – conferma e invio")).to_be_visible()
+
+
+# --- schede ANAC (RUP) ---------------------------------------------------------------------------
+
+BANNER_INVIO_SCHEDA = (
+    "La richiesta di invio scheda è in corso. Si prega di attendere, fino a quando l’esito sarà disponibile sul Log "
+    "Trasmissioni. Si prega di ricarica la pagina. Successivamente verifica l’invio tramite l’apposito pulsante."
+)
+
+
+def apri_schede(page):
+    """The ordinativo's second-level menu → "SCHEDE"."""
+    page.get_by_role("navigation", name="Sezioni dell'ordinativo").get_by_role("link", name="SCHEDE").click()
+    expect(page.get_by_role("heading", name="Schede", exact=True)).to_be_visible()
+
+
+def crea_nuova_scheda(sito, page, voce, *, foto=None):
+    """"Crea nuova scheda" (drop-down) → ``voce`` → tab "Inserimento dati". ``foto``: the name of a
+    screenshot of the open menu."""
+    menu = page.get_by_role("button", name="Crea nuova scheda")
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    link = page.get_by_role("link", name=voce, exact=True)
+    expect(link).to_be_visible()
+    if foto:
+        sito.fotografa(page, foto, da=page.get_by_role("navigation", name="Sezioni dell'ordinativo"))
+    link.click()
+    expect(page.get_by_role("heading", name=f"Nuova scheda: {voce}")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Sezioni della scheda").get_by_role("link", name="Inserimento dati")).to_have_attribute(
+        "aria-current", "page"
+    )
+
+
+def tabella_schede(page):
+    return page.get_by_role("table", name=re.compile(r"^Schede ANAC dell'ordinativo"))
+
+
+def riga_scheda(page, nome):
+    return tabella_schede(page).get_by_role("row").filter(has_text=nome)
+
+
 # --- Wagtail admin (banditore) -------------------------------------------------------------------
 
-def apri_adesione_admin(sito, page, codice, *, controlla=None):
-    """Wagtail admin → menu "Adesioni" → the adesione ``codice`` (the snippet editor with its summary)."""
+# The snippets the banditore evaluates: entry of the admin's menu, title of the list, title of a record.
+SNIPPET_ADMIN = {
+    "adesione": ("Adesioni", "Adesioni", "Adesione"),
+    "ordinativo": ("Ordinativi", "Ordinativi di fornitura", "Ordinativo"),
+}
+
+
+def apri_snippet_admin(sito, page, codice, *, tipo="adesione", controlla=None):
+    """Wagtail admin → menu "Adesioni" (or "Ordinativi") → the record ``codice`` (the snippet editor
+    with its summary)."""
+    menu, elenco, titolo = SNIPPET_ADMIN[tipo]
     sito.vai(page, "/admin/")
-    page.get_by_role("navigation", name="Menu principale").get_by_role("link", name="Adesioni").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Adesioni")
+    page.get_by_role("navigation", name="Menu principale").get_by_role("link", name=menu).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(elenco)
     page.get_by_role("link", name=codice, exact=True).click()
-    expect(page.get_by_role("heading", name=f"Adesione {codice}")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"{titolo} {codice}")).to_be_visible()
     if controlla:
         sito.controlla_accessibilita(page, controlla)
     return page
 
 
-def azione_workflow_admin(sito, page, codice, azione, *, motivo=None, controlla=None):
-    """The banditore's workflow action on the adesione ``codice`` in the Wagtail admin: "Approva", or
-    "Non approvare" with its ``motivo`` (asked in a dialog). Returns the admin page after the action."""
-    apri_adesione_admin(sito, page, codice, controlla=controlla)
+def apri_adesione_admin(sito, page, codice, *, controlla=None):
+    return apri_snippet_admin(sito, page, codice, tipo="adesione", controlla=controlla)
+
+
+def azione_workflow_admin(sito, page, codice, azione, *, tipo="adesione", motivo=None, controlla=None):
+    """The banditore's workflow action on the adesione (``tipo="adesione"``) or the ordinativo
+    (``tipo="ordinativo"``) ``codice`` in the Wagtail admin: "Approva", or "Non approvare" with its
+    ``motivo`` (asked in a dialog). Returns the admin page after the action (the list)."""
+    _, elenco, titolo = SNIPPET_ADMIN[tipo]
+    apri_snippet_admin(sito, page, codice, tipo=tipo, controlla=controlla)
     # The workflow actions sit in the footer's "Altre azioni" dropdown of the snippet editor.
     piede = page.get_by_role("navigation", name="Actions (footer)")
     piede.get_by_role("button", name="Altre azioni").click()
@@ -150,8 +387,40 @@ def azione_workflow_admin(sito, page, codice, azione, *, motivo=None, controlla=
         expect(dialogo).to_be_visible()
         dialogo.get_by_label("Motivo della mancata approvazione").fill(motivo)
         dialogo.get_by_role("button", name=azione, exact=True).click()
-    # Back to the list, with Wagtail's confirmation and the row of the adesione.
-    expect(page.get_by_role("heading", level=1)).to_have_text("Adesioni")
-    expect(page.get_by_role("status").filter(has_text=f"Adesione {codice}")).to_be_visible()
+    # Back to the list, with Wagtail's confirmation and the row of the record.
+    expect(page.get_by_role("heading", level=1)).to_have_text(elenco)
+    expect(page.get_by_role("status").filter(has_text=f"{titolo} {codice}")).to_be_visible()
     expect(page.get_by_role("navigation", name="Menu principale")).to_be_visible()
     return page
+
+
+# --- set-up through the services (for the scenarios that start after the CIG) --------------------
+
+def ordinativo_approvato_con_cig(demo, worker_celery, *, username="aderente"):
+    """An approved ordinativo of the Comune di Firenze whose derived CIG was issued by the ANAC
+    simulator through the real worker: the same requests as the pages of passo 1 (Django's test
+    client, the RUP with simulated SPID), then the ordinativo's services up to the banditore's
+    approval (``tests/schede/aiuti.porta_a``). The browser scenario starts from here."""
+    from django.test import Client
+
+    from contratti.models import Ordinativo
+    from tests.ordinativi.aiuti import adesione_approvata, aggiungi_righe, crea_ordinativo, spid, sub, upload
+    from tests.schede.aiuti import porta_a
+
+    client = Client()
+    client.force_login(demo.user(username))
+    ordinativo = crea_ordinativo(client, demo, adesione_approvata(demo, username=username))
+    aggiungi_righe(client, demo, ordinativo, [("Servizio IaaS – macchine virtuali", "33,33", "3")])
+    risposta = client.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "documenti"), {"doc_atto-adesione": upload()})
+    assert risposta.status_code == 302
+    spid(client, demo, username)
+    stato = sub(demo.sct, "ordinativo_stato", ordinativo.pk)
+    assert client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk)).status_code == 302
+    # The open page would poll this (each poll asks ANAC again after a "still waiting").
+    worker_celery.attendi(lambda: client.get(stato).json()["stato"] == Ordinativo.Stato.APPALTO_CONFERMATO,
+                          timeout=ATTESA_ANAC_MS / 1000, messaggio="appalto confermato")
+    assert client.post(sub(demo.sct, "ordinativo_acquisisci_cig", ordinativo.pk)).status_code == 302
+    worker_celery.attendi(lambda: client.get(stato).json()["stato"] == Ordinativo.Stato.CIG_ACQUISITO,
+                          timeout=ATTESA_ANAC_MS / 1000, messaggio="CIG acquisito")
+    ordinativo.refresh_from_db()
+    return porta_a(ordinativo, demo, Ordinativo.Stato.APPROVATO)
