@@ -71,6 +71,15 @@ class EditSolaLettura(EditView):
     as a new revision, which the approval then publishes. Reverting to a revision is refused (the
     revert view is built on this class)."""
 
+    def get_object(self, queryset=None):
+        # Wagtail's edit view shows the latest revision, saved when the record was sent: the state
+        # changes after it (decisions, withdrawal, elimination) are only on the live record, which is
+        # what this read-only view must show.
+        obj = super().get_object(queryset)
+        if self.view_name == "edit" and getattr(self, "live_object", None) is not None:
+            return self.live_object
+        return obj
+
     def post(self, request, *args, **kwargs):
         if self.view_name != "edit" or self.action != "workflow-action":
             return permission_denied(request)

@@ -1,22 +1,26 @@
 """Files uploaded against requested documents, with versions: a new file replaces the current one
-only while it has not been sent; the old one stays in the history (``corrente=False``)."""
+only while it has not been sent, or where the caller allows a sent one to be replaced (a round that
+was not approved); the old one stays in the history (``corrente=False``), the sent one unchanged
+(``inviato=True``, the same immutable ``DocumentoPrivato``)."""
 
 from django.core.exceptions import ValidationError
 
 from audit.services import registra
 
 
-def salva_versioni(documenti, elementi, *, utente, oggetto, contratto_id, azione, **comuni):
+def salva_versioni(documenti, elementi, *, utente, oggetto, contratto_id, azione, sostituisci_inviati=False, **comuni):
     """``documenti``: the related manager (e.g. ``adesione.documenti``); ``elementi``: a list of
     ``(codice, etichetta, richiesta, validato)`` where ``validato`` comes from
     ``documenti.validazione.valida``; ``comuni``: fields shared by every row (e.g. ``round=1``).
+    ``sostituisci_inviati``: a sent document may be replaced by a new version (the caller has checked
+    that the state allows it); otherwise a sent document is final.
     Nothing is stored unless every element may be stored."""
     from documenti.validazione import salva
 
     precedenti = {}
     for codice, etichetta, _richiesta, _validato in elementi:
         precedente = documenti.filter(codice_richiesta=codice, corrente=True, **comuni).first()
-        if precedente is not None and precedente.inviato:
+        if precedente is not None and precedente.inviato and not sostituisci_inviati:
             raise ValidationError(f"Il documento “{etichetta}” è già stato inviato e non può essere sostituito.")
         precedenti[codice] = precedente
     creati = []
@@ -32,6 +36,9 @@ def salva_versioni(documenti, elementi, *, utente, oggetto, contratto_id, azione
                 versione=(precedente.versione + 1) if precedente else 1, **comuni,
             )
         )
-        registra(azione, oggetto, utente=utente, contratto=contratto_id,
-                 dati={"documento": etichetta, "sha256": documento.sha256, **comuni})
+        dati = {"documento": etichetta, "sha256": documento.sha256, **comuni}
+        if precedente is not None:
+            dati.update(versione=precedente.versione + 1, sostituisce=precedente.documento.sha256,
+                        sostituito_inviato=precedente.inviato)
+        registra(azione, oggetto, utente=utente, contratto=contratto_id, dati=dati)
     return creati

@@ -2,6 +2,7 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import IndexView
 
 from .admin_per_oggetto import EliminaMultiplaPerContratto, PolicyBanditore, RiepilogoPanel, SnippetViewSetPerContratto
 from .models import Adesione, Ordinativo
@@ -11,14 +12,15 @@ def _contesto_adesione(adesione):
     from .adesioni.services import massimale, supera_massimale
 
     contratto = adesione.contratto
-    documenti = list(adesione.documenti.filter(corrente=True).select_related("documento"))
-    for d in documenti:
+    tutti = list(adesione.documenti.select_related("documento").order_by("round", "codice_richiesta", "-versione"))
+    for d in tutti:
         d.url = contratto.url + contratto.reverse_subpage("adesione_documento", args=(adesione.pk, d.pk))
     return {
         "adesione": adesione,
         "massimale": massimale(contratto),
         "supera_massimale": supera_massimale(adesione),
-        "documenti": documenti,
+        "documenti": [d for d in tutti if d.corrente],
+        "storico": [d for d in tutti if not d.corrente],
         "url_riepilogo": contratto.url + contratto.reverse_subpage("adesione_riepilogo", args=(adesione.pk,)),
     }
 
@@ -26,8 +28,22 @@ def _contesto_adesione(adesione):
 register_permission_policy(Adesione, PolicyBanditore(Adesione))
 
 
+class IndiceAdesioni(IndexView):
+    """The list leaves out the adesioni eliminated by the ente (kept for the audit because they were
+    sent) unless the filter "Stato" asks for them; each one stays readable through its own views."""
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        filtri = self.filters
+        stato = filtri.form.cleaned_data.get("stato") if filtri is not None and filtri.is_valid() else None
+        if stato != Adesione.Stato.ELIMINATA:
+            queryset = queryset.exclude(stato=Adesione.Stato.ELIMINATA)
+        return queryset
+
+
 class AdesioneViewSet(SnippetViewSetPerContratto):
     model = Adesione
+    index_view_class = IndiceAdesioni
     icon = "tasks"
     menu_label = "Adesioni"
     menu_order = 210

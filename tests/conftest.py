@@ -127,3 +127,18 @@ def outbox():
 
     mail.outbox = []
     return mail.outbox
+
+
+@pytest.fixture
+def conta_archivio(db):
+    """``conta_archivio()`` → (DocumentoPrivato rows, files under the private storage root)."""
+    from django.conf import settings
+
+    from documenti.models import DocumentoPrivato
+
+    def _conta():
+        radice = settings.PRIVATE_STORAGE_ROOT
+        files = sum(1 for p in radice.rglob("*") if p.is_file()) if radice.exists() else 0
+        return DocumentoPrivato.objects.count(), files
+
+    return _conta

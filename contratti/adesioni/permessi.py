@@ -36,11 +36,13 @@ def puo_operare(user, adesione):
 
 
 def adesioni_visibili(user, contratto):
+    """The adesioni of the "Elenco adesioni" tab. An eliminated adesione (kept for the audit because
+    it was sent) is not listed; its riepilogo stays readable by who could read it."""
     from guardian.shortcuts import get_objects_for_user
 
     from ..models import Adesione
 
-    adesioni = Adesione.objects.filter(contratto=contratto).select_related("ente")
+    adesioni = Adesione.objects.non_eliminate().filter(contratto=contratto).select_related("ente")
     if not user.is_authenticated:
         return adesioni.none()
     if e_banditore(user, contratto):

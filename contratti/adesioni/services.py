@@ -1,8 +1,10 @@
 """Business rules of the adesione. Every state change happens here."""
 
 import datetime
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -10,6 +12,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from audit.services import registra
+from sct_site.cache import invalida as invalida_cache_pagine
 
 from ..documenti_versionati import salva_versioni
 from ..models import Adesione, Contatore
@@ -28,6 +31,21 @@ class OperazioneNonConsentita(ValidationError):
     """A rule of the adesione forbids the action; the message says why, in Italian."""
 
 
+MSG_NON_MODIFICABILE = "L'adesione è già stata inviata: per apportare modifiche occorre eliminare la bozza."
+MSG_ELIMINATA = "L'adesione è stata eliminata: resta consultabile, ma non è più possibile operare su di essa."
+MOTIVI_NON_ELIMINABILE = {
+    Adesione.Stato.IN_VALUTAZIONE: "L'adesione è in attesa di approvazione: per eliminarla ritira prima l'invio con "
+                                   "“ritira invio adesione”.",
+    Adesione.Stato.APPROVATA: "Un'adesione approvata non può essere eliminata.",
+    Adesione.Stato.ELIMINATA: MSG_ELIMINATA,
+}
+
+
+def motivo_non_modificabile(adesione):
+    """Why passo 1 can no longer be edited (shown when the user tries)."""
+    return MSG_ELIMINATA if adesione.stato == Adesione.Stato.ELIMINATA else MSG_NON_MODIFICABILE
+
+
 def importo_da_piano(importo_piano, data_piano):
     """Importo di adesione computed from the piano dei fabbisogni: +4,9% if drafted before April 2023."""
     importo = Decimal(importo_piano)
@@ -41,8 +59,13 @@ def scadenza_predefinita(contratto):
 
 
 def adesione_aperta(contratto, ente):
-    """The ente's adesione in progress or returned to draft, if any (blocks a new "richiedi adesione")."""
-    return Adesione.objects.filter(contratto=contratto, ente=ente).exclude(stato=Adesione.Stato.APPROVATA).first()
+    """The ente's adesione in progress or returned to draft, if any (blocks a new "richiedi adesione").
+    An approved adesione does not block, nor does an eliminated one (kept only for the audit)."""
+    return (
+        Adesione.objects.filter(contratto=contratto, ente=ente)
+        .exclude(stato__in=(Adesione.Stato.APPROVATA, Adesione.Stato.ELIMINATA))
+        .first()
+    )
 
 
 def enti_che_possono_richiedere(user, contratto):
@@ -59,14 +82,15 @@ def massimale(contratto):
 
 
 def supera_massimale(adesione):
-    stato = massimale(adesione.contratto)
-    gia_contata = adesione.stato == Adesione.Stato.APPROVATA
-    return not gia_contata and adesione.importo > stato["residuo"]
+    """An adesione still in course whose importo is more than what is left of the massimale (the
+    warning the banditore sees when deciding). An approved one is already in the total."""
+    return adesione.in_corso and adesione.importo > massimale(adesione.contratto)["residuo"]
 
 
-def _salva_documenti(adesione, utente, files, numero_round):
+def _salva_documenti(adesione, utente, files, numero_round, *, sostituisci_inviati=False):
     """Store the uploaded files of a round's requests. Every file is validated before any is
-    stored, so a bad one leaves nothing behind."""
+    stored, so a bad one leaves nothing behind. ``sostituisci_inviati``: a sent document of the
+    round may be replaced (the round was not approved); the sent version stays in the history."""
     from documenti.validazione import valida
 
     richieste = {r.codice: r for r in adesione.richieste_round(numero_round)}
@@ -76,7 +100,7 @@ def _salva_documenti(adesione, utente, files, numero_round):
     ]
     salva_versioni(
         adesione.documenti, elementi, utente=utente, oggetto=adesione, contratto_id=adesione.contratto_id,
-        azione="adesione.documento_caricato", round=numero_round,
+        azione="adesione.documento_caricato", sostituisci_inviati=sostituisci_inviati, round=numero_round,
     )
 
 
@@ -126,7 +150,7 @@ def crea_bozza(*, contratto, ente, utente, ipotesi, importo, scadenza, files, im
 def aggiorna_bozza(adesione, *, utente, ipotesi, importo, scadenza, files, importo_piano=None, data_piano=None, request=None):
     adesione = Adesione.objects.select_for_update().get(pk=adesione.pk)
     if not adesione.modificabile:
-        raise OperazioneNonConsentita("L'adesione è già stata inviata: per apportare modifiche occorre eliminare la bozza.")
+        raise OperazioneNonConsentita(motivo_non_modificabile(adesione))
     adesione.ipotesi, adesione.importo, adesione.scadenza = ipotesi, importo, scadenza
     adesione.importo_piano_fabbisogni, adesione.data_piano_fabbisogni = importo_piano, data_piano
     adesione.save()
@@ -139,13 +163,22 @@ def aggiorna_bozza(adesione, *, utente, ipotesi, importo, scadenza, files, impor
     return adesione
 
 
-@transaction.atomic
-def carica_documenti_round(adesione, *, utente, files, request=None):
-    adesione = Adesione.objects.select_for_update().get(pk=adesione.pk)
+def controlla_documenti_caricabili(adesione):
+    """Raise ``OperazioneNonConsentita`` (with the reason) unless the round's documents can be uploaded."""
+    if adesione.stato == Adesione.Stato.ELIMINATA:
+        raise OperazioneNonConsentita(MSG_ELIMINATA)
     if not adesione.documenti_caricabili:
         raise OperazioneNonConsentita("In questo stato non è possibile caricare documenti.")
+
+
+@transaction.atomic
+def carica_documenti_round(adesione, *, utente, files, request=None):
+    """Documents of the current round ≥ 1: of a round still to send, or of a round not approved,
+    whose sent documents are replaced by new versions (the sent ones stay in the history)."""
+    adesione = Adesione.objects.select_for_update().get(pk=adesione.pk)
+    controlla_documenti_caricabili(adesione)
     _controlla_file_ipotesi(adesione, files, adesione.round_corrente)
-    _salva_documenti(adesione, utente, files, adesione.round_corrente)
+    _salva_documenti(adesione, utente, files, adesione.round_corrente, sostituisci_inviati=True)
     return adesione
 
 
@@ -174,7 +207,11 @@ def invia(adesione, *, utente, request=None):
         elenco = ", ".join(f"“{r.etichetta}”" for r in mancanti)
         raise OperazioneNonConsentita(f"Per inviare l'adesione manca il documento obbligatorio: {elenco}.")
     da = adesione.stato
-    adesione.documenti.filter(round=adesione.round_corrente, corrente=True).update(inviato=True)
+    # A round sent again after a non-approval: the earlier rounds' approvals stay.
+    azione = "adesione.reinviata" if da == Adesione.Stato.NON_APPROVATA else "adesione.inviata"
+    documenti = adesione.documenti.filter(round=adesione.round_corrente, corrente=True)
+    inviati = sorted(documenti.values_list("documento__sha256", flat=True))
+    documenti.update(inviato=True)
     adesione.stato = Adesione.Stato.IN_VALUTAZIONE
     adesione.inviata_il = timezone.now()
     adesione.inviata_da = utente
@@ -182,8 +219,8 @@ def invia(adesione, *, utente, request=None):
     adesione.save()
     adesione.save_revision(user=utente, clean=False)
     _workflow().start(adesione, utente)
-    registra("adesione.inviata", adesione, utente=utente, request=request, contratto=adesione.contratto_id,
-             da=da, a=adesione.stato, dati={"round": adesione.round_corrente})
+    registra(azione, adesione, utente=utente, request=request, contratto=adesione.contratto_id,
+             da=da, a=adesione.stato, dati={"round": adesione.round_corrente, "documenti": inviati})
     notifiche.adesione_inviata(adesione, utente)
     return adesione
 
@@ -204,23 +241,73 @@ def ritira(adesione, *, utente, request=None):
     da = adesione.stato
     adesione.stato = Adesione.Stato.BOZZA if adesione.round_corrente == 0 else Adesione.Stato.ROUND_APPROVATO
     adesione.save()
-    registra("adesione.ritirata", adesione, utente=utente, request=request, contratto=adesione.contratto_id, da=da, a=adesione.stato)
+    registra("adesione.ritirata", adesione, utente=utente, request=request, contratto=adesione.contratto_id, da=da, a=adesione.stato,
+             dati={"round": adesione.round_corrente})
     return adesione
+
+
+def _elimina_documenti(documenti_adesione):
+    """Delete rows of never-sent documents with their private documents; the files go when the
+    transaction commits (a rollback must not leave records without their bytes)."""
+    privati = [d.documento for d in documenti_adesione]
+    for d in documenti_adesione:
+        d.delete()
+    for documento in privati:
+        storage, nome = documento.file.storage, documento.file.name
+        documento.delete()
+        transaction.on_commit(functools.partial(storage.delete, nome))
+    return len(privati)
+
+
+def _togli_permessi(adesione):
+    from guardian.models import GroupObjectPermission, UserObjectPermission
+
+    ct = ContentType.objects.get_for_model(adesione)
+    for modello in (GroupObjectPermission, UserObjectPermission):
+        modello.objects.filter(content_type=ct, object_pk=str(adesione.pk)).delete()
 
 
 @transaction.atomic
 def elimina_bozza(adesione, *, utente, request=None):
+    """"elimina bozza". What was never sent to the banditore is deleted; what was sent is final:
+
+    - never sent (not even once, then withdrawn): the adesione and its documents are deleted
+      (the code's number is not given back); returns ``None``;
+    - sent at least once (e.g. a round not approved): the record stays, in the state "eliminata"
+      (out of the lists and of the one-open-adesione rule), with its sent documents, its workflow
+      history and the audit entries; only the documents uploaded and never sent are deleted.
+      Returns the adesione.
+    """
     adesione = Adesione.objects.select_for_update().get(pk=adesione.pk)
     if not adesione.eliminabile:
-        raise OperazioneNonConsentita("Solo una bozza non ancora approvata può essere eliminata.")
+        raise OperazioneNonConsentita(MOTIVI_NON_ELIMINABILE.get(adesione.stato, "Solo una bozza non ancora approvata può essere eliminata."))
     _annulla_workflow(adesione, utente)
+    da = adesione.stato
+    inviati = adesione.documenti.filter(inviato=True)
+    if adesione.mai_inviata and not inviati.exists():
+        registra("adesione.bozza_eliminata", adesione, utente=utente, request=request, contratto=adesione.contratto_id,
+                 da=da, a=Adesione.Stato.ELIMINATA,
+                 dati={"codice": adesione.codice, "conservata": False, "round": adesione.round_corrente})
+        documenti = list(adesione.documenti.select_related("documento"))
+        _togli_permessi(adesione)
+        adesione.delete()
+        _elimina_documenti(documenti)
+        return None
+    eliminati = _elimina_documenti(list(adesione.documenti.filter(inviato=False).select_related("documento")))
+    # The latest sent version of each request is the current one again (its newer draft is gone).
+    for d in inviati.order_by("round", "codice_richiesta", "-versione"):
+        if not adesione.documenti.filter(round=d.round, codice_richiesta=d.codice_richiesta, corrente=True).exists():
+            d.corrente = True
+            d.save(update_fields=["corrente"])
+    adesione.stato = Adesione.Stato.ELIMINATA
+    adesione.eliminata_il = timezone.now()
+    adesione.eliminata_da = utente
+    adesione.save()
     registra("adesione.bozza_eliminata", adesione, utente=utente, request=request, contratto=adesione.contratto_id,
-             da=adesione.stato, dati={"codice": adesione.codice})
-    documenti = [d.documento for d in adesione.documenti.all()]
-    adesione.delete()
-    for documento in documenti:
-        documento.file.delete(save=False)
-        documento.delete()
+             da=da, a=adesione.stato,
+             dati={"codice": adesione.codice, "conservata": True, "round": adesione.round_corrente,
+                   "documenti_non_inviati_eliminati": eliminati})
+    return adesione
 
 
 @transaction.atomic
@@ -237,6 +324,8 @@ def approva_round(adesione, *, utente, task_state, commento="", request=None):
     if round_approvato >= adesione.ultimo_round:
         adesione.stato = Adesione.Stato.APPROVATA
         adesione.approvata_il = timezone.now()
+        # The public contract page shows the approved total and the residual of the massimale.
+        transaction.on_commit(invalida_cache_pagine)
     else:
         adesione.stato = Adesione.Stato.ROUND_APPROVATO
         adesione.round_corrente = round_approvato + 1

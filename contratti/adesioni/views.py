@@ -14,6 +14,16 @@ from .forms import DocumentiRoundForm, PassoUnoForm
 from .permessi import puo_operare, puo_vedere
 
 MESSAGGIO_INVIO = "Invio effettuato correttamente: l'adesione è stata inoltrata al RUP del Contratto Quadro."
+MESSAGGIO_ELIMINATA = "La bozza è stata eliminata. Puoi ripetere il round 0 con “richiedi adesione”."
+NOTA_ELIMINA_INVIATA = (
+    "L'adesione è già stata inviata almeno una volta: non comparirà più nell'elenco adesioni, ma resterà "
+    "registrata come eliminata, con i documenti inviati, per il registro delle operazioni. I documenti caricati "
+    "e mai inviati saranno cancellati."
+)
+NOTA_REINVIO = (
+    "Il round {round} non era stato approvato: sarà inviato di nuovo al RUP del Contratto Quadro con i documenti "
+    "correnti; le approvazioni dei round precedenti restano valide."
+)
 
 
 def _adesione_visibile(request, contratto, pk):
@@ -93,7 +103,7 @@ def nuova(request, contratto):
 def modifica(request, contratto, pk):
     adesione = _adesione_operabile(request, contratto, pk)
     if not adesione.modificabile:
-        messages.error(request, "L'adesione è già stata inviata: per apportare modifiche occorre eliminare la bozza.")
+        messages.error(request, services.motivo_non_modificabile(adesione))
         return redirect(url_sottopagina(contratto, "adesione_riepilogo", adesione.pk))
     from organizzazioni.models import Ente
 
@@ -165,6 +175,7 @@ def invia(request, contratto, pk):
         return TemplateResponse(request, "contratti/adesioni/conferma.html", {
             "page": contratto, "adesione": adesione, "domanda": "Confermi l'invio dell'adesione?",
             "azione": url_sottopagina(contratto, "adesione_invia", adesione.pk),
+            "nota": NOTA_REINVIO.format(round=adesione.round_corrente) if adesione.round_da_reinviare else "",
         })
     try:
         services.invia(adesione, utente=request.user, request=request)
@@ -196,12 +207,13 @@ def elimina(request, contratto, pk):
         return TemplateResponse(request, "contratti/adesioni/conferma.html", {
             "page": contratto, "adesione": adesione, "domanda": "Confermi l'eliminazione della bozza?",
             "azione": url_sottopagina(contratto, "adesione_elimina", adesione.pk), "pericolo": True,
+            "nota": "" if adesione.mai_inviata else NOTA_ELIMINA_INVIATA,
         })
     try:
         services.elimina_bozza(adesione, utente=request.user, request=request)
     except ValidationError as exc:
         return _render_riepilogo(request, contratto, adesione, status=400, errori=messaggi_errore(exc))
-    messages.success(request, "La bozza è stata eliminata. Puoi ripetere il round 0 con “richiedi adesione”.")
+    messages.success(request, MESSAGGIO_ELIMINATA)
     return redirect(contratto.url + "#elenco-adesioni")
 
 
@@ -209,6 +221,10 @@ def elimina(request, contratto, pk):
 @require_http_methods(["POST"])
 def carica_documenti(request, contratto, pk):
     adesione = _adesione_operabile(request, contratto, pk)
+    try:
+        services.controlla_documenti_caricabili(adesione)
+    except ValidationError as exc:
+        return _render_riepilogo(request, contratto, adesione, status=400, errori=messaggi_errore(exc))
     form = DocumentiRoundForm(request.POST, request.FILES, richieste=adesione.richieste_round())
     if not form.is_valid():
         return _render_riepilogo(request, contratto, adesione, status=400, form_documenti=form)

@@ -30,6 +30,12 @@ class Contatore(models.Model):
         return contatore.ultimo
 
 
+class AdesioneQuerySet(models.QuerySet):
+    def non_eliminate(self):
+        """Adesioni the lists show: an adesione eliminated after being sent stays only for the audit."""
+        return self.exclude(stato="eliminata")
+
+
 class Adesione(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
     """An ente's adesione to a contract, sent round by round and approved by the banditore."""
 
@@ -43,6 +49,7 @@ class Adesione(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
         ROUND_APPROVATO = "round_approvato", "Round approvato – da inviare il round successivo"
         NON_APPROVATA = "non_approvata", "Non approvata – tornata in bozza"
         APPROVATA = "approvata", "Approvata"
+        ELIMINATA = "eliminata", "Eliminata dall'ente"
 
     contratto = models.ForeignKey(
         "contratti.ContrattoPage", on_delete=models.PROTECT, related_name="adesioni", verbose_name="contratto"
@@ -75,6 +82,11 @@ class Adesione(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
     approvata_il = models.DateTimeField("approvata il", null=True, blank=True)
     motivo_rifiuto = models.TextField("motivo della mancata approvazione", blank=True)
     rifiutata_il = models.DateTimeField("non approvata il", null=True, blank=True)
+    eliminata_il = models.DateTimeField("eliminata il", null=True, blank=True)
+    eliminata_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="eliminata da",
+    )
 
     workflow_states = GenericRelation(
         "wagtailcore.WorkflowState",
@@ -90,6 +102,8 @@ class Adesione(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
         related_query_name="adesione",
         for_concrete_model=False,
     )
+
+    objects = AdesioneQuerySet.as_manager()
 
     class Meta:
         verbose_name = "adesione"
@@ -130,7 +144,12 @@ class Adesione(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
 
     @property
     def in_corso(self):
-        return self.stato != self.Stato.APPROVATA
+        return self.stato not in (self.Stato.APPROVATA, self.Stato.ELIMINATA)
+
+    @property
+    def mai_inviata(self):
+        """Never sent to the banditore (not even once, then withdrawn): nothing of it is in his hands."""
+        return self.inviata_il is None
 
     @property
     def modificabile(self):
@@ -139,7 +158,9 @@ class Adesione(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
 
     @property
     def eliminabile(self):
-        return self.stato in (self.Stato.BOZZA, self.Stato.NON_APPROVATA) and self.round_corrente == 0
+        """"elimina bozza": whenever the adesione is with the ente (not waiting for the banditore, not
+        approved): a draft, a draft whose sending was withdrawn, a round approved or not approved."""
+        return self.stato in (self.Stato.BOZZA, self.Stato.ROUND_APPROVATO, self.Stato.NON_APPROVATA)
 
     @property
     def inviabile(self):
@@ -151,15 +172,23 @@ class Adesione(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
 
     @property
     def documenti_caricabili(self):
-        """Documents of the current round can be (re)uploaded while it is not sent."""
-        return self.stato in (self.Stato.ROUND_APPROVATO,) or (
+        """Documents of the current round can be (re)uploaded while it is not sent: a round ≥ 1 still
+        to send, or not approved (the new version replaces the sent one, which stays in the history).
+        The round 0 documents change only in passo 1, before the first sending."""
+        return self.stato == self.Stato.ROUND_APPROVATO or (
             self.stato == self.Stato.NON_APPROVATA and self.round_corrente > 0
         )
 
+    @property
+    def round_da_reinviare(self):
+        """The current round was not approved and may be sent again (after replacing its documents)."""
+        return self.stato == self.Stato.NON_APPROVATA and self.round_corrente > 0
+
 
 class DocumentoAdesione(models.Model):
-    """A file uploaded for a requested document of a round. New versions replace old ones only in a
-    draft; the old ones stay (``corrente=False``)."""
+    """A file uploaded for a requested document of a round. A new version becomes the current one
+    and the old one stays (``corrente=False``); a sent version (``inviato``) is replaced only in a
+    round ≥ 1 not yet approved, and stays in the history as it was."""
 
     adesione = models.ForeignKey(Adesione, on_delete=models.CASCADE, related_name="documenti")
     richiesta = models.ForeignKey(

@@ -2,14 +2,14 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.test import override_settings
 
 from contratti.adesioni.services import importo_da_piano
 from contratti.models import Adesione
-from documenti.models import DocumentoPrivato
 from tests.utils import contenuto
 
-from .conftest import upload
-from .helpers import azione_admin, crea_via_web, sub
+from .conftest import pdf_semplice, upload
+from .helpers import azione_admin, crea_via_web, decidi, fotografia, invia_web, sub
 
 pytestmark = pytest.mark.django_db
 
@@ -58,14 +58,14 @@ def test_no_alla_conferma_torna_al_riepilogo(client_as, demo, dati_passo1):
     assert adesione.stato == Adesione.Stato.BOZZA
 
 
-def test_ipotesi_a_con_piano_rifiutata_e_nulla_salvato(client_as, demo, dati_passo1):
-    prima = (Adesione.objects.count(), DocumentoPrivato.objects.count())
+def test_ipotesi_a_con_piano_rifiutata_e_nulla_salvato(client_as, demo, dati_passo1, conta_archivio):
+    prima = (Adesione.objects.count(), *conta_archivio())
     risposta = client_as("aderente").post(
         sub(demo.sct, "adesione_nuova"), dati_passo1(**{"doc_piano-fabbisogni": upload("piano.pdf")})
     )
     assert risposta.status_code == 400
     assert "Nell'ipotesi A non deve essere caricato il documento “Piano dei Fabbisogni”" in contenuto(risposta)
-    assert (Adesione.objects.count(), DocumentoPrivato.objects.count()) == prima
+    assert (Adesione.objects.count(), *conta_archivio()) == prima
 
 
 def test_invio_senza_documento_obbligatorio_nomina_il_documento(client_as, demo, dati_passo1):
@@ -96,9 +96,14 @@ def test_ritira_invio_e_poi_elimina_bozza(client_as, demo, dati_passo1):
     assert "elimina bozza" in html and "INVIA" in html and "ritira invio adesione" not in html
     adesione.refresh_from_db()
     assert adesione.stato == Adesione.Stato.BOZZA and adesione.current_workflow_state is None
+    conferma = contenuto(client.get(sub(demo.sct, "adesione_elimina", adesione.pk)))
+    assert "Confermi l'eliminazione della bozza?" in conferma and "resterà registrata come eliminata" in conferma
     client.post(sub(demo.sct, "adesione_elimina", adesione.pk))
-    assert not Adesione.objects.filter(pk=adesione.pk).exists()
-    assert "richiedi adesione" in contenuto(client.get(demo.sct.url))
+    # It was sent once (then withdrawn): the banditore had it, so the record stays, out of the lists.
+    adesione.refresh_from_db()
+    assert adesione.stato == Adesione.Stato.ELIMINATA and adesione.documenti.get().inviato
+    elenco = contenuto(client.get(demo.sct.url))
+    assert "richiedi adesione" in elenco and adesione.codice not in elenco
 
 
 def test_round_approvati_fino_all_approvazione_finale(client_as, demo, dati_passo1):
@@ -175,6 +180,73 @@ def test_anonimo_rimandato_al_login(client, demo):
     assert risposta.status_code == 302 and "/account/accedi/" in risposta.url
 
 
+# --- Bad input: a clear message, a 4xx, nothing stored (no DocumentoPrivato, no file in the private
+# storage), the existing draft unchanged. In passo 1 (a new adesione and the edit of a draft) and in
+# the upload of a round's documents.
+
+def _manomesso_p7m():
+    from tests.documenti.campioni import p7m_payload_cambiato
+
+    return upload("manifestazione.pdf.p7m", p7m_payload_cambiato(), "application/pkcs7-mime")
+
+
+FILE_NON_VALIDI = {
+    # case: (upload, SCT_MAX_UPLOAD_BYTES or None, message)
+    "troppo_grande": (lambda: upload("manifestazione.pdf"), 1024,
+                      "Il file «manifestazione.pdf» supera la dimensione massima consentita di 1 KB."),
+    "html_con_nome_pdf": (lambda: upload("manifestazione.pdf", b"<html><body>non sono un pdf</body></html>", "text/html"), None,
+                          "Il file «manifestazione.pdf» non è un PDF: il contenuto è"),
+    "pdf_non_firmato": (lambda: upload("manifestazione.pdf", pdf_semplice()), None,
+                        "Il file «manifestazione.pdf» non risulta firmato digitalmente."),
+    "p7m_manomesso": (_manomesso_p7m, None, "La firma del file «manifestazione.pdf.p7m» non è integra"),
+}
+
+
+def _bozza_al_round_1_ipotesi_b(client_as, demo, dati_passo1):
+    """Ipotesi B, round 0 approved: round 1 asks for the Data Protection Agreement, signed."""
+    client = client_as("aderente")
+    adesione = crea_via_web(client, demo.sct, dati_passo1(
+        ipotesi="B", **{"doc_piano-fabbisogni": upload("piano.pdf"), "doc_progetto-fabbisogni": upload("progetto.pdf")}))
+    invia_web(client, adesione)
+    decidi(client_as("banditore"), adesione, "approve")
+    assert (adesione.stato, adesione.round_corrente) == (Adesione.Stato.ROUND_APPROVATO, 1)
+    return client_as("aderente"), adesione
+
+
+def _richiesta_con_file(contesto, client_as, demo, dati_passo1, file):
+    """(client, url, POST data, existing adesione or None) for an upload in the given context."""
+    if contesto == "passo1_nuova":
+        return client_as("aderente"), sub(demo.sct, "adesione_nuova"), dati_passo1(**{"doc_manifestazione-interesse": file}), None
+    if contesto == "passo1_modifica":
+        client = client_as("aderente")
+        adesione = crea_via_web(client, demo.sct, dati_passo1())
+        dati = dati_passo1(importo="99,00", **{"doc_manifestazione-interesse": file})
+        return client, sub(demo.sct, "adesione_modifica", adesione.pk), dati, adesione
+    client, adesione = _bozza_al_round_1_ipotesi_b(client_as, demo, dati_passo1)
+    return client, sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_data-protection-agreement": file}, adesione
+
+
+def _conta(conta_archivio):
+    return (Adesione.objects.count(), *conta_archivio())
+
+
+@pytest.mark.parametrize("contesto", ["passo1_nuova", "passo1_modifica", "documenti_round"])
+@pytest.mark.parametrize("caso", list(FILE_NON_VALIDI))
+def test_file_non_validi_rifiutati_nulla_salvato_bozza_invariata(client_as, demo, dati_passo1, conta_archivio, contesto, caso):
+    fabbrica, limite, messaggio = FILE_NON_VALIDI[caso]
+    client, url, dati, adesione = _richiesta_con_file(contesto, client_as, demo, dati_passo1, fabbrica())
+    prima = fotografia(adesione) if adesione else None
+    conti = _conta(conta_archivio)
+    with override_settings(**({"SCT_MAX_UPLOAD_BYTES": limite} if limite else {})):
+        risposta = client.post(url, dati)
+    assert risposta.status_code == 400
+    assert messaggio in contenuto(risposta)
+    assert _conta(conta_archivio) == conti, "nessun documento né file salvato"
+    if adesione is not None:
+        assert fotografia(adesione) == prima, "la bozza esistente non cambia"
+
+
+@pytest.mark.parametrize("contesto", ["passo1_nuova", "passo1_modifica"])
 @pytest.mark.parametrize(
     ("importo", "messaggio"),
     [
@@ -185,51 +257,18 @@ def test_anonimo_rimandato_al_login(client, demo):
         ("1e5", "Inserisci un importo valido"),
     ],
 )
-def test_importo_non_valido(client_as, demo, dati_passo1, importo, messaggio):
-    prima = (Adesione.objects.count(), DocumentoPrivato.objects.count())
-    risposta = client_as("aderente").post(sub(demo.sct, "adesione_nuova"), dati_passo1(importo=importo))
+def test_importo_non_valido(client_as, demo, dati_passo1, conta_archivio, contesto, importo, messaggio):
+    # The request carries a valid signed file too: it must not be stored either.
+    client, url, dati, adesione = _richiesta_con_file(contesto, client_as, demo, dati_passo1, upload("nuova-versione.pdf"))
+    dati["importo"] = importo
+    prima = fotografia(adesione) if adesione else None
+    conti = _conta(conta_archivio)
+    risposta = client.post(url, dati)
     assert risposta.status_code == 400
     assert messaggio in contenuto(risposta)
-    assert (Adesione.objects.count(), DocumentoPrivato.objects.count()) == prima
-
-
-@pytest.mark.parametrize(
-    ("nome", "dati", "messaggio"),
-    [
-        ("manifestazione.pdf", b"<html><body>non sono un pdf</body></html>", "manifestazione.pdf"),
-        ("manifestazione.pdf", None, "firmato"),
-    ],
-)
-def test_file_non_validi_rifiutati_e_nulla_salvato(client_as, demo, dati_passo1, nome, dati, messaggio):
-    from tests.pdf import pdf_semplice
-
-    file = pdf_semplice() if dati is None else dati
-    prima = (Adesione.objects.count(), DocumentoPrivato.objects.count())
-    risposta = client_as("aderente").post(
-        sub(demo.sct, "adesione_nuova"), dati_passo1(**{"doc_manifestazione-interesse": upload(nome, file)})
-    )
-    assert risposta.status_code == 400
-    assert messaggio in contenuto(risposta)
-    assert (Adesione.objects.count(), DocumentoPrivato.objects.count()) == prima
-
-
-def test_p7m_manomesso_rifiutato_e_bozza_invariata(client_as, demo, dati_passo1):
-    from tests.pdf import p7m
-
-    client = client_as("aderente")
-    adesione = crea_via_web(client, demo.sct, dati_passo1())
-    originale = adesione.documenti.get()
-    manomesso = bytearray(p7m())
-    indice = bytes(manomesso).find(b"%PDF") + 20
-    manomesso[indice] ^= 0x01
-    risposta = client.post(
-        sub(demo.sct, "adesione_modifica", adesione.pk),
-        dati_passo1(importo="99,00", **{"doc_manifestazione-interesse": upload("manifestazione.pdf.p7m", bytes(manomesso), "application/pkcs7-mime")}),
-    )
-    assert risposta.status_code == 400
-    adesione.refresh_from_db()
-    assert adesione.importo == Decimal("12345.67")
-    assert list(adesione.documenti.all()) == [originale]
+    assert _conta(conta_archivio) == conti
+    if adesione is not None:
+        assert fotografia(adesione) == prima
 
 
 def test_nuova_versione_in_bozza_mantiene_lo_storico(client_as, demo, dati_passo1):

@@ -205,3 +205,32 @@ def test_la_copia_in_memoria_rispetta_il_limite(client, demo, cache_pagine, sett
     client.get("/contratti/sistema-cloud-toscana/")
     assert not _locale.voci
     assert client.get("/contratti/sistema-cloud-toscana/")["X-Cache-Pagine"] == "HIT"  # from the shared cache
+
+
+def test_approvare_un_adesione_invalida_la_pagina_del_contratto(client, demo, cache_pagine, commit):
+    """The contract page shows the approved total and the residual of the massimale to everybody."""
+    from contratti.adesioni import services
+    from contratti.models import Adesione
+    from tests.adesioni.conftest import upload
+    from tests.adesioni.helpers import task_state
+
+    url = "/contratti/sistema-cloud-toscana/"
+    client.get(url)
+    assert client.get(url)["X-Cache-Pagine"] == "HIT"
+    aderente, banditore = demo.user("aderente"), demo.user("banditore")
+    with commit():
+        adesione = services.crea_bozza(
+            contratto=demo.sct, ente=demo.firenze, utente=aderente, ipotesi="A", importo=Decimal("12345.67"),
+            scadenza=datetime.date(2026, 10, 2), files={"manifestazione-interesse": upload()},
+        )
+        services.invia(adesione, utente=aderente)
+        adesione = services.approva_round(adesione, utente=banditore, task_state=task_state(adesione))
+    client.get(url)
+    assert client.get(url)["X-Cache-Pagine"] == "HIT"
+    with commit():
+        services.invia(adesione, utente=aderente)
+        adesione = services.approva_round(adesione, utente=banditore, task_state=task_state(adesione))
+    assert adesione.stato == Adesione.Stato.APPROVATA
+    risposta = client.get(url)
+    assert risposta["X-Cache-Pagine"] == "MISS"
+    assert "€ 12.345,67" in risposta.content.decode() and "€ 149.987.654,33" in risposta.content.decode()

@@ -30,6 +30,7 @@ _cig = itertools.count(1)
 # record leaks it. The visibility of each marker is in ``Dati.marcatori``.
 M_ADESIONE_BOZZA = "Riservato-adesione-bozza-Prato"
 M_ADESIONE_INVIATA = "Riservato-adesione-inviata-Firenze"
+M_ADESIONE_ELIMINATA = "Riservato-adesione-eliminata-Firenze"
 M_ORDINATIVO_BOZZA = "Riservato ordinativo in bozza di Firenze"
 M_ORDINATIVO_INVIATO = "Riservato ordinativo inviato di Firenze"
 M_ORDINATIVO_APPROVATO = "Riservato ordinativo approvato di Firenze"
@@ -152,8 +153,14 @@ def costruisci():
     o = d.oggetti
     aderente, aderente2, banditore = utenti["aderente"], utenti["aderente2"], utenti["banditore"]
 
-    # Adesioni: Firenze approved (for the ordinativi) and sent; Prato in bozza.
+    # Adesioni: Firenze approved (for the ordinativi), one eliminated after a non-approval (kept for
+    # the audit, out of the lists) and one sent; Prato in bozza.
     o["adesione_approvata"] = _adesione_approvata(sct, firenze, aderente, banditore)
+    eliminata = adesioni.invia(_adesione(sct, firenze, aderente, f"{M_ADESIONE_ELIMINATA}.pdf"), utente=aderente)
+    eliminata = adesioni.rifiuta_round(eliminata, utente=banditore, task_state=_task_state(eliminata),
+                                       motivo="Manifestazione da rifare")
+    o["adesione_eliminata"] = adesioni.elimina_bozza(eliminata, utente=aderente)
+    o["doc_adesione_eliminata"] = o["adesione_eliminata"].documenti.get(corrente=True)
     o["adesione_inviata"] = _adesione(sct, firenze, aderente, f"{M_ADESIONE_INVIATA}.pdf")
     adesioni.invia(o["adesione_inviata"], utente=aderente)
     o["adesione_inviata"].refresh_from_db()
@@ -226,6 +233,8 @@ def costruisci():
         M_ADESIONE_BOZZA: {"aderente2", "banditore"},
         o["adesione_inviata"].codice: {"aderente", "banditore"},
         M_ADESIONE_INVIATA: {"aderente", "banditore"},
+        o["adesione_eliminata"].codice: {"aderente", "banditore"},
+        M_ADESIONE_ELIMINATA: {"aderente", "banditore"},
         o["ordinativo_bozza"].codice: {"aderente", "banditore"},
         M_ORDINATIVO_BOZZA: {"aderente", "banditore"},
         o["ordinativo_inviato"].codice: {"aderente", "banditore"},

@@ -82,6 +82,7 @@ def _record(vedono, operano=None, *, vedere=200, operare=None, chi_vede=403, alt
 # Who reads which record (the permission model as built).
 V_ADESIONE_BOZZA = {"aderente2", "banditore"}  # Prato's draft
 V_ADESIONE_INVIATA = {"aderente", "banditore"}  # Firenze's, waiting for approval
+V_ADESIONE_ELIMINATA = {"aderente", "banditore"}  # Firenze's, eliminated after a non-approval (kept)
 V_ORDINATIVO = {"aderente", "banditore"}  # bozza and inviato
 V_ORDINATIVO_APPROVATO = {"aderente", "banditore", "oe"}
 V_MESSAGGIO = {"aderente", "banditore"}
@@ -130,7 +131,8 @@ def _pubbliche():
 
 def _adesioni():
     bozza, inviata = "{sct}adesioni/{adesione_bozza}/", "{sct}adesioni/{adesione_inviata}/"
-    vb, vi = V_ADESIONE_BOZZA, V_ADESIONE_INVIATA
+    eliminata = "{sct}adesioni/{adesione_eliminata}/"
+    vb, vi, ve = V_ADESIONE_BOZZA, V_ADESIONE_INVIATA, V_ADESIONE_ELIMINATA
     return [
         # Nobody may start a new adesione: Firenze and Prato already have one open, the others are no ente.
         Voce("GET", "{sct}adesioni/nuova/", attese(403, anonimo=LOGIN), "richiedi adesione"),
@@ -157,6 +159,16 @@ def _adesioni():
         Voce("GET", inviata + "documenti/{doc_adesione_inviata}/", _record(vi), "scarica documento (inviata)"),
         Voce("GET", inviata + "documenti/{doc_adesione_bozza}/", attese(404, anonimo=LOGIN),
              "documento di un'altra adesione sotto questa"),
+        # Eliminated after a non-approval: kept (read-only) for the ente and the banditore, no action.
+        Voce("GET", eliminata, _record(ve), "riepilogo adesione eliminata (Firenze)"),
+        Voce("GET", eliminata + "documenti/{doc_adesione_eliminata}/", _record(ve), "scarica documento (eliminata)"),
+        Voce("GET", eliminata + "modifica/", _record(ve, {"aderente"}, operare=REDIRECT), "modifica adesione eliminata"),
+        Voce("GET", eliminata + "invia/", _record(ve, {"aderente"}, operare=REDIRECT), "conferma invio (eliminata)"),
+        Voce("POST", eliminata + "invia/", _record(ve, {"aderente"}, operare=400), "invio di un'adesione eliminata"),
+        Voce("POST", eliminata + "ritira/", _record(ve, {"aderente"}, operare=400), "ritira (eliminata)"),
+        Voce("GET", eliminata + "elimina/", _record(ve, {"aderente"}, operare=REDIRECT), "conferma eliminazione (eliminata)"),
+        Voce("POST", eliminata + "elimina/", _record(ve, {"aderente"}, operare=400), "elimina di nuovo"),
+        Voce("POST", eliminata + "documenti/", _record(ve, {"aderente"}, operare=400), "carica documenti (eliminata)"),
     ]
 
 
