@@ -84,3 +84,29 @@ def test_pagina_inesistente_404_in_italiano(client, demo):
     risposta = client.get("/contratti/non-esiste/")
     assert risposta.status_code == 404
     assert "Pagina non trovata" in risposta.content.decode()
+
+
+def test_health_503_se_il_broker_non_risponde(client, db):
+    from sct_site.celery import app
+
+    prima = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # a closed port: no broker there
+    try:
+        risposta = client.get(reverse("health"))
+    finally:
+        app.conf.broker_url = prima
+    assert risposta.status_code == 503
+    dati = risposta.json()
+    assert dati["status"] == "errore" and dati["database"] == "ok" and dati["storage"] == "ok"
+    assert dati["broker"].startswith("errore: ")
+    assert risposta["Cache-Control"].startswith("max-age=0")
+
+
+def test_health_503_se_l_archivio_non_scrive(client, db, settings, tmp_path):
+    bloccante = tmp_path / "un-file"
+    bloccante.write_text("non una cartella")
+    settings.STORAGES = {**settings.STORAGES, "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(bloccante / "privati")}}}
+    risposta = client.get(reverse("health"))
+    assert risposta.status_code == 503
+    assert risposta.json()["storage"].startswith("errore: ") and risposta.json()["database"] == "ok"
