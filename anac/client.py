@@ -159,6 +159,11 @@ class ClientPCP:
         (see ``anac.services.payload_ad4``). Sync. Returns ``{"idAppalto": …}``."""
         return self._post("crea-appalto", payload)
 
+    def modifica_appalto(self, id_appalto, payload):
+        """``payload``: the whole CreaAppaltoRequest (``{"scheda": …}``) that replaces the appalto still
+        in lavorazione (DatiAppaltoRequest = ``idAppalto`` + ``scheda``). Sync."""
+        return self._post("modifica-appalto", {"idAppalto": id_appalto, **payload})
+
     def conferma_appalto(self, id_appalto):
         """Async: accepted now, outcome later with ``esito_operazione(id, "AP_CONF")``."""
         return self._post("conferma-appalto", {"idAppalto": id_appalto})

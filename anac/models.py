@@ -123,6 +123,7 @@ class Trasmissione(models.Model):
 
 ETICHETTE_SERVIZI = {
     "crea-appalto": "Crea appalto",
+    "modifica-appalto": "Modifica appalto",
     "conferma-appalto": "Conferma appalto",
     "esito-operazione": "Esito operazione",
     "recupera-cig": "Recupera CIG",

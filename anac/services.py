@@ -19,6 +19,7 @@ from .models import Esito, Trasmissione
 # Client methods by ANAC service name.
 SERVIZI = {
     "crea-appalto": "crea_appalto",
+    "modifica-appalto": "modifica_appalto",
     "conferma-appalto": "conferma_appalto",
     "esito-operazione": "esito_operazione",
     "recupera-cig": "recupera_cig",

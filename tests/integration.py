@@ -148,7 +148,7 @@ class ProcessoSimulatore:
         return risposta.json()
 
     def guasto(self, servizio="*", tipo="ko", **opzioni):
-        """Inject a fault: ``tipo`` in ko, esito_ko, timeout, errore_http, duplicato; options
+        """Inject a fault: ``tipo`` in ko, esito_ko, timeout, errore_http, duplicato, cig_ripetuto; options
         ``codice``, ``messaggio``, ``status``, ``ritardo``, ``volte`` (default 1, None = always)."""
         return self._post("guasti", {"servizio": servizio, "tipo": tipo, **opzioni})
 

@@ -9,8 +9,9 @@ It serves the same HTTP API as ``anac.client.ClientPCP`` uses (``/pcp/crea-appal
 reused (its state is in its own SQLite file), and an admin API to inject faults:
 
 - ``POST /__sim__/guasti``  ``{"servizio": "conferma-appalto", "tipo": "ko"|"esito_ko"|"timeout"|
-  "errore_http"|"duplicato", "codice": "ERR98", "messaggio": "…", "status": 503, "ritardo": 30,
-  "volte": 1}`` (``volte: null`` = always; ``servizio: "*"`` = any service);
+  "errore_http"|"duplicato"|"cig_ripetuto", "codice": "ERR98", "messaggio": "…", "status": 503,
+  "ritardo": 30, "volte": 1}`` (``volte: null`` = always; ``servizio: "*"`` = any service;
+  ``cig_ripetuto``: recupera-cig answers with a CIG issued for another appalto, ``codice`` or the latest);
 - ``POST /__sim__/config``  ``{"wt_polls": 2, "wt_secondi": 0, "accordi_quadro": [...],
   "rup": {"<cf ente>": ["<cf rup>"]}}``;
 - ``POST /__sim__/reset``  (faults and config back to defaults; ``{"dati": true}`` also forgets

@@ -24,7 +24,7 @@ ACCORDI_QUADRO = ("7154112FF8", "9A1B2C3D4E")
 RUP_DEMO = {"01307110484": ["BNCLRA75E45G999M"], "84006890481": ["NREPLA82M50G999L"]}
 SCHEDE_ESECUZIONE = {"SC1"}  # execution-phase schede the simulator accepts
 SCHEDE_AMMESSE = SCHEDE_ESECUZIONE | {"ANN"}
-TIPI_GUASTO = {"ko", "esito_ko", "timeout", "errore_http", "duplicato"}
+TIPI_GUASTO = {"ko", "esito_ko", "timeout", "errore_http", "duplicato", "cig_ripetuto"}
 
 DETTAGLIO = {
     "AP_CONF": {"WT": "AP_IN_CONF", "OK": "AP_CONF", "KO": "AP_N_CONF"},
@@ -251,6 +251,8 @@ class Simulatore:
             if guasto["servizio"] in ("*", servizio) and guasto["volte"] != 0:
                 if guasto["tipo"] == "esito_ko" and servizio not in ("conferma-appalto", "conferma-scheda"):
                     continue
+                if guasto["tipo"] == "cig_ripetuto" and servizio != "recupera-cig":
+                    continue
                 if guasto["volte"] is not None:
                     guasto["volte"] -= 1
                 return dict(guasto)
@@ -394,12 +396,13 @@ class Simulatore:
 
     # ---- services -------------------------------------------------------------------------
 
-    def crea_appalto(self, dati, cf, guasto):
+    def _ad4(self, dati, cf):
+        """The checks of an AD4 scheda (crea-appalto and modifica-appalto): the parts the service keeps."""
         if not cf:
             raise Rifiuto("ERR1", status=403)
         scheda, codice, form = self._scheda_in(dati)
         if codice != "AD4":
-            raise Rifiuto("ERR3", f"Il simulatore accetta in crea-appalto la sola scheda AD4, non {codice}.")
+            raise Rifiuto("ERR3", f"Il simulatore accetta in crea-appalto e modifica-appalto solo la scheda AD4, non {codice}.")
         appalto = form.get("appalto") or {}
         aggiudicazioni = form.get("aggiudicazioni") or []
         codice_appalto = appalto.get("codiceAppalto") or ""
@@ -435,22 +438,53 @@ class Simulatore:
                 importo = 0
             if not base.get("oggetto") or importo <= 0:
                 raise Rifiuto("ERR112")
-        if self.db.execute("SELECT 1 FROM appalti WHERE codice_appalto=?", (codice_appalto,)).fetchone():
-            raise Rifiuto("ERR38")
-        id_appalto = str(uuid.uuid4())
         oggetto = (appalto.get("datiBase") or {}).get("oggetto") or aggiudicazioni[0]["datiBase"]["oggetto"]
-        self.db.execute(
-            "INSERT INTO appalti VALUES (?, ?, ?, ?, ?, 'IN_LAV', ?, ?, ?)",
-            (id_appalto, codice_appalto, appalto["cig"], cf_sa, cf, json.dumps(scheda), oggetto, _adesso()),
-        )
+        return scheda, appalto, aggiudicazioni, codice_appalto, cf_sa, oggetto
+
+    def _lotti(self, id_appalto, aggiudicazioni):
         for aggiudicazione in aggiudicazioni:
             base = aggiudicazione["datiBase"]
             self.db.execute(
                 "INSERT INTO lotti VALUES (?, ?, NULL, 'IN_LAV', ?, ?)",
                 (id_appalto, aggiudicazione["lotIdentifier"], base["oggetto"], str(base["importo"])),
             )
+
+    def crea_appalto(self, dati, cf, guasto):
+        scheda, appalto, aggiudicazioni, codice_appalto, cf_sa, oggetto = self._ad4(dati, cf)
+        if self.db.execute("SELECT 1 FROM appalti WHERE codice_appalto=?", (codice_appalto,)).fetchone():
+            raise Rifiuto("ERR38")
+        id_appalto = str(uuid.uuid4())
+        self.db.execute(
+            "INSERT INTO appalti VALUES (?, ?, ?, ?, ?, 'IN_LAV', ?, ?, ?)",
+            (id_appalto, codice_appalto, appalto["cig"], cf_sa, cf, json.dumps(scheda), oggetto, _adesso()),
+        )
+        self._lotti(id_appalto, aggiudicazioni)
         return Risposta(200, {"idAppalto": id_appalto, "status": 200, "title": "Operazione Effettuata",
                               "detail": "Creazione eseguita con successo"})
+
+    def modifica_appalto(self, dati, cf, guasto):
+        """The scheda replaces the previous instance of an appalto still in lavorazione (ANAC: sync)."""
+        esistente = self._appalto(dati, cf)
+        if self.db.execute(
+            "SELECT 1 FROM operazioni WHERE id_appalto=? AND tipo='AP_CONF' AND esito='WT'", (esistente["id_appalto"],)
+        ).fetchone():
+            raise Rifiuto("ERR18")
+        if esistente["stato"] != "IN_LAV":
+            raise Rifiuto("ERR16", "L'appalto si modifica solo mentre è in lavorazione (stato IN_LAV).")
+        scheda, appalto, aggiudicazioni, codice_appalto, cf_sa, oggetto = self._ad4(dati, cf)
+        if self.db.execute("SELECT 1 FROM appalti WHERE codice_appalto=? AND id_appalto<>?",
+                           (codice_appalto, esistente["id_appalto"])).fetchone():
+            raise Rifiuto("ERR38")
+        if cf_sa != esistente["cf_sa"]:
+            raise Rifiuto("ERR1", "La stazione appaltante dell'appalto non si modifica.", 403)
+        self.db.execute(
+            "UPDATE appalti SET codice_appalto=?, cig_aq=?, scheda=?, oggetto=? WHERE id_appalto=?",
+            (codice_appalto, appalto["cig"], json.dumps(scheda), oggetto, esistente["id_appalto"]),
+        )
+        self.db.execute("DELETE FROM lotti WHERE id_appalto=?", (esistente["id_appalto"],))
+        self._lotti(esistente["id_appalto"], aggiudicazioni)
+        return Risposta(200, {"idAppalto": esistente["id_appalto"], "status": 200, "title": "Operazione Effettuata",
+                              "detail": "Modifica eseguita con successo"})
 
     def conferma_appalto(self, dati, cf, guasto):
         appalto = self._appalto(dati, cf)
@@ -509,6 +543,12 @@ class Simulatore:
             "SELECT cig, lot_identifier FROM lotti WHERE id_appalto=? ORDER BY lot_identifier", (appalto["id_appalto"],)
         ).fetchall()
         parte = lotti[(pagina - 1) * per_pagina: pagina * per_pagina]
+        if guasto and guasto["tipo"] == "cig_ripetuto":
+            # A faulty ANAC answers with a CIG it issued before for another appalto (``codice``, or the latest).
+            altro = guasto.get("codice") or (self.db.execute(
+                "SELECT cig FROM cig_emessi WHERE id_appalto<>? ORDER BY rowid DESC LIMIT 1", (appalto["id_appalto"],)
+            ).fetchone() or [None])[0]
+            parte = [{"cig": altro, "lot_identifier": r["lot_identifier"]} for r in parte]
         return Risposta(200, {
             "status": 200, "title": "Operazione Effettuata",
             "totRows": len(lotti), "totPages": max(1, -(-len(lotti) // per_pagina)), "currentPage": pagina,
@@ -688,6 +728,7 @@ class Simulatore:
 
     SERVIZI = {
         ("POST", "crea-appalto"): crea_appalto,
+        ("POST", "modifica-appalto"): modifica_appalto,
         ("POST", "conferma-appalto"): conferma_appalto,
         ("GET", "esito-operazione"): esito_operazione,
         ("GET", "recupera-cig"): recupera_cig,

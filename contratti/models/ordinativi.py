@@ -80,6 +80,10 @@ class Ordinativo(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
     tentativo_cig = models.PositiveSmallIntegerField(default=0)
     attesa_esito = models.PositiveSmallIntegerField(default=0)
     cig_in_recupero = models.BooleanField(default=False)
+    modifiche_da_trasmettere = models.BooleanField(
+        "dati di Richiedi CIG da trasmettere ad ANAC", default=False,
+        help_text="Dati modificati dopo la creazione dell'appalto su ANAC: la prossima “Conferma appalto” li invia con modifica-appalto.",
+    )
     errore_anac = models.TextField("errore ANAC", blank=True)
     autenticazione_simulata = models.BooleanField(default=False)
 

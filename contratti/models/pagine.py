@@ -227,6 +227,12 @@ class ContrattoPage(RestrizioniInCacheMixin, RoutablePageMixin, Page):
 
         return views.passo1(request, self, pk)
 
+    @path("ordinativi/<int:pk>/richiedi-cig/", name="ordinativo_richiedi_cig")
+    def ordinativo_richiedi_cig(self, request, pk):
+        from ..ordinativi import views
+
+        return views.richiedi_cig(request, self, pk)
+
     @path("ordinativi/<int:pk>/passo-1/<slug:azione>/", name="ordinativo_azione")
     def ordinativo_azione(self, request, pk, azione):
         from ..ordinativi import views

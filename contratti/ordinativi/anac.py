@@ -1,6 +1,7 @@
 """Outcomes of the ANAC operations of an ordinativo, recorded by the Celery worker.
 
-Conferma appalto: crea-appalto → conferma-appalto → esito-operazione (AP_CONF) until OK or KO.
+Conferma appalto: crea-appalto (or, for an appalto ANAC has already, modifica-appalto when the data of
+Richiedi CIG changed) → conferma-appalto → esito-operazione (AP_CONF) until OK or KO.
 Acquisisci CIG: recupera-cig. A failure leaves the order where the user can try again, with ANAC's
 message visible; every request and answer is in the Log Trasmissioni."""
 
@@ -9,6 +10,7 @@ from django.db import transaction
 from audit.services import registra
 
 from ..models import Ordinativo
+from .services import payload_ad4
 
 TIPO_CONFERMA = "AP_CONF"
 ATTESE_PER_INTERROGAZIONE = 3
@@ -19,6 +21,11 @@ def _avvia(ordinativo, servizio, *args, chiave, operazione, **kwargs):
 
     return avvia_operazione(ordinativo, servizio, *args, chiave=chiave, utente=operazione.utente,
                             contratto=ordinativo.contratto_id, codice_fiscale=operazione.codice_fiscale, **kwargs)
+
+
+def _avvia_conferma(ordinativo, operazione):
+    _avvia(ordinativo, "conferma-appalto", ordinativo.id_appalto, operazione=operazione,
+           chiave=f"ordinativo:{ordinativo.pk}:conferma-appalto:{ordinativo.tentativo_conferma}")
 
 
 def interroga_esito_conferma(ordinativo, operazione=None):
@@ -57,16 +64,29 @@ def operazione_completata(ordinativo, operazione):
     ordinativo = Ordinativo.objects.select_for_update().get(pk=ordinativo.pk)
     ok = operazione.stato == OperazioneANAC.Stato.OK
     servizio = operazione.servizio
-    if servizio in ("crea-appalto", "conferma-appalto", "esito-operazione"):
+    if servizio in ("crea-appalto", "modifica-appalto", "conferma-appalto", "esito-operazione"):
         if ordinativo.stato != Ordinativo.Stato.CONFERMA_IN_CORSO:
             return  # a late answer of an attempt already settled
         if servizio == "crea-appalto":
             if not ok:
                 return _fallita(ordinativo, operazione, stato=Ordinativo.Stato.BOZZA)
             ordinativo.id_appalto = str((operazione.risultato or {}).get("idAppalto", ""))
-            ordinativo.save(update_fields=["id_appalto"])
-            _avvia(ordinativo, "conferma-appalto", ordinativo.id_appalto, operazione=operazione,
-                   chiave=f"ordinativo:{ordinativo.pk}:conferma-appalto:{ordinativo.tentativo_conferma}")
+            if (operazione.risultato or {}).get("recuperata"):
+                # The appalto existed already (an earlier answer was lost): ANAC may hold older data of
+                # Richiedi CIG, so the current ones replace them before the confirmation.
+                ordinativo.save(update_fields=["id_appalto"])
+                _avvia(ordinativo, "modifica-appalto", ordinativo.id_appalto, payload_ad4(ordinativo), operazione=operazione,
+                       chiave=f"ordinativo:{ordinativo.pk}:modifica-appalto:{ordinativo.tentativo_conferma}")
+                return
+            ordinativo.modifiche_da_trasmettere = False
+            ordinativo.save(update_fields=["id_appalto", "modifiche_da_trasmettere"])
+            _avvia_conferma(ordinativo, operazione)
+        elif servizio == "modifica-appalto":
+            if not ok:
+                return _fallita(ordinativo, operazione, stato=Ordinativo.Stato.BOZZA)
+            ordinativo.modifiche_da_trasmettere = False
+            ordinativo.save(update_fields=["modifiche_da_trasmettere"])
+            _avvia_conferma(ordinativo, operazione)
         elif servizio == "conferma-appalto":
             if not ok:
                 return _fallita(ordinativo, operazione, stato=Ordinativo.Stato.BOZZA)

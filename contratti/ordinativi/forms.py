@@ -7,7 +7,9 @@ from ..models import Ordinativo
 
 
 class RichiestaCIGForm(forms.ModelForm):
-    """"Richiedi CIG": the data ANAC needs for the derived CIG (scheda AD4)."""
+    """"Richiedi CIG": the data ANAC needs for the derived CIG (scheda AD4). For a new ordine with the
+    adesione to choose (``adesioni``); for an existing ordinativo without it (passo 1 chooses it) and
+    with the fields ``bloccati`` shown but not editable."""
 
     adesione = forms.ModelChoiceField(label="Adesione", queryset=None, empty_label=None)
     importo_totale = ImportoField(label="Importo totale dell'ordine (lotto, euro)")
@@ -28,9 +30,14 @@ class RichiestaCIGForm(forms.ModelForm):
             "tracciabilita": "Come indicato nell'atto di adesione: il Fornitore invia una comunicazione per ciascun soggetto del RTI o solo per la mandataria.",
         }
 
-    def __init__(self, *args, adesioni, **kwargs):
+    def __init__(self, *args, adesioni=None, bloccati=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["adesione"].queryset = adesioni
+        if adesioni is None:
+            del self.fields["adesione"]
+        else:
+            self.fields["adesione"].queryset = adesioni
+        for nome in bloccati:
+            self.fields[nome].disabled = True
         self.fields["data_adesione"].widget.input_type = "date"
         self.fields["data_adesione"].widget.format = "%Y-%m-%d"
         self.fields["oggetto"].widget = forms.Textarea(attrs={"rows": 2, "maxlength": 250})

@@ -17,6 +17,20 @@ def puo_vedere(user, ordinativo):
     return user.has_perm(PERM_VEDI, ordinativo) or e_banditore(user, ordinativo.contratto)
 
 
+def e_utente_ente(user, ordinativo):
+    """A user with an incarico (any role) in the ente aderente of the ordinativo."""
+    return user.is_authenticated and Incarico.objects.filter(user=user, ente_id=ordinativo.ente_id).exists()
+
+
+def puo_vedere_dati_anac(user, ordinativo):
+    """The ANAC side of the ordinativo (the "Richiedi CIG" module and the Log Trasmissioni): the
+    users of the ente aderente (the RUP among them) and the contract's banditore. Never the OE, who
+    sees the approved ordinativo but not the exchanges with ANAC nor the data of the CIG request."""
+    if not user.is_authenticated:
+        return False
+    return (user.has_perm(PERM_VEDI, ordinativo) and e_utente_ente(user, ordinativo)) or e_banditore(user, ordinativo.contratto)
+
+
 def puo_operare(user, ordinativo):
     return (
         user.is_authenticated

@@ -73,15 +73,111 @@ def _solo_bozza(ordinativo, messaggio="Le righe dell'ordine non possono più ess
         raise OperazioneNonConsentita(messaggio)
 
 
+# "Richiedi CIG" of an existing ordinativo: the data of the scheda AD4.
+CAMPI_RICHIESTA_CIG = (
+    "oggetto", "importo_totale", "cpv", "codice_istat", "codice_nuts", "durata_mesi", "categoria",
+    "finanziamento", "cf_rup", "data_adesione", "codice_appalto", "tracciabilita",
+)
+# ANAC finds the appalto by its codice (also to recover a lost answer) and lets only its RUP act on it.
+CAMPI_LEGATI_ALL_APPALTO = ("codice_appalto", "cf_rup")
+MSG_RICHIESTA_IN_CONFERMA = (
+    "La richiesta di conferma appalto è in corso: i dati della richiesta del CIG non sono modificabili."
+)
+MSG_RICHIESTA_CONFERMATA = (
+    "L'appalto è stato confermato da ANAC: i dati della richiesta del CIG non sono più modificabili."
+)
+MSG_RICHIESTA_ANNULLATA = "L'ordinativo è annullato: i dati della richiesta del CIG sono in sola lettura."
+MSG_CONFERMA_SENZA_RISPOSTA = (
+    "ANAC non ha risposto all'ultima richiesta di conferma appalto e potrebbe averla ricevuta: clicca di nuovo "
+    "“Conferma appalto” per conoscerne l'esito prima di modificare i dati della richiesta del CIG."
+)
+MSG_CAMPI_BLOCCATI = (
+    "Il codice appalto e il codice fiscale del RUP non si modificano dopo la creazione dell'appalto su ANAC: "
+    "ANAC ritrova l'appalto con il suo codice e vi fa operare solo il suo RUP."
+)
+
+
+def _operazione_del_tentativo(ordinativo, servizio):
+    """The ANAC operation ``servizio`` of the last "Conferma appalto" (None if it did not get there)."""
+    from anac.models import OperazioneANAC
+
+    if not ordinativo.tentativo_conferma:
+        return None
+    chiave = f"ordinativo:{ordinativo.pk}:{servizio}:{ordinativo.tentativo_conferma}"
+    return OperazioneANAC.objects.filter(chiave=chiave).first()
+
+
+def _senza_risposta(operazione):
+    from anac.models import OperazioneANAC
+
+    return operazione is not None and operazione.stato == OperazioneANAC.Stato.ERRORE
+
+
+def conferma_senza_risposta(ordinativo):
+    """The last conferma-appalto got no usable answer (timeouts, 5xx until the attempts ran out):
+    ANAC may be confirming the appalto with the data it has."""
+    return (ordinativo.stato == Ordinativo.Stato.BOZZA and bool(ordinativo.id_appalto)
+            and _senza_risposta(_operazione_del_tentativo(ordinativo, "conferma-appalto")))
+
+
+def appalto_su_anac(ordinativo):
+    """ANAC has the appalto (its idAppalto is known) or may have it (crea-appalto without an answer)."""
+    return bool(ordinativo.id_appalto) or _senza_risposta(_operazione_del_tentativo(ordinativo, "crea-appalto"))
+
+
+def motivo_richiesta_cig_non_modificabile(ordinativo):
+    """Why the data of "Richiedi CIG" are read-only now ("" = editable).
+
+    Editable while the ordinativo is in bozza: before the first "Conferma appalto" and after ANAC
+    refused it (KO of crea-appalto, of modifica-appalto, of conferma-appalto or its outcome); not while
+    ANAC works on it, not when a conferma-appalto got no answer (ANAC may be confirming those data:
+    "Conferma appalto" again tells), and never once the appalto is confirmed (CIG assigned)."""
+    stato = ordinativo.stato
+    if stato == Ordinativo.Stato.BOZZA:
+        return MSG_CONFERMA_SENZA_RISPOSTA if conferma_senza_risposta(ordinativo) else ""
+    if stato == Ordinativo.Stato.CONFERMA_IN_CORSO:
+        return MSG_RICHIESTA_IN_CONFERMA
+    if stato == Ordinativo.Stato.ANNULLATO:
+        return MSG_RICHIESTA_ANNULLATA
+    return MSG_RICHIESTA_CONFERMATA
+
+
+def campi_bloccati_richiesta_cig(ordinativo):
+    return CAMPI_LEGATI_ALL_APPALTO if appalto_su_anac(ordinativo) else ()
+
+
 @transaction.atomic
-def aggiorna_richiesta_cig(ordinativo, *, utente, dati):
+def aggiorna_richiesta_cig(ordinativo, *, utente, dati, request=None):
+    """"Richiedi CIG" of an existing ordinativo → "Vai all'ordine". Once the appalto exists on ANAC the
+    changed data go there with the next "Conferma appalto" (modifica-appalto before conferma-appalto)."""
+    from .permessi import puo_operare
+
     ordinativo = _blocca(ordinativo)
-    _solo_bozza(ordinativo, "I dati della richiesta del CIG non sono più modificabili.")
+    if not puo_operare(utente, ordinativo):
+        raise PermissionDenied("Solo il Responsabile/Buyer o il RUP dell'ente aderente può operare sull'ordinativo.")
+    motivo = motivo_richiesta_cig_non_modificabile(ordinativo)
+    if motivo:
+        raise OperazioneNonConsentita(motivo)
+    sconosciuti = set(dati) - set(CAMPI_RICHIESTA_CIG)
+    if sconosciuti:
+        raise OperazioneNonConsentita("Campi non previsti nella richiesta del CIG: " + ", ".join(sorted(sconosciuti)) + ".")
+    bloccati = campi_bloccati_richiesta_cig(ordinativo)
+    modificati = {}
     for campo, valore in dati.items():
+        prima = getattr(ordinativo, campo)
+        if prima == valore:
+            continue
+        if campo in bloccati:
+            raise OperazioneNonConsentita(MSG_CAMPI_BLOCCATI)
+        modificati[campo] = {"da": str(prima), "a": str(valore)}
         setattr(ordinativo, campo, valore)
+    if not modificati:
+        return ordinativo
     ordinativo.full_clean()
+    if ordinativo.id_appalto:
+        ordinativo.modifiche_da_trasmettere = True
     ordinativo.save()
-    _registra("ordinativo.richiesta_cig_modificata", ordinativo, utente)
+    _registra("ordinativo.richiesta_cig_modificata", ordinativo, utente, request=request, dati=modificati)
     return ordinativo
 
 
@@ -188,7 +284,12 @@ def conferma_appalto(ordinativo, *, utente, simulata=False, request=None):
     ordinativo.errore_anac = ""
     ordinativo.autenticazione_simulata = ordinativo.autenticazione_simulata or simulata
     ordinativo.save()
-    if ordinativo.id_appalto:
+    if ordinativo.id_appalto and ordinativo.modifiche_da_trasmettere:
+        # The data of Richiedi CIG changed after ANAC refused them: they replace ANAC's copy first.
+        avvia_operazione(ordinativo, "modifica-appalto", ordinativo.id_appalto, payload_ad4(ordinativo), utente=utente,
+                         contratto=ordinativo.contratto_id,
+                         chiave=f"ordinativo:{ordinativo.pk}:modifica-appalto:{ordinativo.tentativo_conferma}")
+    elif ordinativo.id_appalto:
         avvia_operazione(ordinativo, "conferma-appalto", ordinativo.id_appalto, utente=utente, contratto=ordinativo.contratto_id,
                          chiave=f"ordinativo:{ordinativo.pk}:conferma-appalto:{ordinativo.tentativo_conferma}")
     else:
@@ -361,6 +462,15 @@ def richieste_oe(ordinativo):
         nome = mandataria.ragione_sociale if mandataria else ordinativo.contratto.aggiudicatario.denominazione
         richieste.append(("tracciabilita", f"Comunicazione dati tracciabilità – {nome}"))
     return richieste
+
+
+def mancanze_oe(ordinativo):
+    """The labels of what the OE has still to upload (each RTI member's comunicazione, with
+    "Pagamento a ciascun soggetto del RTI"), after the approval."""
+    if ordinativo.stato != Ordinativo.Stato.APPROVATO:
+        return []
+    caricati = set(ordinativo.documenti.filter(corrente=True, caricato_da="oe").values_list("codice_richiesta", flat=True))
+    return [etichetta for codice, etichetta in richieste_oe(ordinativo) if codice not in caricati]
 
 
 @transaction.atomic

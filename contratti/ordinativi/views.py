@@ -15,8 +15,10 @@ from ..models import Ordinativo
 from ..viste_comuni import messaggi_errore, richiede_login, url_sottopagina
 from . import anac, services
 from .forms import AdesioneForm, DocumentiOEForm, DocumentiRoundForm, RichiestaCIGForm, RigaForm, SchedaFirmataForm
-from .permessi import e_oe_dell_ordinativo, e_rup_dell_ente, puo_operare, puo_vedere
+from .permessi import e_oe_dell_ordinativo, e_rup_dell_ente, puo_operare, puo_vedere, puo_vedere_dati_anac
 
+MSG_RICHIESTA_SALVATA = "Dati della richiesta del CIG salvati."
+MSG_SOLO_ENTE = "Solo il Responsabile/Buyer o il RUP dell'ente aderente può operare sull'ordinativo."
 MESSAGGIO_INVIO = "Invio effettuato correttamente: l'ordinativo di fornitura è stato inoltrato al RUP del Contratto Quadro."
 BANNER_CONFERMA = (
     "La richiesta di conferma appalto è in corso , si prega di attendere. Per verificare l’esito è necessario ricaricare "
@@ -43,7 +45,15 @@ def _visibile(request, contratto, pk):
 def _operabile(request, contratto, pk):
     ordinativo = _visibile(request, contratto, pk)
     if not puo_operare(request.user, ordinativo):
-        raise PermissionDenied("Solo il Responsabile/Buyer o il RUP dell'ente aderente può operare sull'ordinativo.")
+        raise PermissionDenied(MSG_SOLO_ENTE)
+    return ordinativo
+
+
+def _dati_anac_visibili(request, contratto, pk):
+    """Richiedi CIG and Log Trasmissioni: the ente's users and the banditore; the OE gets 404."""
+    ordinativo = _visibile(request, contratto, pk)
+    if not puo_vedere_dati_anac(request.user, ordinativo):
+        raise Http404("Ordinativo non trovato.")
     return ordinativo
 
 
@@ -91,6 +101,43 @@ def nuovo(request, contratto):
     return _vai(contratto, "ordinativo_passo1", ordinativo)
 
 
+@richiede_login
+@require_http_methods(["GET", "POST"])
+def richiedi_cig(request, contratto, pk):
+    """"Richiedi CIG" of an existing ordinativo: its state and the data of the CIG request, editable
+    (→ "Vai all'ordine") while ``services.motivo_richiesta_cig_non_modificabile`` allows it."""
+    ordinativo = _dati_anac_visibili(request, contratto, pk)
+    motivo = services.motivo_richiesta_cig_non_modificabile(ordinativo)
+    bloccati = services.campi_bloccati_richiesta_cig(ordinativo)
+    operatore = puo_operare(request.user, ordinativo)
+    form, errori, status = None, [], 200
+    if request.method == "POST":
+        if not operatore:
+            raise PermissionDenied(MSG_SOLO_ENTE)
+        if motivo:
+            errori, status = [motivo], 400
+        else:
+            form = RichiestaCIGForm(request.POST, instance=Ordinativo.objects.get(pk=ordinativo.pk), bloccati=bloccati)
+            if form.is_valid():
+                dati = {campo: form.cleaned_data[campo] for campo in services.CAMPI_RICHIESTA_CIG}
+                try:
+                    services.aggiorna_richiesta_cig(ordinativo, utente=request.user, dati=dati, request=request)
+                except ValidationError as exc:
+                    errori = messaggi_errore(exc)
+                else:
+                    messages.success(request, MSG_RICHIESTA_SALVATA)
+                    return _vai(contratto, "ordinativo_passo1", ordinativo)
+            status = 400
+            ordinativo.refresh_from_db()
+    elif operatore and not motivo:
+        form = RichiestaCIGForm(instance=ordinativo, bloccati=bloccati)
+    return TemplateResponse(request, "contratti/ordinativi/richiedi_cig_ordinativo.html", _contesto(
+        request, contratto, ordinativo, form=form, errori=errori,
+        motivo_non_modificabile=motivo if operatore and motivo not in errori else "",
+        bloccati=bool(bloccati) and form is not None, msg_campi_bloccati=services.MSG_CAMPI_BLOCCATI,
+    ), status=status)
+
+
 def e_rup_dell_ente_di(user, ente):
     from organizzazioni.models import Incarico
 
@@ -115,6 +162,7 @@ def _contesto(request, contratto, ordinativo, **extra):
         "aiuto_cig": AIUTO_CIG,
         "trasmissioni": trasmissioni_di(ordinativo)[:50],
         "mancanze": services.mancanze_invio(ordinativo) if ordinativo.stato in (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO) else [],
+        "mancanze_oe": services.mancanze_oe(ordinativo),
         **extra,
     }
 
@@ -288,9 +336,8 @@ def invia(request, contratto, pk):
 @richiede_login
 @require_http_methods(["GET"])
 def log_trasmissioni(request, contratto, pk):
-    ordinativo = _visibile(request, contratto, pk)
-    if not (puo_vedere(request.user, ordinativo)):
-        raise Http404("Ordinativo non trovato.")
+    """Every request to ANAC and its answer: for the ente's users (the RUP) and the banditore."""
+    ordinativo = _dati_anac_visibili(request, contratto, pk)
     return TemplateResponse(request, "contratti/ordinativi/log.html", _contesto(request, contratto, ordinativo))
 
 

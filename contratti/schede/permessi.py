@@ -7,23 +7,18 @@
   strong authentication of the ordinativo's RUP).
 """
 
-from organizzazioni.models import Incarico
+from ..ordinativi.permessi import e_rup_dell_ente, e_utente_ente, puo_operare, puo_vedere_dati_anac
 
-from ..ordinativi.permessi import e_rup_dell_ente, puo_operare
-from ..permessi import e_banditore
+__all__ = ["e_utente_ente", "puo_gestire", "puo_inviare", "puo_vedere", "sezione_visibile"]
 
 MSG_SOLO_RUP = "Solo il RUP dell'amministrazione aderente, autenticato con SPID, CIE o CNS, può inviare le schede ad ANAC e verificarne l'invio."
 MSG_SOLO_ENTE = "Solo il Responsabile/Buyer o il RUP dell'ente aderente può preparare o eliminare le schede dell'ordinativo."
 
 
-def e_utente_ente(user, ordinativo):
-    return user.is_authenticated and Incarico.objects.filter(user=user, ente_id=ordinativo.ente_id).exists()
-
-
 def puo_vedere(user, ordinativo):
-    if not user.is_authenticated:
-        return False
-    return e_utente_ente(user, ordinativo) or e_banditore(user, ordinativo.contratto)
+    """The schede (and their log trasmissioni) are the ANAC side of the ordinativo: the same readers
+    as the ordinativo's Log Trasmissioni and "Richiedi CIG"."""
+    return puo_vedere_dati_anac(user, ordinativo)
 
 
 def puo_gestire(user, ordinativo):

@@ -238,3 +238,64 @@ def test_comando_per_i_guasti(client, simulatore_anac):
     assert rifiuto.value.codice == "ERR41"
     call_command("simulatore_anac", "config", "--wt-polls", "2", stdout=StringIO())
     assert simulatore_anac.stato()["config"]["wt_polls"] == 2
+
+
+def _codice(payload):
+    return payload["scheda"]["body"]["anacForm"]["appalto"]["codiceAppalto"]
+
+
+def test_modifica_appalto_sostituisce_i_dati_in_lavorazione(client, simulatore_anac):
+    from decimal import Decimal
+
+    payload = ad4()
+    id_appalto = client.crea_appalto(payload)["idAppalto"]
+    nuovo = ad4(codice_appalto=_codice(payload), oggetto="Servizi IaaS (oggetto corretto)", importo=Decimal("66.66"),
+                finanziamenti=[("A", Decimal("66.66"))])
+    risposta = client.modifica_appalto(id_appalto, nuovo)
+    assert (risposta["idAppalto"], risposta["detail"]) == (id_appalto, "Modifica eseguita con successo")
+    assert client.consulta_appalto(id_appalto)["appalto"]["scheda"] == nuovo["scheda"]
+    lotti = client.ricerca_appalto(codice_appalto=_codice(payload))["result"][0]["lotti"]
+    assert [(lotto["oggetto"], lotto["importo"]) for lotto in lotti] == [("Servizi IaaS (oggetto corretto)", "66.66")]
+    assert simulatore_anac.richieste("modifica-appalto")[0]["dati"] == {"idAppalto": id_appalto, **nuovo}
+    # The confirmation assigns the CIG to the modified lot.
+    client.conferma_appalto(id_appalto)
+    while leggi_esito(client.esito_operazione(id_appalto, "AP_CONF"))["esito"] == "WT":
+        pass
+    assert cig_valido(client.recupera_cig(id_appalto)["result"][0]["cig"])
+
+
+def test_modifica_appalto_rifiutata(client, simulatore_anac):
+    payload, altro = ad4(), ad4()
+    id_appalto = client.crea_appalto(payload)["idAppalto"]
+    client.crea_appalto(altro)
+    casi = [
+        (ClientPCP(codice_fiscale=RUP_PRATO), ad4(codice_appalto=_codice(payload)), "ERR1"),  # not the appalto's RUP
+        (client, ad4(codice_appalto=_codice(altro)), "ERR38"),  # the codice of another appalto
+        (client, ad4(codice_appalto=_codice(payload), cig_accordo_quadro="1234567ABC"), "ERR98"),
+        (client, ad4(codice_appalto=_codice(payload), oggetto=""), "ERR112"),
+    ]
+    for pcp, dati, codice in casi:
+        with pytest.raises(ErroreANAC) as rifiuto:
+            pcp.modifica_appalto(id_appalto, dati)
+        assert (rifiuto.value.codice, rifiuto.value.transitorio) == (codice, False)
+    assert client.consulta_appalto(id_appalto)["appalto"]["scheda"] == payload["scheda"]  # unchanged
+    client.conferma_appalto(id_appalto)  # while ANAC confirms, and once confirmed: no more changes
+    with pytest.raises(ErroreANAC) as in_conferma:
+        client.modifica_appalto(id_appalto, ad4(codice_appalto=_codice(payload)))
+    assert in_conferma.value.codice == "ERR18"
+    while leggi_esito(client.esito_operazione(id_appalto, "AP_CONF"))["esito"] == "WT":
+        pass
+    with pytest.raises(ErroreANAC) as confermato:
+        client.modifica_appalto(id_appalto, ad4(codice_appalto=_codice(payload)))
+    assert confermato.value.codice == "ERR16"
+
+
+def test_guasto_cig_ripetuto(client, simulatore_anac):
+    """A faulty ANAC answering recupera-cig with a CIG issued before for another appalto."""
+    primo = _appalto_confermato(client)
+    cig_primo = client.recupera_cig(primo)["result"][0]["cig"]
+    secondo = _appalto_confermato(client)
+    simulatore_anac.guasto(servizio="recupera-cig", tipo="cig_ripetuto")
+    assert client.recupera_cig(secondo)["result"] == [{"cig": cig_primo, "lotIdentifier": "1"}]
+    proprio = client.recupera_cig(secondo)["result"][0]["cig"]  # the fault happened once
+    assert proprio != cig_primo and cig_valido(proprio)

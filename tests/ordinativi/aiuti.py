@@ -1,15 +1,21 @@
-"""Helpers of the ordinativo tests: an approved adesione, logins, the Richiedi CIG data."""
+"""Helpers of the ordinativo tests: an approved adesione, logins, the Richiedi CIG data, an
+ordinativo brought to a state through the real pages, the ANAC simulator and the services."""
 
 import uuid
 
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.models import TaskState
 
 from contratti.adesioni import services as servizi_adesione
 from contratti.models import Adesione, Ordinativo
+from contratti.ordinativi import services as servizi_ordinativo
+from organizzazioni.models import Incarico, Profilo
+from organizzazioni.services import assegna_incarico
 from tests.pdf import pdf_firmato
 
 RUP_FIRENZE = "BNCLRA75E45G999M"
+CF_BUYER = "BYRBRN80A01D612U"  # a valid codice fiscale (check character)
 
 
 def sub(contratto, nome, *args):
@@ -86,3 +92,62 @@ def aggiungi_righe(client, demo, ordinativo, righe):
 
 def task_state(oggetto):
     return _task_state(oggetto)
+
+
+def ordinativo_senza_cig(client, demo, *, ipotesi="A", righe=(("Servizio IaaS", "33,33", "3"),), **richiesta):
+    """An ordinativo in bozza (Richiedi CIG done, the lines added, Conferma appalto not yet); the
+    client is logged in as the demo "aderente" (Responsabile/Buyer and RUP of Firenze), by password."""
+    client.force_login(demo.user("aderente"))
+    ordinativo = crea_ordinativo(client, demo, adesione_approvata(demo, ipotesi=ipotesi), **richiesta)
+    aggiungi_righe(client, demo, ordinativo, righe)
+    return ordinativo
+
+
+def conferma_e_acquisisci(client, demo, commit, ordinativo):
+    """"Conferma appalto" and "Acquisisci CIG" by the RUP with simulated SPID (tasks run at commit)."""
+    spid(client, demo)
+    with commit():
+        assert client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk)).status_code == 302
+    with commit():
+        assert client.post(sub(demo.sct, "ordinativo_acquisisci_cig", ordinativo.pk)).status_code == 302
+    ordinativo.refresh_from_db()
+    assert ordinativo.stato == Ordinativo.Stato.CIG_ACQUISITO and len(ordinativo.cig_derivato) == 10, ordinativo.errore_anac
+    return ordinativo
+
+
+def ordinativo_con_cig(client, demo, commit, stato=Ordinativo.Stato.CIG_ACQUISITO, **opzioni):
+    """An ordinativo whose derived CIG was issued by the simulator (Conferma appalto + Acquisisci CIG
+    by the RUP with simulated SPID), then ``porta_a(stato)``. The client stays logged in as the RUP
+    with strong authentication. ``opzioni``: those of ``ordinativo_senza_cig``."""
+    ordinativo = ordinativo_senza_cig(client, demo, **opzioni)
+    assert client.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "documenti"), {"doc_atto-adesione": upload()}).status_code == 302
+    conferma_e_acquisisci(client, demo, commit, ordinativo)
+    return porta_a(ordinativo, demo, stato)
+
+
+def porta_a(ordinativo, demo, stato):
+    """From CIG acquisito to inviato / approvato / rifiutato, with the ordinativo's services."""
+    if stato == Ordinativo.Stato.CIG_ACQUISITO:
+        return ordinativo
+    from documenti.firma_prova import firma_pades
+
+    aderente, banditore = demo.user("aderente"), demo.user("banditore")
+    pdf = servizi_ordinativo.scheda_sintesi(ordinativo)
+    firmata = firma_pades(pdf, nome="Laura Bianchi", codice_fiscale=RUP_FIRENZE)
+    servizi_ordinativo.carica_scheda_firmata(ordinativo, utente=aderente, upload=SimpleUploadedFile("scheda.pdf", firmata, "application/pdf"))
+    servizi_ordinativo.invia(ordinativo, utente=aderente)
+    if stato == Ordinativo.Stato.APPROVATO:
+        servizi_ordinativo.approva(ordinativo, utente=banditore, task_state=task_state(ordinativo))
+    elif stato == Ordinativo.Stato.RIFIUTATO:
+        servizi_ordinativo.rifiuta(ordinativo, utente=banditore, task_state=task_state(ordinativo), motivo="Importo da rivedere")
+    ordinativo.refresh_from_db()
+    assert ordinativo.stato == stato
+    return ordinativo
+
+
+def buyer_firenze(demo):
+    """A Responsabile/Buyer of the Comune di Firenze who is not its RUP."""
+    user, _ = get_user_model().objects.get_or_create(username="buyer", defaults={"first_name": "Bruno", "last_name": "Buyer"})
+    Profilo.objects.update_or_create(user=user, defaults={"codice_fiscale": CF_BUYER})
+    assegna_incarico(user, demo.firenze, Incarico.Ruolo.RESPONSABILE)
+    return user

@@ -83,7 +83,7 @@ def _record(vedono, operano=None, *, vedere=200, operare=None, chi_vede=403, alt
 V_ADESIONE_BOZZA = {"aderente2", "banditore"}  # Prato's draft
 V_ADESIONE_INVIATA = {"aderente", "banditore"}  # Firenze's, waiting for approval
 V_ADESIONE_ELIMINATA = {"aderente", "banditore"}  # Firenze's, eliminated after a non-approval (kept)
-V_ORDINATIVO = {"aderente", "banditore"}  # bozza and inviato
+V_ORDINATIVO = {"aderente", "banditore"}  # bozza and inviato; the ANAC side of every ordinativo
 V_ORDINATIVO_APPROVATO = {"aderente", "banditore", "oe"}
 V_MESSAGGIO = {"aderente", "banditore"}
 TUTTI_200 = attese(200)
@@ -213,7 +213,11 @@ def _ordinativi():
             Voce("GET", url + "passo-3/", _record(vedono), f"passo 3 ({stato})"),
             Voce("GET", url + "invia/", _record(vedono, ad), f"conferma invio ({stato})"),
             Voce("POST", url + "invia/", _record(vedono, ad, operare=400), f"invia ({stato})"),
-            Voce("GET", url + "log-trasmissioni/", _record(vedono), f"Log Trasmissioni ({stato})"),
+            # The ANAC side (Log Trasmissioni, Richiedi CIG): the ente and the banditore, never the OE.
+            Voce("GET", url + "log-trasmissioni/", _record(vo), f"Log Trasmissioni ({stato})"),
+            Voce("GET", url + "richiedi-cig/", _record(vo), f"Richiedi CIG ({stato})"),
+            Voce("POST", url + "richiedi-cig/", _record(vo, ad, operare=400),
+                 f"Richiedi CIG, modifica ({'dati mancanti' if bozza else 'non modificabile'}, {stato})"),
             Voce("GET", url + f"documenti/{{doc_ordinativo_{stato}}}/", _record(vedono), f"scarica atto ({stato})"),
             Voce("GET", url + "documenti-firmati/", _record(vedono, ad if approvato else set(), operare=200, chi_vede=404),
                  f"pacchetto firmato ({stato})"),
