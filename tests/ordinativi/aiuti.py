@@ -151,3 +151,14 @@ def buyer_firenze(demo):
     Profilo.objects.update_or_create(user=user, defaults={"codice_fiscale": CF_BUYER})
     assegna_incarico(user, demo.firenze, Incarico.Ruolo.RESPONSABILE)
     return user
+
+
+# Invalid "Richiedi CIG" data with the Italian message each gets (creation and later edits alike).
+DATI_RICHIESTA_CIG_NON_VALIDI = [
+    ("importo_totale", "-5", "L'importo deve essere maggiore di zero."),
+    ("importo_totale", "12,345", "L'importo può avere al massimo due decimali."),
+    ("cpv", "72000000", "CPV nel formato 72000000-5."),
+    ("cf_rup", "XXXXXX", "Codice fiscale non valido"),
+    ("codice_appalto", "corto", "almeno 8"),
+    ("durata_mesi", "0", "maggiore o uguale a 1"),
+]

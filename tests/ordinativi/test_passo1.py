@@ -6,7 +6,16 @@ from contratti.models import Ordinativo
 from contratti.ordinativi.services import MESSAGGIO_TOTALI
 from tests.utils import contenuto
 
-from .aiuti import adesione_approvata, aggiungi_righe, crea_ordinativo, dati_richiesta_cig, spid, sub, upload
+from .aiuti import (
+    DATI_RICHIESTA_CIG_NON_VALIDI,
+    adesione_approvata,
+    aggiungi_righe,
+    crea_ordinativo,
+    dati_richiesta_cig,
+    spid,
+    sub,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,14 +46,7 @@ def test_richiedi_cig_e_passo1(client_as, demo):
 
 @pytest.mark.parametrize(
     ("campo", "valore", "messaggio"),
-    [
-        ("importo_totale", "-5", "L'importo deve essere maggiore di zero."),
-        ("importo_totale", "12,345", "L'importo può avere al massimo due decimali."),
-        ("cpv", "72000000", "CPV nel formato 72000000-5."),
-        ("cf_rup", "XXXXXX", "Codice fiscale non valido"),
-        ("codice_appalto", "corto", "almeno 8"),
-        ("durata_mesi", "0", "maggiore o uguale a 1"),
-    ],
+    DATI_RICHIESTA_CIG_NON_VALIDI,
 )
 def test_richiedi_cig_dati_non_validi(client_as, demo, campo, valore, messaggio):
     adesione = adesione_approvata(demo)

@@ -15,6 +15,7 @@ from contratti.ordinativi import services
 from tests.utils import contenuto
 
 from .aiuti import (
+    DATI_RICHIESTA_CIG_NON_VALIDI,
     RUP_FIRENZE,
     aggiungi_righe,
     buyer_firenze,
@@ -90,16 +91,7 @@ def test_senza_modifiche_nessuna_voce(client, demo):
 
 @pytest.mark.parametrize(
     ("campo", "valore", "messaggio"),
-    [
-        ("importo_totale", "-5", "L'importo deve essere maggiore di zero."),
-        ("importo_totale", "12,345", "L'importo può avere al massimo due decimali."),
-        ("cpv", "72000000", "CPV nel formato 72000000-5."),
-        ("cf_rup", "XXXXXX", "Codice fiscale non valido"),
-        ("codice_appalto", "corto", "almeno 8"),
-        ("durata_mesi", "0", "maggiore o uguale a 1"),
-        ("codice_istat", "48017", "Il codice ISTAT ha 6 cifre."),
-        ("oggetto", "", "obbligatorio"),
-    ],
+    [*DATI_RICHIESTA_CIG_NON_VALIDI, ("codice_istat", "48017", "Il codice ISTAT ha 6 cifre."), ("oggetto", "", "obbligatorio")],
 )
 def test_dati_non_validi_rifiutati_in_italiano(client, demo, campo, valore, messaggio):
     ordinativo = ordinativo_senza_cig(client, demo)
