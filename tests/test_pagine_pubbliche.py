@@ -89,12 +89,13 @@ def test_pagina_inesistente_404_in_italiano(client, demo):
 def test_health_503_se_il_broker_non_risponde(client, db):
     from sct_site.celery import app
 
-    prima = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # a closed port: no broker there
+    prima = app.conf.broker_url, app.conf.broker_write_url
+    # A closed port: no broker there (the write URL is its own setting once Celery has read the config).
+    app.conf.broker_url = app.conf.broker_write_url = "redis://127.0.0.1:1/0"
     try:
         risposta = client.get(reverse("health"))
     finally:
-        app.conf.broker_url = prima
+        app.conf.broker_url, app.conf.broker_write_url = prima
     assert risposta.status_code == 503
     dati = risposta.json()
     assert dati["status"] == "errore" and dati["database"] == "ok" and dati["storage"] == "ok"
