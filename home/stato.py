@@ -6,8 +6,8 @@ let through: the fail-open backends would otherwise answer a miss), the two stor
 members' private files, ``storage_media``: public media), the Celery broker and a Celery worker that
 answers a ping and consumes the default queue (``SCT_HEALTH_WORKER_CELERY``). Always JSON
 (``{"status": "ok"|"errore", <componente>: "ok"|"errore: …"}``), 200 or 503, never cached;
-``?format=openmetrics`` for Prometheus (always 200, as that format expects). Not linked from the
-public pages."""
+``?format=openmetrics`` for Prometheus (always 200, as that format expects); ``?solo=a,b`` runs only
+those checks (400 for an unknown name). Not linked from the public pages."""
 
 import dataclasses
 import datetime
@@ -102,18 +102,24 @@ def controlli():
 
 class StatoServizio(HealthCheckView):
     async def dispatch(self, request, *args, **kwargs):
-        self._nomi = {}
         risposta = await super().dispatch(request, *args, **kwargs)
         if risposta.status_code == 500:  # the package's "unhealthy"; ours is 503, as before
             risposta.status_code = 503
         return risposta
 
     def get_checks(self):
+        nomi = self.__dict__.setdefault("_nomi", {})  # also for "manage.py health_check health --no-http"
+        solo = _solo(getattr(self, "request", None))
         for nome, controllo in controlli():
-            self._nomi[id(controllo)] = nome
-            yield controllo
+            if solo is None or nome in solo:
+                nomi[id(controllo)] = nome
+                yield controllo
 
     async def get(self, request, *args, **kwargs):
+        solo, tutti = _solo(request), [nome for nome, _ in controlli()]
+        if solo is not None and (not solo or not solo <= set(tutti)):
+            return JsonResponse({"status": "errore", "errore": "Parametro «solo» non valido: usare uno o più tra "
+                                 + ", ".join(tutti) + ", separati da virgole."}, status=400)
         if request.GET.get("format") != "openmetrics":
             request.GET = request.GET.copy()
             request.GET["format"] = "json"  # machines first: the same JSON whatever the Accept header
@@ -126,6 +132,14 @@ class StatoServizio(HealthCheckView):
         }
         ok = all(valore == "ok" for valore in esiti.values())
         return JsonResponse({"status": "ok" if ok else "errore", **esiti}, status=200 if ok else 503)
+
+
+def _solo(request):
+    """``?solo=database,storage``: only those checks (e.g. a load balancer that must not take every node
+    out when a dependency they all share, the cache or the workers, is down)."""
+    if request is None or "solo" not in request.GET:
+        return None
+    return {nome.strip() for nome in request.GET["solo"].split(",") if nome.strip()}
 
 
 health = StatoServizio.as_view()

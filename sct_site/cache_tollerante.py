@@ -156,6 +156,14 @@ class RedisCacheTollerante(FailOpenMixin, RedisCache):
 class FileBasedCacheTollerante(FailOpenMixin, FileBasedCache):
     """The file cache of the embedded default: a full or read-only disk is a miss, not an error."""
 
+    def _createdir(self):
+        try:
+            super()._createdir()
+        except OSError as exc:  # at __init__: the cache exists, its writes fail (and are ignored) later
+            if hasattr(self, "_stato_guasto"):
+                raise
+            logger.error("Cache su file non disponibile (%s): %s", type(exc).__name__, exc)
+
 
 def in_guasto(cache):
     return bool(getattr(cache, "in_guasto", False))

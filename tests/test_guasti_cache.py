@@ -140,6 +140,10 @@ def test_cache_spenta_a_meta_le_pagine_pubbliche_rispondono(client, demo, redis_
     assert dati["cache"] == "errore: cache 'default' non raggiungibile (ConnectionError)"
     assert dati["cache_pagine"] == "errore: cache 'pagine' non raggiungibile (ConnectionError)"
 
+    # What a load balancer may ask instead: the node's own components, not the shared cache.
+    parziale = client.get(reverse("health"), {"solo": "database,storage"})
+    assert parziale.status_code == 200 and parziale.json() == {"status": "ok", "database": "ok", "storage": "ok"}
+
 
 @pytest.mark.django_db
 def test_cache_che_non_risponde_costa_un_timeout_non_un_errore(client, demo, redis_privato, settings):
@@ -188,6 +192,24 @@ def test_backend_tollerante_risposte_neutre(redis_privato):
     with pytest.raises(CacheNonDisponibile):  # a ValueError, as for a missing key
         cache.incr("a")
     assert cache.in_guasto
+
+
+def test_cache_su_file_su_disco_non_scrivibile_e_un_mancato_riscontro(tmp_path):
+    from sct_site.cache_tollerante import FileBasedCacheTollerante
+
+    bloccante = tmp_path / "un-file"
+    bloccante.write_text("non una cartella")
+    cache = FileBasedCacheTollerante(str(bloccante / "cache"), {})
+    assert cache.set("a", 1) is None and cache.get("a") is None and cache.add("a", 1) is False
+    assert cache.in_guasto
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("solo", ["", "database,nulla", ","])
+def test_health_solo_componenti_sconosciuti_400(client, solo):
+    risposta = client.get(reverse("health"), {"solo": solo})
+    assert risposta.status_code == 400
+    assert risposta.json()["errore"].startswith("Parametro «solo» non valido: usare uno o più tra database, cache,")
 
 
 def test_health_non_linkata_dalle_pagine_pubbliche(client, demo):

@@ -182,6 +182,7 @@ _REDIS_OPZIONI = {
     "socket_connect_timeout": float(os.environ.get("SCT_CACHE_TIMEOUT_SOCKET", "0.5")),
     "socket_timeout": float(os.environ.get("SCT_CACHE_TIMEOUT_SOCKET", "0.5")),
 }
+SCT_CACHE_PAUSA_DOPO_GUASTO = float(os.environ.get("SCT_CACHE_PAUSA_DOPO_GUASTO", "5"))  # seconds without trying
 CACHES = {
     "default": (
         {"BACKEND": "sct_site.cache_tollerante.RedisCacheTollerante", "LOCATION": os.environ["REDIS_URL"],
