@@ -44,6 +44,11 @@ response to a request with a session (logged-in users) that did not set its own;
 
 Each process also keeps the most used pages in memory (``_CacheLocale``, bounded LRU, valid only
 under the current shared version): a hit then costs one read of the version from the shared cache.
+
+When the cache does not answer (``sct_site.cache_tollerante``: reads are misses, writes ignored) the
+version is ``None``: the page is computed and neither served from nor kept in any tier, and
+``memorizzato`` computes every time. A bump missed meanwhile is made by this process at its first
+read of the version once the cache answers again.
 """
 
 import contextlib
