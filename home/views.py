@@ -1,55 +1,10 @@
-import uuid
-
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
-from django.core.files.storage import storages
-from django.db import connection
 from django.db.models import F, Q
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 
 from contratti.models import ContrattoPage
 from organizzazioni.models import Incarico
-
-
-def _check_database():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
-
-
-def _check_broker():
-    from sct_site.celery import app
-
-    with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
-
-
-def _check_storage():
-    storage = storages["private"]
-    name = storage.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
-    try:
-        with storage.open(name) as fh:
-            if fh.read() != b"ok":
-                raise OSError("contenuto letto diverso da quello scritto")
-    finally:
-        storage.delete(name)
-
-
-@never_cache
-def health(request):
-    risultati, ok = {}, True
-    for nome, check in (("database", _check_database), ("broker", _check_broker), ("storage", _check_storage)):
-        try:
-            check()
-            risultati[nome] = "ok"
-        except Exception as exc:  # noqa: BLE001 - a health check reports any failure
-            risultati[nome] = f"errore: {exc.__class__.__name__}"
-            ok = False
-    return JsonResponse({"status": "ok" if ok else "errore", **risultati}, status=200 if ok else 503)
-
 
 CONTRATTI_IN_EVIDENZA = 10
 

@@ -205,7 +205,7 @@ class Server:
             if self.processo.poll() is not None:
                 raise SystemExit(f"gunicorn è terminato (vedi {self.config.var / 'gunicorn.log'})")
             try:
-                stato, _, _ = richiesta(self.config.porta, "/health/")
+                stato, _, _ = richiesta(self.config.porta, "/health/?solo=database,cache,cache_pagine,storage")  # no Celery worker here
                 if stato == 200:
                     log(f"gunicorn pronto ({self.config.workers} worker, cache delle pagine {'accesa' if self.cache else 'spenta'})")
                     return self

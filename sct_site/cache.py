@@ -44,6 +44,11 @@ response to a request with a session (logged-in users) that did not set its own;
 
 Each process also keeps the most used pages in memory (``_CacheLocale``, bounded LRU, valid only
 under the current shared version): a hit then costs one read of the version from the shared cache.
+
+When the cache does not answer (``sct_site.cache_tollerante``: reads are misses, writes ignored) the
+version is ``None``: the page is computed and neither served from nor kept in any tier, and
+``memorizzato`` computes every time. A bump missed meanwhile is made by this process at its first
+read of the version once the cache answers again.
 """
 
 import contextlib
@@ -59,6 +64,7 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from .cache_tollerante import CacheNonDisponibile, in_guasto
 from .memo import per_richiesta
 
 URL_PUBBLICI = (
@@ -106,23 +112,47 @@ def _timeout():
 
 def versione(cache=None):
     """The current version. A missing key (first start, Redis flushed) gets a new value from the
-    clock, never one used before: copies made under an old version can never become current again."""
+    clock, never one used before: copies made under an old version can never become current again.
+    ``None`` while the cache does not answer: then no copy is served nor kept."""
     cache = cache or _cache()
     attuale = cache.get(CHIAVE_VERSIONE)
+    if _bump_mancato.pendente and not in_guasto(cache):  # the cache answers again: the missed bump now
+        invalida()
+        attuale = cache.get(CHIAVE_VERSIONE)
     if attuale is None:
         cache.add(CHIAVE_VERSIONE, time.time_ns(), timeout=None)
         attuale = cache.get(CHIAVE_VERSIONE)
     return attuale
 
 
+class _BumpMancato:
+    pendente = False
+
+
+_bump_mancato = _BumpMancato()
+
+
 def invalida(**kwargs):
     """Bump the version: every stored page, and every value of ``memorizzato``, becomes stale at once
-    (in every process). It moves also when the page cache is off: the derived data still follow it."""
+    (in every process). It moves also when the page cache is off: the derived data still follow it.
+    With the cache down the bump is remembered by this process and made at its first access to the
+    cache once it answers again (``versione``); a publication never fails because of the cache."""
     if getattr(_sospensione, "attiva", False):
         return
     cache = _cache()
     try:
+        _incrementa(cache)
+    except CacheNonDisponibile:
+        _bump_mancato.pendente = True
+        return
+    _bump_mancato.pendente = False
+
+
+def _incrementa(cache):
+    try:
         cache.incr(CHIAVE_VERSIONE)
+    except CacheNonDisponibile:
+        raise
     except ValueError:  # missing key
         if not cache.add(CHIAVE_VERSIONE, time.time_ns(), timeout=None):
             cache.incr(CHIAVE_VERSIONE)
@@ -145,7 +175,10 @@ def memorizzato(nome, calcola, *, versione_attuale=None, cache=None, durata=300)
     which moves on every publication), kept in the shared cache for ``durata`` seconds and, in front of
     it, in a small per-process memo (no transfer nor unpickling while the version holds)."""
     cache = cache or _cache()
-    chiave = f"sct:dati:{nome}:{(versione_attuale or _versione_della_richiesta)()}"
+    attuale = (versione_attuale or _versione_della_richiesta)()
+    if attuale is None or in_guasto(cache) or in_guasto(_cache()):
+        return calcola()  # cache down: no version to key copies by, computed every time
+    chiave = f"sct:dati:{nome}:{attuale}"
     with _memo_lock:
         voce = _memo_locale.get(chiave)
         if voce is not None and voce[1] > time.monotonic():
@@ -282,6 +315,11 @@ class PagineCacheMiddleware:
         cache = _cache()
         chiave = _chiave(request)
         attuale = versione(cache)
+        if attuale is None or in_guasto(cache):
+            # The cache does not answer: the page as computed now, neither served from nor kept in it.
+            response = self.get_response(request)
+            patch_vary_headers(response, ("Cookie",))
+            return response
         voce = _locale.get(chiave, attuale)
         if voce is None:
             voce = cache.get(chiave)

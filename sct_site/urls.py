@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import stato as home_stato
 from home import views as home_views
 
 auth_patterns = [
@@ -39,7 +40,7 @@ auth_patterns = [
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documenti/", include(wagtaildocs_urls)),
-    path("health/", home_views.health, name="health"),
+    path("health/", home_stato.health, name="health"),
     path("area-riservata/", home_views.area_riservata, name="area_riservata"),
     path("account/", include(auth_patterns)),
     path("documenti-privati/", include("documenti.urls")),

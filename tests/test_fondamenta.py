@@ -201,3 +201,22 @@ def test_editor_accede_all_admin_e_aderente_no(client_as):
     assert client_as("editor").get("/admin/").status_code == 200
     risposta = client_as("aderente").get("/admin/")
     assert risposta.status_code == 302
+
+
+def test_con_redis_le_cache_sono_quelle_che_non_bloccano():
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "sct_site.settings.production", "SECRET_KEY": "x" * 50,
+                "ALLOWED_HOSTS": "sct.example.it", "REDIS_URL": "redis://127.0.0.1:1/2"})
+    codice = ("import django; django.setup(); from django.conf import settings; "
+              "print(*(c['BACKEND'] + ' ' + str(c['OPTIONS']['socket_timeout']) for c in settings.CACHES.values()))")
+    risultato = subprocess.run([sys.executable, "-c", codice], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert risultato.returncode == 0, risultato.stderr
+    assert risultato.stdout.split() == ["sct_site.cache_tollerante.RedisCacheTollerante", "0.5"] * 2
+
+
+@pytest.mark.django_db
+def test_comando_health_check_senza_http(capsys):
+    with pytest.raises(SystemExit) as uscita:
+        call_command("health_check", "health", "--no-http")
+    assert uscita.value.code == 0, capsys.readouterr().out
+    assert "CacheScrivibile(alias='pagine'): OK" in capsys.readouterr().out

@@ -77,7 +77,8 @@ def test_tab_adesioni_per_ruolo(client_as, username, atteso, assente):
 def test_health_riporta_database_broker_storage(client, db):
     risposta = client.get(reverse("health"))
     assert risposta.status_code == 200
-    assert risposta.json() == {"status": "ok", "database": "ok", "broker": "ok", "storage": "ok"}
+    assert risposta.json() == {"status": "ok", "database": "ok", "broker": "ok", "storage": "ok", "storage_media": "ok",
+                               "cache": "ok", "cache_pagine": "ok"}  # the worker: tests/test_guasti_cache.py
 
 
 def test_pagina_inesistente_404_in_italiano(client, demo):

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "taggit",
     "guardian",
     "anymail",
+    "health_check",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -175,13 +176,26 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SCT_MAX_UPLOAD_BYTES = int(os.environ.get("SCT_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 
+# Caches that fail open (sct_site/cache_tollerante.py): a Redis that does not answer is a miss, never
+# an error; sessions are in the database, not in the cache.
+_REDIS_OPZIONI = {
+    "socket_connect_timeout": float(os.environ.get("SCT_CACHE_TIMEOUT_SOCKET", "0.5")),
+    "socket_timeout": float(os.environ.get("SCT_CACHE_TIMEOUT_SOCKET", "0.5")),
+}
+SCT_CACHE_PAUSA_DOPO_GUASTO = float(os.environ.get("SCT_CACHE_PAUSA_DOPO_GUASTO", "5"))  # seconds without trying
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        {"BACKEND": "sct_site.cache_tollerante.RedisCacheTollerante", "LOCATION": os.environ["REDIS_URL"],
+         "OPTIONS": _REDIS_OPZIONI}
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# /health/ (home/stato.py): database, caches, storages, broker and a Celery worker answering a ping
+# (SCT_HEALTH_WORKER_CELERY=0 leaves the worker out, for a node that runs no worker anywhere).
+SCT_HEALTH_WORKER_CELERY = env_bool("SCT_HEALTH_WORKER_CELERY", True)
+SCT_HEALTH_ATTESA_WORKER = float(os.environ.get("SCT_HEALTH_ATTESA_WORKER", "2"))  # seconds for the ping
 
 # Celery: filesystem broker and file result backend by default (a real worker, no Redis needed).
 CELERY_BROKER_DIR = VAR_DIR / "celery"
@@ -375,9 +389,10 @@ MIDDLEWARE.insert(0, "sct_site.cache.PagineCacheMiddleware")
 # Site, route and view restrictions of Wagtail's page requests, per version (sct_site/pagine.py).
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1, "sct_site.pagine.SitoInCacheMiddleware")
 CACHES["pagine"] = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "pagine"}
+    {"BACKEND": "sct_site.cache_tollerante.RedisCacheTollerante", "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "pagine",
+     "OPTIONS": _REDIS_OPZIONI}
     if os.environ.get("REDIS_URL")
-    else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache" / "pagine"),
+    else {"BACKEND": "sct_site.cache_tollerante.FileBasedCacheTollerante", "LOCATION": str(VAR_DIR / "cache" / "pagine"),
           "OPTIONS": {"MAX_ENTRIES": 5000}}
 )
 if "SCT_CACHE_PAGINE" in os.environ:

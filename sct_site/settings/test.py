@@ -46,10 +46,13 @@ if not os.environ.get("CELERY_RESULT_BACKEND"):
     CELERY_RESULT_BACKEND = f"file://{_tmp / 'celery' / 'results'}"
     (_tmp / "celery" / "results").mkdir(parents=True, exist_ok=True)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("SCT_TEST_CELERY_QUEUE") or f"sct-test-{_tmp.name}"
+# Most tests run without a Celery worker: /health/ leaves it out unless a test turns it on (the tests
+# of /health/ do, with a real worker: tests/test_guasti_cache.py).
+SCT_HEALTH_WORKER_CELERY = False
 # Caches of this run only: the file cache of the public pages in its temporary folder (shared with
 # its Celery worker, which invalidates it), a key prefix of its own on a shared Redis.
 for _alias, _cache in CACHES.items():  # noqa: F405
-    if _cache["BACKEND"].endswith("FileBasedCache"):
+    if "FileBasedCache" in _cache["BACKEND"]:
         _cache["LOCATION"] = str(_tmp / "cache" / _alias)
     _cache["KEY_PREFIX"] = f"{_cache.get('KEY_PREFIX', '')}{_tmp.name}"
 # Processes started by the tests (the Celery worker) inherit this and so share the folder above.
