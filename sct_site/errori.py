@@ -5,8 +5,9 @@ With DEBUG off Django already renders those templates. With DEBUG on (``make run
 a 400 (SuspiciousOperation, BadRequest) and a 500 with its English debug pages: ``PagineErroreMiddleware``
 lets Django do everything as usual (logging with the traceback, ``got_request_exception``) and then
 replaces only the body with the project's page. ``SCT_PAGINE_ERRORE_DJANGO=1`` gives back Django's debug
-pages to a developer who wants them. Exceptions raised by another middleware (not by a view) keep
-Django's page: only a 500 is recognised there.
+pages to a developer who wants them. An exception raised by a middleware that comes before this one
+(e.g. DisallowedHost in CommonMiddleware) keeps Django's page; of those raised by a later middleware
+only a 500 is recognised.
 """
 
 from django.conf import settings
