@@ -30,7 +30,9 @@ def _intestazioni_private(risposta):
     risposta["X-Content-Type-Options"] = "nosniff"
     risposta["Cache-Control"] = "private, no-store"
     risposta["Pragma"] = "no-cache"
-    risposta["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": with it Chromium sends "Origin: null" on the page's own POST (the form of the
+    # firma di prova) and the CSRF check refuses it. "same-origin" still sends nothing to other sites.
+    risposta["Referrer-Policy"] = "same-origin"
     return risposta
 
 
@@ -93,6 +95,13 @@ class FirmaDiProvaForm(forms.Form):
     formato = forms.ChoiceField(label="Tipo di firma", choices=FORMATI, initial="pades", widget=forms.RadioSelect)
 
 
+MESSAGGIO_SENZA_CODICE_FISCALE = (
+    "Il tuo profilo non ha un codice fiscale, quindi la firma di prova non è disponibile: il certificato di prova "
+    "è intestato al codice fiscale del firmatario. Chiedi all'amministratore del Negozio Elettronico di inserirlo "
+    "nel tuo profilo."
+)
+
+
 def _solo_demo(vista):
     def _vista(request, *args, **kwargs):
         if not conf.simulazione_attiva():
@@ -115,7 +124,7 @@ def firma_di_prova(request):
     """Demo only: sign a PDF with the demo certificate of the user's codice fiscale."""
     cf = _codice_fiscale(request.user)
     nome_firmatario = request.user.get_full_name() or request.user.get_username()
-    contesto = {"codice_fiscale": cf, "nome_firmatario": nome_firmatario}
+    contesto = {"codice_fiscale": cf, "nome_firmatario": nome_firmatario, "senza_codice_fiscale": MESSAGGIO_SENZA_CODICE_FISCALE}
     if request.method != "POST":
         return _intestazioni_private(
             render(request, "documenti/firma_di_prova.html", {**contesto, "form": FirmaDiProvaForm()})
@@ -123,11 +132,7 @@ def firma_di_prova(request):
 
     form = FirmaDiProvaForm(request.POST, request.FILES)
     if not cf:
-        form.add_error(
-            None,
-            "Il tuo profilo non ha un codice fiscale: la firma di prova usa un certificato intestato al tuo codice "
-            "fiscale. Chiedi all'amministratore di inserirlo nel profilo.",
-        )
+        form.add_error(None, MESSAGGIO_SENZA_CODICE_FISCALE)
     if form.is_valid():
         upload = form.cleaned_data["file"]
         formato = form.cleaned_data["formato"]

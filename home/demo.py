@@ -43,8 +43,8 @@ UTENTI = [
     ("banditore2", "Giuseppe", "Verdi", "rup.rtrt@regione.toscana.example", "VRDGPP70C10D612C"),
     ("aderente", "Laura", "Bianchi", "laura.bianchi@comune.firenze.example", "BNCLRA75E45G999M"),
     ("aderente2", "Paola", "Neri", "paola.neri@comune.prato.example", "NREPLA82M50G999L"),
-    ("oe", "Olga", "Esposito", "referente.sct@tim.example", ""),
-    ("oe2", "Ottavio", "Elia", "referente@connettivita.example", ""),
+    ("oe", "Olga", "Esposito", "referente.sct@tim.example", "SPSLGO78M52G999H"),
+    ("oe2", "Ottavio", "Elia", "referente@connettivita.example", "LEITTV69C21G999N"),
 ]
 
 

@@ -400,3 +400,10 @@ if "SCT_CACHE_PAGINE" in os.environ:
 SCT_CACHE_PAGINE_TIMEOUT = int(os.environ.get("SCT_CACHE_PAGINE_TIMEOUT", "600"))  # seconds on the server
 SCT_CACHE_PAGINE_MAX_AGE = int(os.environ.get("SCT_CACHE_PAGINE_MAX_AGE", "0"))  # browsers and proxies
 SCT_CACHE_PAGINE_LOCALE_MB = float(os.environ.get("SCT_CACHE_PAGINE_LOCALE_MB", "32"))  # per-process memory tier
+
+# --- pagine di errore ---
+# The Italian error pages (templates/4xx.html, 500.html) also with DEBUG on (sct_site/errori.py);
+# SCT_PAGINE_ERRORE_DJANGO=1 gives back Django's debug pages. A refused CSRF check: the Italian 403.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1, "sct_site.errori.PagineErroreMiddleware")
+SCT_PAGINE_ERRORE_DJANGO = env_bool("SCT_PAGINE_ERRORE_DJANGO", False)
+CSRF_FAILURE_VIEW = "sct_site.errori.csrf_non_valido"

@@ -161,13 +161,22 @@ def browser():
 
 
 class ErroriPagina:
-    """JavaScript errors and Content-Security-Policy violations seen by a context's pages."""
+    """JavaScript errors, Content-Security-Policy violations and pages whose own forms would fail the
+    CSRF check (``Referrer-Policy: no-referrer`` makes Chromium send ``Origin: null`` on a same-origin
+    POST) seen by a context's pages."""
 
     def __init__(self):
         self.voci = []
 
     def segui(self, page):
         page.on("pageerror", lambda exc: self.voci.append(f"{page.url}: errore JavaScript: {exc}"))
+
+        def risposta(risp):
+            politica = (risp.headers.get("referrer-policy") or "").split(",")[-1].strip().lower()
+            if risp.request.resource_type == "document" and politica == "no-referrer":
+                self.voci.append(f"{risp.url}: Referrer-Policy no-referrer (i POST della pagina arriverebbero con Origin: null)")
+
+        page.on("response", risposta)
 
         def console(messaggio):
             if messaggio.type == "error" and "Content Security Policy" in messaggio.text:

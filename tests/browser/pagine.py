@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from documenti.firma_prova import firma_pades
 from tests.pdf import pdf_semplice
 
 TITOLO_SCT = (
@@ -30,13 +29,50 @@ expect = pytest.importorskip(
 ).expect
 
 
-# --- documents -----------------------------------------------------------------------------------
+# --- documents: the "Firma di prova" page (demo) -------------------------------------------------
 
-def pdf_firmato(nome_file, testo=None, firmatario="Laura Bianchi", codice_fiscale="BNCLRA75E45G999M"):
-    """A small PDF signed (PAdES) with the demo CA, as a Playwright file payload for
-    ``set_input_files``."""
-    dati = firma_pades(pdf_semplice(testo or nome_file), nome=firmatario, codice_fiscale=codice_fiscale)
-    return {"name": nome_file, "mimeType": "application/pdf", "buffer": dati}
+FORMATI_FIRMA = {"PAdES": re.compile(r"^PAdES: "), "CAdES": re.compile(r"^CAdES: file \.p7m \(busta binaria DER\)")}
+TIPI_MIME = {".pdf": "application/pdf", ".p7m": "application/pkcs7-mime"}
+
+
+def pdf_da_firmare(nome_file, testo=None):
+    """A small unsigned PDF (the user's document), as a Playwright file payload."""
+    return {"name": nome_file, "mimeType": "application/pdf", "buffer": pdf_semplice(testo or nome_file)}
+
+
+def apri_firma_di_prova(sito, page):
+    """Area riservata → "Vai alla firma di prova"."""
+    sito.vai(page, "/area-riservata/")
+    page.get_by_role("region", name="Firma di prova").get_by_role("link", name="Vai alla firma di prova").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Firma di prova")
+    return page
+
+
+def firma_sulla_pagina(page, documento, *, formato="PAdES"):
+    """On the "Firma di prova" page: the document (a payload or a path), the type of signature,
+    "Firma e scarica" → the browser's download. Returns the signed file as a payload (the name the
+    site gives it: ``<nome>-firmato.pdf`` or ``<nome>.p7m``)."""
+    page.get_by_label("Documento PDF da firmare").set_input_files(documento)
+    scegli_radio(page, FORMATI_FIRMA[formato])
+    with page.expect_download() as scaricamento:
+        page.get_by_role("button", name="Firma e scarica").click()
+    download = scaricamento.value
+    assert download.failure() is None, download.failure()
+    nome = download.suggested_filename
+    return {"name": nome, "mimeType": TIPI_MIME[Path(nome).suffix], "buffer": Path(download.path()).read_bytes()}
+
+
+def documento_firmato(sito, page, nome_file, *, documento=None, formato="PAdES"):
+    """What a demo user does to sign a document: in a new tab of the same browser (same user), Area
+    riservata → "Firma di prova" → the file → "Firma e scarica"; the tab is closed and the flow page
+    stays as it was. ``documento``: the payload to sign (default a small PDF named ``nome_file``).
+    Returns the downloaded signed file as a payload for ``set_input_files``."""
+    scheda = page.context.new_page()
+    try:
+        apri_firma_di_prova(sito, scheda)
+        return firma_sulla_pagina(scheda, documento or pdf_da_firmare(nome_file), formato=formato)
+    finally:
+        scheda.close()
 
 
 # --- navigation ----------------------------------------------------------------------------------
@@ -86,7 +122,7 @@ def richiedi_adesione(sito, page, *, ipotesi="A", importo="12.345,67", documenti
     sito.controlla_accessibilita(page, f"Richiedi adesione – passo 1 (ipotesi {ipotesi})")
     scegli_radio(page, re.compile(rf"^Ipotesi {ipotesi}\b"))
     page.get_by_label("Importo di adesione (euro)").fill(importo)
-    documenti = documenti or {"Manifestazione di interesse alla proroga": pdf_firmato("manifestazione.pdf")}
+    documenti = documenti or {"Manifestazione di interesse alla proroga": documento_firmato(sito, page, "manifestazione.pdf")}
     for etichetta, payload in documenti.items():
         page.get_by_label(etichetta, exact=True).set_input_files(payload)
     return salva_e_procedi(page)

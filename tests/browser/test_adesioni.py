@@ -10,9 +10,9 @@ from .pagine import (
     apri_contratto,
     apri_tab,
     azione_workflow_admin,
+    documento_firmato,
     expect,
     invia_adesione,
-    pdf_firmato,
     richiedi_adesione,
     riga_adesione,
 )
@@ -28,7 +28,7 @@ def test_ipotesi_a_fino_all_approvazione(sito, nuovo_contesto):
     expect(dati).to_contain_text(codice)
     expect(dati).to_contain_text("€ 12.345,67")
     expect(dati).to_contain_text("€ 150.000.000,00")
-    expect(aderente.get_by_role("link", name="manifestazione.pdf")).to_be_visible()
+    expect(aderente.get_by_role("link", name="manifestazione-firmato.pdf")).to_be_visible()
     expect(aderente.get_by_role("row").filter(has_text="Manifestazione di interesse")).to_contain_text("Laura Bianchi")
     sito.controlla_accessibilita(aderente, "Riepilogo adesione (bozza)")
     sito.fotografa(aderente, "adesione-riepilogo")
@@ -66,10 +66,10 @@ def test_ipotesi_a_fino_all_approvazione(sito, nuovo_contesto):
     apri_adesione_da_elenco(sito, aderente, codice)
     expect(aderente.get_by_role("heading", name="RICHIESTE DOCUMENTI PER ADESIONE – ROUND 1")).to_be_visible()
     sito.controlla_accessibilita(aderente, "Riepilogo adesione (round 1)")
-    aderente.get_by_label("Comunicazione del referente tecnico").set_input_files(pdf_firmato("referente.pdf"))
+    aderente.get_by_label("Comunicazione del referente tecnico").set_input_files(documento_firmato(sito, aderente, "referente.pdf"))
     aderente.get_by_role("button", name="carica documenti").click()
     expect(aderente.get_by_text("Documenti caricati.")).to_be_visible()
-    expect(aderente.get_by_role("link", name="referente.pdf")).to_be_visible()
+    expect(aderente.get_by_role("link", name="referente-firmato.pdf")).to_be_visible()
     invia_adesione(sito, aderente)
 
     azione_workflow_admin(sito, banditore, codice, "Approva")
@@ -86,12 +86,12 @@ def test_ipotesi_b_rifiutata_elimina_bozza_e_nuovo_round_0(sito, nuovo_contesto)
     codice = richiedi_adesione(
         sito, aderente, ipotesi="B", importo="48.000,00",
         documenti={
-            "Manifestazione di interesse alla proroga": pdf_firmato("manifestazione-b.pdf"),
-            "Piano dei Fabbisogni (SOLO NEL CASO DI IPOTESI B)": pdf_firmato("piano.pdf"),
-            "Progetto dei Fabbisogni (SOLO NEL CASO DI IPOTESI B)": pdf_firmato("progetto.pdf"),
+            "Manifestazione di interesse alla proroga": documento_firmato(sito, aderente, "manifestazione-b.pdf"),
+            "Piano dei Fabbisogni (SOLO NEL CASO DI IPOTESI B)": documento_firmato(sito, aderente, "piano.pdf"),
+            "Progetto dei Fabbisogni (SOLO NEL CASO DI IPOTESI B)": documento_firmato(sito, aderente, "progetto.pdf"),
         },
     )
-    for nome in ("manifestazione-b.pdf", "piano.pdf", "progetto.pdf"):
+    for nome in ("manifestazione-b-firmato.pdf", "piano-firmato.pdf", "progetto-firmato.pdf"):
         expect(aderente.get_by_role("link", name=nome)).to_be_visible()
     expect(aderente.locator("dl").first).to_contain_text("Ipotesi B")
     invia_adesione(sito, aderente)

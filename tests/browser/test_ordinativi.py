@@ -12,7 +12,6 @@ from pypdf import PdfReader
 
 from anac.services import trasmissioni_di
 from contratti.models import Ordinativo
-from documenti.firma_prova import firma_pades
 from tests.ordinativi.aiuti import RUP_FIRENZE, adesione_approvata
 
 from .pagine import (
@@ -29,11 +28,11 @@ from .pagine import (
     carica_atto_adesione,
     carica_scheda_firmata,
     conferma_appalto,
+    documento_firmato,
     elimina_riga,
     expect,
     invia_ordinativo,
     nuovo_ordine,
-    pdf_firmato,
     riga_ordinativo,
     righe_ordine,
     scarica_scheda_sintesi,
@@ -63,10 +62,11 @@ def test_ordinativo_dal_nuovo_ordine_all_approvazione_e_all_oe(sito, nuovo_conte
     expect(aderente.locator("main")).to_contain_text("Totale dell'ordine (Richiedi CIG): € 100,00")
     expect(aderente.get_by_role("button", name="salva e procedi")).to_be_disabled()
 
-    # Passo 1: the lines with the green tick (a total that does not match first), the signed atto.
+    # Passo 1: the lines with the green tick (a total that does not match first), the atto signed on the
+    # "Firma di prova" page.
     aggiungi_riga(aderente, *RIGA_SBAGLIATA)
     expect(aderente.locator("#totale-righe")).to_have_text("€ 99,99")
-    carica_atto_adesione(aderente, pdf_firmato("atto-di-adesione.pdf"))
+    carica_atto_adesione(aderente, documento_firmato(sito, aderente, "atto-di-adesione.pdf"))
     expect(aderente.get_by_role("region", name="RICHIESTE PER ORDINATIVI FORNITURA")).to_contain_text("firmato da Laura Bianchi")
     sito.controlla_accessibilita(aderente, "Ordinativo – passo 1 (bozza)")
     sito.fotografa(aderente, "ordinativo-passo-1", da=aderente.get_by_role("heading", name="Righe dell'ordine"))
@@ -122,7 +122,8 @@ def test_ordinativo_dal_nuovo_ordine_all_approvazione_e_all_oe(sito, nuovo_conte
     assert ("esito-operazione", "WT") in servizi and ("esito-operazione", "OK") in servizi, servizi
     assert ("recupera-cig", "ERRORE") in servizi and servizi[-1] == ("recupera-cig", "OK"), servizi
 
-    # Passo 2 (the aderente again, user name and password): the PDF with the CIG, signed here.
+    # Passo 2 (the aderente again, user name and password): the PDF with the CIG, signed on the
+    # "Firma di prova" page in another tab.
     apri_ordinativo_da_elenco(sito, aderente, codice)
     expect(aderente.get_by_label("CIG derivato")).to_have_value(cig)
     aderente.get_by_role("link", name="procedi al passo 2").click()
@@ -135,8 +136,9 @@ def test_ordinativo_dal_nuovo_ordine_all_approvazione_e_all_oe(sito, nuovo_conte
     testo = " ".join(pagina.extract_text() for pagina in PdfReader(io.BytesIO(pdf)).pages)
     for atteso in (cig, codice, "Comune di Firenze", "Servizio PaaS – database gestito"):
         assert atteso in testo, f"{atteso!r} non è nella scheda di sintesi"
-    firmata = firma_pades(pdf, nome="Laura Bianchi", codice_fiscale=RUP_FIRENZE)
-    carica_scheda_firmata(aderente, {"name": nome_pdf, "mimeType": "application/pdf", "buffer": firmata})
+    firmata = documento_firmato(sito, aderente, nome_pdf, documento={"name": nome_pdf, "mimeType": "application/pdf", "buffer": pdf})
+    assert firmata["name"] == f"scheda-sintesi-{cig}-firmato.pdf"
+    carica_scheda_firmata(aderente, firmata)
     expect(aderente.get_by_role("status").filter(has_text="Scheda di sintesi firmata caricata:")).to_contain_text(
         f"firmata da Laura Bianchi ({RUP_FIRENZE})"
     )
@@ -146,8 +148,8 @@ def test_ordinativo_dal_nuovo_ordine_all_approvazione_e_all_oe(sito, nuovo_conte
     aderente.get_by_role("link", name="procedi al passo 3").click()
     expect(aderente.get_by_role("heading", name="Passo 3 – conferma e invio")).to_be_visible()
     documenti = aderente.get_by_role("list").filter(has_text="Scheda di sintesi ordinativo di fornitura firmata")
-    expect(documenti.get_by_role("link", name="atto-di-adesione.pdf")).to_be_visible()
-    expect(documenti.get_by_role("link", name=nome_pdf)).to_be_visible()
+    expect(documenti.get_by_role("link", name="atto-di-adesione-firmato.pdf")).to_be_visible()
+    expect(documenti.get_by_role("link", name=firmata["name"])).to_be_visible()
     sito.controlla_accessibilita(aderente, "Ordinativo – passo 3 (da inviare)")
     invia_ordinativo(sito, aderente, controlla="Conferma invio ordinativo")
     expect(aderente.locator("main dl")).to_contain_text("Inviato (inviato il")
@@ -200,7 +202,7 @@ def test_ordinativo_dal_nuovo_ordine_all_approvazione_e_all_oe(sito, nuovo_conte
     expect(oe.locator("main")).to_contain_text(f"stato: Approvato – CIG derivato {cig}")
     for descrizione, _, _ in RIGHE:
         expect(righe_ordine(oe)).to_contain_text(descrizione)
-    expect(oe.get_by_role("region", name="RICHIESTE PER ORDINATIVI FORNITURA").get_by_role("link", name="atto-di-adesione.pdf")).to_be_visible()
+    expect(oe.get_by_role("region", name="RICHIESTE PER ORDINATIVI FORNITURA").get_by_role("link", name="atto-di-adesione-firmato.pdf")).to_be_visible()
     expect(oe.locator("main form")).to_have_count(0)
     expect(oe.locator("main").get_by_role("button")).to_have_count(0)
     sito.controlla_accessibilita(oe, "Ordinativo approvato – passo 1 (OE)")
@@ -211,7 +213,7 @@ def test_ordinativo_dal_nuovo_ordine_all_approvazione_e_all_oe(sito, nuovo_conte
     expect(dati).to_contain_text(cig)
     expect(dati).to_contain_text("Approvato")
     expect(dati).to_contain_text("€ 100,00")
-    expect(oe.get_by_role("link", name=nome_pdf)).to_be_visible()
+    expect(oe.get_by_role("link", name=firmata["name"])).to_be_visible()
     expect(oe.get_by_role("link", name="invia", exact=True)).to_have_count(0)
     expect(oe.get_by_role("region", name="Documenti da restituire all'amministrazione")).to_contain_text(
         "Comunicazione dati tracciabilità"

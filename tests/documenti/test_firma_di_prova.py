@@ -140,3 +140,35 @@ def test_collegamento_nell_area_riservata(client_as):
     assert URL in client.get(reverse("area_riservata")).content.decode()
     with override_settings(SCT_SIMULATED_SPID=False):
         assert URL not in client.get(reverse("area_riservata")).content.decode()
+
+
+def test_referrer_policy_lascia_l_origine_ai_post_della_pagina(client_as):
+    """With "no-referrer" Chromium sent "Origin: null" on the page's own POST and the CSRF check refused
+    every signature (issue 13): the page and its answers say "same-origin" (nothing to other sites)."""
+    client = client_as("aderente")
+    assert client.get(URL)["Referrer-Policy"] == "same-origin"
+    assert client.post(URL, {"formato": "pades"})["Referrer-Policy"] == "same-origin"  # 400, the form again
+    firmato = client.post(URL, {"formato": "pades", "file": SimpleUploadedFile("a.pdf", c.pdf())})
+    assert firmato.status_code == 200 and firmato["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize(("username", "cf", "nome"), [
+    ("aderente", "BNCLRA75E45G999M", "Laura Bianchi"),
+    ("aderente2", "NREPLA82M50G999L", "Paola Neri"),
+    ("oe", "SPSLGO78M52G999H", "Olga Esposito"),
+])
+def test_utenti_dimostrativi_firmano(client_as, username, cf, nome):
+    client = client_as(username)
+    area = client.get(reverse("area_riservata")).content.decode()
+    assert URL in area and "Il tuo profilo non ha un codice fiscale" not in area
+    risposta = client.post(URL, {"formato": "pades", "file": SimpleUploadedFile("doc.pdf", c.pdf())})
+    assert risposta.status_code == 200
+    esito = verifica_firma(risposta.content)
+    assert esito.intatta and esito.attendibile and esito.firmatario_cf == cf and esito.firmatario_nome == nome
+
+
+def test_area_riservata_senza_codice_fiscale_spiega_invece_del_collegamento(client_as):
+    area = client_as("editor").get(reverse("area_riservata")).content.decode()
+    assert "Il tuo profilo non ha un codice fiscale, quindi la firma di prova non è disponibile" in area
+    assert "Chiedi all&#x27;amministratore del Negozio Elettronico di inserirlo nel tuo profilo." in area
+    assert f'href="{URL}"' not in area

@@ -16,8 +16,8 @@ def test_pagina_elenca_le_identita_dimostrative_con_codice_fiscale(client, demo)
     assert "AUTENTICAZIONE SIMULATA" in testo
     assert f"C.F. {CF_ADERENTE}" in testo
     nomi = {u.username for u in risposta.context["form"].fields["utente"].queryset}
-    assert {"aderente", "aderente2", "banditore"} <= nomi
-    assert "oe" not in nomi and "editor" not in nomi  # no codice fiscale, no SPID identity
+    assert {"aderente", "aderente2", "banditore", "oe"} <= nomi
+    assert "editor" not in nomi  # no codice fiscale, no SPID identity
     assert risposta.context["form"].initial["livello"] == "3"
     assert '<input type="radio" name="livello" value="3" id="id_livello_2" required checked>' in testo
 
@@ -43,7 +43,7 @@ def test_next_esterno_ignorato(client, demo):
 
 
 def test_identita_senza_codice_fiscale_rifiutata(client, demo):
-    risposta = client.post("/identita/spid-simulato/", {"utente": demo.user("oe").pk, "livello": 2})
+    risposta = client.post("/identita/spid-simulato/", {"utente": demo.user("editor").pk, "livello": 2})
     assert risposta.status_code == 200
     assert "Scegli una delle identità dimostrative elencate." in risposta.content.decode()
     assert "_auth_user_id" not in client.session
