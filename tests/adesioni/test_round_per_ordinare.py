@@ -6,6 +6,7 @@ connectivity convention of the demo) shows neither the ipotesi nor the 4,9% help
 
 import pytest
 from django.apps import apps
+from django.contrib.staticfiles import finders
 
 from contratti.adesioni import services
 from contratti.models import Adesione, ContrattoPage
@@ -165,3 +166,19 @@ def test_migrazione_imposta_i_contratti_come_sct(demo):
     revisione = sct.get_latest_revision_as_object()
     assert (revisione.round_per_ordinare, revisione.prevede_ipotesi, revisione.adeguamento_listino) == (0, True, True)
     assert (secondo.round_per_ordinare, secondo.prevede_ipotesi, secondo.adeguamento_listino) == (None, False, False)
+
+
+def test_tab_del_contratto_raggiungibili_anche_senza_javascript(client, demo):
+    """Each tab is a link to a fragment that exists inside its own pane; without the script (a static
+    file: the CSP forbids inline scripts) the class ``sct-tab-senza-js`` shows every pane."""
+    html = contenuto(client.get(demo.sct.url))
+    assert 'class="tab-content py-4 sct-tab-senza-js"' in html
+    assert '<script src="/static/sct/tab-contratto.js"></script>' in html
+    for frammento, pannello in (("informazioni-generali", "pannello-info"), ("aggiudicatario", "pannello-aggiudicatario"),
+                                ("chiarimenti", "pannello-chiarimenti"), ("elenco-adesioni", "pannello-adesioni"),
+                                ("elenco-ordinativi", "pannello-ordinativi")):
+        assert f'href="#{frammento}" data-bs-toggle="tab" data-bs-target="#{pannello}"' in html
+        inizio = html.index(f'id="{pannello}"')
+        assert html.index(f'<div id="{frammento}">') > inizio and html.count(f'id="{frammento}"') == 1
+    with open(finders.find("sct/sct.css"), encoding="utf-8") as css:
+        assert ".tab-content.sct-tab-senza-js > .tab-pane { display: block; opacity: 1; }" in css.read()
