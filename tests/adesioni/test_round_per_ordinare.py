@@ -182,3 +182,11 @@ def test_tab_del_contratto_raggiungibili_anche_senza_javascript(client, demo):
         assert html.index(f'<div id="{frammento}">') > inizio and html.count(f'id="{frammento}"') == 1
     with open(finders.find("sct/sct.css"), encoding="utf-8") as css:
         assert ".tab-content.sct-tab-senza-js > .tab-pane { display: block; opacity: 1; }" in css.read()
+
+
+def test_admin_del_contratto_modifica_round_per_ordinare_e_ipotesi(demo):
+    """The three settings are in the admin's "Procedura" tab of the contract."""
+    procedura = next(t for t in ContrattoPage.get_edit_handler().children if t.heading == "Procedura")
+    campi = {nome for figlio in procedura.children for nome in getattr(figlio, "get_form_options", lambda: {})().get("fields", [])}
+    assert {"round_per_ordinare", "prevede_ipotesi", "adeguamento_listino"} <= campi
+    assert {"round_per_ordinare", "prevede_ipotesi", "adeguamento_listino"} <= set(ContrattoPage.get_edit_handler().get_form_class().base_fields)
