@@ -24,7 +24,8 @@ def imposta_contratti_sct(apps, schema_editor):
         adesioni = Adesione.objects.filter(contratto_id=pagina.pk)
         # Round 0 approved: usable for ordering; ipotesi A has no further round.
         adesioni.filter(round_corrente__gte=1, approvata_il__isnull=True).exclude(stato="eliminata").update(approvata_il=adesso)
-        adesioni.filter(ipotesi="A", stato="round_approvato").update(stato="approvata", round_corrente=0)
+        adesioni.filter(ipotesi="A", round_corrente__gte=1, stato__in=("round_approvato", "non_approvata")).update(
+            stato="approvata", round_corrente=0, motivo_rifiuto="")
     Adesione.objects.filter(stato="approvata", approvata_il__isnull=True).update(approvata_il=adesso)
     Adesione.objects.filter(inviata_il__isnull=False).update(prima_inviata_il=models.F("inviata_il"))
     for documento in DocumentoAdesione.objects.filter(inviato=True, inviato_il__isnull=True).select_related("adesione"):

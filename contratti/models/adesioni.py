@@ -163,8 +163,14 @@ class Adesione(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
 
     @property
     def descrizione_stato(self):
+        """The state as users read it: an adesione usable for ordering with a later round in course
+        says both (e.g. ipotesi B after round 0: "Approvata per gli ordinativi – round 1 da inviare")."""
         if self.ordinabile and self.stato != self.Stato.APPROVATA:
-            return f"Approvata per gli ordinativi – {self.get_stato_display().lower()}"
+            fase = {
+                self.Stato.IN_VALUTAZIONE: "in attesa di approvazione",
+                self.Stato.NON_APPROVATA: "non approvato, da inviare di nuovo",
+            }.get(self.stato, "da inviare")
+            return f"Approvata per gli ordinativi – round {self.round_corrente} {fase}"
         return self.get_stato_display()
 
     def richieste_round(self, numero_round=None):

@@ -78,7 +78,7 @@ def test_ipotesi_b_ordina_dopo_il_round_0_e_invia_il_round_1(client_as, demo, da
     aderente = client_as("aderente")
     html = contenuto(aderente.get(demo.sct.url))
     assert NUOVO_ORDINE in _tab(html, "elenco-ordinativi")
-    assert "round 1 (su 2)</td><td>Approvata per gli ordinativi – round approvato – da inviare il round successivo</td>" in html
+    assert "round 1 (su 2)</td><td>Approvata per gli ordinativi – round 1 da inviare</td>" in html
     assert aderente.get(sub(demo.sct, "ordinativo_nuovo")).status_code == 200
     assert services.massimale(demo.sct)["approvato"] == adesione.importo
     riepilogo = contenuto(aderente.get(sub(demo.sct, "adesione_riepilogo", adesione.pk)))
@@ -155,12 +155,22 @@ def test_contratto_sct_senza_ipotesi_b_solo_manifestazione(client_as, demo):
     assert risposta.status_code == 400 and Adesione.objects.count() == numero
 
 
-def test_migrazione_imposta_i_contratti_come_sct(demo):
+def test_migrazione_imposta_i_contratti_come_sct(client_as, demo, dati_passo1, dati_ipotesi_b):
     """The data migration recognises an SCT-like contract (a document "solo ipotesi B") and sets it
     (also in its latest revision, which the admin edits); the other contract is left as it is."""
     migrazione = __import__("importlib").import_module("contratti.migrations.0010_round_per_ordinare_e_ipotesi_del_contratto")
+    # Before: an ipotesi A adesione waiting for a round 1 after its round 0 approval; an ipotesi B one.
+    aderente = client_as("aderente")
+    vecchia_a = crea_via_web(aderente, demo.sct, dati_passo1())
+    Adesione.objects.filter(pk=vecchia_a.pk).update(stato="round_approvato", round_corrente=1)
+    b = crea_via_web(client_as("aderente2"), demo.sct, dati_ipotesi_b())
+    Adesione.objects.filter(pk=b.pk).update(stato="round_approvato", round_corrente=1)
     ContrattoPage.objects.filter(pk=demo.sct.pk).update(round_per_ordinare=None, prevede_ipotesi=False, adeguamento_listino=False)
     migrazione.imposta_contratti_sct(apps, None)
+    vecchia_a.refresh_from_db()
+    b.refresh_from_db()
+    assert (vecchia_a.stato, vecchia_a.round_corrente, vecchia_a.ordinabile) == (Adesione.Stato.APPROVATA, 0, True)
+    assert (b.stato, b.round_corrente, b.ordinabile) == (Adesione.Stato.ROUND_APPROVATO, 1, True)
     sct, secondo = ContrattoPage.objects.get(pk=demo.sct.pk), ContrattoPage.objects.get(pk=demo.secondo.pk)
     assert (sct.round_per_ordinare, sct.prevede_ipotesi, sct.adeguamento_listino) == (0, True, True)
     revisione = sct.get_latest_revision_as_object()
