@@ -16,6 +16,9 @@ def contesto_tabs(contratto, request):
     user = request.user
     banditore = e_banditore(user, contratto)
     enti = list(enti_aderenti(user)) if user.is_authenticated else []
+    adesioni = list(adesioni_visibili(user, contratto).order_by("-anno", "-numero"))
+    for adesione in adesioni:
+        adesione.contratto = contratto  # its rounds come from the contract's requests, read once
     return {
         "ruolo": {
             "anonimo": not user.is_authenticated,
@@ -28,7 +31,7 @@ def contesto_tabs(contratto, request):
         "documenti_allegati": list(contratto.documenti_allegati.select_related("documento")),
         "utenti_abilitati": list(contratto.utenti_abilitati.select_related("user")),
         "richieste_ordinativo": contratto.richieste_ordinativo(),
-        "adesioni": list(adesioni_visibili(user, contratto).order_by("-anno", "-numero")),
+        "adesioni": adesioni,
         "puo_richiedere_adesione": bool(servizi_adesioni.enti_che_possono_richiedere(user, contratto)),
         "massimale": servizi_adesioni.massimale(contratto),
         "ordinativi": list(ordinativi_visibili(user, contratto).order_by("-anno", "-numero")),

@@ -185,6 +185,10 @@ class DemoLoader:
             data_decorrenza=datetime.date(2024, 10, 3),
             data_scadenza=datetime.date(2026, 12, 31),
             scadenza_adesioni_suggerita=datetime.date(2026, 10, 2),
+            # The manual: after the manifestazione di interesse (round 0) is approved, "nuovo ordine".
+            round_per_ordinare=0,
+            prevede_ipotesi=True,
+            adeguamento_listino=True,
             note_scadenza=(
                 "<p>Dato che il termine della proroga del Contratto Quadro non è al momento determinato si invitano "
                 "le amministrazioni a prevedere una durata dell'adesione con scadenza al 02/10/2026.</p>"
@@ -218,6 +222,9 @@ class DemoLoader:
             data_decorrenza=datetime.date(2023, 3, 1),
             data_scadenza=datetime.date(2027, 2, 28),
             scadenza_adesioni_suggerita=datetime.date(2027, 2, 28),
+            round_per_ordinare=None,
+            prevede_ipotesi=False,
+            adeguamento_listino=False,
             note_scadenza="",
         )
         self._figli(

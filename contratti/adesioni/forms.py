@@ -13,10 +13,11 @@ class DocumentiRoundMixin:
     """One optional file input per requested document of a round (mandatory ones are checked at
     sending, so that a draft can be saved without them)."""
 
-    def aggiungi_campi_documenti(self, richieste):
+    def aggiungi_campi_documenti(self, richieste, contratto):
         self.richieste = list(richieste)
         for richiesta in self.richieste:
-            etichetta = richiesta.etichetta + (" (SOLO NEL CASO DI IPOTESI B)" if richiesta.solo_ipotesi_b else "")
+            solo_b = richiesta.solo_ipotesi_b and (contratto is None or contratto.prevede_ipotesi)
+            etichetta = richiesta.etichetta + (" (SOLO NEL CASO DI IPOTESI B)" if solo_b else "")
             aiuto = [richiesta.descrizione] if richiesta.descrizione else []
             if richiesta.firma_digitale:
                 aiuto.append("PDF firmato digitalmente (PAdES) o file .p7m (CAdES).")
@@ -41,22 +42,30 @@ class PassoUnoForm(DocumentiRoundMixin, forms.Form):
     importo_piano = ImportoField(label="Importo del piano dei fabbisogni (euro)", required=False)
     data_piano = forms.DateField(label="Data di redazione del piano dei fabbisogni", required=False, input_formats=FORMATI_DATA)
 
-    def __init__(self, *args, enti, richieste, **kwargs):
+    def __init__(self, *args, enti, richieste, contratto, **kwargs):
         super().__init__(*args, **kwargs)
+        # Ipotesi A/B and the 4,9% helper only where the contract has them (Sistema Cloud Toscana).
+        self.con_ipotesi = contratto.prevede_ipotesi
+        self.con_calcolo = contratto.adeguamento_listino
+        if not self.con_ipotesi:
+            del self.fields["ipotesi"]
+        if not self.con_calcolo:
+            del self.fields["importo_piano"], self.fields["data_piano"]
         self.fields["ente"].queryset = enti
         self.ente_unico = enti.first() if enti.count() == 1 else None
         if self.ente_unico is not None:
             self.fields["ente"].required = False
         self.fields["scadenza"].widget.input_type = "date"
         self.fields["scadenza"].widget.format = "%Y-%m-%d"
-        self.fields["data_piano"].widget.input_type = "date"
-        self.fields["data_piano"].widget.format = "%Y-%m-%d"
-        self.fields["importo_piano"].help_text = (
-            "Facoltativo: con importo e data del piano il sistema calcola l'importo di adesione. "
-            "Se il piano è stato redatto prima di aprile 2023 l'importo è aumentato del 4,9% "
-            "(decreto n. 6687 del 04/04/2023, modificato con decreto n. 8220 del 26/04/2023)."
-        )
-        self.aggiungi_campi_documenti(richieste)
+        if self.con_calcolo:
+            self.fields["data_piano"].widget.input_type = "date"
+            self.fields["data_piano"].widget.format = "%Y-%m-%d"
+            self.fields["importo_piano"].help_text = (
+                "Facoltativo: con importo e data del piano il sistema calcola l'importo di adesione. "
+                "Se il piano è stato redatto prima di aprile 2023 l'importo è aumentato del 4,9% "
+                "(decreto n. 6687 del 04/04/2023, modificato con decreto n. 8220 del 26/04/2023)."
+            )
+        self.aggiungi_campi_documenti(richieste, contratto)
 
     def clean_ente(self):
         return self.cleaned_data.get("ente") or self.ente_unico
@@ -77,9 +86,9 @@ class PassoUnoForm(DocumentiRoundMixin, forms.Form):
 
 
 class DocumentiRoundForm(DocumentiRoundMixin, forms.Form):
-    def __init__(self, *args, richieste, **kwargs):
+    def __init__(self, *args, richieste, contratto=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.aggiungi_campi_documenti(richieste)
+        self.aggiungi_campi_documenti(richieste, contratto)
 
     def clean(self):
         dati = super().clean()

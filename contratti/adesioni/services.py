@@ -39,11 +39,33 @@ MOTIVI_NON_ELIMINABILE = {
     Adesione.Stato.APPROVATA: "Un'adesione approvata non può essere eliminata.",
     Adesione.Stato.ELIMINATA: MSG_ELIMINATA,
 }
+MSG_ROUND_APPROVATO = (
+    "Un round dell'adesione è già stato approvato dal RUP del Contratto Quadro: la bozza non può più essere eliminata."
+)
+
+
+def motivo_non_eliminabile(adesione):
+    if adesione.stato in MOTIVI_NON_ELIMINABILE:
+        return MOTIVI_NON_ELIMINABILE[adesione.stato]
+    if adesione.round_approvati:
+        return MSG_ROUND_APPROVATO
+    return "Solo una bozza non ancora approvata può essere eliminata."
 
 
 def motivo_non_modificabile(adesione):
     """Why passo 1 can no longer be edited (shown when the user tries)."""
     return MSG_ELIMINATA if adesione.stato == Adesione.Stato.ELIMINATA else MSG_NON_MODIFICABILE
+
+
+def _adesso():
+    """Now, to the millisecond: the precision of the revision that the workflow publishes back on the
+    adesione, so that a date set here compares equal after an approval."""
+    adesso = timezone.now()
+    return adesso.replace(microsecond=adesso.microsecond // 1000 * 1000)
+
+
+def elenco_virgolettato(richieste):
+    return ", ".join(f"“{r.etichetta}”" for r in richieste)
 
 
 def importo_da_piano(importo_piano, data_piano):
@@ -52,6 +74,18 @@ def importo_da_piano(importo_piano, data_piano):
     if data_piano < DECORRENZA_INCREMENTO:
         importo = importo * (1 + INCREMENTO_LISTINO)
     return importo.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _dati_per_contratto(contratto, ipotesi, importo_piano, data_piano):
+    """The ipotesi only where the contract has A/B, the piano dei fabbisogni only where it has the
+    4,9% helper; elsewhere they are not kept."""
+    if not contratto.prevede_ipotesi:
+        ipotesi = ""
+    elif ipotesi not in Adesione.Ipotesi.values:
+        raise OperazioneNonConsentita("Scegli l'ipotesi dell'adesione: A o B.")
+    if not contratto.adeguamento_listino:
+        importo_piano = data_piano = None
+    return ipotesi, importo_piano, data_piano
 
 
 def scadenza_predefinita(contratto):
@@ -75,7 +109,7 @@ def enti_che_possono_richiedere(user, contratto):
 
 
 def massimale(contratto):
-    approvato = Adesione.objects.filter(contratto=contratto, stato=Adesione.Stato.APPROVATA).aggregate(
+    approvato = Adesione.objects.ordinabili().filter(contratto=contratto).aggregate(
         totale=Sum("importo")
     )["totale"] or Decimal("0.00")
     return {"massimale": contratto.importo_massimale, "approvato": approvato, "residuo": contratto.importo_massimale - approvato}
@@ -83,7 +117,7 @@ def massimale(contratto):
 
 def supera_massimale(adesione):
     """An adesione still in course whose importo is more than what is left of the massimale (the
-    warning the banditore sees when deciding). An approved one is already in the total."""
+    warning the banditore sees when deciding). One usable for ordering is already in the total."""
     return adesione.in_corso and adesione.importo > massimale(adesione.contratto)["residuo"]
 
 
@@ -129,6 +163,7 @@ def crea_bozza(*, contratto, ente, utente, ipotesi, importo, scadenza, files, im
         raise OperazioneNonConsentita(
             "L'ente ha già un'adesione in corso o tornata in bozza per questo contratto: aprila dall'elenco adesioni."
         )
+    ipotesi, importo_piano, data_piano = _dati_per_contratto(contratto, ipotesi, importo_piano, data_piano)
     anno = timezone.localdate().year
     numero = Contatore.prossimo(f"adesione:{anno}")
     adesione = Adesione(
@@ -151,6 +186,7 @@ def aggiorna_bozza(adesione, *, utente, ipotesi, importo, scadenza, files, impor
     adesione = Adesione.objects.select_for_update().get(pk=adesione.pk)
     if not adesione.modificabile:
         raise OperazioneNonConsentita(motivo_non_modificabile(adesione))
+    ipotesi, importo_piano, data_piano = _dati_per_contratto(adesione.contratto, ipotesi, importo_piano, data_piano)
     adesione.ipotesi, adesione.importo, adesione.scadenza = ipotesi, importo, scadenza
     adesione.importo_piano_fabbisogni, adesione.data_piano_fabbisogni = importo_piano, data_piano
     adesione.save()
@@ -203,17 +239,21 @@ def invia(adesione, *, utente, request=None):
     if not adesione.contratto.live:
         raise OperazioneNonConsentita("Il contratto non è pubblicato: non è possibile inviare l'adesione.")
     mancanti = documenti_mancanti(adesione)
+    if len(mancanti) == 1:
+        raise OperazioneNonConsentita(f"Per inviare l'adesione manca il documento obbligatorio: {elenco_virgolettato(mancanti)}.")
     if mancanti:
-        elenco = ", ".join(f"“{r.etichetta}”" for r in mancanti)
-        raise OperazioneNonConsentita(f"Per inviare l'adesione manca il documento obbligatorio: {elenco}.")
+        raise OperazioneNonConsentita(f"Per inviare l'adesione mancano i documenti obbligatori: {elenco_virgolettato(mancanti)}.")
     da = adesione.stato
     # A round sent again after a non-approval: the earlier rounds' approvals stay.
     azione = "adesione.reinviata" if da == Adesione.Stato.NON_APPROVATA else "adesione.inviata"
     documenti = adesione.documenti.filter(round=adesione.round_corrente, corrente=True)
     inviati = sorted(documenti.values_list("documento__sha256", flat=True))
-    documenti.update(inviato=True)
+    adesso = _adesso()
+    # Only the versions not sent before belong to this sending (a withdrawal takes back just these).
+    documenti.filter(inviato=False).update(inviato=True, inviato_il=adesso)
     adesione.stato = Adesione.Stato.IN_VALUTAZIONE
-    adesione.inviata_il = timezone.now()
+    adesione.inviata_il = adesso
+    adesione.prima_inviata_il = adesione.prima_inviata_il or adesso
     adesione.inviata_da = utente
     adesione.motivo_rifiuto = ""
     adesione.save()
@@ -239,10 +279,20 @@ def ritira(adesione, *, utente, request=None):
         raise OperazioneNonConsentita("L'invio può essere ritirato solo mentre l'adesione è in attesa di approvazione.")
     _annulla_workflow(adesione, utente)
     da = adesione.stato
+    ritirata_il = adesione.inviata_il
+    # The versions of this sending are "da inviare" again; the date of sending is the previous one
+    # still in effect (none for a first sending). The audit keeps both the sending and the withdrawal.
+    ripresi = adesione.documenti.filter(round=adesione.round_corrente, inviato=True, inviato_il=ritirata_il)
+    ripresi_n = ripresi.update(inviato=False)
+    precedente = adesione.documenti.filter(inviato=True).order_by("-inviato_il").values_list("inviato_il", flat=True).first()
+    adesione.inviata_il = precedente
+    if precedente is None:
+        adesione.inviata_da = None
     adesione.stato = Adesione.Stato.BOZZA if adesione.round_corrente == 0 else Adesione.Stato.ROUND_APPROVATO
     adesione.save()
     registra("adesione.ritirata", adesione, utente=utente, request=request, contratto=adesione.contratto_id, da=da, a=adesione.stato,
-             dati={"round": adesione.round_corrente})
+             dati={"round": adesione.round_corrente, "inviata_il": ritirata_il.isoformat() if ritirata_il else None,
+                   "documenti_ripresi": ripresi_n})
     return adesione
 
 
@@ -280,10 +330,11 @@ def elimina_bozza(adesione, *, utente, request=None):
     """
     adesione = Adesione.objects.select_for_update().get(pk=adesione.pk)
     if not adesione.eliminabile:
-        raise OperazioneNonConsentita(MOTIVI_NON_ELIMINABILE.get(adesione.stato, "Solo una bozza non ancora approvata può essere eliminata."))
+        raise OperazioneNonConsentita(motivo_non_eliminabile(adesione))
     _annulla_workflow(adesione, utente)
     da = adesione.stato
-    inviati = adesione.documenti.filter(inviato=True)
+    # Sent at least once (also if then withdrawn): the banditore had it.
+    inviati = adesione.documenti.filter(inviato_il__isnull=False)
     if adesione.mai_inviata and not inviati.exists():
         registra("adesione.bozza_eliminata", adesione, utente=utente, request=request, contratto=adesione.contratto_id,
                  da=da, a=Adesione.Stato.ELIMINATA,
@@ -293,7 +344,7 @@ def elimina_bozza(adesione, *, utente, request=None):
         adesione.delete()
         _elimina_documenti(documenti)
         return None
-    eliminati = _elimina_documenti(list(adesione.documenti.filter(inviato=False).select_related("documento")))
+    eliminati = _elimina_documenti(list(adesione.documenti.filter(inviato_il__isnull=True).select_related("documento")))
     # The latest sent version of each request is the current one again (its newer draft is gone).
     for d in inviati.order_by("round", "codice_richiesta", "-versione"):
         if not adesione.documenti.filter(round=d.round, codice_richiesta=d.codice_richiesta, corrente=True).exists():
@@ -321,14 +372,17 @@ def approva_round(adesione, *, utente, task_state, commento="", request=None):
     adesione = Adesione.objects.get(pk=adesione.pk)
     round_approvato = adesione.round_corrente
     da = adesione.stato
-    if round_approvato >= adesione.ultimo_round:
-        adesione.stato = Adesione.Stato.APPROVATA
-        adesione.approvata_il = timezone.now()
-        # The public contract page shows the approved total and the residual of the massimale.
+    prossimo = adesione.prossimo_round(round_approvato)
+    if adesione.approvata_il is None and (prossimo is None or round_approvato >= adesione.contratto.round_per_ordinare_effettivo):
+        # The round for ordering: "nuovo ordine" is possible from now on, also while a later round
+        # (ipotesi B's round 1) is in course. The public contract page shows the approved total.
+        adesione.approvata_il = _adesso()
         transaction.on_commit(invalida_cache_pagine)
+    if prossimo is None:
+        adesione.stato = Adesione.Stato.APPROVATA
     else:
         adesione.stato = Adesione.Stato.ROUND_APPROVATO
-        adesione.round_corrente = round_approvato + 1
+        adesione.round_corrente = prossimo
     adesione.save()
     registra("adesione.round_approvato", adesione, utente=utente, request=request, contratto=adesione.contratto_id,
              da=da, a=adesione.stato, motivo=commento, dati={"round": round_approvato})

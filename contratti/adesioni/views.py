@@ -77,17 +77,17 @@ def nuova(request, contratto):
     richieste = contratto.richieste_per_round().get(0, [])
     iniziali = {"scadenza": services.scadenza_predefinita(contratto), "ente": enti[0]}
     if request.method == "GET":
-        return _render_passo1(request, contratto, PassoUnoForm(initial=iniziali, enti=enti_qs, richieste=richieste))
-    form = PassoUnoForm(request.POST, request.FILES, initial=iniziali, enti=enti_qs, richieste=richieste)
+        return _render_passo1(request, contratto, PassoUnoForm(initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto))
+    form = PassoUnoForm(request.POST, request.FILES, initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto)
     if "calcola" in request.POST:
-        form = _form_calcolato(form, initial=iniziali, enti=enti_qs, richieste=richieste)
+        form = _form_calcolato(form, initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto)
         return _render_passo1(request, contratto, form)
     if not form.is_valid():
         return _render_passo1(request, contratto, form, status=400)
     dati = form.cleaned_data
     try:
         adesione = services.crea_bozza(
-            contratto=contratto, ente=dati["ente"], utente=request.user, ipotesi=dati["ipotesi"],
+            contratto=contratto, ente=dati["ente"], utente=request.user, ipotesi=dati.get("ipotesi", ""),
             importo=dati["importo"], scadenza=dati["scadenza"], files=form.files_per_codice(),
             importo_piano=dati.get("importo_piano"), data_piano=dati.get("data_piano"), request=request,
         )
@@ -114,17 +114,17 @@ def modifica(request, contratto, pk):
         "importo_piano": adesione.importo_piano_fabbisogni, "data_piano": adesione.data_piano_fabbisogni,
     }
     if request.method == "GET":
-        return _render_passo1(request, contratto, PassoUnoForm(initial=iniziali, enti=enti_qs, richieste=richieste), adesione)
-    form = PassoUnoForm(request.POST, request.FILES, initial=iniziali, enti=enti_qs, richieste=richieste)
+        return _render_passo1(request, contratto, PassoUnoForm(initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto), adesione)
+    form = PassoUnoForm(request.POST, request.FILES, initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto)
     if "calcola" in request.POST:
-        form = _form_calcolato(form, initial=iniziali, enti=enti_qs, richieste=richieste)
+        form = _form_calcolato(form, initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto)
         return _render_passo1(request, contratto, form, adesione)
     if not form.is_valid():
         return _render_passo1(request, contratto, form, adesione, status=400)
     dati = form.cleaned_data
     try:
         services.aggiorna_bozza(
-            adesione, utente=request.user, ipotesi=dati["ipotesi"], importo=dati["importo"], scadenza=dati["scadenza"],
+            adesione, utente=request.user, ipotesi=dati.get("ipotesi", ""), importo=dati["importo"], scadenza=dati["scadenza"],
             files=form.files_per_codice(), importo_piano=dati.get("importo_piano"), data_piano=dati.get("data_piano"),
             request=request,
         )
@@ -138,7 +138,7 @@ def modifica(request, contratto, pk):
 def _render_riepilogo(request, contratto, adesione, *, status=200, form_documenti=None, errori=()):
     puo = puo_operare(request.user, adesione)
     if puo and adesione.documenti_caricabili and form_documenti is None:
-        form_documenti = DocumentiRoundForm(richieste=adesione.richieste_round())
+        form_documenti = DocumentiRoundForm(richieste=adesione.richieste_round(), contratto=contratto)
     documenti = list(adesione.documenti.select_related("documento").order_by("round", "codice_richiesta", "-versione"))
     return TemplateResponse(
         request,
@@ -203,6 +203,7 @@ def elimina(request, contratto, pk):
     adesione = _adesione_operabile(request, contratto, pk)
     if request.method == "GET":
         if not adesione.eliminabile:
+            messages.error(request, services.motivo_non_eliminabile(adesione))
             return redirect(url_sottopagina(contratto, "adesione_riepilogo", adesione.pk))
         return TemplateResponse(request, "contratti/adesioni/conferma.html", {
             "page": contratto, "adesione": adesione, "domanda": "Confermi l'eliminazione della bozza?",
@@ -225,7 +226,7 @@ def carica_documenti(request, contratto, pk):
         services.controlla_documenti_caricabili(adesione)
     except ValidationError as exc:
         return _render_riepilogo(request, contratto, adesione, status=400, errori=messaggi_errore(exc))
-    form = DocumentiRoundForm(request.POST, request.FILES, richieste=adesione.richieste_round())
+    form = DocumentiRoundForm(request.POST, request.FILES, richieste=adesione.richieste_round(), contratto=contratto)
     if not form.is_valid():
         return _render_riepilogo(request, contratto, adesione, status=400, form_documenti=form)
     try:

@@ -35,6 +35,11 @@ class AdesioneQuerySet(models.QuerySet):
         """Adesioni the lists show: an adesione eliminated after being sent stays only for the audit."""
         return self.exclude(stato="eliminata")
 
+    def ordinabili(self):
+        """Adesioni whose round for ordering (``ContrattoPage.round_per_ordinare``) is approved: the ente
+        may issue ordinativi on them, even while a later round (e.g. ipotesi B's round 1) is in course."""
+        return self.filter(approvata_il__isnull=False).exclude(stato="eliminata")
+
 
 class Adesione(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
     """An ente's adesione to a contract, sent round by round and approved by the banditore."""
@@ -60,7 +65,10 @@ class Adesione(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
     anno = models.PositiveSmallIntegerField("anno")
     numero = models.PositiveIntegerField("numero")
     codice = models.CharField("codice adesione", max_length=14, unique=True)
-    ipotesi = models.CharField("ipotesi", max_length=1, choices=Ipotesi.choices)
+    ipotesi = models.CharField(
+        "ipotesi", max_length=1, choices=Ipotesi.choices, blank=True,
+        help_text="Solo nei contratti che prevedono le ipotesi A e B (Sistema Cloud Toscana).",
+    )
     importo = models.DecimalField(
         "importo di adesione", max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
@@ -78,7 +86,10 @@ class Adesione(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
     inviata_da = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The sending in effect ("Data di invio"): a withdrawal brings back the previous one, or none.
     inviata_il = models.DateTimeField("data di invio", null=True, blank=True)
+    prima_inviata_il = models.DateTimeField("primo invio il", null=True, blank=True)
+    # Set when the contract's round for ordering is approved: from then on "nuovo ordine" may use it.
     approvata_il = models.DateTimeField("approvata il", null=True, blank=True)
     motivo_rifiuto = models.TextField("motivo della mancata approvazione", blank=True)
     rifiutata_il = models.DateTimeField("non approvata il", null=True, blank=True)
@@ -129,27 +140,57 @@ class Adesione(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
         return f"A{numero:06d}/{anno}"
 
     @property
+    def rounds(self):
+        """The rounds this adesione goes through (see ``ContrattoPage.round_adesione``)."""
+        return self.contratto.round_adesione(self.ipotesi)
+
+    @property
     def ultimo_round(self):
-        rounds = self.contratto.richieste_per_round()
-        return max(rounds) if rounds else 0
+        return max(self.rounds)
+
+    def prossimo_round(self, numero_round):
+        return next((r for r in self.rounds if r > numero_round), None)
+
+    @property
+    def descrizione_round(self):
+        """The round as users read it everywhere: 0-based like the manual, with how many rounds."""
+        return f"round {self.round_corrente} (su {len(self.rounds)})"
+
+    @property
+    def ordinabile(self):
+        """The round for ordering is approved: "nuovo ordine" may use this adesione."""
+        return self.approvata_il is not None and self.stato != self.Stato.ELIMINATA
+
+    @property
+    def descrizione_stato(self):
+        """The state as users read it: an adesione usable for ordering with a later round in course
+        says both (e.g. ipotesi B after round 0: "Approvata per gli ordinativi – round 1 da inviare")."""
+        if self.ordinabile and self.stato != self.Stato.APPROVATA:
+            fase = {
+                self.Stato.IN_VALUTAZIONE: "in attesa di approvazione",
+                self.Stato.NON_APPROVATA: "non approvato, da inviare di nuovo",
+            }.get(self.stato, "da inviare")
+            return f"Approvata per gli ordinativi – round {self.round_corrente} {fase}"
+        return self.get_stato_display()
 
     def richieste_round(self, numero_round=None):
         """Requested documents of a round that apply to this adesione's ipotesi."""
         numero_round = self.round_corrente if numero_round is None else numero_round
         richieste = self.contratto.richieste_per_round().get(numero_round, [])
-        return [r for r in richieste if self.ipotesi == self.Ipotesi.B or not r.solo_ipotesi_b]
+        return [r for r in richieste if self.contratto.richiesta_per_ipotesi(r, self.ipotesi)]
 
     def documenti_correnti(self):
         return [d for d in self.documenti.all() if d.corrente]
 
     @property
     def in_corso(self):
-        return self.stato not in (self.Stato.APPROVATA, self.Stato.ELIMINATA)
+        """Not yet usable for ordering (its importo is not yet in the massimale's approved total)."""
+        return self.stato != self.Stato.ELIMINATA and not self.ordinabile
 
     @property
     def mai_inviata(self):
         """Never sent to the banditore (not even once, then withdrawn): nothing of it is in his hands."""
-        return self.inviata_il is None
+        return self.prima_inviata_il is None
 
     @property
     def modificabile(self):
@@ -157,10 +198,15 @@ class Adesione(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
         return self.stato == self.Stato.BOZZA and self.inviata_il is None and self.round_corrente == 0
 
     @property
+    def round_approvati(self):
+        """At least one round was approved (round 0 is the first one)."""
+        return self.round_corrente > 0 or self.approvata_il is not None
+
+    @property
     def eliminabile(self):
-        """"elimina bozza": whenever the adesione is with the ente (not waiting for the banditore, not
-        approved): a draft, a draft whose sending was withdrawn, a round approved or not approved."""
-        return self.stato in (self.Stato.BOZZA, self.Stato.ROUND_APPROVATO, self.Stato.NON_APPROVATA)
+        """"elimina bozza": only while no round has been approved and the adesione is with the ente
+        (a draft, a draft whose sending was withdrawn, round 0 not approved)."""
+        return self.stato in (self.Stato.BOZZA, self.Stato.NON_APPROVATA) and not self.round_approvati
 
     @property
     def inviabile(self):
@@ -201,6 +247,9 @@ class DocumentoAdesione(models.Model):
     versione = models.PositiveSmallIntegerField(default=1)
     corrente = models.BooleanField(default=True)
     inviato = models.BooleanField("inviato", default=False)
+    # When this version was sent. "ritira invio adesione" makes the versions of that sending "da
+    # inviare" again (``inviato`` false) and keeps the date: the banditore had them.
+    inviato_il = models.DateTimeField("inviato il", null=True, blank=True)
 
     class Meta:
         verbose_name = "documento dell'adesione"

@@ -86,6 +86,22 @@ class ContrattoPage(RestrizioniInCacheMixin, RoutablePageMixin, Page):
         "scadenza suggerita delle adesioni", null=True, blank=True, help_text="Proposta come scadenza di ogni nuova adesione."
     )
     note_scadenza = RichTextField("note sulla scadenza", blank=True)
+    round_per_ordinare = models.PositiveSmallIntegerField(
+        "round da approvare per ordinare", null=True, blank=True,
+        help_text="L'ultimo round di adesione che deve essere approvato perché l'ente possa emettere l'ordinativo "
+        "(“nuovo ordine”); i round successivi restano da inviare solo se contengono documenti obbligatori per "
+        "l'ipotesi dell'adesione. Vuoto: tutti i round. Sistema Cloud Toscana: 0 (la manifestazione di interesse).",
+    )
+    prevede_ipotesi = models.BooleanField(
+        "prevede le ipotesi A e B", default=False,
+        help_text="Adesione in ipotesi A (proroga semplificata) o B, con i documenti “SOLO NEL CASO DI IPOTESI B” "
+        "(Sistema Cloud Toscana). Senza le ipotesi ogni documento richiesto vale per tutte le adesioni.",
+    )
+    adeguamento_listino = models.BooleanField(
+        "calcolo dell'importo con l'incremento del 4,9%", default=False,
+        help_text="Propone il calcolo dell'importo di adesione dal piano dei fabbisogni, aumentato del 4,9% se "
+        "redatto prima di aprile 2023 (decreto n. 6687 del 04/04/2023; Sistema Cloud Toscana).",
+    )
 
     search_fields = Page.search_fields + [
         index.SearchField("descrizione"),
@@ -114,6 +130,10 @@ class ContrattoPage(RestrizioniInCacheMixin, RoutablePageMixin, Page):
         InlinePanel("documenti_allegati", label="documentazione allegata"),
     ]
     procedura_panels = [
+        MultiFieldPanel(
+            [FieldPanel("round_per_ordinare"), FieldPanel("prevede_ipotesi"), FieldPanel("adeguamento_listino")],
+            heading="iter di adesione",
+        ),
         InlinePanel(
             "richieste_documenti",
             label="documenti richiesti (round di adesione e ordinativi)",
@@ -164,6 +184,30 @@ class ContrattoPage(RestrizioniInCacheMixin, RoutablePageMixin, Page):
     @property
     def numero_round(self):
         return len(self.richieste_per_round())
+
+    def round_adesione(self, ipotesi=""):
+        """The rounds an adesione goes through: every round up to ``round_per_ordinare`` (all of them
+        when it is empty); after it, only the rounds with a mandatory document for the ipotesi."""
+        rounds = []
+        for numero, richieste in self.richieste_per_round().items():
+            if self.round_per_ordinare is None or numero <= self.round_per_ordinare:
+                rounds.append(numero)
+            elif any(r.obbligatorio and self.richiesta_per_ipotesi(r, ipotesi) for r in richieste):
+                rounds.append(numero)
+        return rounds or [0]
+
+    def richiesta_per_ipotesi(self, richiesta, ipotesi):
+        """A request marked "solo ipotesi B" applies only to ipotesi B, and only where the contract has
+        the ipotesi A/B; elsewhere every request applies to every adesione."""
+        return not (self.prevede_ipotesi and richiesta.solo_ipotesi_b) or ipotesi == "B"
+
+    @property
+    def round_per_ordinare_effettivo(self):
+        """The round whose approval allows ordering (the last round when the field is empty)."""
+        if self.round_per_ordinare is not None:
+            return self.round_per_ordinare
+        rounds = self.richieste_per_round()
+        return max(rounds) if rounds else 0
 
     # Member pages of the adesione, under the contract's address.
     @path("adesioni/nuova/", name="adesione_nuova")

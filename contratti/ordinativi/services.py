@@ -33,7 +33,7 @@ def _blocca(ordinativo):
 
 
 def adesioni_approvate(contratto, ente):
-    return Adesione.objects.filter(contratto=contratto, ente=ente, stato=Adesione.Stato.APPROVATA).order_by("-approvata_il")
+    return Adesione.objects.ordinabili().filter(contratto=contratto, ente=ente).order_by("-approvata_il")
 
 
 def enti_che_possono_ordinare(user, contratto):
@@ -51,7 +51,7 @@ def crea(contratto, *, ente, adesione, utente, dati, request=None):
     """"Richiedi CIG" → "Vai all'ordine": the ordinativo in bozza with the data for the derived CIG."""
     if ente not in enti_che_possono_ordinare(utente, contratto):
         raise PermissionDenied("Per un nuovo ordine serve un'adesione approvata dell'ente e il ruolo di Responsabile/Buyer o RUP.")
-    if adesione.contratto_id != contratto.pk or adesione.ente_id != ente.pk or adesione.stato != Adesione.Stato.APPROVATA:
+    if adesione.contratto_id != contratto.pk or adesione.ente_id != ente.pk or not adesione.ordinabile:
         raise OperazioneNonConsentita("L'adesione scelta non è un'adesione approvata dell'ente a questo contratto.")
     anno = timezone.localdate().year
     numero = Contatore.prossimo(f"ordinativo:{anno}")
@@ -185,7 +185,7 @@ def aggiorna_richiesta_cig(ordinativo, *, utente, dati, request=None):
 def scegli_adesione(ordinativo, *, utente, adesione):
     ordinativo = _blocca(ordinativo)
     _solo_bozza(ordinativo, "L'adesione non può più essere cambiata.")
-    if adesione.ente_id != ordinativo.ente_id or adesione.contratto_id != ordinativo.contratto_id or adesione.stato != Adesione.Stato.APPROVATA:
+    if adesione.ente_id != ordinativo.ente_id or adesione.contratto_id != ordinativo.contratto_id or not adesione.ordinabile:
         raise OperazioneNonConsentita("L'adesione scelta non è un'adesione approvata dell'ente a questo contratto.")
     ordinativo.adesione = adesione
     ordinativo.save(update_fields=["adesione"])

@@ -70,8 +70,8 @@ def nuovo(request, contratto):
         raise PermissionDenied("Il nuovo ordine è possibile dopo l'approvazione dell'adesione dell'ente.")
     from ..models import Adesione
 
-    adesioni = Adesione.objects.filter(
-        contratto=contratto, ente__in=enti, stato=Adesione.Stato.APPROVATA
+    adesioni = Adesione.objects.ordinabili().filter(
+        contratto=contratto, ente__in=enti
     ).select_related("ente").order_by("-approvata_il")
     predefinita = adesioni.first()
     cf_utente = getattr(getattr(request.user, "profilo", None), "codice_fiscale", "")
@@ -170,7 +170,7 @@ def _contesto(request, contratto, ordinativo, **extra):
 def _render_passo1(request, contratto, ordinativo, *, status=200, form_riga=None, form_documenti=None, form_adesione=None, errori=()):
     from ..models import Adesione
 
-    adesioni = Adesione.objects.filter(contratto=contratto, ente=ordinativo.ente, stato=Adesione.Stato.APPROVATA)
+    adesioni = Adesione.objects.ordinabili().filter(contratto=contratto, ente=ordinativo.ente)
     return TemplateResponse(request, "contratti/ordinativi/passo1.html", _contesto(
         request, contratto, ordinativo,
         form_riga=form_riga or RigaForm(),
@@ -198,7 +198,7 @@ def azione_passo1(request, contratto, pk, azione):
         if azione == "adesione":
             from ..models import Adesione
 
-            form = AdesioneForm(request.POST, adesioni=Adesione.objects.filter(contratto=contratto, ente=ordinativo.ente, stato=Adesione.Stato.APPROVATA))
+            form = AdesioneForm(request.POST, adesioni=Adesione.objects.ordinabili().filter(contratto=contratto, ente=ordinativo.ente))
             if not form.is_valid():
                 return _render_passo1(request, contratto, ordinativo, status=400, form_adesione=form)
             services.scegli_adesione(ordinativo, utente=request.user, adesione=form.cleaned_data["adesione"])

@@ -23,4 +23,20 @@ def dati_passo1():
     return _dati
 
 
+@pytest.fixture
+def dati_ipotesi_b(dati_passo1):
+    """Passo 1 in ipotesi B: the piano and the progetto dei fabbisogni too. Its round 1 (the Data
+    Protection Agreement, only for B) comes after the round 0 approval."""
+    def _dati(**extra):
+        documenti = {"doc_piano-fabbisogni": upload("piano.pdf"), "doc_progetto-fabbisogni": upload("progetto.pdf")}
+        return dati_passo1(**{"ipotesi": "B", **documenti, **extra})
+
+    return _dati
+
+
+def dpa(testo="DPA firmato"):
+    """The round 1 upload of ipotesi B: the Data Protection Agreement."""
+    return {"doc_data-protection-agreement": upload("dpa.pdf", pdf_firmato(testo))}
+
+
 __all__ = ["upload", "pdf_firmato", "pdf_semplice"]

@@ -7,15 +7,15 @@ from django.utils import timezone
 
 from audit.services import verifica_catena, voci_per
 
-from .conftest import pdf_firmato, upload
+from .conftest import dpa
 from .helpers import crea_via_web, decidi, invia_web, sub
 
 pytestmark = pytest.mark.django_db
 
-MOTIVO_ROUND_1 = "Il referente tecnico indicato non è più in servizio"
+MOTIVO_ROUND_1 = "Il Data Protection Agreement non è firmato"
 MOTIVO_ROUND_0 = "La manifestazione non è firmata dal Responsabile"
 
-# (azione, utente, da, a, motivo, round) for the first adesione: invia, ritira, invia, approvazione
+# (azione, utente, da, a, motivo, round) for the first adesione (ipotesi B): invia, ritira, invia, approvazione
 # del round 0 (with a comment), round 1 inviato, non approvato, nuova versione e nuovo invio,
 # approvazione finale.
 ATTESE_ITER = [
@@ -51,22 +51,20 @@ def _confronta(voci, attese, inizio, fine):
         assert inizio <= voce.creato_il <= fine, voce
 
 
-def test_ogni_transizione_nel_registro_con_chi_quando_da_a_e_motivo(client_as, demo, dati_passo1):
+def test_ogni_transizione_nel_registro_con_chi_quando_da_a_e_motivo(client_as, demo, dati_passo1, dati_ipotesi_b):
     inizio = timezone.now().replace(microsecond=0)
     aderente = client_as("aderente")
-    adesione = crea_via_web(aderente, demo.sct, dati_passo1())
+    adesione = crea_via_web(aderente, demo.sct, dati_ipotesi_b())
     invia_web(aderente, adesione)
     assert aderente.post(sub(demo.sct, "adesione_ritira", adesione.pk)).status_code == 302
     invia_web(aderente, adesione)
     decidi(client_as("banditore"), adesione, "approve", comment="Manifestazione conforme")
     aderente = client_as("aderente")
-    aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk),
-                  {"doc_referente-tecnico": upload("referente.pdf", pdf_firmato("referente v1"))})
+    aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk), dpa("DPA v1"))
     invia_web(aderente, adesione)
     decidi(client_as("banditore"), adesione, "reject", comment=MOTIVO_ROUND_1)
     aderente = client_as("aderente")
-    aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk),
-                  {"doc_referente-tecnico": upload("referente.pdf", pdf_firmato("referente v2"))})
+    aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk), dpa("DPA v2"))
     invia_web(aderente, adesione)
     decidi(client_as("banditore"), adesione, "approve")
 
@@ -84,6 +82,6 @@ def test_ogni_transizione_nel_registro_con_chi_quando_da_a_e_motivo(client_as, d
     # The documents: each upload, and what each sending sent.
     caricati = voci_per(adesione).filter(azione="adesione.documento_caricato").order_by("pk")
     assert [(v.dati["round"], v.dati.get("versione", 1), v.dati.get("sostituito_inviato")) for v in caricati] == [
-        (0, 1, None), (1, 1, None), (1, 2, True)]
+        (0, 1, None), (0, 1, None), (0, 1, None), (1, 1, None), (1, 2, True)]
     reinvio = voci_per(adesione).get(azione="adesione.reinviata")
     assert reinvio.dati["documenti"] == [adesione.documenti.get(round=1, corrente=True).documento.sha256]

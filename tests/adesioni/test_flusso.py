@@ -96,19 +96,27 @@ def test_ritira_invio_e_poi_elimina_bozza(client_as, demo, dati_passo1):
     assert "elimina bozza" in html and "INVIA" in html and "ritira invio adesione" not in html
     adesione.refresh_from_db()
     assert adesione.stato == Adesione.Stato.BOZZA and adesione.current_workflow_state is None
+    # Withdrawn: no date of sending any more, the file is "da inviare" again.
+    assert adesione.inviata_il is None and "Data di invio" not in html
+    documento = adesione.documenti.get()
+    assert not documento.inviato and "da inviare (invio ritirato)" in html and "<td>inviato</td>" not in html
+    elenco = contenuto(client.get(demo.sct.url))
+    riga = elenco[elenco.index(adesione.codice):]
+    assert riga[:riga.index("</tr>")].count("—") == 1  # the column "Data di invio"
     conferma = contenuto(client.get(sub(demo.sct, "adesione_elimina", adesione.pk)))
     assert "Confermi l'eliminazione della bozza?" in conferma and "resterà registrata come eliminata" in conferma
     client.post(sub(demo.sct, "adesione_elimina", adesione.pk))
     # It was sent once (then withdrawn): the banditore had it, so the record stays, out of the lists.
     adesione.refresh_from_db()
-    assert adesione.stato == Adesione.Stato.ELIMINATA and adesione.documenti.get().inviato
+    documento.refresh_from_db()
+    assert adesione.stato == Adesione.Stato.ELIMINATA and documento.inviato_il is not None
     elenco = contenuto(client.get(demo.sct.url))
     assert "richiedi adesione" in elenco and adesione.codice not in elenco
 
 
-def test_round_approvati_fino_all_approvazione_finale(client_as, demo, dati_passo1):
+def test_round_approvati_fino_all_approvazione_finale(client_as, demo, dati_ipotesi_b):
     aderente = client_as("aderente")
-    adesione = crea_via_web(aderente, demo.sct, dati_passo1())
+    adesione = crea_via_web(aderente, demo.sct, dati_ipotesi_b())
     aderente.post(sub(demo.sct, "adesione_invia", adesione.pk))
     banditore = client_as("banditore")
     assert azione_admin(banditore, adesione, "approve").status_code == 302
@@ -116,7 +124,7 @@ def test_round_approvati_fino_all_approvazione_finale(client_as, demo, dati_pass
     assert (adesione.stato, adesione.round_corrente) == (Adesione.Stato.ROUND_APPROVATO, 1)
     aderente = client_as("aderente")
     risposta = aderente.post(
-        sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_referente-tecnico": upload("referente.pdf")}
+        sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_data-protection-agreement": upload("dpa.pdf")}
     )
     assert risposta.status_code == 302
     aderente.post(sub(demo.sct, "adesione_invia", adesione.pk))

@@ -5,6 +5,7 @@ import pytest
 from comunicazioni.models import Messaggio
 from tests.comunicazioni.aiuti import EMAIL, collega_firenze, consegnatari, destinatari_email
 
+from .conftest import dpa
 from .helpers import azione_admin, crea_via_web, sub
 
 pytestmark = pytest.mark.django_db
@@ -32,19 +33,17 @@ def test_invio_notifica_utente_che_invia_e_banditore(client_as, demo, dati_passo
     assert adesione.codice in outbox[0].subject
 
 
-def test_approvazione_round_e_iter_solo_all_ente(client_as, demo, dati_passo1, commit, outbox):
+def test_approvazione_round_e_iter_solo_all_ente(client_as, demo, dati_ipotesi_b, commit, outbox):
     collega_firenze(demo)
-    adesione = _invia(client_as, demo, dati_passo1, commit)
+    adesione = _invia(client_as, demo, dati_ipotesi_b, commit)
     outbox.clear()
     with commit():
         azione_admin(client_as("banditore"), adesione, "approve")
     m = _ultimo("round_approvato")
     assert consegnatari(m) == ["aderente", "collega"]
     assert destinatari_email(outbox) == sorted([EMAIL["aderente"], EMAIL["collega"]])
-    from .conftest import upload
-
     aderente = client_as("aderente")
-    aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_referente-tecnico": upload("ref.pdf")})
+    aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk), dpa())
     with commit():
         aderente.post(sub(demo.sct, "adesione_invia", adesione.pk))
     outbox.clear()

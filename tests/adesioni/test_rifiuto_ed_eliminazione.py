@@ -7,6 +7,7 @@ import hashlib
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 from guardian.models import GroupObjectPermission
 
 from audit.models import VoceAudit
@@ -17,7 +18,7 @@ from documenti.models import DocumentoPrivato
 from tests.utils import contenuto, corpo
 
 from .conftest import pdf_firmato, upload
-from .helpers import crea_via_web, decidi, invia_web, sub
+from .helpers import crea_via_web, decidi, fotografia, invia_web, sub
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +28,13 @@ def _byte_archiviati(documento):
         return fh.read()
 
 
-def _al_round_1_non_approvato(client_as, demo, dati_passo1, motivo="Il referente tecnico indicato non è corretto"):
+def _al_round_1_non_approvato(client_as, demo, dati_ipotesi_b, motivo="Il DPA non è firmato dal Responsabile"):
     aderente = client_as("aderente")
-    adesione = crea_via_web(aderente, demo.sct, dati_passo1())
+    adesione = crea_via_web(aderente, demo.sct, dati_ipotesi_b())
     invia_web(aderente, adesione)
     decidi(client_as("banditore"), adesione, "approve")
     aderente = client_as("aderente")
-    risposta = aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_referente-tecnico": upload("referente-v1.pdf", pdf_firmato("referente tecnico, prima versione"))})
+    risposta = aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_data-protection-agreement": upload("dpa-v1.pdf", pdf_firmato("DPA, prima versione"))})
     assert risposta.status_code == 302
     invia_web(aderente, adesione)
     decidi(client_as("banditore"), adesione, "reject", comment=motivo)
@@ -41,28 +42,31 @@ def _al_round_1_non_approvato(client_as, demo, dati_passo1, motivo="Il referente
     return adesione
 
 
-def test_round_1_non_approvato_nuova_versione_reinvio_e_approvazione(client_as, demo, dati_passo1):
-    adesione = _al_round_1_non_approvato(client_as, demo, dati_passo1)
+def test_round_1_non_approvato_nuova_versione_reinvio_e_approvazione(client_as, demo, dati_ipotesi_b):
+    adesione = _al_round_1_non_approvato(client_as, demo, dati_ipotesi_b)
+    approvata_il = adesione.approvata_il
     v1 = adesione.documenti.get(round=1)
     assert (v1.versione, v1.corrente, v1.inviato) == (1, True, True)
     privato_v1 = DocumentoPrivato.objects.get(pk=v1.documento_id)
     byte_v1 = _byte_archiviati(privato_v1)
-    round_0 = adesione.documenti.get(round=0)
+    round_0 = list(adesione.documenti.filter(round=0))
 
     aderente = client_as("aderente")
     html = contenuto(aderente.get(sub(demo.sct, "adesione_riepilogo", adesione.pk)))
-    assert "Il round 1 non è stato approvato." in html and "Il referente tecnico indicato non è corretto" in html
+    assert "Il round 1 non è stato approvato." in html and "Il DPA non è firmato dal Responsabile" in html
     assert "Sostituisci i documenti del round 1" in html
-    for azione in ("RICHIESTE DOCUMENTI PER ADESIONE – ROUND 1", "carica documenti", "INVIA", "elimina bozza"):
+    for azione in ("RICHIESTE DOCUMENTI PER ADESIONE – ROUND 1", "carica documenti", "INVIA"):
         assert azione in html, azione
+    # Round 0 is approved: no "elimina bozza" any more, and the adesione is usable for ordering.
+    assert "elimina bozza" not in html and "nuovo ordine" in html
 
     # The new version becomes the current one; the sent one stays in the history, still "inviato".
-    risposta = aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_referente-tecnico": upload("referente-v2.pdf", pdf_firmato("referente tecnico, seconda versione"))})
+    risposta = aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_data-protection-agreement": upload("dpa-v2.pdf", pdf_firmato("DPA, seconda versione"))})
     assert risposta.status_code == 302, contenuto(risposta)[:2000]
     versioni = list(adesione.documenti.filter(round=1).order_by("versione"))
     assert [(d.versione, d.corrente, d.inviato) for d in versioni] == [(1, False, True), (2, True, False)]
     html = contenuto(aderente.get(sub(demo.sct, "adesione_riepilogo", adesione.pk)))
-    assert "Versioni precedenti (1)" in html and "Comunicazione del referente tecnico v1 (inviata)" in html
+    assert "Versioni precedenti (1)" in html and "Data Protection Agreement sottoscritto dall'amministrazione v1 (inviata)" in html
     conferma = contenuto(aderente.get(sub(demo.sct, "adesione_invia", adesione.pk)))
     assert "Il round 1 non era stato approvato: sarà inviato di nuovo" in conferma
 
@@ -72,21 +76,23 @@ def test_round_1_non_approvato_nuova_versione_reinvio_e_approvazione(client_as, 
     # The banditore sees the new version and the rejected one in the admin riepilogo.
     banditore = client_as("banditore")
     admin = contenuto(banditore.get(reverse("wagtailsnippets_contratti_adesione:edit", args=(adesione.pk,))))
-    assert "referente-v2.pdf" in admin and "Versioni precedenti" in admin and "referente-v1.pdf" in admin
+    assert "dpa-v2.pdf" in admin and "Versioni precedenti" in admin and "dpa-v1.pdf" in admin
     decidi(banditore, adesione, "approve")
-    assert adesione.stato == Adesione.Stato.APPROVATA and adesione.approvata_il is not None
+    # Approved since round 0 (the round for ordering): the final approval keeps that date.
+    assert adesione.stato == Adesione.Stato.APPROVATA and adesione.approvata_il == approvata_il
 
     # The version sent and not approved is unchanged: same record, same bytes, still downloadable.
     v1.refresh_from_db()
     assert (v1.versione, v1.corrente, v1.inviato, v1.documento_id) == (1, False, True, privato_v1.pk)
     privato = DocumentoPrivato.objects.get(pk=privato_v1.pk)
-    assert (privato.sha256, privato.nome_originale, privato.dimensione) == (privato_v1.sha256, "referente-v1.pdf", len(byte_v1))
+    assert (privato.sha256, privato.nome_originale, privato.dimensione) == (privato_v1.sha256, "dpa-v1.pdf", len(byte_v1))
     assert _byte_archiviati(privato) == byte_v1 and hashlib.sha256(byte_v1).hexdigest() == privato.sha256
     scarico = client_as("aderente").get(sub(demo.sct, "adesione_documento", adesione.pk, v1.pk))
     assert scarico.status_code == 200 and corpo(scarico) == byte_v1
     # The approval of round 0 stays: its document and its entry in the audit trail.
-    round_0.refresh_from_db()
-    assert round_0.corrente and round_0.inviato
+    for documento in round_0:
+        documento.refresh_from_db()
+        assert documento.corrente and documento.inviato
     assert voci_per(adesione).filter(azione="adesione.round_approvato", dati__round=0).count() == 1
 
 
@@ -158,7 +164,7 @@ def test_elimina_bozza_dopo_il_rifiuto_conserva_adesione_documenti_e_audit(clien
         assert aderente.post(sub(demo.sct, nome, adesione.pk)).status_code == 400, nome
     risposta = aderente.post(sub(demo.sct, "adesione_elimina", adesione.pk))
     assert "L'adesione è stata eliminata: resta consultabile" in contenuto(risposta)
-    risposta = aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_referente-tecnico": upload("ref.pdf")})
+    risposta = aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_data-protection-agreement": upload("ref.pdf")})
     assert risposta.status_code == 400 and "L'adesione è stata eliminata" in contenuto(risposta)
     assert client_as("aderente2").get(sub(demo.sct, "adesione_riepilogo", adesione.pk)).status_code == 404
     adesione.refresh_from_db()
@@ -206,46 +212,48 @@ def test_elimina_bozza_mai_inviata_cancella_record_documenti_e_file(client_as, d
                                                     object_pk=str(adesione.pk)).exists()
 
 
-def test_elimina_dopo_rifiuto_del_round_1_cancella_solo_la_versione_mai_inviata(
-    client_as, demo, dati_passo1, conta_archivio, commit
-):
-    adesione = _al_round_1_non_approvato(client_as, demo, dati_passo1)
-    v1 = adesione.documenti.get(round=1)
+def test_elimina_bozza_rifiutata_dopo_l_approvazione_del_round_0_nulla_cambia(client_as, demo, dati_ipotesi_b, conta_archivio):
+    """Round 0 approved: "elimina bozza" is no longer offered, and the server refuses it (also with a
+    new version of the round 1 document waiting): nothing changes."""
+    adesione = _al_round_1_non_approvato(client_as, demo, dati_ipotesi_b)
     aderente = client_as("aderente")
-    aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_referente-tecnico": upload("referente-v2.pdf", pdf_firmato("referente tecnico, seconda versione"))})
-    v2 = adesione.documenti.get(round=1, corrente=True)
-    assert v2.versione == 2 and not v2.inviato
-    mai_inviato = v2.documento
-    conti = conta_archivio()
-    with commit():
-        assert aderente.post(sub(demo.sct, "adesione_elimina", adesione.pk)).status_code == 302
-    adesione.refresh_from_db()
-    assert adesione.stato == Adesione.Stato.ELIMINATA
-    assert not DocumentoPrivato.objects.filter(pk=mai_inviato.pk).exists()
-    assert not mai_inviato.file.storage.exists(mai_inviato.file.name)
-    assert conta_archivio() == (conti[0] - 1, conti[1] - 1)
-    # The sent version is the current one again; round 0 untouched.
-    v1.refresh_from_db()
-    assert (v1.corrente, v1.inviato) == (True, True)
-    assert [(d.round, d.versione, d.corrente, d.inviato) for d in adesione.documenti.order_by("round")] == [
-        (0, 1, True, True), (1, 1, True, True)]
-    assert voci_per(adesione).get(azione="adesione.bozza_eliminata").dati["documenti_non_inviati_eliminati"] == 1
+    aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_data-protection-agreement": upload("dpa-v2.pdf", pdf_firmato("DPA, seconda versione"))})
+    prima, archivio, voci = fotografia(adesione), conta_archivio(), voci_per(adesione).count()
+    assert "elimina bozza" not in contenuto(aderente.get(sub(demo.sct, "adesione_riepilogo", adesione.pk)))
+    risposta = aderente.post(sub(demo.sct, "adesione_elimina", adesione.pk))
+    assert risposta.status_code == 400
+    assert services.MSG_ROUND_APPROVATO in contenuto(risposta)
+    # The confirmation page is not offered either: back to the riepilogo with the reason.
+    risposta = aderente.get(sub(demo.sct, "adesione_elimina", adesione.pk), follow=True)
+    assert "Confermi l'eliminazione" not in contenuto(risposta) and services.MSG_ROUND_APPROVATO in contenuto(risposta)
+    assert (fotografia(adesione), conta_archivio(), voci_per(adesione).count()) == (prima, archivio, voci)
 
 
-def test_elimina_bozza_dopo_il_ritiro_di_un_round_1(client_as, demo, dati_passo1):
-    """The manual: after "ritira invio adesione" the riepilogo offers "elimina bozza" or "invia",
-    also in a round after the first."""
+def test_dopo_il_ritiro_di_un_round_1_solo_invia(client_as, demo, dati_ipotesi_b):
+    """After "ritira invio adesione" of round 1 the riepilogo offers "invia" again, not "elimina bozza"
+    (round 0 is approved); the date of sending is round 0's again and the DPA is "da inviare"."""
     aderente = client_as("aderente")
-    adesione = crea_via_web(aderente, demo.sct, dati_passo1())
+    adesione = crea_via_web(aderente, demo.sct, dati_ipotesi_b())
     invia_web(aderente, adesione)
+    inviata_round_0 = adesione.inviata_il
     decidi(client_as("banditore"), adesione, "approve")
     aderente = client_as("aderente")
+    aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_data-protection-agreement": upload("dpa.pdf")})
     invia_web(aderente, adesione)
+    assert adesione.inviata_il > inviata_round_0
     risposta = aderente.post(sub(demo.sct, "adesione_ritira", adesione.pk), follow=True)
     html = contenuto(risposta)
-    assert "elimina bozza" in html and "INVIA" in html
+    assert "INVIA" in html and "elimina bozza" not in html
     adesione.refresh_from_db()
-    assert (adesione.stato, adesione.round_corrente) == (Adesione.Stato.ROUND_APPROVATO, 1)
-    assert aderente.post(sub(demo.sct, "adesione_elimina", adesione.pk)).status_code == 302
-    adesione.refresh_from_db()
-    assert adesione.stato == Adesione.Stato.ELIMINATA
+    assert (adesione.stato, adesione.round_corrente, adesione.inviata_il) == (Adesione.Stato.ROUND_APPROVATO, 1, inviata_round_0)
+    dpa = adesione.documenti.get(round=1)
+    assert (dpa.inviato, dpa.inviato_il is not None) == (False, True)
+    assert all(d.inviato for d in adesione.documenti.filter(round=0))
+    assert "da inviare (invio ritirato)" in html and timezone.localtime(inviata_round_0).strftime("%d/%m/%Y %H:%M") in html
+    prima = fotografia(adesione)
+    assert aderente.post(sub(demo.sct, "adesione_elimina", adesione.pk)).status_code == 400
+    assert fotografia(adesione) == prima
+    # Sent again: the DPA is "inviato" with the new date.
+    invia_web(aderente, adesione)
+    dpa.refresh_from_db()
+    assert dpa.inviato and dpa.inviato_il == adesione.inviata_il > inviata_round_0

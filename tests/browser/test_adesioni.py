@@ -62,23 +62,24 @@ def test_ipotesi_a_fino_all_approvazione(sito, nuovo_contesto):
     azione_workflow_admin(sito, banditore, codice, "Approva", controlla="Admin – Adesione in valutazione")
     sito.fotografa(banditore, "admin-adesione-approvata-round-0")
 
-    # Round 1: the aderente opens the adesione (eye icon), uploads the round's document, sends again.
-    apri_adesione_da_elenco(sito, aderente, codice)
-    expect(aderente.get_by_role("heading", name="RICHIESTE DOCUMENTI PER ADESIONE – ROUND 1")).to_be_visible()
-    sito.controlla_accessibilita(aderente, "Riepilogo adesione (round 1)")
-    aderente.get_by_label("Comunicazione del referente tecnico").set_input_files(documento_firmato(sito, aderente, "referente.pdf"))
-    aderente.get_by_role("button", name="carica documenti").click()
-    expect(aderente.get_by_text("Documenti caricati.")).to_be_visible()
-    expect(aderente.get_by_role("link", name="referente-firmato.pdf")).to_be_visible()
-    invia_adesione(sito, aderente)
-
-    azione_workflow_admin(sito, banditore, codice, "Approva")
-
+    # The manual: once the manifestazione di interesse is approved, "nuovo ordine" — ipotesi A has
+    # no further round (the contract orders after round 0, as its blue "Dettagli" say).
     apri_adesione_da_elenco(sito, aderente, codice)
     expect(aderente.get_by_role("status").filter(has_text="Adesione approvata")).to_be_visible()
-    apri_contratto(sito, aderente)
+    expect(aderente.locator("#stato-adesione")).to_have_text("Approvata (round 0 (su 1))")
+    expect(aderente.get_by_role("heading", name="RICHIESTE DOCUMENTI PER ADESIONE – ROUND 1")).to_have_count(0)
+    expect(aderente.get_by_role("link", name="elimina bozza")).to_have_count(0)
+    aderente.get_by_role("link", name="“elenco ordinativi”").click()
+    expect(aderente).to_have_url(re.compile(r"#elenco-ordinativi$"))
+    pannello = aderente.get_by_role("tabpanel", name="Elenco ordinativi", exact=True)
+    expect(pannello).to_be_visible()
+    expect(pannello.get_by_role("link", name="nuovo ordine")).to_be_visible()
+    expect(aderente.locator("#round-per-ordinare")).to_contain_text("dopo l'approvazione del round 0")
     apri_tab(aderente, "Elenco adesioni")
     expect(riga_adesione(aderente, codice)).to_contain_text("Approvata")
+    pannello = apri_tab(aderente, "Elenco ordinativi")
+    pannello.get_by_role("link", name="nuovo ordine").click()
+    expect(aderente.get_by_role("heading", level=1)).to_contain_text("Richiedi CIG")
 
 
 def test_ipotesi_b_rifiutata_elimina_bozza_e_nuovo_round_0(sito, nuovo_contesto):
@@ -126,8 +127,22 @@ def test_ipotesi_b_rifiutata_elimina_bozza_e_nuovo_round_0(sito, nuovo_contesto)
     sito.controlla_accessibilita(aderente, "Conferma eliminazione bozza")
     aderente.get_by_role("button", name="sì", exact=True).click()
     expect(aderente.get_by_text("La bozza è stata eliminata.")).to_be_visible()
-    pannello = apri_tab(aderente, "Elenco adesioni")
+    # The manual: "Eliminata la bozza, l'utente atterra in “elenco adesioni”": the tab of the fragment.
+    expect(aderente).to_have_url(re.compile(r"#elenco-adesioni$"))
+    tab = aderente.get_by_role("tab", name="Elenco adesioni", exact=True)
+    expect(tab).to_have_attribute("aria-selected", "true")
+    pannello = aderente.get_by_role("tabpanel", name="Elenco adesioni", exact=True)
+    expect(pannello).to_be_visible()
+    expect(aderente.get_by_role("tabpanel", name="Informazioni generali", exact=True)).to_be_hidden()
     expect(riga_adesione(aderente, codice)).to_have_count(0)
+    # Tabs keep the history: another tab, then "indietro" back to "elenco adesioni".
+    aderente.get_by_role("tab", name="Informazioni generali", exact=True).click()
+    expect(aderente).to_have_url(re.compile(r"#informazioni-generali$"))
+    expect(pannello).to_be_hidden()
+    aderente.go_back()
+    expect(aderente).to_have_url(re.compile(r"#elenco-adesioni$"))
+    expect(tab).to_have_attribute("aria-selected", "true")
+    expect(pannello).to_be_visible()
     pannello.get_by_role("link", name="richiedi adesione").click()
     expect(aderente.get_by_role("heading", level=1)).to_have_text("Richiedi adesione – passo 1")
     expect(aderente.get_by_role("group", name="RICHIESTE DOCUMENTI PER ADESIONE – ROUND 0")).to_be_visible()

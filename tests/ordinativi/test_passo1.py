@@ -22,11 +22,12 @@ pytestmark = pytest.mark.django_db
 
 def test_nuovo_ordine_solo_con_adesione_approvata(client_as, demo):
     client = client_as("aderente")
-    assert "nuovo ordine" not in contenuto(client.get(demo.sct.url))
+    html = contenuto(client.get(demo.sct.url))
+    assert ">nuovo ordine</a>" not in html and "Per emettere un ordinativo (“nuovo ordine”) serve un'adesione" in html
     assert client.get(sub(demo.sct, "ordinativo_nuovo")).status_code == 403
     adesione_approvata(demo)
     html = contenuto(client.get(demo.sct.url))
-    assert "nuovo ordine" in html
+    assert ">nuovo ordine</a>" in html and "Per emettere un ordinativo" not in html
     pagina = contenuto(client.get(sub(demo.sct, "ordinativo_nuovo")))
     assert "Richiedi CIG" in pagina and "Vai all'ordine" in pagina and "7154112FF8" in pagina
 
