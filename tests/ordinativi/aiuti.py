@@ -16,7 +16,7 @@ from tests.pdf import pdf_firmato
 
 RUP_FIRENZE = "BNCLRA75E45G999M"
 CF_BUYER = "BYRBRN80A01D612U"  # a valid codice fiscale (check character)
-CF_SECONDO_RUP = "RSSMRA80A01D612Y"
+CF_SECONDO_RUP = "VRDLGU85T10D612O"
 
 
 def sub(contratto, nome, *args):
@@ -162,8 +162,8 @@ def buyer_firenze(demo):
 
 
 def secondo_rup_firenze(demo):
-    """A second RUP of the Comune di Firenze (Mario Rossi), besides the demo "aderente"."""
-    user, _ = get_user_model().objects.get_or_create(username="rup2", defaults={"first_name": "Mario", "last_name": "Rossi"})
+    """A second RUP of the Comune di Firenze (Luigi Verdi), besides the demo "aderente"."""
+    user, _ = get_user_model().objects.get_or_create(username="rup2", defaults={"first_name": "Luigi", "last_name": "Verdi"})
     Profilo.objects.update_or_create(user=user, defaults={"codice_fiscale": CF_SECONDO_RUP})
     assegna_incarico(user, demo.firenze, Incarico.Ruolo.RUP)
     return user
