@@ -102,6 +102,11 @@ class RigaForm(forms.Form):
     importo_unitario = ImportoField(label="Importo unitario (euro)")
     quantita = ImportoField(label="Quantità")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for campo in self.fields.values():  # the whole width of their column, on one line with the button
+            campo.widget.attrs.setdefault("class", "form-control")
+
 
 class AdesioneForm(forms.Form):
     adesione = forms.ModelChoiceField(label="Adesione a cui associare l'ordinativo", queryset=None, empty_label=None)
