@@ -162,6 +162,7 @@ def _contesto(request, contratto, ordinativo, **extra):
     from anac.services import trasmissioni_di
 
     documenti = list(ordinativo.documenti.select_related("documento"))
+    storia = puo_vedere_dati_anac(request.user, ordinativo)
     return {
         "page": contratto,
         "o": ordinativo,
@@ -176,8 +177,9 @@ def _contesto(request, contratto, ordinativo, **extra):
         # The helper about "Conferma appalto": only to the ente's users, while that is the next step.
         "aiuto_cig": AIUTO_CIG if ordinativo.stato == Ordinativo.Stato.BOZZA and e_utente_ente(request.user, ordinativo) else "",
         "nota_banner_conferma": NOTA_BANNER_CONFERMA,
-        "storico_inviati": [d for d in documenti if not d.corrente and d.inviato and d.caricato_da == "aderente"],
-        "schede_firmate_inviate": services.schede_firmate_inviate(ordinativo),
+        # The versions sent before a refusal: for the ente and the banditore (the OE gets the approved ones).
+        "storico_inviati": [d for d in documenti if not d.corrente and d.inviato and d.caricato_da == "aderente"] if storia else [],
+        "schede_firmate_inviate": services.schede_firmate_inviate(ordinativo) if storia else [],
         "trasmissioni": trasmissioni_di(ordinativo)[:50],
         "mancanze": services.mancanze_invio(ordinativo) if ordinativo.stato in (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO) else [],
         "mancanze_oe": services.mancanze_oe(ordinativo),

@@ -117,6 +117,13 @@ def test_rifiutato_corretto_e_inviato_di_nuovo_con_lo_stesso_cig(client, demo, c
     servizi.approva(ordinativo, utente=demo.user("banditore"), task_state=task_state(ordinativo))
     ordinativo.refresh_from_db()
     assert ordinativo.stato == Ordinativo.Stato.APPROVATO
+    # The banditore sees the history; the OE sees the approved documents only.
+    assert "Versioni inviate in precedenza" in contenuto(banditore.get(sub(demo.sct, "ordinativo_passo3", ordinativo.pk)))
+    oe = Client()
+    oe.force_login(demo.user("oe"))
+    del_fornitore = contenuto(oe.get(sub(demo.sct, "ordinativo_passo3", ordinativo.pk)))
+    assert "atto-corretto.pdf" in del_fornitore and "Versioni inviate in precedenza" not in del_fornitore
+    assert atto_inviato.documento.nome_originale not in del_fornitore
 
 
 def test_chiudi_ordinativo_rifiutato(client, demo, commit, simulatore_anac):
