@@ -32,6 +32,12 @@ class ImportoField(forms.DecimalField):
             value = testo
         return super().to_python(value)
 
+    def prepare_value(self, value):
+        # Shown with the Italian decimal comma ("0,00", "1234,56"), as it is typed.
+        if isinstance(value, Decimal):
+            return f"{value:.2f}".replace(".", ",")
+        return super().prepare_value(value)
+
 
 def scelte_filtri():
     """Choices of the filters (enti and contracts with visible esiti, years), cached per version of the

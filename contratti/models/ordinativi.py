@@ -22,6 +22,7 @@ class Ordinativo(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
         INVIATO = "inviato", "Inviato"
         APPROVATO = "approvato", "Approvato"
         RIFIUTATO = "rifiutato", "Rifiutato"
+        CHIUSO = "chiuso", "Chiuso dall'ente"
         ANNULLATO = "annullato", "Annullato"
 
     class Categoria(models.TextChoices):
@@ -101,6 +102,8 @@ class Ordinativo(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
     approvato_il = models.DateTimeField("approvato il", null=True, blank=True)
     motivo_rifiuto = models.TextField("motivo del rifiuto", blank=True)
     rifiutato_il = models.DateTimeField(null=True, blank=True)
+    chiuso_il = models.DateTimeField("chiuso il", null=True, blank=True)
+    chiuso_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     annullato_il = models.DateTimeField(null=True, blank=True)
 
     workflow_states = GenericRelation(

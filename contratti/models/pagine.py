@@ -325,6 +325,12 @@ class ContrattoPage(RestrizioniInCacheMixin, RoutablePageMixin, Page):
 
         return views.invia(request, self, pk)
 
+    @path("ordinativi/<int:pk>/chiudi/", name="ordinativo_chiudi")
+    def ordinativo_chiudi(self, request, pk):
+        from ..ordinativi import views
+
+        return views.chiudi(request, self, pk)
+
     @path("ordinativi/<int:pk>/log-trasmissioni/", name="ordinativo_log")
     def ordinativo_log(self, request, pk):
         from ..ordinativi import views

@@ -10,6 +10,8 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from audit.services import registra
+from documenti.models import DocumentoPrivato
+from organizzazioni.models import Incarico
 
 from ..adesioni.permessi import enti_operativi
 from ..documenti_versionati import salva_versioni
@@ -21,6 +23,15 @@ from .permessi import PERM_MODIFICA, PERM_VEDI, e_rup_dell_ente
 
 MESSAGGIO_TOTALI = (
     "Il totale delle righe dell’ordine non corrisponde al totale dell’ordine inserito in fase di richiesta del CIG."
+)
+MSG_CONFERMA_SENZA_DOCUMENTI = (
+    "Prima di “Conferma appalto” carica nelle “RICHIESTE PER ORDINATIVI FORNITURA” i documenti obbligatori: "
+    "manca {elenco}. Nessuna richiesta è stata inviata ad ANAC."
+)
+MSG_CHIUSO = "L'ordinativo è stato chiuso dall'ente: non è più possibile modificarlo né inviarlo."
+MSG_CHIUDI_STATO = (
+    "Solo un ordinativo non approvato dal banditore (stato “Rifiutato”) può essere chiuso: "
+    "negli altri stati si prosegue con il flusso (o, se il CIG è acquisito, con la scheda ANN)."
 )
 
 
@@ -46,6 +57,39 @@ def _registra(azione, ordinativo, utente, **kwargs):
     registra(azione, ordinativo, utente=utente, contratto=ordinativo.contratto_id, **kwargs)
 
 
+# --- the RUP of the ordinativo: a person of the ente with the RUP incarico ----------------------
+
+MSG_NESSUN_RUP = (
+    "L'ente {ente} non ha un RUP abilitato sulla piattaforma: chiedi ai redattori della Regione Toscana di "
+    "assegnare l'incarico “RUP” dell'ente alla persona che sarà il RUP dell'ordinativo (con il suo codice "
+    "fiscale nel profilo); poi il RUP potrà essere scelto qui."
+)
+MSG_RUP_NON_DELL_ENTE = (
+    "Il RUP indicato non è tra i RUP dell'ente {ente}: scegli una delle persone con l'incarico “RUP” dell'ente."
+)
+
+
+def rup_dell_ente(ente):
+    """The RUPs the ordinativo may name: ``[(codice_fiscale, "Nome Cognome")]`` of the users with the
+    RUP incarico in ``ente`` and a codice fiscale in their profile (ANAC and SPID identify them by it)."""
+    incarichi = (Incarico.objects.filter(ente=ente, ruolo=Incarico.Ruolo.RUP)
+                 .exclude(user__profilo__codice_fiscale="").filter(user__profilo__isnull=False, user__is_active=True)
+                 .select_related("user__profilo").order_by("user__last_name", "user__first_name", "user__username"))
+    scelte = {}
+    for incarico in incarichi:
+        utente = incarico.user
+        scelte.setdefault(utente.profilo.codice_fiscale.upper(), utente.get_full_name() or utente.username)
+    return list(scelte.items())
+
+
+def controlla_rup(ente, cf_rup):
+    """Refuse a codice fiscale that is not of one of the ente's RUPs (``rup_dell_ente``)."""
+    if not rup_dell_ente(ente):
+        raise OperazioneNonConsentita(MSG_NESSUN_RUP.format(ente=ente))
+    if (cf_rup or "").upper() not in dict(rup_dell_ente(ente)):
+        raise OperazioneNonConsentita(MSG_RUP_NON_DELL_ENTE.format(ente=ente))
+
+
 @transaction.atomic
 def crea(contratto, *, ente, adesione, utente, dati, request=None):
     """"Richiedi CIG" → "Vai all'ordine": the ordinativo in bozza with the data for the derived CIG."""
@@ -53,6 +97,7 @@ def crea(contratto, *, ente, adesione, utente, dati, request=None):
         raise PermissionDenied("Per un nuovo ordine serve un'adesione approvata dell'ente e il ruolo di Responsabile/Buyer o RUP.")
     if adesione.contratto_id != contratto.pk or adesione.ente_id != ente.pk or not adesione.ordinabile:
         raise OperazioneNonConsentita("L'adesione scelta non è un'adesione approvata dell'ente a questo contratto.")
+    controlla_rup(ente, dati.get("cf_rup"))
     anno = timezone.localdate().year
     numero = Contatore.prossimo(f"ordinativo:{anno}")
     ordinativo = Ordinativo(
@@ -139,6 +184,8 @@ def motivo_richiesta_cig_non_modificabile(ordinativo):
         return MSG_RICHIESTA_IN_CONFERMA
     if stato == Ordinativo.Stato.ANNULLATO:
         return MSG_RICHIESTA_ANNULLATA
+    if stato == Ordinativo.Stato.CHIUSO:
+        return MSG_CHIUSO
     return MSG_RICHIESTA_CONFERMATA
 
 
@@ -173,6 +220,8 @@ def aggiorna_richiesta_cig(ordinativo, *, utente, dati, request=None):
         setattr(ordinativo, campo, valore)
     if not modificati:
         return ordinativo
+    if "cf_rup" in modificati:
+        controlla_rup(ordinativo.ente, ordinativo.cf_rup)
     ordinativo.full_clean()
     if ordinativo.id_appalto:
         ordinativo.modifiche_da_trasmettere = True
@@ -224,6 +273,8 @@ def carica_documenti(ordinativo, *, utente, files):
     from documenti.validazione import valida
 
     ordinativo = _blocca(ordinativo)
+    if ordinativo.stato == Ordinativo.Stato.CHIUSO:
+        raise OperazioneNonConsentita(MSG_CHIUSO)
     if ordinativo.stato in (Ordinativo.Stato.INVIATO, Ordinativo.Stato.APPROVATO, Ordinativo.Stato.ANNULLATO):
         raise OperazioneNonConsentita("L'ordinativo è già stato inviato: i documenti non possono essere sostituiti.")
     richieste = {r.codice: r for r in richieste_atto(ordinativo)}
@@ -233,8 +284,10 @@ def carica_documenti(ordinativo, *, utente, files):
         (codice, richieste[codice].etichetta, richieste[codice], valida(upload, firma_richiesta=richieste[codice].firma_digitale))
         for codice, upload in files.items()
     ]
+    # Not approved by the banditore: the sent atto is replaced by a new version, the sent one stays in the history.
     salva_versioni(ordinativo.documenti, elementi, utente=utente, oggetto=ordinativo,
-                   contratto_id=ordinativo.contratto_id, azione="ordinativo.documento_caricato")
+                   contratto_id=ordinativo.contratto_id, azione="ordinativo.documento_caricato",
+                   sostituisci_inviati=ordinativo.stato == Ordinativo.Stato.RIFIUTATO)
 
 
 def _controlla_rup(ordinativo, utente):
@@ -277,6 +330,9 @@ def conferma_appalto(ordinativo, *, utente, simulata=False, request=None):
         raise OperazioneNonConsentita("Inserisci almeno una riga dell'ordine.")
     if sum((r.importo for r in righe), Decimal("0.00")) != ordinativo.importo_totale:
         raise OperazioneNonConsentita(MESSAGGIO_TOTALI)
+    mancanti = documenti_mancanti(ordinativo)
+    if mancanti:
+        raise OperazioneNonConsentita(MSG_CONFERMA_SENZA_DOCUMENTI.format(elenco=", ".join(mancanti)))
     da = ordinativo.stato
     ordinativo.tentativo_conferma += 1
     ordinativo.attesa_esito = 0
@@ -353,21 +409,41 @@ def carica_scheda_firmata(ordinativo, *, utente, upload):
 
     generato = scheda_sintesi(ordinativo)
     ordinativo = _blocca(ordinativo)
+    if ordinativo.stato == Ordinativo.Stato.CHIUSO:
+        raise OperazioneNonConsentita(MSG_CHIUSO)
     if ordinativo.stato not in (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO):
         raise OperazioneNonConsentita("La scheda di sintesi firmata non può essere caricata in questo stato.")
     documento = salva(valida(upload, firma_richiesta=True, generato=generato), utente=utente)
+    precedente = ordinativo.scheda_firmata
     ordinativo.scheda_firmata = documento
     ordinativo.save(update_fields=["scheda_firmata"])
-    _registra("ordinativo.scheda_firmata_caricata", ordinativo, utente, dati={"sha256": documento.sha256})
+    dati = {"sha256": documento.sha256}
+    if precedente is not None:  # the replaced copy stays stored (and in the revision of the earlier invio)
+        dati["sostituisce"] = precedente.sha256
+    _registra("ordinativo.scheda_firmata_caricata", ordinativo, utente, dati=dati)
     return ordinativo
 
 
-def mancanze_invio(ordinativo):
-    mancanti = []
+def documenti_mancanti(ordinativo):
+    """The mandatory "RICHIESTE PER ORDINATIVI FORNITURA" (the atto di adesione) not uploaded yet."""
     presenti = {d.codice_richiesta for d in ordinativo.documenti.filter(corrente=True, caricato_da="aderente")}
-    for richiesta in richieste_atto(ordinativo):
-        if richiesta.obbligatorio and richiesta.codice not in presenti:
-            mancanti.append(f"“{richiesta.etichetta}”")
+    return [f"“{r.etichetta}”" for r in richieste_atto(ordinativo) if r.obbligatorio and r.codice not in presenti]
+
+
+def schede_firmate_inviate(ordinativo):
+    """The signed schede di sintesi sent with an earlier invio and since replaced (from the revisions
+    that each invio saves), oldest first."""
+    ids = []
+    for revisione in ordinativo.revisions.order_by("created_at", "pk"):
+        pk = revisione.content.get("scheda_firmata")
+        if pk and pk != ordinativo.scheda_firmata_id and pk not in ids:
+            ids.append(pk)
+    documenti = DocumentoPrivato.objects.in_bulk(ids)
+    return [documenti[pk] for pk in ids if pk in documenti]
+
+
+def mancanze_invio(ordinativo):
+    mancanti = documenti_mancanti(ordinativo)
     if not ordinativo.scheda_firmata_id:
         mancanti.append("“Scheda di sintesi ordinativo di fornitura” firmata digitalmente")
     return mancanti
@@ -384,13 +460,17 @@ def _workflow():
 def invia(ordinativo, *, utente, request=None):
     """Passo 3 "invia": to the banditore for the nulla osta."""
     ordinativo = _blocca(ordinativo)
+    if ordinativo.stato == Ordinativo.Stato.CHIUSO:
+        raise OperazioneNonConsentita(MSG_CHIUSO)
     if ordinativo.stato not in (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO):
         raise OperazioneNonConsentita("L'ordinativo può essere inviato dopo l'acquisizione del CIG derivato.")
     mancanti = mancanze_invio(ordinativo)
     if mancanti:
         raise OperazioneNonConsentita("Per inviare l'ordinativo manca: " + ", ".join(mancanti) + ".")
     da = ordinativo.stato
-    ordinativo.documenti.filter(corrente=True).update(inviato=True)
+    documenti = ordinativo.documenti.filter(corrente=True, caricato_da="aderente")
+    inviati = sorted(documenti.values_list("documento__sha256", flat=True))
+    documenti.update(inviato=True)
     ordinativo.stato = Ordinativo.Stato.INVIATO
     ordinativo.inviato_il = timezone.now()
     ordinativo.inviato_da = utente
@@ -398,7 +478,10 @@ def invia(ordinativo, *, utente, request=None):
     ordinativo.save()
     ordinativo.save_revision(user=utente, clean=False)
     _workflow().start(ordinativo, utente)
-    _registra("ordinativo.inviato", ordinativo, utente, request=request, da=da, a=ordinativo.stato)
+    # Sent again after the banditore's refusal: same CIG and ANAC data, new documents (the audit says which).
+    azione = "ordinativo.reinviato" if da == Ordinativo.Stato.RIFIUTATO else "ordinativo.inviato"
+    _registra(azione, ordinativo, utente, request=request, da=da, a=ordinativo.stato,
+              dati={"documenti": inviati, "scheda_firmata": ordinativo.scheda_firmata.sha256, "cig": ordinativo.cig_derivato})
     notifiche.inviato(ordinativo, utente)
     return ordinativo
 
@@ -440,10 +523,32 @@ def rifiuta(ordinativo, *, utente, task_state, motivo, request=None):
     ordinativo.motivo_rifiuto = motivo.strip()
     ordinativo.rifiutato_il = timezone.now()
     ordinativo.save()
-    ordinativo.documenti.filter(corrente=True).update(inviato=False)
     _registra("ordinativo.rifiutato", ordinativo, utente, request=request, da=Ordinativo.Stato.INVIATO, a=ordinativo.stato,
               motivo=ordinativo.motivo_rifiuto)
     notifiche.rifiutato(ordinativo)
+    return ordinativo
+
+
+@transaction.atomic
+def chiudi(ordinativo, *, utente, request=None):
+    """"chiudi ordinativo" of a rejected ordinativo: final, nothing more is sent. The CIG already
+    acquired stays on ANAC: the ente cancels it with the scheda ANN (still available)."""
+    from .permessi import puo_operare
+
+    ordinativo = _blocca(ordinativo)
+    if not puo_operare(utente, ordinativo):
+        raise PermissionDenied("Solo il Responsabile/Buyer o il RUP dell'ente aderente può operare sull'ordinativo.")
+    if ordinativo.stato == Ordinativo.Stato.CHIUSO:
+        raise OperazioneNonConsentita("L'ordinativo è già chiuso.")
+    if ordinativo.stato != Ordinativo.Stato.RIFIUTATO:
+        raise OperazioneNonConsentita(MSG_CHIUDI_STATO)
+    da = ordinativo.stato
+    ordinativo.stato = Ordinativo.Stato.CHIUSO
+    ordinativo.chiuso_il = timezone.now()
+    ordinativo.chiuso_da = utente
+    ordinativo.save()
+    _registra("ordinativo.chiuso", ordinativo, utente, request=request, da=da, a=ordinativo.stato,
+              motivo=ordinativo.motivo_rifiuto, dati={"cig": ordinativo.cig_derivato})
     return ordinativo
 
 

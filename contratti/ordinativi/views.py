@@ -15,7 +15,14 @@ from ..models import Ordinativo
 from ..viste_comuni import messaggi_errore, richiede_login, url_sottopagina
 from . import anac, services
 from .forms import AdesioneForm, DocumentiOEForm, DocumentiRoundForm, RichiestaCIGForm, RigaForm, SchedaFirmataForm
-from .permessi import e_oe_dell_ordinativo, e_rup_dell_ente, puo_operare, puo_vedere, puo_vedere_dati_anac
+from .permessi import (
+    e_oe_dell_ordinativo,
+    e_rup_dell_ente,
+    e_utente_ente,
+    puo_operare,
+    puo_vedere,
+    puo_vedere_dati_anac,
+)
 
 MSG_RICHIESTA_SALVATA = "Dati della richiesta del CIG salvati."
 MSG_SOLO_ENTE = "Solo il Responsabile/Buyer o il RUP dell'ente aderente può operare sull'ordinativo."
@@ -30,6 +37,16 @@ BANNER_CIG = (
     "necessario procedere secondo il flusso previsto per la pubblicazione."
 )
 AIUTO_CIG = "Per poter finalizzare l’invio dell’ordine è necessario integrare la richiesta del CIG tramite il bottone “Conferma appalto”."
+# The manual's banner names "Recupera CIG" (ANAC's service); the button is "Acquisisci CIG".
+NOTA_BANNER_CONFERMA = "La funzione “Recupera CIG” si esegue con il bottone “Acquisisci CIG” del passo 1."
+CONFERMA_CHIUSURA = (
+    "L'ordinativo non potrà più essere corretto né inviato di nuovo. Il CIG derivato {cig} resta acquisito su ANAC: "
+    "dopo la chiusura annullalo con la scheda ANN."
+)
+MSG_CHIUSO = (
+    "Ordinativo chiuso: non sarà più inviato al banditore. Il CIG derivato {cig} resta acquisito su ANAC: "
+    "per annullarlo invia la scheda ANN dalla voce “Schede” dell'ordinativo."
+)
 
 
 def _visibile(request, contratto, pk):
@@ -75,6 +92,9 @@ def nuovo(request, contratto):
     ).select_related("ente").order_by("-approvata_il")
     predefinita = adesioni.first()
     cf_utente = getattr(getattr(request.user, "profilo", None), "codice_fiscale", "")
+    rup = dict(services.rup_dell_ente(predefinita.ente))
+    if cf_utente not in rup:  # the user is not a RUP of the ente: the only RUP, or a choice
+        cf_utente = next(iter(rup)) if len(rup) == 1 else ""
     iniziali = {
         "adesione": predefinita,
         "importo_totale": predefinita.importo,
@@ -82,7 +102,7 @@ def nuovo(request, contratto):
         "codice_istat": predefinita.ente.codice_istat,
         "codice_nuts": predefinita.ente.codice_nuts,
         "data_adesione": timezone.localtime(predefinita.approvata_il).date() if predefinita.approvata_il else None,
-        "cf_rup": cf_utente if e_rup_dell_ente_di(request.user, predefinita.ente) else "",
+        "cf_rup": cf_utente,
         "codice_appalto": f"SCT-{predefinita.codice.replace('/', '-')}-{timezone.now():%Y%m%d%H%M%S}",
         "oggetto": f"{contratto.title[:200]} – {predefinita.ente}"[:250],
     }
@@ -138,16 +158,11 @@ def richiedi_cig(request, contratto, pk):
     ), status=status)
 
 
-def e_rup_dell_ente_di(user, ente):
-    from organizzazioni.models import Incarico
-
-    return Incarico.objects.filter(user=user, ente=ente, ruolo=Incarico.Ruolo.RUP).exists()
-
-
 def _contesto(request, contratto, ordinativo, **extra):
     from anac.services import trasmissioni_di
 
     documenti = list(ordinativo.documenti.select_related("documento"))
+    storia = puo_vedere_dati_anac(request.user, ordinativo)
     return {
         "page": contratto,
         "o": ordinativo,
@@ -159,7 +174,12 @@ def _contesto(request, contratto, ordinativo, **extra):
         "storico": [d for d in documenti if not d.corrente],
         "banner_conferma": BANNER_CONFERMA,
         "banner_cig": BANNER_CIG,
-        "aiuto_cig": AIUTO_CIG,
+        # The helper about "Conferma appalto": only to the ente's users, while that is the next step.
+        "aiuto_cig": AIUTO_CIG if ordinativo.stato == Ordinativo.Stato.BOZZA and e_utente_ente(request.user, ordinativo) else "",
+        "nota_banner_conferma": NOTA_BANNER_CONFERMA,
+        # The versions sent before a refusal: for the ente and the banditore (the OE gets the approved ones).
+        "storico_inviati": [d for d in documenti if not d.corrente and d.inviato and d.caricato_da == "aderente"] if storia else [],
+        "schede_firmate_inviate": services.schede_firmate_inviate(ordinativo) if storia else [],
         "trasmissioni": trasmissioni_di(ordinativo)[:50],
         "mancanze": services.mancanze_invio(ordinativo) if ordinativo.stato in (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO) else [],
         "mancanze_oe": services.mancanze_oe(ordinativo),
@@ -330,6 +350,30 @@ def invia(request, contratto, pk):
         return TemplateResponse(request, "contratti/ordinativi/passo3.html",
                                 _contesto(request, contratto, ordinativo, errori=messaggi_errore(exc)), status=400)
     messages.success(request, MESSAGGIO_INVIO)
+    return _vai(contratto, "ordinativo_passo3", ordinativo)
+
+
+@richiede_login
+@require_http_methods(["GET", "POST"])
+def chiudi(request, contratto, pk):
+    """"chiudi ordinativo" of a rejected ordinativo, after a confirmation (sì/no)."""
+    ordinativo = _operabile(request, contratto, pk)
+    if request.method == "GET":
+        if ordinativo.stato != Ordinativo.Stato.RIFIUTATO:
+            return _vai(contratto, "ordinativo_passo3", ordinativo)
+        return TemplateResponse(request, "contratti/ordinativi/conferma.html", {
+            "page": contratto, "o": ordinativo, "domanda": "Confermi la chiusura dell'ordinativo di fornitura?",
+            "spiegazione": CONFERMA_CHIUSURA.format(cig=ordinativo.cig_derivato or "—"),
+            "azione": url_sottopagina(contratto, "ordinativo_chiudi", ordinativo.pk),
+            "indietro": url_sottopagina(contratto, "ordinativo_passo3", ordinativo.pk),
+        })
+    try:
+        services.chiudi(ordinativo, utente=request.user, request=request)
+    except ValidationError as exc:
+        ordinativo.refresh_from_db()
+        return TemplateResponse(request, "contratti/ordinativi/passo3.html",
+                                _contesto(request, contratto, ordinativo, errori=messaggi_errore(exc)), status=400)
+    messages.success(request, MSG_CHIUSO.format(cig=ordinativo.cig_derivato))
     return _vai(contratto, "ordinativo_passo3", ordinativo)
 
 

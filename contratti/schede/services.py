@@ -33,7 +33,8 @@ ATTESE_PER_VERIFICA = 2
 
 # Ordinativo states in which a scheda of each type may be created and sent.
 STATI_ORDINATIVO = {
-    Scheda.Tipo.ANN: (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO, Ordinativo.Stato.APPROVATO),
+    Scheda.Tipo.ANN: (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO, Ordinativo.Stato.CHIUSO,
+                      Ordinativo.Stato.APPROVATO),
     Scheda.Tipo.SC1: (Ordinativo.Stato.APPROVATO,),
 }
 
@@ -45,9 +46,11 @@ MSG_ANN_DOPO_ESECUZIONE = (
 MSG_ANN_IN_APPROVAZIONE = (
     "L'ordinativo è in attesa del nulla osta del banditore: la scheda ANN si può inviare dopo la sua decisione."
 )
-MSG_ANN_STATO = "La scheda ANN si invia per un ordinativo con CIG acquisito, rifiutato o approvato."
+MSG_ANN_STATO = "La scheda ANN si invia per un ordinativo con CIG acquisito, rifiutato, chiuso dall'ente o approvato."
 MSG_SC1_STATO = "La scheda di sottoscrizione del contratto (SC1) si invia dopo l'approvazione dell'ordinativo."
 MSG_DOPPIA = "Esiste già una scheda “{nome}” per questo ordinativo: aprila dall'elenco delle schede per inviarla o eliminarla."
+# The same, when that scheda is no longer a draft: it cannot be sent again nor deleted.
+MSG_DOPPIA_INVIATA = "Esiste già una scheda “{nome}” per questo ordinativo, nello stato “{stato}”: non se ne crea un'altra."
 MSG_CIG_FISSO = "Il CIG non è modificabile: ogni scheda riguarda il solo CIG derivato dell'ordinativo ({cig})."
 MSG_UN_CIG = "Ogni scheda riguarda un solo CIG: il CIG derivato dell'ordinativo ({cig})."
 MSG_MOTIVO_FISSO = (
@@ -98,8 +101,11 @@ def motivo_blocco_creazione(ordinativo, tipo):
     motivo = motivo_blocco(ordinativo, tipo)
     if motivo:
         return motivo
-    if any(s.tipo == tipo for s in _attive(ordinativo)):
-        return MSG_DOPPIA.format(nome=Scheda.Tipo(tipo).label)
+    esistente = next((s for s in _attive(ordinativo) if s.tipo == tipo), None)
+    if esistente is not None:
+        if esistente.stato == Scheda.Stato.BOZZA:
+            return MSG_DOPPIA.format(nome=Scheda.Tipo(tipo).label)
+        return MSG_DOPPIA_INVIATA.format(nome=Scheda.Tipo(tipo).label, stato=esistente.get_stato_display())
     return None
 
 

@@ -8,14 +8,25 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from pypdf import PdfReader
 
 from anac.services import trasmissioni_di
 from contratti.models import Ordinativo
-from tests.ordinativi.aiuti import RUP_FIRENZE, adesione_approvata
+from tests.ordinativi.aiuti import (
+    RUP_FIRENZE,
+    adesione_approvata,
+    aggiungi_righe,
+    carica_atto,
+    crea_ordinativo,
+    porta_a,
+    spid,
+    sub,
+)
 
 from .pagine import (
     AIUTO_CIG,
+    ATTESA_ANAC_MS,
     MSG_TOTALI,
     acquisisci_cig,
     aggiungi_riga,
@@ -225,3 +236,87 @@ def test_ordinativo_dal_nuovo_ordine_all_approvazione_e_all_oe(sito, nuovo_conte
     assert ordinativo.stato == Ordinativo.Stato.APPROVATO
     assert sum((r.importo for r in ordinativo.righe.all()), Decimal("0")) == ordinativo.importo_totale == Decimal("100.00")
     assert ordinativo.scheda_firmata.firmatario_cf == RUP_FIRENZE
+
+
+MOTIVO_RIFIUTO = "L'atto di adesione non riporta la firma del dirigente: ricaricarlo firmato."
+
+
+def _ordinativo_inviato_con_cig(demo, worker_celery):
+    """An ordinativo of the Comune di Firenze with its derived CIG (the simulator through the real
+    worker, the RUP with simulated SPID, Django's test client) and sent to the banditore with the
+    ordinativo's services. The browser scenario starts from here."""
+    client = Client()
+    client.force_login(demo.user("aderente"))
+    ordinativo = crea_ordinativo(client, demo, adesione_approvata(demo))
+    aggiungi_righe(client, demo, ordinativo, [RIGA_SBAGLIATA])
+    carica_atto(client, demo, ordinativo, nome="atto-di-adesione.pdf")
+    spid(client, demo)
+    stato = sub(demo.sct, "ordinativo_stato", ordinativo.pk)
+    assert client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk)).status_code == 302
+    worker_celery.attendi(lambda: client.get(stato).json()["stato"] == Ordinativo.Stato.APPALTO_CONFERMATO,
+                          timeout=ATTESA_ANAC_MS / 1000, messaggio="appalto confermato")
+    assert client.post(sub(demo.sct, "ordinativo_acquisisci_cig", ordinativo.pk)).status_code == 302
+    worker_celery.attendi(lambda: client.get(stato).json()["stato"] == Ordinativo.Stato.CIG_ACQUISITO,
+                          timeout=ATTESA_ANAC_MS / 1000, messaggio="CIG acquisito")
+    ordinativo.refresh_from_db()
+    return porta_a(ordinativo, demo, Ordinativo.Stato.INVIATO)
+
+
+def test_ordinativo_rifiutato_corretto_e_inviato_di_nuovo(sito, nuovo_contesto, demo, worker_celery, simulatore_anac):
+    """The banditore does not approve the order ("Non approvare" in the admin, with the reason); the
+    ente sees why, replaces the atto and the signed scheda and sends it again: the same CIG, no new
+    "Conferma appalto", the versions sent before in the history."""
+    ordinativo = _ordinativo_inviato_con_cig(demo, worker_celery)
+    codice, cig, tentativo = ordinativo.codice, ordinativo.cig_derivato, ordinativo.tentativo_conferma
+
+    banditore = sito.accedi(nuovo_contesto(), "banditore")
+    azione_workflow_admin(sito, banditore, codice, "Non approvare", tipo="ordinativo", motivo=MOTIVO_RIFIUTO)
+    expect(banditore.get_by_role("row").filter(has_text=codice)).to_contain_text("Rifiutato")
+    ordinativo.refresh_from_db()
+    assert ordinativo.stato == Ordinativo.Stato.RIFIUTATO and ordinativo.motivo_rifiuto == MOTIVO_RIFIUTO
+
+    # The ente: the reason, and what it can do.
+    aderente = sito.accedi(nuovo_contesto(), "aderente")
+    apri_ordinativo_da_elenco(sito, aderente, codice)
+    avviso = aderente.get_by_role("alert").filter(has_text="L'ordinativo non è stato approvato.")
+    expect(avviso).to_contain_text(MOTIVO_RIFIUTO)
+    expect(avviso).to_contain_text("il CIG derivato e i dati trasmessi ad ANAC restano gli stessi")
+    expect(aderente.get_by_label("CIG derivato")).to_have_value(cig)
+    expect(aderente.get_by_text(AIUTO_CIG)).to_have_count(0)  # the CIG is there: the helper no longer applies
+    expect(aderente.get_by_role("button", name="Conferma appalto")).to_be_disabled()
+    sito.controlla_accessibilita(aderente, "Ordinativo – passo 1 (rifiutato dal banditore)")
+
+    # Passo 1: a new version of the atto; passo 2: the scheda signed again.
+    carica_atto_adesione(aderente, documento_firmato(sito, aderente, "atto-corretto.pdf"))
+    sezione = aderente.get_by_role("region", name="RICHIESTE PER ORDINATIVI FORNITURA")
+    expect(sezione).to_contain_text("(v2)")
+    expect(sezione.get_by_role("link", name="atto-di-adesione.pdf")).to_have_count(0)
+    aderente.get_by_role("link", name="procedi al passo 2").click()
+    expect(aderente.get_by_role("heading", name="Passo 2 – Scheda di sintesi ordinativo di fornitura")).to_be_visible()
+    nome_pdf, pdf = scarica_scheda_sintesi(aderente)
+    carica_scheda_firmata(aderente, documento_firmato(sito, aderente, "scheda-di-nuovo.pdf",
+                                                      documento={"name": "scheda-di-nuovo.pdf", "mimeType": "application/pdf", "buffer": pdf}))
+
+    # Passo 3: the versions sent before, "invia" (and "chiudi ordinativo", not used here) → "sì".
+    aderente.get_by_role("link", name="procedi al passo 3").click()
+    expect(aderente.get_by_role("heading", name="Passo 3 – conferma e invio")).to_be_visible()
+    storico = aderente.locator("#storico-inviati")
+    expect(storico.get_by_role("link", name="atto-di-adesione.pdf")).to_be_visible()
+    expect(storico).to_contain_text("Scheda di sintesi ordinativo di fornitura firmata: scheda.pdf")
+    expect(aderente.get_by_role("link", name="chiudi ordinativo")).to_be_visible()
+    sito.controlla_accessibilita(aderente, "Ordinativo – passo 3 (rifiutato, corretto)")
+    sito.fotografa(aderente, "ordinativo-rifiutato-corretto", da=aderente.get_by_role("heading", name="Passo 3 – conferma e invio"))
+    invia_ordinativo(sito, aderente)
+    expect(aderente.locator("main dl")).to_contain_text("Inviato (inviato il")
+    expect(aderente.get_by_role("link", name="chiudi ordinativo")).to_have_count(0)
+
+    ordinativo.refresh_from_db()
+    assert ordinativo.stato == Ordinativo.Stato.INVIATO and ordinativo.motivo_rifiuto == ""
+    assert (ordinativo.cig_derivato, ordinativo.tentativo_conferma) == (cig, tentativo)
+    assert ordinativo.documenti.get(corrente=True).documento.nome_originale == "atto-corretto-firmato.pdf"
+    assert ordinativo.scheda_firmata.nome_originale == "scheda-di-nuovo-firmato.pdf"
+
+    # Back in the banditore's dashboard, to evaluate again.
+    sito.vai(banditore, "/admin/")
+    in_attesa = banditore.get_by_role("region", name="In attesa della tua revisione")
+    expect(in_attesa.get_by_role("link", name=f"Ordinativo {codice} – Comune di Firenze")).to_be_visible()

@@ -16,6 +16,7 @@ from tests.pdf import pdf_firmato
 
 RUP_FIRENZE = "BNCLRA75E45G999M"
 CF_BUYER = "BYRBRN80A01D612U"  # a valid codice fiscale (check character)
+CF_SECONDO_RUP = "VRDLGU85T10D612O"
 
 
 def sub(contratto, nome, *args):
@@ -94,12 +95,20 @@ def task_state(oggetto):
     return _task_state(oggetto)
 
 
-def ordinativo_senza_cig(client, demo, *, ipotesi="A", righe=(("Servizio IaaS", "33,33", "3"),), **richiesta):
-    """An ordinativo in bozza (Richiedi CIG done, the lines added, Conferma appalto not yet); the
-    client is logged in as the demo "aderente" (Responsabile/Buyer and RUP of Firenze), by password."""
+def carica_atto(client, demo, ordinativo, nome="atto.pdf"):
+    risposta = client.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "documenti"), {"doc_atto-adesione": upload(nome)})
+    assert risposta.status_code == 302, risposta.content.decode()[:2000]
+
+
+def ordinativo_senza_cig(client, demo, *, ipotesi="A", righe=(("Servizio IaaS", "33,33", "3"),), atto=True, **richiesta):
+    """An ordinativo in bozza (Richiedi CIG done, the lines added, the atto di adesione uploaded unless
+    ``atto=False``, Conferma appalto not yet); the client is logged in as the demo "aderente"
+    (Responsabile/Buyer and RUP of Firenze), by password."""
     client.force_login(demo.user("aderente"))
     ordinativo = crea_ordinativo(client, demo, adesione_approvata(demo, ipotesi=ipotesi), **richiesta)
     aggiungi_righe(client, demo, ordinativo, righe)
+    if atto:
+        carica_atto(client, demo, ordinativo)
     return ordinativo
 
 
@@ -120,7 +129,6 @@ def ordinativo_con_cig(client, demo, commit, stato=Ordinativo.Stato.CIG_ACQUISIT
     by the RUP with simulated SPID), then ``porta_a(stato)``. The client stays logged in as the RUP
     with strong authentication. ``opzioni``: those of ``ordinativo_senza_cig``."""
     ordinativo = ordinativo_senza_cig(client, demo, **opzioni)
-    assert client.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "documenti"), {"doc_atto-adesione": upload()}).status_code == 302
     conferma_e_acquisisci(client, demo, commit, ordinativo)
     return porta_a(ordinativo, demo, stato)
 
@@ -153,12 +161,24 @@ def buyer_firenze(demo):
     return user
 
 
+def secondo_rup_firenze(demo):
+    """A second RUP of the Comune di Firenze (Luigi Verdi), besides the demo "aderente"."""
+    user, _ = get_user_model().objects.get_or_create(username="rup2", defaults={"first_name": "Luigi", "last_name": "Verdi"})
+    Profilo.objects.update_or_create(user=user, defaults={"codice_fiscale": CF_SECONDO_RUP})
+    assegna_incarico(user, demo.firenze, Incarico.Ruolo.RUP)
+    return user
+
+
+MSG_RUP_NON_IN_ELENCO = "Il RUP scelto non è tra i RUP dell'ente aderente: scegli una delle persone dell'elenco."
+
 # Invalid "Richiedi CIG" data with the Italian message each gets (creation and later edits alike).
 DATI_RICHIESTA_CIG_NON_VALIDI = [
     ("importo_totale", "-5", "L'importo deve essere maggiore di zero."),
     ("importo_totale", "12,345", "L'importo può avere al massimo due decimali."),
     ("cpv", "72000000", "CPV nel formato 72000000-5."),
-    ("cf_rup", "XXXXXX", "Codice fiscale non valido"),
+    ("cf_rup", "XXXXXX", MSG_RUP_NON_IN_ELENCO),
+    ("cf_rup", CF_BUYER, MSG_RUP_NON_IN_ELENCO),  # a valid codice fiscale, but not of a RUP of the ente
+    ("cf_rup", "", "Scegli il RUP dell'ordinativo."),
     ("codice_appalto", "corto", "almeno 8"),
     ("durata_mesi", "0", "maggiore o uguale a 1"),
 ]

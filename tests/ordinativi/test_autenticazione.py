@@ -9,7 +9,10 @@ from django.test import Client
 from anac.models import OperazioneANAC
 from anac.services import trasmissioni_di
 from contratti.models import Ordinativo
+from contratti.ordinativi.services import CAMPI_RICHIESTA_CIG
 from identita.services import MSG_NON_FORTE
+from organizzazioni.models import Incarico
+from organizzazioni.services import revoca_incarico
 from tests.utils import contenuto
 
 from .aiuti import CF_BUYER, buyer_firenze, ordinativo_senza_cig, spid, sub
@@ -86,15 +89,34 @@ def test_conferma_appalto_solo_del_rup_con_autenticazione_forte(client, demo, co
 
 
 def test_buyer_con_spid_indicato_come_rup_ma_senza_il_ruolo(client, demo, commit, simulatore_anac):
-    """The Responsabile/Buyer wrote his own codice fiscale as RUP in Richiedi CIG: his SPID matches it,
-    but he has no RUP role in the ente: still 403, with the reason, and nothing sent."""
-    ordinativo = ordinativo_senza_cig(client, demo, cf_rup=CF_BUYER)
+    """The Responsabile/Buyer cannot name himself RUP in Richiedi CIG (a forged POST with his codice
+    fiscale gets 400, nothing changes); with his SPID he is refused 403, with the reason, and nothing sent."""
+    ordinativo = ordinativo_senza_cig(client, demo)
     altro = _accesso(demo, "buyer_spid")
+    dati = {campo: getattr(ordinativo, campo) for campo in CAMPI_RICHIESTA_CIG}
+    dati.update(cf_rup=CF_BUYER, importo_totale="99,99", data_adesione=ordinativo.data_adesione.isoformat())
+    risposta = altro.post(sub(demo.sct, "ordinativo_richiedi_cig", ordinativo.pk), dati)
+    assert risposta.status_code == 400 and "Il RUP scelto non è tra i RUP dell'ente aderente" in contenuto(risposta)
+    assert Ordinativo.objects.get(pk=ordinativo.pk).cf_rup == ordinativo.cf_rup != CF_BUYER
     passo1 = contenuto(altro.get(sub(demo.sct, "ordinativo_passo1", ordinativo.pk)))
     assert "devono essere compiute dal RUP dell'amministrazione aderente autenticato con SPID, CIE o CNS" in passo1
     prima = _traccia(ordinativo, simulatore_anac)
     for azione in ("ordinativo_conferma_appalto", "ordinativo_acquisisci_cig"):
         with commit():
             risposta = altro.post(sub(demo.sct, azione, ordinativo.pk))
+        assert risposta.status_code == 403 and ACCESSI[2][1] in contenuto(risposta), azione
+    assert _traccia(ordinativo, simulatore_anac) == prima
+
+
+def test_rup_indicato_che_perde_il_ruolo(client, demo, commit, simulatore_anac):
+    """The RUP named in Richiedi CIG loses the RUP incarico afterwards (still Responsabile/Buyer): his
+    SPID matches the codice fiscale, but he is no longer the RUP: 403 with the reason, nothing sent."""
+    ordinativo = ordinativo_senza_cig(client, demo)
+    revoca_incarico(Incarico.objects.get(user=demo.user("aderente"), ente=demo.firenze, ruolo=Incarico.Ruolo.RUP))
+    rup = spid(Client(), demo)
+    prima = _traccia(ordinativo, simulatore_anac)
+    for azione in ("ordinativo_conferma_appalto", "ordinativo_acquisisci_cig"):
+        with commit():
+            risposta = rup.post(sub(demo.sct, azione, ordinativo.pk))
         assert risposta.status_code == 403 and MSG_SOLO_RUP in contenuto(risposta), azione
     assert _traccia(ordinativo, simulatore_anac) == prima

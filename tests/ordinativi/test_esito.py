@@ -29,6 +29,9 @@ def test_bottone_esito_crea_la_bozza_precompilata(client_as, demo):
     esito = Esito.objects.get()
     assert (esito.cig, esito.importo_aggiudicazione, esito.ente) == ("Z1A2B3C4D5", ordinativo.importo_totale, demo.firenze)
     assert esito.cig_accordo_quadro == "7154112FF8"
+    # The publication form shows the amounts with the Italian decimal comma, as they are typed.
+    modulo = contenuto(client.get(risposta.url))
+    assert 'name="importo_somme_liquidate" value="0,00"' in modulo and 'value="0.00"' not in modulo
     assert client.post(sub(demo.sct, "ordinativo_esito", ordinativo.pk)).status_code == 302
     assert Esito.objects.count() == 1
     pubblico = Client().get("/aggiudicazioni-e-affidamenti/")

@@ -14,7 +14,7 @@ from tests.comunicazioni.aiuti import EMAIL, consegnatari, destinatari_email
 from tests.pdf import pdf_firmato, pdf_semplice
 from tests.utils import contenuto, corpo
 
-from .aiuti import adesione_approvata, aggiungi_righe, crea_ordinativo, spid, sub, task_state, upload
+from .aiuti import adesione_approvata, aggiungi_righe, carica_atto, crea_ordinativo, spid, sub, task_state, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +127,7 @@ def test_esito_negativo_di_anac_lascia_riprovare(client_as, demo, commit, simula
     client = client_as("aderente")
     ordinativo = crea_ordinativo(client, demo, adesione)
     aggiungi_righe(client, demo, ordinativo, [("A", "33,33", "3")])
+    carica_atto(client, demo, ordinativo)
     spid(client, demo)
     with commit():
         client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk))
@@ -147,6 +148,7 @@ def test_guasti_su_recupera_cig_visibili_e_ritentabili(client_as, demo, commit, 
     client = client_as("aderente")
     ordinativo = crea_ordinativo(client, demo, adesione)
     aggiungi_righe(client, demo, ordinativo, [("A", "33,33", "3")])
+    carica_atto(client, demo, ordinativo)
     spid(client, demo)
     with commit():
         client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk))

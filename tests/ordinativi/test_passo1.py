@@ -7,11 +7,14 @@ from contratti.ordinativi.services import MESSAGGIO_TOTALI
 from tests.utils import contenuto
 
 from .aiuti import (
+    CF_SECONDO_RUP,
     DATI_RICHIESTA_CIG_NON_VALIDI,
     adesione_approvata,
     aggiungi_righe,
+    carica_atto,
     crea_ordinativo,
     dati_richiesta_cig,
+    secondo_rup_firenze,
     spid,
     sub,
     upload,
@@ -92,6 +95,7 @@ def test_regola_dei_totali(client_as, demo, totale, righe, ammesso):
         assert "L'importo può avere al massimo due decimali." in contenuto(risposta)
         return
     aggiungi_righe(client, demo, ordinativo, righe)
+    carica_atto(client, demo, ordinativo)
     spid(client, demo)
     risposta = client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk))
     ordinativo.refresh_from_db()
@@ -119,10 +123,13 @@ def test_conferma_appalto_richiede_il_rup_con_autenticazione_forte(client_as, de
 
 
 def test_codice_fiscale_diverso_dal_rup_rifiutato(client_as, demo):
+    """The ente has two RUPs; the ordinativo names the other one: Laura Bianchi, RUP too, is refused."""
+    secondo_rup_firenze(demo)
     adesione = adesione_approvata(demo)
     client = client_as("aderente")
-    ordinativo = crea_ordinativo(client, demo, adesione, cf_rup="RSSMRA80A01D612Y")
+    ordinativo = crea_ordinativo(client, demo, adesione, cf_rup=CF_SECONDO_RUP)
     aggiungi_righe(client, demo, ordinativo, [("A", "33,33", "3")])
+    carica_atto(client, demo, ordinativo)
     spid(client, demo)
     risposta = client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk))
     assert risposta.status_code == 403
@@ -162,8 +169,9 @@ def test_righe_bloccate_dopo_la_conferma(client_as, demo):
     client = client_as("aderente")
     ordinativo = crea_ordinativo(client, demo, adesione)
     aggiungi_righe(client, demo, ordinativo, [("A", "33,33", "3")])
+    carica_atto(client, demo, ordinativo)
     spid(client, demo)
-    client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk))
+    assert client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk)).status_code == 302
     risposta = client.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "riga"),
                            {"descrizione": "B", "importo_unitario": "1", "quantita": "1"})
     assert risposta.status_code == 400

@@ -8,7 +8,7 @@ import pytest
 from audit.models import VoceAudit
 from comunicazioni.models import Messaggio
 from contratti.models import Ordinativo, Scheda
-from contratti.schede.services import MSG_ANN_DOPO_ESECUZIONE
+from contratti.schede.services import MSG_ANN_DOPO_ESECUZIONE, MSG_DOPPIA_INVIATA
 from contratti.schede.views import BANNER_INVIO
 from esiti.services import crea_bozza, pubblica
 from tests.comunicazioni.aiuti import consegnatari
@@ -99,6 +99,10 @@ def test_sc1_confermata_poi_niente_ann(client, demo, commit, simulatore_anac):
     # After an execution-phase scheda the ANN is no longer possible: the menu entry is disabled.
     elenco = contenuto(client.get(sub(demo.sct, "schede_elenco", ordinativo.pk)))
     assert f"Annullamento procedura – ANN: {MSG_ANN_DOPO_ESECUZIONE}" in elenco
+    # The confirmed SC1 is not a draft: the menu says so, without "aprila… per inviarla o eliminarla".
+    sc1 = Scheda.Tipo.SC1.label
+    assert f"{sc1}: " + MSG_DOPPIA_INVIATA.format(nome=sc1, stato="Confermata") in elenco
+    assert "inviarla o eliminarla" not in elenco
     assert client.post(sub(demo.sct, "scheda_nuova", ordinativo.pk, "ann"), {"cig": ordinativo.cig_derivato, "motivo": "1"}).status_code == 400
 
 

@@ -213,6 +213,9 @@ def _ordinativi():
             Voce("GET", url + "passo-3/", _record(vedono), f"passo 3 ({stato})"),
             Voce("GET", url + "invia/", _record(vedono, ad), f"conferma invio ({stato})"),
             Voce("POST", url + "invia/", _record(vedono, ad, operare=400), f"invia ({stato})"),
+            # "chiudi ordinativo" only for a rejected one: in these states back to passo 3, or 400.
+            Voce("GET", url + "chiudi/", _record(vedono, ad, operare=REDIRECT), f"conferma chiusura ({stato})"),
+            Voce("POST", url + "chiudi/", _record(vedono, ad, operare=400), f"chiudi ordinativo ({stato})"),
             # The ANAC side (Log Trasmissioni, Richiedi CIG): the ente and the banditore, never the OE.
             Voce("GET", url + "log-trasmissioni/", _record(vo), f"Log Trasmissioni ({stato})"),
             Voce("GET", url + "richiedi-cig/", _record(vo), f"Richiedi CIG ({stato})"),
