@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contratti', '0009_ordinativo_modifiche_da_trasmettere'),
+        ('contratti', '0010_round_per_ordinare_e_ipotesi_del_contratto'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
