@@ -4,6 +4,7 @@ write), also on the pages themselves."""
 
 import json
 import re
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -14,6 +15,7 @@ from anac.models import OperazioneANAC
 from contratti.adesioni import services as servizi_adesione
 from contratti.models import Adesione, Ordinativo, Scheda
 from contratti.ordinativi.anac import INTERROGAZIONI_ESITO, MSG_ESITO_NON_DISPONIBILE
+from identita.middleware import CHIAVE_ATTIVITA
 from tests.ordinativi.aiuti import _task_state, ordinativo_senza_cig, spid, sub, upload
 from tests.schede.aiuti import crea_scheda, ordinativo_con_cig
 from tests.utils import contenuto
@@ -214,3 +216,25 @@ def test_il_worker_chiede_di_nuovo_l_esito_poi_torna_in_bozza(client, demo, comm
     passo1 = contenuto(client.get(sub(demo.sct, "ordinativo_passo1", ordinativo.pk)))
     assert "ANAC non ha ancora restituito l'esito della conferma dell'appalto" in passo1
     assert '<button type="submit" class="btn btn-primary">Conferma appalto</button>' in passo1
+
+
+def test_l_aggiornamento_automatico_non_tiene_viva_la_sessione(client, demo, settings):
+    """The polls are not the user's activity: they do not postpone the idle timeout, and after it
+    the endpoint answers 403 (the page then shows "Aggiorna la pagina")."""
+    settings.SCT_SESSION_IDLE_TIMEOUT_MIN = 30
+    ordinativo = _in_conferma_senza_operazioni(client, demo)
+    url = sub(demo.sct, "ordinativo_stato", ordinativo.pk)
+    client.force_login(demo.user("aderente"))
+    sessione = client.session
+    sessione[CHIAVE_ATTIVITA] = prima = int(time.time()) - 29 * 60
+    sessione.save()
+    assert client.get(url, headers={"X-SCT-Aggiornamento": "1"}).status_code == 200
+    assert client.session[CHIAVE_ATTIVITA] == prima
+    assert client.get(url).status_code == 200  # the user's own request counts
+    assert client.session[CHIAVE_ATTIVITA] > prima
+
+    sessione = client.session
+    sessione[CHIAVE_ATTIVITA] = int(time.time()) - 31 * 60
+    sessione.save()
+    risposta = client.get(url, headers={"X-SCT-Aggiornamento": "1"})
+    assert risposta.status_code == 403 and "_auth_user_id" not in client.session

@@ -415,7 +415,7 @@ def ordinativo_approvato_con_cig(demo, worker_celery, *, username="aderente"):
     spid(client, demo, username)
     stato = sub(demo.sct, "ordinativo_stato", ordinativo.pk)
     assert client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk)).status_code == 302
-    # The open page would poll this (each poll asks ANAC again after a "still waiting").
+    # The open page would poll this (read only: the worker asks ANAC again after a "still waiting").
     worker_celery.attendi(lambda: client.get(stato).json()["stato"] == Ordinativo.Stato.APPALTO_CONFERMATO,
                           timeout=ATTESA_ANAC_MS / 1000, messaggio="appalto confermato")
     assert client.post(sub(demo.sct, "ordinativo_acquisisci_cig", ordinativo.pk)).status_code == 302
