@@ -60,6 +60,10 @@ def _rifiuti(client, demo, url):
     assert risposta.status_code == 403 and json.loads(risposta.content) == {"errore": "Accesso richiesto."}
 
 
+def _altro_contratto(demo):
+    return demo.sct.get_siblings(inclusive=False).live().type(type(demo.sct)).first().specific
+
+
 def _in_conferma_senza_operazioni(client, demo):
     """An ordinativo waiting for ANAC's outcome of the confirmation with no question under way: what
     the old pages answered by asking ANAC again from the GET."""
@@ -104,8 +108,7 @@ def test_stato_ordinativo_permessi(client, demo):
     assert "versione_log" in _json(client.get(url))
     _rifiuti(client, demo, url)
     client.force_login(demo.user("aderente"))
-    altro = demo.sct.get_siblings(inclusive=False).live().type(type(demo.sct)).first().specific
-    assert client.get(sub(altro, "ordinativo_stato", ordinativo.pk)).status_code == 404
+    assert client.get(sub(_altro_contratto(demo), "ordinativo_stato", ordinativo.pk)).status_code == 404
     assert client.post(url).status_code == 405
 
 
@@ -163,6 +166,8 @@ def test_schede_stato_dopo_invio_e_verifica(client, demo, commit, simulatore_ana
     altro = ordinativo_senza_cig(client, demo)
     assert client.get(sub(demo.sct, "scheda_stato", altro.pk, scheda.pk)).status_code == 404
     assert client.get(sub(demo.sct, "scheda_stato", ordinativo.pk, 999999)).status_code == 404
+    assert client.get(sub(_altro_contratto(demo), "scheda_stato", ordinativo.pk, scheda.pk)).status_code == 404
+    assert client.get(sub(_altro_contratto(demo), "schede_stato", ordinativo.pk)).status_code == 404
 
 
 def test_adesione_in_valutazione_stato_e_approvazione(client, demo, django_capture_on_commit_callbacks):
@@ -188,6 +193,7 @@ def test_adesione_in_valutazione_stato_e_approvazione(client, demo, django_captu
     _rifiuti(client, demo, url)
     client.force_login(banditore)
     assert _json(client.get(url))["versione"] == dati["versione"]
+    assert client.get(sub(_altro_contratto(demo), "adesione_stato", adesione.pk)).status_code == 404
 
     servizi_adesione.approva_round(adesione, utente=banditore, task_state=_task_state(adesione))
     client.force_login(aderente)

@@ -138,6 +138,7 @@
         return r.json();
       })
       .then(function (d) {
+        if (self.fermo) { return; }  // another indicator of the same region updated it meanwhile
         self.errori = 0;
         if (d[self.campo] !== undefined && d[self.campo] !== self.versione) {
           self.aggiorna(d);
@@ -147,6 +148,7 @@
         self.pianifica();
       })
       .catch(function (e) {
+        if (self.fermo) { return; }
         if (e && e.message === "fine") {
           self.ferma("L'aggiornamento automatico si è interrotto: la sessione potrebbe essere scaduta.");
           return;
@@ -175,6 +177,7 @@
         return r.text();
       })
       .then(function (html) {
+        if (self.fermo || !document.contains(regione)) { return; }
         var nuova = new DOMParser().parseFromString(html, "text/html").getElementById(regione.id);
         if (!nuova) { throw new Error("pagina"); }
         sostituisci(regione, nuova);
