@@ -70,6 +70,8 @@ class IdentitaMiddleware:
             logout(request)
             messages.info(request, "La sessione è scaduta per inattività: accedi di nuovo.")
             return
+        if request.headers.get("X-SCT-Aggiornamento") == "1":
+            return  # the automatic update of a waiting page (sct/aggiorna.js) is not the user's activity
         # Write at most once a minute, not on every request.
         if not isinstance(ultima, int) or adesso - ultima >= 60:
             request.session[CHIAVE_ATTIVITA] = adesso

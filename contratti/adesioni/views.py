@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from .. import aggiornamenti
 from ..models import Adesione
-from ..viste_comuni import messaggi_errore, richiede_login, url_sottopagina
+from ..viste_comuni import messaggi_errore, richiede_login, richiede_login_json, risposta_stato, url_sottopagina
 from . import services
 from .forms import DocumentiRoundForm, PassoUnoForm
 from .permessi import puo_operare, puo_vedere
@@ -162,6 +163,14 @@ def _render_riepilogo(request, contratto, adesione, *, status=200, form_document
 @require_http_methods(["GET"])
 def riepilogo(request, contratto, pk):
     return _render_riepilogo(request, contratto, _adesione_visibile(request, contratto, pk))
+
+
+@richiede_login_json
+@require_http_methods(["GET"])
+def stato(request, contratto, pk):
+    """The state of the adesione, polled by its riepilogo while the banditore evaluates (sct/aggiorna.js).
+    Reads only; the same readers as the riepilogo."""
+    return risposta_stato(aggiornamenti.stato_adesione(_adesione_visibile(request, contratto, pk)))
 
 
 @richiede_login

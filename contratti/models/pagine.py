@@ -222,6 +222,12 @@ class ContrattoPage(RestrizioniInCacheMixin, RoutablePageMixin, Page):
 
         return views.riepilogo(request, self, pk)
 
+    @path("adesioni/<int:pk>/stato/", name="adesione_stato")
+    def adesione_stato(self, request, pk):
+        from ..adesioni import views
+
+        return views.stato(request, self, pk)
+
     @path("adesioni/<int:pk>/modifica/", name="adesione_modifica")
     def adesione_modifica(self, request, pk):
         from ..adesioni import views
@@ -368,6 +374,12 @@ class ContrattoPage(RestrizioniInCacheMixin, RoutablePageMixin, Page):
 
         return views.elenco(request, self, pk)
 
+    @path("ordinativi/<int:pk>/schede/stato/", name="schede_stato")
+    def schede_stato(self, request, pk):
+        from ..schede import views
+
+        return views.stato_elenco(request, self, pk)
+
     @path("ordinativi/<int:pk>/schede/nuova/<slug:tipo>/", name="scheda_nuova")
     def scheda_nuova(self, request, pk, tipo):
         from ..schede import views
@@ -385,6 +397,12 @@ class ContrattoPage(RestrizioniInCacheMixin, RoutablePageMixin, Page):
         from ..schede import views
 
         return views.log_trasmissioni(request, self, pk, scheda_pk)
+
+    @path("ordinativi/<int:pk>/schede/<int:scheda_pk>/stato/", name="scheda_stato")
+    def scheda_stato(self, request, pk, scheda_pk):
+        from ..schede import views
+
+        return views.stato(request, self, pk, scheda_pk)
 
     @path("ordinativi/<int:pk>/schede/<int:scheda_pk>/invia/", name="scheda_invia")
     def scheda_invia(self, request, pk, scheda_pk):

@@ -5,15 +5,22 @@ Richiedi CIG changed) → conferma-appalto → esito-operazione (AP_CONF) until 
 Acquisisci CIG: recupera-cig. A failure leaves the order where the user can try again, with ANAC's
 message visible; every request and answer is in the Log Trasmissioni."""
 
-from django.db import transaction
-
 from audit.services import registra
 
 from ..models import Ordinativo
 from .services import payload_ad4
 
 TIPO_CONFERMA = "AP_CONF"
-ATTESE_PER_INTERROGAZIONE = 3
+# While ANAC answers WT the worker asks again by itself (no page has to ask: a GET never calls ANAC):
+# each interrogation repeats the question up to ATTESE_PER_INTERROGAZIONE times with exponential backoff
+# (SCT_ANAC_BACKOFF … SCT_ANAC_BACKOFF_MAX: about 8 minutes with the defaults), then a new one starts, up
+# to INTERROGAZIONI_ESITO; after that the order goes back to bozza and "Conferma appalto" asks again.
+ATTESE_PER_INTERROGAZIONE = 8
+INTERROGAZIONI_ESITO = 3
+MSG_ESITO_NON_DISPONIBILE = (
+    "ANAC non ha ancora restituito l'esito della conferma dell'appalto dopo {n} interrogazioni: "
+    "puoi cliccare di nuovo “Conferma appalto” per chiederlo ancora."
+)
 
 
 def _avvia(ordinativo, servizio, *args, chiave, operazione, **kwargs):
@@ -41,6 +48,20 @@ def interroga_esito_conferma(ordinativo, operazione=None):
         codice_fiscale=getattr(operazione, "codice_fiscale", None) or ordinativo.cf_rup,
         max_attese=ATTESE_PER_INTERROGAZIONE,
     )
+
+
+def _esito_ancora_in_attesa(ordinativo, operazione, *, ok):
+    if ordinativo.attesa_esito < INTERROGAZIONI_ESITO:
+        if not ok:
+            ordinativo.errore_anac = operazione.messaggio
+            ordinativo.save(update_fields=["errore_anac"])
+        interroga_esito_conferma(ordinativo, operazione)
+        return
+    ordinativo.stato = Ordinativo.Stato.BOZZA
+    ordinativo.errore_anac = MSG_ESITO_NON_DISPONIBILE.format(n=ordinativo.attesa_esito)
+    ordinativo.save()
+    registra("ordinativo.anac_ko", ordinativo, contratto=ordinativo.contratto_id, a=ordinativo.stato,
+             motivo=ordinativo.errore_anac, dati={"servizio": operazione.servizio})
 
 
 def _fallita(ordinativo, operazione, *, stato):
@@ -99,10 +120,9 @@ def operazione_completata(ordinativo, operazione):
                      da=Ordinativo.Stato.CONFERMA_IN_CORSO, a=ordinativo.stato)
         elif operazione.esito == Esito.KO:
             _fallita(ordinativo, operazione, stato=Ordinativo.Stato.BOZZA)
-        elif not ok:
-            # ANAC did not answer: still waiting; the open page (or a reload) asks again.
-            ordinativo.errore_anac = operazione.messaggio
-            ordinativo.save(update_fields=["errore_anac"])
+        else:
+            # WT after every repetition, or no answer: the worker asks again (a new interrogation).
+            _esito_ancora_in_attesa(ordinativo, operazione, ok=ok)
     elif servizio == "recupera-cig":
         ordinativo.cig_in_recupero = False
         cig = _cig_da_risposta(operazione.risultato) if ok else ""
@@ -121,21 +141,3 @@ def operazione_completata(ordinativo, operazione):
         ordinativo.save()
         registra("ordinativo.cig_acquisito", ordinativo, contratto=ordinativo.contratto_id,
                  da=Ordinativo.Stato.APPALTO_CONFERMATO, a=ordinativo.stato, dati={"cig": cig})
-
-
-def aggiorna(ordinativo):
-    """While the user waits (the page polls, or reloads): if ANAC last answered "still waiting"
-    and nothing is running, ask again. Returns the ordinativo as it is now."""
-    from anac.models import OperazioneANAC
-
-    if ordinativo.stato != Ordinativo.Stato.CONFERMA_IN_CORSO or not ordinativo.id_appalto:
-        return ordinativo
-    with transaction.atomic():
-        ordinativo = Ordinativo.objects.select_for_update().get(pk=ordinativo.pk)
-        aperte = OperazioneANAC.objects.filter(
-            object_id=str(ordinativo.pk), chiave__startswith=f"ordinativo:{ordinativo.pk}:",
-            stato__in=[OperazioneANAC.Stato.IN_CODA, OperazioneANAC.Stato.IN_CORSO],
-        )
-        if ordinativo.stato == Ordinativo.Stato.CONFERMA_IN_CORSO and not aperte.exists():
-            interroga_esito_conferma(ordinativo)
-    return ordinativo

@@ -5,15 +5,16 @@ import zipfile
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from .. import aggiornamenti
 from ..models import Ordinativo
-from ..viste_comuni import messaggi_errore, richiede_login, url_sottopagina
-from . import anac, services
+from ..viste_comuni import messaggi_errore, richiede_login, richiede_login_json, risposta_stato, url_sottopagina
+from . import services
 from .forms import AdesioneForm, DocumentiOEForm, DocumentiRoundForm, RichiestaCIGForm, RigaForm, SchedaFirmataForm
 from .permessi import (
     e_oe_dell_ordinativo,
@@ -203,7 +204,7 @@ def _render_passo1(request, contratto, ordinativo, *, status=200, form_riga=None
 @richiede_login
 @require_http_methods(["GET"])
 def passo1(request, contratto, pk):
-    ordinativo = anac.aggiorna(_visibile(request, contratto, pk))
+    ordinativo = _visibile(request, contratto, pk)
     if e_oe_dell_ordinativo(request.user, ordinativo) and not puo_vedere(request.user, ordinativo):
         return _vai(contratto, "ordinativo_passo3", ordinativo)
     return _render_passo1(request, contratto, ordinativo)
@@ -271,15 +272,13 @@ def acquisisci_cig(request, contratto, pk):
     return _azione_anac(request, contratto, pk, services.acquisisci_cig)
 
 
-@richiede_login
+@richiede_login_json
 @require_http_methods(["GET"])
 def stato(request, contratto, pk):
-    """Polled by the open page while ANAC works."""
-    ordinativo = anac.aggiorna(_visibile(request, contratto, pk))
-    return JsonResponse({
-        "stato": ordinativo.stato, "cig_in_recupero": ordinativo.cig_in_recupero,
-        "cig_derivato": ordinativo.cig_derivato, "errore": ordinativo.errore_anac,
-    })
+    """Polled by the open pages while ANAC works (sct/aggiorna.js). Reads only: the worker asks ANAC
+    again by itself while the outcome is pending (``anac.operazione_completata``)."""
+    ordinativo = _visibile(request, contratto, pk)
+    return risposta_stato(aggiornamenti.stato_ordinativo(ordinativo, con_log=puo_vedere_dati_anac(request.user, ordinativo)))
 
 
 @richiede_login

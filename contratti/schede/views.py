@@ -8,8 +8,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from .. import aggiornamenti
 from ..models import Ordinativo, Scheda
-from ..viste_comuni import messaggi_errore, richiede_login, url_sottopagina
+from ..viste_comuni import messaggi_errore, richiede_login, richiede_login_json, risposta_stato, url_sottopagina
 from . import permessi, services
 from .forms import form_per
 
@@ -17,7 +18,7 @@ BANNER_INVIO = (
     "La richiesta di invio scheda è in corso. Si prega di attendere, fino a quando l’esito sarà disponibile sul Log "
     "Trasmissioni. Si prega di ricarica la pagina. Successivamente verifica l’invio tramite l’apposito pulsante."
 )
-BANNER_VERIFICA = "La verifica dell'invio è in corso: ricarica la pagina per visualizzarne l'esito."
+BANNER_VERIFICA = "La verifica dell'invio è in corso: l'esito comparirà in questa pagina appena ANAC lo restituisce."
 AIUTO_MOTIVO = "Tale motivazione è l’unica tipologia prevista da ANAC, per questo motivo non è modificabile."
 MSG_SALVATA = "Scheda salvata in bozza: fino a quando non viene cliccato “invia scheda” puoi procedere con l'invio o con l'eliminazione."
 MSG_ELIMINATA = "La scheda è stata eliminata."
@@ -158,6 +159,20 @@ def dettaglio(request, contratto, pk, scheda_pk):
 def log_trasmissioni(request, contratto, pk, scheda_pk):
     """The scheda, tab "log trasmissioni": the outcome of the send, exchange by exchange."""
     return _render_scheda(request, contratto, _scheda(request, contratto, pk, scheda_pk), tab="log")
+
+
+@richiede_login_json
+@require_http_methods(["GET"])
+def stato_elenco(request, contratto, pk):
+    """The state of the schede of an ordinativo, polled by the list "SCHEDE" (sct/aggiorna.js). Reads only."""
+    return risposta_stato(aggiornamenti.stato_schede(_ordinativo(request, contratto, pk)))
+
+
+@richiede_login_json
+@require_http_methods(["GET"])
+def stato(request, contratto, pk, scheda_pk):
+    """The state of a scheda, polled by its tabs "Inserimento dati" and "log trasmissioni". Reads only."""
+    return risposta_stato(aggiornamenti.stato_scheda(_scheda(request, contratto, pk, scheda_pk)))
 
 
 def _azione_anac(request, contratto, pk, scheda_pk, funzione):

@@ -7,7 +7,6 @@ ordine" → "Richiedi CIG" → …; scheda ANN) add their steps here and their s
 """
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -165,18 +164,18 @@ def riga_adesione(page, codice):
 ATTESA_ANAC_MS = 90_000
 
 
-def ricarica_finche_visibile(page, locator, *, timeout_ms=ATTESA_ANAC_MS, ogni_ms=1_500):
-    """The manual's "ricarica la pagina": reload until ``locator`` shows, for the pages that do not
-    refresh by themselves (the schede). Between two reloads Playwright waits for the locator."""
-    fine = time.monotonic() + timeout_ms / 1000
-    while True:
-        try:
-            expect(locator).to_be_visible(timeout=ogni_ms)
-            return locator
-        except AssertionError:
-            if time.monotonic() >= fine:
-                raise
-        page.reload()
+def aggiornamento_in_corso(page):
+    """The indicator "in corso" of a page waiting on ANAC or on the banditore (sct/aggiorna.js)."""
+    return page.locator("[data-sct-aggiorna]")
+
+
+def segna_pagina(page):
+    """Mark the document: ``senza_ricarica`` then proves the page updated itself without a reload."""
+    page.evaluate("window.__sctSenzaRicarica = true")
+
+
+def senza_ricarica(page):
+    assert page.evaluate("window.__sctSenzaRicarica === true"), "la pagina è stata ricaricata"
 
 
 # --- ordinativo di fornitura (aderente, RUP) -----------------------------------------------------
@@ -284,7 +283,7 @@ def conferma_appalto(page):
 
 
 def attendi_appalto_confermato(page):
-    """The page polls the state and reloads by itself: "Acquisisci CIG" appears, "Conferma appalto"
+    """The page polls the state and updates by itself: "Acquisisci CIG" appears, "Conferma appalto"
     is off, "salva e procedi" still greyed."""
     acquisisci = page.get_by_role("button", name="Acquisisci CIG")
     expect(acquisisci).to_be_enabled(timeout=ATTESA_ANAC_MS)
@@ -452,7 +451,7 @@ def ordinativo_approvato_con_cig(demo, worker_celery, *, username="aderente"):
     spid(client, demo, username)
     stato = sub(demo.sct, "ordinativo_stato", ordinativo.pk)
     assert client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk)).status_code == 302
-    # The open page would poll this (each poll asks ANAC again after a "still waiting").
+    # The open page would poll this (read only: the worker asks ANAC again after a "still waiting").
     worker_celery.attendi(lambda: client.get(stato).json()["stato"] == Ordinativo.Stato.APPALTO_CONFERMATO,
                           timeout=ATTESA_ANAC_MS / 1000, messaggio="appalto confermato")
     assert client.post(sub(demo.sct, "ordinativo_acquisisci_cig", ordinativo.pk)).status_code == 302

@@ -44,7 +44,7 @@ def test_ordinativo_con_worker_reale(demo, worker_celery, simulatore_anac):
     pagina = contenuto(aderente.get(sub(demo.sct, "ordinativo_passo1", ordinativo.pk)))
     if ordinativo.stato == Ordinativo.Stato.CONFERMA_IN_CORSO:
         assert "La richiesta di conferma appalto è in corso" in pagina
-    # The open page polls the state; each poll asks ANAC again when the last answer was WT.
+    # The open page polls the state (read only); the worker asks ANAC again while the answer is WT.
     worker_celery.attendi(
         lambda: aderente.get(sub(demo.sct, "ordinativo_stato", ordinativo.pk)).json()["stato"] == "appalto_confermato",
         timeout=60, messaggio="appalto confermato",

@@ -139,6 +139,9 @@ def _adesioni():
         Voce("POST", "{sct}adesioni/nuova/", attese(403, anonimo=LOGIN), "richiedi adesione (invio)"),
         Voce("GET", bozza, _record(vb), "riepilogo adesione in bozza (Prato)"),
         Voce("GET", inviata, _record(vi), "riepilogo adesione inviata (Firenze)"),
+        # The state polled by the riepilogo (JSON): the same readers; 403 in JSON without login.
+        Voce("GET", bozza + "stato/", _record(vb, anonimo=403), "stato dell'adesione, JSON (bozza)"),
+        Voce("GET", inviata + "stato/", _record(vi, anonimo=403), "stato dell'adesione, JSON (inviata)"),
         Voce("GET", "{secondo}adesioni/{adesione_inviata}/", attese(404, anonimo=LOGIN),
              "adesione SCT sotto l'indirizzo dell'altro contratto"),
         Voce("GET", bozza + "modifica/", _record(vb, {"aderente2"}), "modifica bozza"),
@@ -205,7 +208,7 @@ def _ordinativi():
             # Without a strong authentication even the RUP is refused (403 with the step-up link).
             Voce("POST", url + "conferma-appalto/", _record(vedono, ad, operare=403), f"Conferma appalto ({stato})"),
             Voce("POST", url + "acquisisci-cig/", _record(vedono, ad, operare=403), f"Acquisisci CIG ({stato})"),
-            Voce("GET", url + "stato/", _record(vedono), f"stato ANAC, JSON ({stato})"),
+            Voce("GET", url + "stato/", _record(vedono, anonimo=403), f"stato ANAC, JSON ({stato})"),
             Voce("GET", url + "passo-2/", _record(vedono, vedere=REDIRECT), f"passo 2 ({stato})"),
             Voce("POST", url + "passo-2/", _record(vedono, vedere=Rifiuto(REDIRECT)), f"carica scheda firmata ({stato})"),
             Voce("GET", url + "scheda-di-sintesi/", _record(vedono, vedere=REDIRECT if bozza else 200),
@@ -255,6 +258,8 @@ def _schede():
         Voce("GET", s, _record(vs), "scheda SC1 in bozza"),
         Voce("POST", s, _record(vs, ad, operare=400), "salva la scheda (incompleta)"),
         Voce("GET", s + "log-trasmissioni/", _record(vs), "log trasmissioni della scheda"),
+        Voce("GET", a + "stato/", _record(vs, anonimo=403), "stato delle schede, JSON"),
+        Voce("GET", s + "stato/", _record(vs, anonimo=403), "stato della scheda, JSON"),
         Voce("POST", s + "invia/", _record(vs, ad, operare=403), "invia la scheda (senza SPID)"),
         Voce("POST", s + "verifica-invio/", _record(vs, ad, operare=403), "verifica invio (senza SPID)"),
         Voce("GET", s + "elimina/", _record(vs, ad), "conferma eliminazione della scheda"),

@@ -1,0 +1,1 @@
+from tests.integration import *  # noqa: F401,F403
