@@ -4,9 +4,11 @@ Wagtail's snippet views check only model-wide permissions; here every view of th
 only objects of contracts the user is banditore of, and the index lists only those. The banditore
 decides through the workflow actions; the records are read-only in the admin."""
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_list_or_404
 from guardian.shortcuts import get_objects_for_user
+from wagtail.admin import messages
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.panels import FieldPanel, Panel
 from wagtail.admin.ui.components import MediaContainer
@@ -77,6 +79,13 @@ def contratti_gestiti(user):
     return get_objects_for_user(user, PERM_GESTISCI, klass=ContrattoPage, accept_global_perms=False)
 
 
+def _visibili_al_banditore(modello):
+    """The records of its contracts the banditore reads: every adesione, the ordinativi once sent."""
+    from .ordinativi.permessi import INVIATI
+
+    return INVIATI if modello._meta.model_name == "ordinativo" else Q()
+
+
 class PolicyBanditore(ModelPermissionPolicy):
     def user_has_permission(self, user, action):
         return action in AZIONI_LETTURA and contratti_gestiti(user).exists()
@@ -85,6 +94,8 @@ class PolicyBanditore(ModelPermissionPolicy):
         return any(self.user_has_permission(user, a) for a in actions)
 
     def user_has_permission_for_instance(self, user, action, instance):
+        if self.model._meta.model_name == "ordinativo" and instance.inviato_il is None:
+            return False
         return action in AZIONI_LETTURA and e_banditore(user, instance.contratto)
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
@@ -93,7 +104,7 @@ class PolicyBanditore(ModelPermissionPolicy):
     def instances_user_has_any_permission_for(self, user, actions):
         if not AZIONI_LETTURA & set(actions):
             return self.model.objects.none()
-        return self.model.objects.filter(contratto__in=contratti_gestiti(user))
+        return self.model.objects.filter(_visibili_al_banditore(self.model), contratto__in=contratti_gestiti(user))
 
     def users_with_any_permission(self, actions):
         from django.contrib.auth import get_user_model
@@ -141,6 +152,9 @@ class EditSolaLettura(EditView):
         if self.action == "workflow-action" and esito:
             return f"{instance or self.object} {parola(self.model, esito)}."
         return super().get_success_message(instance)
+
+    def get_success_buttons(self):
+        return [messages.button(self.get_edit_url(), "Apri")]
 
     def get_side_panels(self):
         # Wagtail's status panel speaks of publication, live versions and usage: the "Riepilogo"
