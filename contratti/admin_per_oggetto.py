@@ -4,6 +4,7 @@ Wagtail's snippet views check only model-wide permissions; here every view of th
 only objects of contracts the user is banditore of, and the index lists only those. The banditore
 decides through the workflow actions; the records are read-only in the admin."""
 
+from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_list_or_404
@@ -17,7 +18,7 @@ from wagtail.admin.views.generic.history import ActionColumn, HistoryFilterSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.action_menu import WorkflowMenuItem
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
-from wagtail.snippets.views.snippets import EditView, HistoryView, SnippetViewSet
+from wagtail.snippets.views.snippets import EditView, HistoryView, InspectView, SnippetViewSet
 
 from sct_site.admin_scelta import SnippetChooserViewSetPerPolicy
 from sct_site.templatetags.sct_tags import euro
@@ -161,10 +162,18 @@ class EditSolaLettura(EditView):
         # panel says the record's state in the domain's words, the history is in the header.
         return MediaContainer([])
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["autosave_enabled"] = False
-        return context
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.autosave_enabled = False  # nothing to save: no "Salvataggio in corso…" indicator
+
+
+class IspezionaDominio(InspectView):
+    """The record's fields (``inspect_view_fields`` of the viewset), amounts in euro."""
+
+    def get_field_display_value(self, field_name, field):
+        if isinstance(field, models.DecimalField):
+            return euro(getattr(self.object, field_name))
+        return super().get_field_display_value(field_name, field)
 
 
 class ColonnaAzioneStorico(ActionColumn):
@@ -225,6 +234,7 @@ class SnippetViewSetPerContratto(SnippetViewSet):
     inspect_view_enabled = True
     edit_view_class = EditSolaLettura
     history_view_class = StoricoDominio
+    inspect_view_class = IspezionaDominio
     chooser_viewset_class = SnippetChooserViewSetPerPolicy
     femminile = False  # gender of the record's name, for the messages ("approvata" / "approvato")
 

@@ -60,6 +60,9 @@ class AdesioneViewSet(SnippetViewSetPerContratto):
     list_display = ["codice", "ente", "contratto", "ipotesi", colonna_importo("importo", "Importo di adesione"),
                     "round_corrente", "stato", "inviata_il"]
     list_filter = ["stato", "ipotesi"]
+    # "Controlla": the record's data, not Wagtail's publication fields (live, go live at, …).
+    inspect_view_fields = ["codice", "contratto", "ente", "ipotesi", "importo", "scadenza", "stato", "round_corrente",
+                           "inviata_il"]
     search_fields = ["codice"]
     edit_handler = ObjectList(
         [
@@ -106,6 +109,8 @@ class OrdinativoViewSet(SnippetViewSetPerContratto):
                     "stato", "inviato_il"]
     list_filter = ["stato"]
     search_fields = ["codice", "cig_derivato", "oggetto"]
+    inspect_view_fields = ["codice", "contratto", "ente", "adesione", "oggetto", "importo_totale", "cig_derivato",
+                           "stato", "inviato_il"]
     edit_handler = ObjectList(
         [
             RiepilogoPanel("contratti/admin/riepilogo_ordinativo.html", _contesto_ordinativo, heading="Riepilogo"),

@@ -48,6 +48,7 @@ def test_scheda_in_valutazione_solo_approva_e_non_approvare(dati_matrice):
     for parola in WAGTAIL:
         assert parola not in _piede(html), parola
     assert "Importo di adesione" in html and "€ 1.000,00" in html and "1000,00" not in html
+    assert "autosalvataggio" not in html and "Aggiungi commento" not in html
     assert "data-workflow-action-modal-url" in _piede(html).split("Approva", 1)[0].rsplit("<button", 1)[1], \
         "«Approva» chiede conferma in un dialogo"
 
@@ -154,3 +155,13 @@ def test_bozza_di_ordinativo_nascosta_al_banditore_fino_all_invio(dati_matrice):
     assert client.get(_edit("ordinativo", nuovo.pk)).status_code == 200
     assert nuovo.codice in contenuto(client.get(reverse("wagtailsnippets_contratti_ordinativo:list")))
     assert nuovo.codice in contenuto(client.get(d.sct.url))
+
+
+def test_controlla_mostra_i_dati_del_record(dati_matrice):
+    d = dati_matrice
+    html = contenuto(client_per("banditore", d).get(
+        reverse("wagtailsnippets_contratti_ordinativo:inspect", args=(d.ordinativo_approvato.pk,))))
+    corpo = re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1])
+    assert d.ordinativo_approvato.codice in corpo and "€ 99,99" in corpo and "Approvato" in corpo
+    for parola in ("Live", "Pubblicata per la prima volta", "Vai live", "None", "True", "False"):
+        assert parola not in corpo, parola
