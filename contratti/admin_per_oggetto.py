@@ -151,7 +151,11 @@ class EditSolaLettura(EditView):
         # "Adesione A000001/2026 – Comune di Firenze approvata." (the name already says the kind).
         esito = ESITI_AZIONE.get(getattr(self, "workflow_action", None))
         if self.action == "workflow-action" and esito:
-            return f"{instance or self.object} {parola(self.model, esito)}."
+            obj = type(self.object).objects.get(pk=(instance or self.object).pk)
+            if getattr(obj, "stato", None) == "round_approvato":
+                # An adesione with more rounds: this round is approved, not the adesione.
+                return f"{obj}: round {obj.round_corrente - 1} approvato."
+            return f"{obj} {parola(self.model, esito)}."
         return super().get_success_message(instance)
 
     def get_success_buttons(self):

@@ -81,13 +81,27 @@ def test_approvazione_con_il_nome_e_il_genere_giusti(dati_matrice):
     client = client_per("banditore", d)
     for modello, record, atteso in (
         ("ordinativo", d.ordinativo_inviato, f"Ordinativo {d.ordinativo_inviato.codice} – Comune di Firenze approvato."),
-        ("adesione", d.adesione_inviata, f"Adesione {d.adesione_inviata.codice} – Comune di Firenze approvata."),
+        # SCT has two rounds: approving round 0 does not approve the adesione yet.
+        ("adesione", d.adesione_inviata, f"Adesione {d.adesione_inviata.codice} – Comune di Firenze: round 0 approvato."),
     ):
         risposta = client.post(_edit(modello, record.pk), {"action-workflow-action": "1", "workflow-action-name": "approve",
                                                            "workflow-action-extra-data": json.dumps({"comment": ""})},
                                follow=True)
         messaggi = _messaggi(contenuto(risposta))
         assert messaggi == atteso, messaggi
+
+
+def test_approvazione_dell_ultimo_round_approva_l_adesione(dati_matrice):
+    from contratti.adesioni import services
+
+    d = dati_matrice
+    client = client_per("banditore", d)
+    adesione = services.approva_round(d.adesione_inviata, utente=d.utenti["banditore"],
+                                      task_state=_task_state(d.adesione_inviata))
+    services.invia(adesione, utente=d.utenti["aderente"])
+    risposta = client.post(_edit("adesione", adesione.pk), {"action-workflow-action": "1", "workflow-action-name": "approve"},
+                           follow=True)
+    assert _messaggi(contenuto(risposta)) == f"Adesione {adesione.codice} – Comune di Firenze approvata."
 
 
 def test_non_approvazione_con_il_motivo(dati_matrice):
