@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_list_or_404
+from django.utils.functional import cached_property
 from guardian.shortcuts import get_objects_for_user
 from wagtail.admin import messages
 from wagtail.admin.auth import permission_denied
@@ -23,6 +24,7 @@ from wagtail.snippets.views.snippets import EditView, HistoryView, InspectView, 
 from sct_site.admin_scelta import SnippetChooserViewSetPerPolicy
 from sct_site.templatetags.sct_tags import euro
 
+from .ordinativi.permessi import INVIATI
 from .permessi import PERM_GESTISCI, e_banditore
 
 AZIONI_LETTURA = {"view", "change"}
@@ -34,10 +36,10 @@ ETICHETTE_STORICO = {
     "wagtail.workflow.resume": ("Inviata di nuovo al banditore", "Inviato di nuovo al banditore"),
     "wagtail.workflow.approve": ("Approvata", "Approvato"),
     "wagtail.workflow.reject": ("Non approvata", "Non approvato"),
-    "wagtail.workflow.cancel": ("Valutazione annullata", "Valutazione annullata"),
 }
 # Wagtail's technical entries (a revision saved when the record is sent, the publication that
-# follows an approval): the approval and the sending above already say what happened.
+# follows an approval, the workflow closed after a non-approval or a withdrawal): the entries above
+# and the audit trail ("ritirata") already say what happened.
 AZIONI_STORICO_NASCOSTE = {"wagtail.create", "wagtail.edit", "wagtail.publish", "wagtail.unpublish",
                            "wagtail.revert", "wagtail.rename", "wagtail.workflow.cancel"}
 
@@ -82,8 +84,6 @@ def contratti_gestiti(user):
 
 def _visibili_al_banditore(modello):
     """The records of its contracts the banditore reads: every adesione, the ordinativi once sent."""
-    from .ordinativi.permessi import INVIATI
-
     return INVIATI if modello._meta.model_name == "ordinativo" else Q()
 
 
@@ -214,7 +214,7 @@ class StoricoDominio(HistoryView):
     def get_filterset_kwargs(self):
         return {**super().get_filterset_kwargs(), "oggetto": self.object}
 
-    @property
+    @cached_property
     def columns(self):
         colonne = super().columns
         vecchia = colonne[0]
