@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from .etichette import etichetta_azione
+
 
 class VoceAudit(models.Model):
     """One entry of the audit trail. Each entry carries the hash of the previous one, so that a
@@ -31,7 +33,7 @@ class VoceAudit(models.Model):
         ordering = ["pk"]
 
     def __str__(self):
-        return f"{self.creato_il:%d/%m/%Y %H:%M} {self.utente_repr} {self.azione} {self.oggetto_repr}"
+        return f"{self.creato_il:%d/%m/%Y %H:%M} {self.utente_repr} {etichetta_azione(self.azione)} {self.oggetto_repr}"
 
 
 class CatenaAudit(models.Model):

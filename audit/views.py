@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from contratti.models import ContrattoPage
 from contratti.permessi import e_banditore
 
+from .etichette import etichetta_azione
 from .services import verifica_catena
 from .visibilita import voci_del_contratto
 
@@ -26,9 +27,9 @@ def contratto(request, page_id):
     if not e_banditore(request.user, contratto):
         raise Http404("Registro non trovato.")
     voci = voci_del_contratto(request.user, contratto).select_related("content_type")
-    azioni = sorted(set(voci.values_list("azione", flat=True)))
+    azioni = sorted(((c, etichetta_azione(c)) for c in set(voci.values_list("azione", flat=True))), key=lambda a: a[1])
     azione = request.GET.get("azione", "")
-    if azione not in azioni:
+    if azione not in {codice for codice, _ in azioni}:
         azione = ""
     filtrate = voci.filter(azione=azione) if azione else voci
     pagina = Paginator(filtrate.order_by("-pk"), VOCI_PER_PAGINA).get_page(request.GET.get("page"))

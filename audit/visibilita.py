@@ -4,7 +4,7 @@ The trail of a contract is made of the entries written with that contract (``con
 the entries about the private documents of its records (uploads and downloads carry no contract).
 An entry is shown only if its object is one the reader may see today: the trail must not tell the
 banditore what the other parties keep from him (a message between an ente and the supplier, an
-esito still in draft). Objects of a kind not listed in ``REGOLE`` are not shown: a new app that
+esito or an ordinativo still in draft). Objects of a kind not listed in ``REGOLE`` are not shown: a new app that
 writes audit entries with a contract adds its rule here.
 """
 
@@ -26,6 +26,12 @@ def _messaggi(user, contratto):
     return messaggi_visibili(user).filter(contratto=contratto).values_list("pk", flat=True)
 
 
+def _ordinativi(user, contratto):
+    from contratti.ordinativi.permessi import ordinativi_visibili
+
+    return ordinativi_visibili(user, contratto).values_list("pk", flat=True)
+
+
 def _esiti(user, contratto):
     from esiti import services
     from esiti.models import Esito
@@ -38,12 +44,14 @@ def documenti_del_contratto(user, contratto):
     """Private documents of the contract's adesioni and ordinativi, and the attachments of the
     messages the user reads."""
     from comunicazioni.models import Allegato
-    from contratti.models import DocumentoAdesione, DocumentoOrdinativo, Ordinativo
+    from contratti.models import DocumentoAdesione, DocumentoOrdinativo
 
+    ordinativi = _ordinativi(user, contratto)
     ids = set(DocumentoAdesione.objects.filter(adesione__contratto=contratto).values_list("documento_id", flat=True))
-    ids |= set(DocumentoOrdinativo.objects.filter(ordinativo__contratto=contratto).values_list("documento_id", flat=True))
+    ids |= set(DocumentoOrdinativo.objects.filter(ordinativo__in=ordinativi).values_list("documento_id", flat=True))
     for campo in ("scheda_firmata_id", "scheda_generata_id"):
-        ids |= set(Ordinativo.objects.filter(contratto=contratto).exclude(**{campo: None}).values_list(campo, flat=True))
+        ids |= set(ordinativi.model.objects.filter(pk__in=ordinativi).exclude(**{campo: None})
+                   .values_list(campo, flat=True))
     ids |= set(Allegato.objects.filter(messaggio_id__in=list(_messaggi(user, contratto))).values_list("documento_id", flat=True))
     return ids
 
@@ -52,7 +60,7 @@ def documenti_del_contratto(user, contratto):
 REGOLE = {
     "contratti.contrattopage": _tutti,
     "contratti.adesione": _tutti,
-    "contratti.ordinativo": _tutti,
+    "contratti.ordinativo": _ordinativi,
     "comunicazioni.chiarimentopubblicato": _tutti,
     "comunicazioni.messaggio": _messaggi,
     "esiti.esito": _esiti,

@@ -1,10 +1,19 @@
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.panels import ObjectList
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView
 
-from .admin_per_oggetto import EliminaMultiplaPerContratto, PolicyBanditore, RiepilogoPanel, SnippetViewSetPerContratto
+from .admin_per_oggetto import (
+    CampoImporto,
+    EliminaMultiplaPerContratto,
+    PolicyBanditore,
+    RiepilogoPanel,
+    SnippetViewSetPerContratto,
+    colonna_importo,
+    menu_azioni_solo_workflow,
+    sola_lettura,
+)
 from .models import Adesione, Ordinativo
 
 
@@ -47,19 +56,24 @@ class AdesioneViewSet(SnippetViewSetPerContratto):
     icon = "tasks"
     menu_label = "Adesioni"
     menu_order = 210
-    list_display = ["codice", "ente", "contratto", "ipotesi", "importo", "round_corrente", "stato", "inviata_il"]
+    femminile = True
+    list_display = ["codice", "ente", "contratto", "ipotesi", colonna_importo("importo", "Importo di adesione"),
+                    "round_corrente", "stato", "inviata_il"]
     list_filter = ["stato", "ipotesi"]
+    # "Controlla": the record's data, not Wagtail's publication fields (live, go live at, …).
+    inspect_view_fields = ["codice", "contratto", "ente", "ipotesi", "importo", "scadenza", "stato", "round_corrente",
+                           "inviata_il"]
     search_fields = ["codice"]
     edit_handler = ObjectList(
         [
             RiepilogoPanel("contratti/admin/riepilogo_adesione.html", _contesto_adesione, heading="Riepilogo"),
-            FieldPanel("codice", read_only=True),
-            FieldPanel("ente", read_only=True),
-            FieldPanel("ipotesi", read_only=True),
-            FieldPanel("importo", read_only=True),
-            FieldPanel("scadenza", read_only=True),
-            FieldPanel("stato", read_only=True),
-            FieldPanel("round_corrente", read_only=True),
+            sola_lettura("codice"),
+            sola_lettura("ente"),
+            sola_lettura("ipotesi"),
+            CampoImporto("importo"),
+            sola_lettura("scadenza"),
+            sola_lettura("stato"),
+            sola_lettura("round_corrente"),
         ]
     )
 
@@ -91,18 +105,21 @@ class OrdinativoViewSet(SnippetViewSetPerContratto):
     icon = "doc-full-inverse"
     menu_label = "Ordinativi"
     menu_order = 220
-    list_display = ["codice", "ente", "contratto", "cig_derivato", "importo_totale", "stato", "inviato_il"]
+    list_display = ["codice", "ente", "contratto", "cig_derivato", colonna_importo("importo_totale", "Importo totale dell'ordine (lotto)"),
+                    "stato", "inviato_il"]
     list_filter = ["stato"]
     search_fields = ["codice", "cig_derivato", "oggetto"]
+    inspect_view_fields = ["codice", "contratto", "ente", "adesione", "oggetto", "importo_totale", "cig_derivato",
+                           "stato", "inviato_il"]
     edit_handler = ObjectList(
         [
             RiepilogoPanel("contratti/admin/riepilogo_ordinativo.html", _contesto_ordinativo, heading="Riepilogo"),
-            FieldPanel("codice", read_only=True),
-            FieldPanel("ente", read_only=True),
-            FieldPanel("oggetto", read_only=True),
-            FieldPanel("importo_totale", read_only=True),
-            FieldPanel("cig_derivato", read_only=True),
-            FieldPanel("stato", read_only=True),
+            sola_lettura("codice"),
+            sola_lettura("ente"),
+            sola_lettura("oggetto"),
+            CampoImporto("importo_totale"),
+            sola_lettura("cig_derivato"),
+            sola_lettura("stato"),
         ]
     )
 
@@ -114,3 +131,6 @@ register_snippet(OrdinativoViewSet)
 @hooks.register("register_bulk_action", order=100)
 class EliminaMultiplaAdesioniOrdinativi(EliminaMultiplaPerContratto):
     models = [Adesione, Ordinativo]
+
+
+hooks.register("construct_snippet_action_menu", menu_azioni_solo_workflow)

@@ -21,6 +21,22 @@ def form_motivo_rifiuto():
     return MotivoRifiutoForm
 
 
+@functools.cache
+def form_conferma_approvazione():
+    from wagtail.forms import TaskStateCommentForm
+
+    class ConfermaApprovazioneForm(TaskStateCommentForm):
+        comment = forms.CharField(
+            label="Nota (facoltativa)",
+            required=False,
+            max_length=4000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text="Confermi l'approvazione? La nota resta nello storico e nel registro di audit.",
+        )
+
+    return ConfermaApprovazioneForm
+
+
 class ValutazioneBanditoreTask(Task):
     """Approval by the banditore of the record's contract (RUP dell'AQ): only users holding the
     contract's object permission see the task and may act on it. The record decides what approval
@@ -48,11 +64,16 @@ class ValutazioneBanditoreTask(Task):
 
     def get_actions(self, obj, user):
         if self._e_banditore(obj, user):
-            return [("approve", "Approva", False), ("reject", "Non approvare", True)]
+            # Both open a dialog: approval asks for confirmation (also from the dashboard's menu).
+            return [("approve", "Approva", True), ("reject", "Non approvare", True)]
         return []
 
     def get_form_for_action(self, action):
-        return form_motivo_rifiuto() if action == "reject" else super().get_form_for_action(action)
+        if action == "reject":
+            return form_motivo_rifiuto()
+        if action == "approve":
+            return form_conferma_approvazione()
+        return super().get_form_for_action(action)
 
     def on_action(self, task_state, user, action_name, **kwargs):
         obj = task_state.workflow_state.content_object

@@ -1,5 +1,7 @@
 """Who may see and act on an ordinativo. Views ask here; templates mirror the answers."""
 
+from django.db.models import Q
+
 from organizzazioni.models import Incarico
 
 from ..adesioni.permessi import enti_operativi
@@ -9,12 +11,21 @@ PERM_VEDI = "contratti.view_ordinativo"
 PERM_MODIFICA = "contratti.change_ordinativo"
 
 
+# The banditore sees an ordinativo once the ente has sent it (and ever after: approved, refused,
+# cancelled, sent again); a draft never sent belongs to the ente alone.
+INVIATI = Q(inviato_il__isnull=False)
+
+
+def e_banditore_dell_ordinativo(user, ordinativo):
+    return ordinativo.inviato_il is not None and e_banditore(user, ordinativo.contratto)
+
+
 def puo_vedere(user, ordinativo):
-    """The ente's users, the contract's banditore, and — only after approval — the OE (its group
-    gets the view permission when the banditore approves)."""
+    """The ente's users, the contract's banditore once it is sent, and — only after approval — the OE
+    (its group gets the view permission when the banditore approves)."""
     if not user.is_authenticated:
         return False
-    return user.has_perm(PERM_VEDI, ordinativo) or e_banditore(user, ordinativo.contratto)
+    return user.has_perm(PERM_VEDI, ordinativo) or e_banditore_dell_ordinativo(user, ordinativo)
 
 
 def e_utente_ente(user, ordinativo):
@@ -28,7 +39,8 @@ def puo_vedere_dati_anac(user, ordinativo):
     sees the approved ordinativo but not the exchanges with ANAC nor the data of the CIG request."""
     if not user.is_authenticated:
         return False
-    return (user.has_perm(PERM_VEDI, ordinativo) and e_utente_ente(user, ordinativo)) or e_banditore(user, ordinativo.contratto)
+    return ((user.has_perm(PERM_VEDI, ordinativo) and e_utente_ente(user, ordinativo))
+            or e_banditore_dell_ordinativo(user, ordinativo))
 
 
 def puo_operare(user, ordinativo):
@@ -59,6 +71,7 @@ def ordinativi_visibili(user, contratto):
     ordinativi = Ordinativo.objects.filter(contratto=contratto).select_related("ente", "adesione")
     if not user.is_authenticated:
         return ordinativi.none()
+    propri = get_objects_for_user(user, PERM_VEDI, klass=ordinativi, accept_global_perms=False)
     if e_banditore(user, contratto):
-        return ordinativi
-    return get_objects_for_user(user, PERM_VEDI, klass=ordinativi, accept_global_perms=False)
+        return ordinativi.filter(INVIATI | Q(pk__in=propri.values("pk")))
+    return propri

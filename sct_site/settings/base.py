@@ -139,6 +139,8 @@ LANGUAGE_CODE = "it"
 LANGUAGES = [("it", "Italiano")]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
+# Italian for the strings Wagtail's own Italian catalogue leaves in English (read before the apps').
+LOCALE_PATHS = [BASE_DIR / "sct_site" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -243,7 +245,8 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_FINISH_WORKFLOW_ACTION = "sct_site.workflows.finish_workflow"
-WAGTAILADMIN_PERMITTED_LANGUAGES = [("it", "Italiano"), ("en", "English")]
+# The admin speaks the manual's language: no per-user choice of English.
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("it", "Italiano")]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 

@@ -411,20 +411,23 @@ def azione_workflow_admin(sito, page, codice, azione, *, tipo="adesione", motivo
     ``motivo`` (asked in a dialog). Returns the admin page after the action (the list)."""
     _, elenco, titolo = SNIPPET_ADMIN[tipo]
     apri_snippet_admin(sito, page, codice, tipo=tipo, controlla=controlla)
-    # The workflow actions sit in the footer's "Altre azioni" dropdown of the snippet editor.
-    piede = page.get_by_role("navigation", name="Actions (footer)")
-    piede.get_by_role("button", name="Altre azioni").click()
-    # Wagtail shows the approval of the last task of a workflow as "Approva e Pubblica".
-    nome = re.compile(r"^Approva( e Pubblica)?$") if azione == "Approva" else re.compile(rf"^{azione}$")
-    piede.get_by_role("button", name=nome).click()
+    # The footer offers only the workflow's decisions: "Approva" first, "Non approvare" in "Altre azioni".
+    piede = page.get_by_role("navigation", name="Azioni (piè di pagina)")
+    if azione != "Approva":
+        piede.get_by_role("button", name="Altre azioni").click()
+    piede.get_by_role("button", name=re.compile(rf"^{azione}$")).click()
+    # Both open a dialog: the approval asks for confirmation, the non-approval for the reason.
+    dialogo = page.get_by_role("dialog")
+    expect(dialogo).to_be_visible()
     if motivo is not None:
-        dialogo = page.get_by_role("dialog")
-        expect(dialogo).to_be_visible()
         dialogo.get_by_label("Motivo della mancata approvazione").fill(motivo)
-        dialogo.get_by_role("button", name=azione, exact=True).click()
+    else:
+        expect(dialogo).to_contain_text("Confermi l'approvazione?")
+    dialogo.get_by_role("button", name=azione, exact=True).click()
     # Back to the list, with Wagtail's confirmation and the row of the record.
     expect(page.get_by_role("heading", level=1)).to_have_text(elenco)
-    expect(page.get_by_role("status").filter(has_text=f"{titolo} {codice}")).to_be_visible()
+    esito = {"Approva": "approvat", "Non approvare": "non approvat"}[azione]
+    expect(page.get_by_role("status").filter(has_text=re.compile(rf"{titolo} {re.escape(codice)} .* {esito}[ao]\."))).to_be_visible()
     expect(page.get_by_role("navigation", name="Menu principale")).to_be_visible()
     return page
 

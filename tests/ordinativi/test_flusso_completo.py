@@ -48,7 +48,8 @@ def test_dal_nuovo_ordine_all_approvazione(client_as, demo, commit, outbox, simu
     log = contenuto(client.get(sub(demo.sct, "ordinativo_log", ordinativo.pk)))
     for servizio in ("Crea appalto", "Conferma appalto", "Esito operazione", "Recupera CIG"):
         assert servizio in log
-    assert "Recupera CIG" in contenuto(client_as("banditore").get(sub(demo.sct, "ordinativo_log", ordinativo.pk)))
+    # Not sent yet: a draft is the ente's alone, the banditore does not see it.
+    assert client_as("banditore").get(sub(demo.sct, "ordinativo_log", ordinativo.pk)).status_code == 404
 
     client = spid(client_as("aderente"), demo)
     risposta = client.get(sub(demo.sct, "ordinativo_scheda", ordinativo.pk))
@@ -89,6 +90,7 @@ def test_dal_nuovo_ordine_all_approvazione(client_as, demo, commit, outbox, simu
     m = Messaggio.objects.filter(evento="ordinativo_inviato").latest("pk")
     assert consegnatari(m) == ["aderente", "banditore"]
     assert destinatari_email(outbox) == sorted([EMAIL["aderente"], EMAIL["banditore"]])
+    assert "Recupera CIG" in contenuto(client_as("banditore").get(sub(demo.sct, "ordinativo_log", ordinativo.pk)))
 
     ts = task_state(ordinativo)
     altro = client_as("banditore2")

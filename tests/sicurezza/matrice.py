@@ -83,7 +83,8 @@ def _record(vedono, operano=None, *, vedere=200, operare=None, chi_vede=403, alt
 V_ADESIONE_BOZZA = {"aderente2", "banditore"}  # Prato's draft
 V_ADESIONE_INVIATA = {"aderente", "banditore"}  # Firenze's, waiting for approval
 V_ADESIONE_ELIMINATA = {"aderente", "banditore"}  # Firenze's, eliminated after a non-approval (kept)
-V_ORDINATIVO = {"aderente", "banditore"}  # bozza and inviato; the ANAC side of every ordinativo
+V_ORDINATIVO_BOZZA = {"aderente"}  # a draft never sent: the ente alone, not the banditore
+V_ORDINATIVO = {"aderente", "banditore"}  # inviato; the ANAC side of every ordinativo once sent
 V_ORDINATIVO_APPROVATO = {"aderente", "banditore", "oe"}
 V_MESSAGGIO = {"aderente", "banditore"}
 TUTTI_200 = attese(200)
@@ -178,13 +179,13 @@ def _adesioni():
 def _ordinativi():
     b, i, a = ("{sct}ordinativi/{ordinativo_bozza}/", "{sct}ordinativi/{ordinativo_inviato}/",
                "{sct}ordinativi/{ordinativo_approvato}/")
-    vo, va = V_ORDINATIVO, V_ORDINATIVO_APPROVATO
+    vb, vo, va = V_ORDINATIVO_BOZZA, V_ORDINATIVO, V_ORDINATIVO_APPROVATO
     ad = {"aderente"}
     voci = [
         # With SPID level 2 every user is authenticated strongly as himself: only the RUP acts.
-        Voce("POST", b + "conferma-appalto/", _record(vo, ad, operare=REDIRECT), "Conferma appalto con SPID (bozza)",
+        Voce("POST", b + "conferma-appalto/", _record(vb, ad, operare=REDIRECT), "Conferma appalto con SPID (bozza)",
              spid=True),
-        Voce("POST", b + "acquisisci-cig/", _record(vo, ad, operare=400), "Acquisisci CIG con SPID (bozza)", spid=True),
+        Voce("POST", b + "acquisisci-cig/", _record(vb, ad, operare=400), "Acquisisci CIG con SPID (bozza)", spid=True),
         Voce("GET", "{sct}ordinativi/nuovo/", attese(403, anonimo=LOGIN, aderente=200), "nuovo ordine (Richiedi CIG)"),
         Voce("POST", "{sct}ordinativi/nuovo/", attese(403, anonimo=LOGIN, aderente=400), "Richiedi CIG (invio)"),
         Voce("GET", "{secondo}ordinativi/{ordinativo_approvato}/", attese(404, anonimo=LOGIN),
@@ -192,9 +193,10 @@ def _ordinativi():
         Voce("GET", a + "documenti/{doc_ordinativo_bozza}/", attese(404, anonimo=LOGIN),
              "documento di un altro ordinativo sotto questo"),
     ]
-    for url, vedono, stato in ((b, vo, "bozza"), (i, vo, "inviato"), (a, va, "approvato")):
+    for url, vedono, stato in ((b, vb, "bozza"), (i, vo, "inviato"), (a, va, "approvato")):
         bozza = stato == "bozza"
         approvato = stato == "approvato"
+        anac = vb if bozza else vo
         riga = f"{{riga_ordinativo_{stato}}}"
         voci += [
             Voce("GET", url, _record(vedono), f"passo 1 ({stato})"),
@@ -220,9 +222,9 @@ def _ordinativi():
             Voce("GET", url + "chiudi/", _record(vedono, ad, operare=REDIRECT), f"conferma chiusura ({stato})"),
             Voce("POST", url + "chiudi/", _record(vedono, ad, operare=400), f"chiudi ordinativo ({stato})"),
             # The ANAC side (Log Trasmissioni, Richiedi CIG): the ente and the banditore, never the OE.
-            Voce("GET", url + "log-trasmissioni/", _record(vo), f"Log Trasmissioni ({stato})"),
-            Voce("GET", url + "richiedi-cig/", _record(vo), f"Richiedi CIG ({stato})"),
-            Voce("POST", url + "richiedi-cig/", _record(vo, ad, operare=400),
+            Voce("GET", url + "log-trasmissioni/", _record(anac), f"Log Trasmissioni ({stato})"),
+            Voce("GET", url + "richiedi-cig/", _record(anac), f"Richiedi CIG ({stato})"),
+            Voce("POST", url + "richiedi-cig/", _record(anac, ad, operare=400),
                  f"Richiedi CIG, modifica ({'dati mancanti' if bozza else 'non modificabile'}, {stato})"),
             Voce("GET", url + f"documenti/{{doc_ordinativo_{stato}}}/", _record(vedono), f"scarica atto ({stato})"),
             Voce("GET", url + "documenti-firmati/", _record(vedono, ad if approvato else set(), operare=200, chi_vede=404),
@@ -401,6 +403,20 @@ def _snippet_contratto(modello, record, ts, ws, rev):
     ]
 
 
+def _snippet_ordinativo_bozza():
+    """A draft ordinativo never sent is the ente's alone: no admin view opens it for the banditore."""
+    base, r = "/admin/snippets/contratti/ordinativo/", "{ordinativo_bozza}"
+    mai = _admin(404)
+    return [
+        Voce("GET", base + f"edit/{r}/", mai, "snippet ordinativo: scheda di una bozza"),
+        Voce("GET", base + f"history/{r}/", mai, "snippet ordinativo: cronologia di una bozza"),
+        Voce("GET", base + f"inspect/{r}/", mai, "snippet ordinativo: ispeziona una bozza"),
+        Voce("GET", base + f"usage/{r}/", mai, "snippet ordinativo: utilizzo di una bozza"),
+        Voce("GET", f"/admin/snippets/choose/contratti/ordinativo/chosen/{r}/", _admin({404, NEGATO_ADMIN}),
+             "chooser ordinativo: bozza scelta"),
+    ]
+
+
 def _snippet_organizzazioni():
     """Enti, operatori economici and incarichi: the editorial staff (Editor group) manages them;
     the Editor group may not delete an ente or an operatore economico."""
@@ -468,6 +484,7 @@ def costruisci_voci():
         _pubbliche() + _adesioni() + _ordinativi() + _schede() + _esiti() + _comunicazioni() + _audit()
         + _snippet_contratto("adesione", "adesione_inviata", "ts_adesione", "ws_adesione", "rev_adesione")
         + _snippet_contratto("ordinativo", "ordinativo_inviato", "ts_ordinativo", "ws_ordinativo", "rev_ordinativo")
+        + _snippet_ordinativo_bozza()
         + _snippet_organizzazioni() + _admin_generale()
     )
     chiavi = [v.chiave for v in voci]

@@ -17,6 +17,7 @@ from .dati import (
     M_COMUNICAZIONE_OE,
     M_ESITO_BOZZA,
     M_ESITO_PUBBLICO,
+    M_ORDINATIVO_BOZZA,
 )
 from .esecuzione import client_per
 
@@ -62,12 +63,14 @@ def test_chi_quando_cosa_da_dove_e_stati(dati_matrice):
     assert numeri == sorted(numeri, reverse=True), "dalla più recente"
     inviata = VoceAudit.objects.get(azione="adesione.inviata", object_id=str(d.adesione_inviata.pk))
     riga = html.split(f"<td>{inviata.pk}", 1)[1].split("</tr>", 1)[0]
-    assert "aderente" in riga and "adesione.inviata" in riga and d.adesione_inviata.codice in riga
-    assert "bozza → in_valutazione" in riga
+    # People read the catalogue's labels (audit.etichette), not the codes.
+    assert "aderente" in riga and "Round inviato" in riga and d.adesione_inviata.codice in riga
+    assert "adesione.inviata" not in riga and "in_valutazione" not in riga
+    assert "Bozza → Inviata – in attesa di approvazione" in riga
     assert inviata.creato_il.strftime("%d/%m/%Y") in riga
     approvato = VoceAudit.objects.get(azione="ordinativo.approvato", object_id=str(d.ordinativo_approvato.pk))
     riga = html.split(f"<td>{approvato.pk}", 1)[1].split("</tr>", 1)[0]
-    assert "banditore" in riga and "inviato → approvato" in riga
+    assert "banditore" in riga and "Inviato → Approvato" in riga and "Ordinativo approvato" in riga
 
 
 def test_da_dove_e_motivo(dati_matrice):
@@ -97,13 +100,15 @@ def _tutte_le_pagine(client, contratto):
 
 
 def test_il_registro_non_dice_al_banditore_cio_che_non_vede(dati_matrice):
-    """Entries about a message between the ente and the supplier, a draft esito, another contract:
-    not in the banditore's trail. The message addressed to him, the published esito are."""
+    """Entries about a message between the ente and the supplier, a draft esito or ordinativo, another
+    contract: not in the banditore's trail. The message addressed to him, the published esito, the sent
+    ordinativo are."""
     d = dati_matrice
     html = _tutte_le_pagine(client_per("banditore", d), d.sct)
-    for visibile in (M_COMUNICAZIONE, M_ESITO_PUBBLICO, d.ordinativo_bozza.codice, d.adesione_bozza.codice):
+    for visibile in (M_COMUNICAZIONE, M_ESITO_PUBBLICO, d.ordinativo_inviato.codice, d.adesione_bozza.codice):
         assert visibile in html, visibile
-    for riservato in (M_COMUNICAZIONE_OE, M_ESITO_BOZZA, M_ADESIONE_SECONDO, d.adesione_secondo.codice):
+    for riservato in (M_COMUNICAZIONE_OE, M_ESITO_BOZZA, M_ADESIONE_SECONDO, d.adesione_secondo.codice,
+                      d.ordinativo_bozza.codice, M_ORDINATIVO_BOZZA):
         assert riservato not in html, riservato
     assert VoceAudit.objects.filter(contratto_id=d.sct.pk, object_id=str(d.messaggio_oe.pk),
                                     azione="comunicazione.inviata").exists(), "la voce esiste, non è mostrata"
@@ -116,8 +121,8 @@ def test_filtro_per_azione(dati_matrice):
     client = client_per("banditore", d)
     html = contenuto(client.get(_url(d.sct, azione="ordinativo.inviato")))
     azioni = {a for _, a in _righe(html)}
-    assert azioni == {"ordinativo.inviato"}
-    assert '<option value="ordinativo.inviato" selected>' in html
+    assert azioni == {"Ordinativo inviato"}
+    assert '<option value="ordinativo.inviato" selected>Ordinativo inviato</option>' in html
     tutte = _righe(contenuto(client.get(_url(d.sct, azione="azione.inesistente"))))
     assert len({a for _, a in tutte}) > 5, "un'azione sconosciuta è ignorata: tutte le operazioni"
 
