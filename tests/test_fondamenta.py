@@ -4,10 +4,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.documents import get_document_model
 
 from contratti.models import ContrattoPage, UtenteAbilitato
@@ -201,3 +204,61 @@ def test_editor_accede_all_admin_e_aderente_no(client_as):
     assert client_as("editor").get("/admin/").status_code == 200
     risposta = client_as("aderente").get("/admin/")
     assert risposta.status_code == 302
+
+
+def _del_progetto(modulo):
+    radice = modulo.split(".")[0]
+    return any(app.name.split(".")[0] == radice and Path(app.path).is_relative_to(ROOT) for app in apps.get_app_configs())
+
+
+def _percorsi(risolutore, prefisso=""):
+    """The project's URL patterns (Wagtail's, Django's and the admin views Wagtail builds for our
+    viewsets are left out)."""
+    for voce in risolutore.url_patterns:
+        testo = prefisso + str(voce.pattern)
+        if isinstance(voce, URLResolver):
+            yield from _percorsi(voce, testo)
+        elif isinstance(voce, URLPattern):
+            vista = getattr(voce.callback, "view_class", voce.callback)
+            if _del_progetto(vista.__module__) and not testo.startswith("admin/"):
+                yield testo
+
+
+def test_nessun_int_negli_url_e_nelle_route():
+    percorsi = list(_percorsi(get_resolver()))
+    assert "comunicazioni/contratto/<id:page_id>/scrivi/" in percorsi
+    for modello in apps.get_models():
+        if issubclass(modello, RoutablePageMixin) and _del_progetto(modello.__module__):
+            percorsi += [f"{modello.__name__}:{p.pattern}" for p in modello.get_subpage_urls()]
+    assert any("<id:" in p for p in percorsi)
+    assert [p for p in percorsi if "<int:" in p] == []
+
+
+TROPPO_GRANDE = "9223372036854775808"  # 2**63: SQLite non lo rappresenta
+
+
+@pytest.mark.parametrize(
+    "username, url",
+    [
+        ("banditore", f"/audit/contratto/{TROPPO_GRANDE}/"),
+        ("aderente", f"/comunicazioni/contratto/{TROPPO_GRANDE}/"),
+        ("aderente", f"/comunicazioni/contratto/{TROPPO_GRANDE}/scrivi/"),
+        ("aderente", f"/comunicazioni/messaggio/{TROPPO_GRANDE}/"),
+        ("aderente", f"/comunicazioni/allegato/{'9' * 19}/"),
+        ("aderente", f"/comunicazioni/messaggio/{'1' * 40}/"),
+        ("aderente", f"/aggiudicazioni-e-affidamenti/{TROPPO_GRANDE}/"),
+        ("aderente", f"/aggiudicazioni-e-affidamenti/{TROPPO_GRANDE}/pubblica/"),
+        ("aderente", f"/contratti/sistema-cloud-toscana/adesioni/{TROPPO_GRANDE}/"),
+        ("aderente", f"/contratti/sistema-cloud-toscana/ordinativi/{TROPPO_GRANDE}/"),
+        ("aderente", f"/contratti/sistema-cloud-toscana/ordinativi/1/schede/{TROPPO_GRANDE}/"),
+    ],
+)
+def test_id_oltre_i_64_bit_danno_404(client_as, username, url):
+    client = client_as(username)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"testo": "x"}).status_code == 404
+
+
+def test_id_al_limite_dei_64_bit_arriva_alla_vista_e_da_404(client_as):
+    client = client_as("aderente")
+    assert client.get(f"/comunicazioni/contratto/{2**63 - 1}/").status_code == 404
