@@ -262,3 +262,36 @@ def test_id_oltre_i_64_bit_danno_404(client_as, username, url):
 def test_id_al_limite_dei_64_bit_arriva_alla_vista_e_da_404(client_as):
     client = client_as("aderente")
     assert client.get(f"/comunicazioni/contratto/{2**63 - 1}/").status_code == 404
+
+
+URL_NUOVO_INCARICO = "/admin/snippets/organizzazioni/incarico/add/"
+
+
+@pytest.mark.parametrize(
+    "campo, valore, messaggio",
+    [
+        ("ente", "abc", "Ente non valido"),
+        ("ente", "1; DROP TABLE x", "Ente non valido"),
+        ("ente", str(2**63), "Ente non valido"),
+        ("operatore", "abc", "Operatore economico non valido"),
+        ("operatore", "-1", "Operatore economico non valido"),
+        ("user", "abc", "Utente non valido"),
+    ],
+)
+def test_admin_incarico_con_scelta_non_numerica(client_as, demo, campo, valore, messaggio):
+    client = client_as("editor")
+    assert client.get(URL_NUOVO_INCARICO).status_code == 200
+    prima = Incarico.objects.count()
+    dati = {"user": demo.user("oe2").pk, "ruolo": "rup", "ente": "", "operatore": "", campo: valore}
+    risposta = client.post(URL_NUOVO_INCARICO, dati)
+    assert risposta.status_code == 200
+    assert messaggio in risposta.content.decode()
+    assert Incarico.objects.count() == prima
+
+
+def test_admin_incarico_valido_salvato(client_as, demo):
+    client = client_as("editor")
+    dati = {"user": demo.user("oe2").pk, "ruolo": "rup", "ente": demo.prato.pk, "operatore": ""}
+    risposta = client.post(URL_NUOVO_INCARICO, dati)
+    assert risposta.status_code == 302
+    assert Incarico.objects.filter(user=demo.user("oe2"), ente=demo.prato, ruolo="rup").exists()
