@@ -1,6 +1,7 @@
 from django import forms
 
-from sct_site.forms import FORMATI_DATA, ImportoField
+from sct_site.forms import DataField, ImportoField
+from sct_site.validatori import valida_codice_appalto, valida_codice_istat, valida_codice_nuts
 
 from ..adesioni.forms import DocumentiRoundForm, campo_file  # noqa: F401 - reused for the atto di adesione
 from ..models import Ordinativo
@@ -13,7 +14,7 @@ class RichiestaCIGForm(forms.ModelForm):
 
     adesione = forms.ModelChoiceField(label="Adesione", queryset=None, empty_label=None)
     importo_totale = ImportoField(label="Importo totale dell'ordine (lotto, euro)")
-    data_adesione = forms.DateField(label="Data adesione", input_formats=FORMATI_DATA)
+    data_adesione = DataField(label="Data adesione")
 
     class Meta:
         model = Ordinativo
@@ -26,7 +27,7 @@ class RichiestaCIGForm(forms.ModelForm):
             "codice_istat": "Codice ISTAT del comune del luogo di esecuzione (6 cifre).",
             "codice_nuts": "Es. ITI14 (Firenze).",
             "cf_rup": "Codice fiscale del RUP dell'amministrazione aderente: le azioni verso ANAC richiedono il suo accesso con SPID, CIE o CNS.",
-            "codice_appalto": "Identificativo dell'appalto per ANAC (da 8 a 64 caratteri).",
+            "codice_appalto": "Identificativo dell'appalto per ANAC: da 8 a 64 caratteri, lettere, cifre e - _ . /",
             "tracciabilita": "Come indicato nell'atto di adesione: il Fornitore invia una comunicazione per ciascun soggetto del RTI o solo per la mandataria.",
         }
 
@@ -43,6 +44,10 @@ class RichiestaCIGForm(forms.ModelForm):
         self.fields["oggetto"].widget = forms.Textarea(attrs={"rows": 2, "maxlength": 250})
         for nome in ("cpv", "codice_istat", "codice_nuts", "cf_rup", "codice_appalto"):
             self.fields[nome].widget.attrs["autocomplete"] = "off"
+        # Stricter than the model's patterns (ASCII digits, real NUTS codes, no markup in the codice).
+        self.fields["codice_istat"].validators = [valida_codice_istat]
+        self.fields["codice_nuts"].validators = [valida_codice_nuts]
+        self.fields["codice_appalto"].validators.append(valida_codice_appalto)
 
     def clean_cf_rup(self):
         return (self.cleaned_data.get("cf_rup") or "").strip().upper()
