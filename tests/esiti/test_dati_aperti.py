@@ -248,8 +248,14 @@ def test_pagina_dei_dati_aperti_documenta_formati_e_licenza(client, esiti):
     for indirizzo in ("dati-aperti/l190/2024/01307110484/", "dati-aperti/l190/2024/84006890481/"):
         assert f"{URL}{indirizzo}" in anno_2024, indirizzo
     assert "dati-aperti/l190/2025/" not in anno_2024
-    for strano in ("1999", "abc", "2024'--", "9" * 30):  # a year without datasets or garbage: the most recent
-        assert f"{URL}dati-aperti/l190/2025/01307110484/" in client.get(f"{URL}dati-aperti/", {"anno": strano}).content.decode()
+    # A year without datasets or garbage: 400, the message and the most recent year's datasets.
+    for strano in ("1999", "abc", "2024'--", "9" * 30, "٢٠٢٤", "-2024", " "):
+        risposta = client.get(f"{URL}dati-aperti/", {"anno": strano})
+        assert risposta.status_code == (200 if strano == " " else 400), strano
+        pagina = risposta.content.decode()
+        assert ("Anno non valido" in pagina) is (strano != " "), strano
+        assert f"{URL}dati-aperti/l190/2025/01307110484/" in pagina, strano
+    assert "Anno non valido" not in client.get(f"{URL}dati-aperti/", {"anno": "2024"}).content.decode()
     assert client.get(URL).content.decode().count("dati-aperti/feed/") >= 1  # <link rel="alternate">
 
 
