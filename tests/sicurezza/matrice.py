@@ -105,6 +105,7 @@ def _pubbliche():
         Voce("GET", "/_util/login/", TUTTI_200, "login delle pagine private di Wagtail"),
         Voce("GET", "/pagina-che-non-esiste/", attese(404), "indirizzo inesistente"),
         Voce("GET", "/health/", TUTTI_200, "stato dei servizi"),
+        Voce("GET", "/favicon.ico", TUTTI_200, "icona del sito"),
         Voce("GET", "/area-riservata/", SOLO_LOGIN, "area riservata"),
         Voce("GET", "/account/accedi/", TUTTI_200, "login"),
         Voce("POST", "/account/esci/", attese(REDIRECT), "logout"),
