@@ -45,7 +45,7 @@ def test_load_demo_due_volte_stessi_conteggi(demo):
     call_command("load_demo")
     call_command("load_demo")
     assert _conteggi() == prima
-    assert prima["contratti"] == 2 and prima["utenti"] == 7 and prima["documenti"] == 6
+    assert prima["contratti"] == 2 and prima["utenti"] == 7 and prima["documenti"] == 9
 
 
 def test_demo_come_da_manuale(demo):

@@ -1,9 +1,12 @@
 import colorsys
+import io
 import re
 from pathlib import Path
 
+import pypdf
 import pytest
 from django.urls import reverse
+from wagtail.documents import get_document_model
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,3 +174,31 @@ def test_testo_delle_schede_della_home_in_titillium(client, demo):
     css = (STATIC / "sct/sct.css").read_text()
     regola = re.search(r"\.card \.card-body \.card-text \{([^}]*)\}", css).group(1)
     assert 'font-family: "Titillium Web"' in regola and "serif;" not in regola.replace("sans-serif", "")
+
+
+def _testo_pdf(client, url):
+    risposta = client.get(url)
+    assert risposta.status_code == 200
+    dati = b"".join(risposta.streaming_content) if risposta.streaming else risposta.content
+    assert dati.startswith(b"%PDF-")
+    return " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(dati)).pages)
+
+
+def test_manuali_nelle_istruzioni_e_modello_della_richiesta_tracciabilita(client, demo):
+    istruzioni = client.get("/documentazione/istruzioni/")
+    html = istruzioni.content.decode()
+    documenti = {d.title: d for d in get_document_model().objects.all()}
+    manuale_cig = documenti["Manuale Richiedi Cig"]
+    manuale_com = documenti["Manuale nuovo modulo Comunicazioni (revisione Luglio 2022)"]
+    for doc in (manuale_cig, manuale_com):
+        assert doc.title in html and doc.url in html, doc.title
+    testo = _testo_pdf(client, manuale_cig.url)
+    for atteso in ("nuovo ordine", "Codice appalto", "Conferma appalto", "Acquisisci CIG", "SPID, CIE o CNS", "048017"):
+        assert atteso in testo, atteso
+    testo = _testo_pdf(client, manuale_com.url)
+    for atteso in ("CdC_Banditore", "Chiarimento", "riepilogo giornaliero", "[omissis]", "numeri di telefono"):
+        assert atteso in testo, atteso
+    modelli = client.get("/documentazione/modelli/").content.decode()
+    richiesta = documenti["Richiesta di acquisizione dei conti correnti dedicati (tracciabilità dei pagamenti)"]
+    assert richiesta.url in modelli and "conti correnti dedicati" in _testo_pdf(client, richiesta.url)
+    assert richiesta.pk in set(demo.sct.documenti_allegati.values_list("documento_id", flat=True))
