@@ -100,3 +100,20 @@ class DataField(forms.DateField):
         super().validate(value)
         if value is not None and not DATA_MINIMA <= value <= DATA_MASSIMA:
             raise forms.ValidationError(self.error_messages["intervallo"], code="intervallo")
+
+
+class ImportoAdminField(ImportoField):
+    """``ImportoField`` in the place of Django's ``DecimalField`` in Wagtail's admin forms (which accepts
+    "1_000" and other scripts' digits): the model's validators still apply (sct_site/wagtail_hooks.py)."""
+
+    def __init__(self, *, max_digits=None, decimal_places=None, min_value=None, max_value=None, **kwargs):
+        kwargs.pop("localize", None)
+        super().__init__(minimo=min_value, massimo=max_value or Decimal("999999999999.99"), **kwargs)
+
+
+class DataAdminField(DataField):
+    """``DataField`` (2000–2100, digits 0-9) in the place of Django's ``DateField`` in Wagtail's admin forms."""
+
+    def __init__(self, **kwargs):
+        kwargs.pop("localize", None)
+        super().__init__(**kwargs)

@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -295,3 +296,26 @@ def test_admin_incarico_valido_salvato(client_as, demo):
     risposta = client.post(URL_NUOVO_INCARICO, dati)
     assert risposta.status_code == 302
     assert Incarico.objects.filter(user=demo.user("oe2"), ente=demo.prato, ruolo="rup").exists()
+
+
+@pytest.mark.parametrize(
+    "campo, valore, messaggio",
+    [
+        ("importo_massimale", "1_000", "Inserisci un importo valido"),
+        ("importo_massimale", "١٢٣", "Inserisci un importo valido"),
+        ("importo_massimale", " 12 34 ", "Inserisci un importo valido"),
+        ("data_scadenza", "9999-12-31", "La data deve essere compresa tra il 01/01/2000 e il 31/12/2100."),
+        ("data_stipula", "0001-01-01", "La data deve essere compresa tra il 01/01/2000 e il 31/12/2100."),
+    ],
+)
+def test_admin_del_contratto_usa_importo_e_data_del_sito(client_as, demo, campo, valore, messaggio):
+    client = client_as("editor")
+    pagina = client.get(f"/admin/pages/{demo.sct.pk}/edit/")
+    assert pagina.status_code == 200
+    form = pagina.context["form"]
+    dati = {campo: valore}
+    campo_form = form.fields[campo]
+    with pytest.raises(ValidationError) as errore:
+        campo_form.clean(dati[campo])
+    assert messaggio in errore.value.messages[0]
+    assert campo_form.clean("150.000.000,00" if campo == "importo_massimale" else "2026-12-31") is not None
