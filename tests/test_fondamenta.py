@@ -209,7 +209,10 @@ def test_editor_accede_all_admin_e_aderente_no(client_as):
 
 def _del_progetto(modulo):
     radice = modulo.split(".")[0]
-    return any(app.name.split(".")[0] == radice and Path(app.path).is_relative_to(ROOT) for app in apps.get_app_configs())
+    return any(
+        app.name.split(".")[0] == radice and Path(app.path).is_relative_to(ROOT) and "site-packages" not in Path(app.path).parts
+        for app in apps.get_app_configs()
+    )
 
 
 def _percorsi(risolutore, prefisso=""):
