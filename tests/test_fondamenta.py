@@ -322,3 +322,27 @@ def test_admin_del_contratto_usa_importo_e_data_del_sito(client_as, demo, campo,
         campo_form.clean(dati[campo])
     assert messaggio in errore.value.messages[0]
     assert campo_form.clean("150.000.000,00" if campo == "importo_massimale" else "2026-12-31") is not None
+
+
+URL_NUOVO_ENTE = "/admin/snippets/organizzazioni/ente/add/"
+ENTE_VALIDO = {"denominazione": "Comune di Prova", "codice_fiscale": "00409920584", "pec": "prova@pec.example",
+               "indirizzo": "", "codice_istat": "048017", "codice_nuts": "ITI14"}
+
+
+@pytest.mark.parametrize(
+    "campo, valore, messaggio",
+    [
+        ("codice_istat", "%_%\\", "Il codice ISTAT ha 6 cifre."),
+        ("codice_istat", "٠٤٨٠١٧", "Il codice ISTAT ha 6 cifre."),
+        ("codice_nuts", "%_%\\", "Codice NUTS italiano non valido"),
+        ("codice_nuts", "IT<b>", "Codice NUTS italiano non valido"),
+    ],
+)
+def test_admin_ente_codici_istat_e_nuts(client_as, campo, valore, messaggio):
+    client = client_as("editor")
+    prima = Ente.objects.count()
+    risposta = client.post(URL_NUOVO_ENTE, {**ENTE_VALIDO, campo: valore})
+    assert risposta.status_code == 200 and messaggio in risposta.content.decode()
+    assert Ente.objects.count() == prima
+    assert client.post(URL_NUOVO_ENTE, ENTE_VALIDO).status_code == 302
+    assert Ente.objects.filter(codice_fiscale="00409920584", codice_istat="048017", codice_nuts="ITI14").exists()
