@@ -120,7 +120,8 @@ def pubblica(request, pagina, pk):
         form = PubblicazioneEsitoForm(instance=esito)
     contesto = _contesto_esito(request, pagina, esito)
     contesto["form"] = form
-    return _render(request, pagina, "esiti/pubblica.html", contesto, privato=True)
+    status = 400 if form.is_bound and form.errors else 200  # refused data: 400, nothing saved
+    return _render(request, pagina, "esiti/pubblica.html", contesto, privato=True, status=status)
 
 
 def _non_piu_bozza(request, esito, base):

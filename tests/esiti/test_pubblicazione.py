@@ -50,7 +50,7 @@ def test_cig_e_importo_sono_chiesti_solo_se_mancano(client_as, fabbrica):
 def test_campi_mancanti_restano_nel_modulo_con_messaggi(client_as, fabbrica):
     esito = fabbrica.bozza()
     risposta = client_as("aderente").post(f"{URL}{esito.pk}/pubblica/", {"oggetto": "x"})
-    assert risposta.status_code == 200
+    assert risposta.status_code == 400
     errori = risposta.context["form"].errors
     assert errori["data_aggiudicazione"] == ["Questo campo è obbligatorio."]
     assert "data_ultimazione" in errori
@@ -221,7 +221,7 @@ def test_importi_e_date_fuori_formato_rifiutati(client_as, fabbrica, campo, valo
     esito = fabbrica.bozza(importo_aggiudicazione=None)
     dati = {**DATI_MANCANTI, "importo_aggiudicazione": "1.000,00", campo: valore}
     risposta = client_as("aderente").post(f"{URL}{esito.pk}/pubblica/", dati)
-    assert risposta.status_code == 200
+    assert risposta.status_code == 400
     assert messaggio in html(risposta)
     esito.refresh_from_db()
     assert esito.stato == Esito.Stato.BOZZA and esito.data_aggiudicazione is None and esito.importo_aggiudicazione is None

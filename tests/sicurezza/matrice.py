@@ -271,7 +271,7 @@ def _esiti():
         Voce("GET", bozza, attese(404, aderente=200), "esito in bozza"),
         Voce("GET", pubblicato, TUTTI_200, "esito pubblicato"),
         Voce("GET", bozza + "pubblica/", solo_ente, "modulo di pubblicazione (bozza)"),
-        Voce("POST", bozza + "pubblica/", attese(404, anonimo=LOGIN, aderente=Rifiuto(200)), "salva e pubblica (dati mancanti)"),
+        Voce("POST", bozza + "pubblica/", attese(404, anonimo=LOGIN, aderente=400), "salva e pubblica (dati mancanti)"),
         Voce("GET", pubblicato + "pubblica/", attese(404, anonimo=LOGIN, aderente=REDIRECT), "modulo su esito pubblicato"),
         Voce("GET", bozza + "pubblica/riepilogo/", attese(404, anonimo=LOGIN, aderente=REDIRECT), "riepilogo (bozza)"),
         Voce("POST", bozza + "pubblica/riepilogo/", attese(404, anonimo=LOGIN, aderente=Rifiuto(REDIRECT)),
