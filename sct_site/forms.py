@@ -52,6 +52,8 @@ class ImportoField(forms.Field):
             # Only the euro sign and spaces around the number are dropped: "12 34", "1_000" and
             # digits other than 0-9 ("١٢", "１２") are refused, not read as some other amount.
             testo = str(value).strip().removeprefix("€").removesuffix("€").strip()
+            if not testo:
+                return None
             if len(testo) > 30 or not testo.isascii():
                 raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
             if "," in testo:
