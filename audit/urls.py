@@ -4,5 +4,5 @@ from . import views
 
 app_name = "audit"
 urlpatterns = [
-    path("contratto/<int:page_id>/", views.contratto, name="contratto"),
+    path("contratto/<id:page_id>/", views.contratto, name="contratto"),
 ]

@@ -605,10 +605,36 @@ def _nomi_presenti(testo, nomi):
     return [n for n in nomi if re.search(r"(?<!\w)" + re.escape(n.casefold()) + r"(?!\w)", basso)]
 
 
+# A phone number: optional +39/0039, a landline prefix (0…, also in brackets) or a mobile one (3xx),
+# then digits with optional separators (space, dot, slash, hyphen). _e_telefono() keeps out dates,
+# amounts ("350.000.000"), short codes (ISTAT 048017: fewer than 8 digits) and 11-digit codici fiscali /
+# partite IVA written without separators.
+RE_TELEFONO = re.compile(
+    r"(?<![\w+])(?:(?:\+|00) ?39[ ./-]?)?(?:\(?0[0-9]{1,3}\)?|3[0-9]{2})(?:[ \u00a0./-]?[0-9]){4,8}(?![\w])"
+)
+_DATA = re.compile(r"[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2,4}")
+_IMPORTO = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
+
+
+def _e_telefono(testo):
+    cifre = re.sub(r"[^0-9]", "", testo)
+    internazionale = testo.startswith(("+", "00"))
+    if internazionale:
+        cifre = cifre.removeprefix("00").removeprefix("39")
+    if not 8 <= len(cifre) <= 11 or _DATA.fullmatch(testo) or _IMPORTO.fullmatch(testo):
+        return False
+    return internazionale or not re.fullmatch(r"[0-9]{11}", testo)
+
+
+def _telefoni_presenti(testo):
+    return [m.group(0) for m in RE_TELEFONO.finditer(testo) if _e_telefono(m.group(0))]
+
+
 def anonimizza(testo, nomi):
+    """Names of who asked and every phone number replaced by [omissis]."""
     for nome in nomi:
         testo = re.sub(r"(?<!\w)" + re.escape(nome) + r"(?!\w)", OMISSIS, testo, flags=re.IGNORECASE)
-    return testo
+    return RE_TELEFONO.sub(lambda m: OMISSIS if _e_telefono(m.group(0)) else m.group(0), testo)
 
 
 def proposta_pubblicazione(messaggio):
@@ -651,6 +677,11 @@ def pubblica_chiarimento(messaggio, *, utente, domanda, risposta, request=None):
             errori[campo] = (
                 "Il testo contiene il nome di chi ha posto la domanda o del suo ente "
                 f"({', '.join(_nomi_presenti(valore, nomi))}): il chiarimento si pubblica in forma anonima."
+            )
+        elif _telefoni_presenti(valore):
+            errori[campo] = (
+                f"Il testo contiene un numero di telefono ({', '.join(_telefoni_presenti(valore))}): "
+                "il chiarimento si pubblica in forma anonima."
             )
     if errori:
         raise ValidationError(errori)

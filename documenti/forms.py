@@ -13,9 +13,12 @@ anything is read); the real check, by content and signature, is ``validazione.va
 """
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from wagtail.documents.forms import BaseDocumentForm
 
 from . import conf
 from .errori import FileNonValido
+from .validazione import valida
 
 ACCEPT = ".pdf,.p7m,application/pdf,application/pkcs7-mime"
 
@@ -81,3 +84,31 @@ def salva_campo(form, campo: str, *, utente, firma_richiesta: bool | None = None
     except FileNonValido as errore:
         form.add_error(campo, errore)
         return None
+
+
+class DocumentoPubblicoForm(BaseDocumentForm):
+    """The admin form of Wagtail's (public) documents: what the editors upload (models, manuals) passes
+    the same content checks as the private uploads (``validazione.valida``, without requiring a
+    signature): a PDF, or a .p7m envelope holding a PDF, within the size limit. Set as
+    ``WAGTAILDOCS_DOCUMENT_FORM_BASE``: it serves the single and the multiple upload and the chooser."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "file" in self.fields:
+            campo = self.fields["file"]
+            campo.help_text = (
+                "Tipi ammessi: documento PDF, oppure file firmato digitalmente .p7m (CAdES) che contiene un PDF; "
+                f"al massimo {conf.max_upload_bytes() // conf.MEGABYTE} MB. Il contenuto viene controllato: "
+                "pagine HTML, programmi, archivi e PDF danneggiati o cifrati sono rifiutati."
+            )
+            campo.widget.attrs["accept"] = ACCEPT
+
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        if isinstance(file, UploadedFile):  # a new upload (editing the title keeps the stored file)
+            try:
+                valida(file, firma_richiesta=False)
+            except FileNonValido as exc:
+                raise forms.ValidationError(exc.messaggio, code=exc.code) from exc
+            file.seek(0)
+        return file

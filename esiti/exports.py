@@ -22,6 +22,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from contratti.models import ContrattoPage
 from organizzazioni.models import Ente
+from sct_site.esportazioni import cella_testo
 
 from . import conf
 from .forms import RicercaEsitiForm
@@ -131,6 +132,7 @@ def genera_csv(queryset, url_base):
     scrittore.writerow(INTESTAZIONE_CSV)
     yield buffer.getvalue()
     membri_json = {}  # the same RTI appears in many rows: encode it once
+    t = cella_testo
     for blocco in blocchi(queryset):
         buffer.seek(0)
         buffer.truncate()
@@ -140,14 +142,15 @@ def genera_csv(queryset, url_base):
                 if len(membri_json) >= MAX_CACHE:
                     membri_json.clear()
                 membri_json[chiave] = json.dumps([m._asdict() for m in membri], ensure_ascii=False, separators=(",", ":"))
+            # Text cells through cella_testo (formula injection); the JSON of the members starts with "[".
             scrittore.writerow((
-                r.id, r.ocid, r.cig, r.cig_accordo_quadro, r.contratto_titolo, r.oggetto, r.ente_denominazione,
-                r.ente_codice_fiscale, SCELTA_CONTRAENTE_ADESIONE, r.aggiudicatario_denominazione,
-                r.aggiudicatario_codice_fiscale,
+                r.id, t(r.ocid), t(r.cig), t(r.cig_accordo_quadro), t(r.contratto_titolo), t(r.oggetto),
+                t(r.ente_denominazione), t(r.ente_codice_fiscale), SCELTA_CONTRAENTE_ADESIONE,
+                t(r.aggiudicatario_denominazione), t(r.aggiudicatario_codice_fiscale),
                 membri_json[chiave],
                 _importo(r.importo_aggiudicazione), _importo(r.importo_somme_liquidate),
                 _iso(r.data_aggiudicazione), _iso(r.data_inizio), _iso(r.data_ultimazione), r.stato,
-                "true" if r.annullato else "false", _iso(r.pubblicato_il), _iso(r.ritirato_il), r.ritirato_motivo,
+                "true" if r.annullato else "false", _iso(r.pubblicato_il), _iso(r.ritirato_il), t(r.ritirato_motivo),
                 f"{url_base}{r.id}/",
             ))
         del blocco

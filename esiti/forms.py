@@ -1,5 +1,4 @@
 import datetime
-import re
 from decimal import Decimal
 
 from django import forms
@@ -9,34 +8,12 @@ from django.utils import timezone
 
 from contratti.models import ContrattoPage
 from organizzazioni.models import Ente
-from sct_site.forms import chiave_dati
+from sct_site.forms import DataField, ImportoField, chiave_dati
 from sct_site.widgets import ScelteNormalizzate, SelectVeloce
 
 from .cache import memorizzato
 from .models import Esito
 from .ricerca import RE_CIG, filtra_testo
-
-FORMATI_DATA = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-class ImportoField(forms.DecimalField):
-    """An amount in euro written the Italian way ("1.234,56", "€ 1234,5") or with a dot ("1234.56")."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            testo = value.replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
-            if "," in testo:
-                testo = testo.replace(".", "").replace(",", ".")
-            elif testo.count(".") > 1 or re.fullmatch(r"\d{1,3}(\.\d{3})+", testo):
-                testo = testo.replace(".", "")
-            value = testo
-        return super().to_python(value)
-
-    def prepare_value(self, value):
-        # Shown with the Italian decimal comma ("0,00", "1234,56"), as it is typed.
-        if isinstance(value, Decimal):
-            return f"{value:.2f}".replace(".", ",")
-        return super().prepare_value(value)
 
 
 def scelte_filtri():
@@ -78,12 +55,12 @@ class RicercaEsitiForm(forms.Form):
                                        empty_value=None)
     cig = forms.CharField(label="CIG", required=False, max_length=10,
                           help_text="CIG derivato o CIG dell'accordo quadro")
-    anno = forms.TypedChoiceField(label="Anno di aggiudicazione", required=False, coerce=int, empty_value=None)
-    importo_min = ImportoField(label="Importo da (€)", required=False, max_digits=14, decimal_places=2, min_value=0)
-    importo_max = ImportoField(label="Importo fino a (€)", required=False, max_digits=14, decimal_places=2,
-                               min_value=0)
-    data_dal = forms.DateField(label="Aggiudicato dal", required=False, input_formats=FORMATI_DATA)
-    data_al = forms.DateField(label="Aggiudicato al", required=False, input_formats=FORMATI_DATA)
+    anno = forms.TypedChoiceField(label="Anno di aggiudicazione", required=False, coerce=int, empty_value=None,
+                                  error_messages={"invalid_choice": "Anno non valido."})
+    importo_min = ImportoField(label="Importo da (€)", required=False, minimo=Decimal("0"))
+    importo_max = ImportoField(label="Importo fino a (€)", required=False, minimo=Decimal("0"))
+    data_dal = DataField(label="Aggiudicato dal", required=False)
+    data_al = DataField(label="Aggiudicato al", required=False)
     stato = forms.ChoiceField(
         label="Stato", required=False,
         choices=[("", "Tutti"), ("in-vigore", "In vigore"), ("annullati", "Annullati"), ("ritirati", "Ritirati")],
@@ -215,17 +192,17 @@ class PubblicazioneEsitoForm(forms.ModelForm):
         if self.instance.importo_aggiudicazione is not None:
             del self.fields["importo_aggiudicazione"]
         for nome in ("data_aggiudicazione", "data_inizio", "data_ultimazione"):
-            campo = self.fields[nome]
-            campo.required = True
-            campo.input_formats = FORMATI_DATA
-            campo.widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+            vecchio = self.fields[nome]
+            self.fields[nome] = DataField(
+                label=vecchio.label, help_text=vecchio.help_text, initial=vecchio.initial,
+                widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            )
         for nome in ("importo_aggiudicazione", "importo_somme_liquidate"):
             if nome in self.fields:
                 vecchio = self.fields[nome]
                 self.fields[nome] = ImportoField(
                     label=vecchio.label, help_text=vecchio.help_text, required=nome == "importo_aggiudicazione",
-                    max_digits=14, decimal_places=2, min_value=0,
-                    widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                    minimo=Decimal("0"), widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                 )
         if "cig" in self.fields:
             self.fields["cig"].required = True

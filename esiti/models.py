@@ -42,25 +42,25 @@ class AggiudicazioniIndexPage(RestrizioniInCacheMixin, RoutablePageMixin, Page):
 
         return views.elenco(request, self)
 
-    @path("<int:pk>/", name="esito")
+    @path("<id:pk>/", name="esito")
     def route_esito(self, request, pk):
         from . import views
 
         return views.dettaglio(request, self, pk)
 
-    @path("<int:pk>/pubblica/", name="pubblica")
+    @path("<id:pk>/pubblica/", name="pubblica")
     def route_pubblica(self, request, pk):
         from . import views
 
         return views.pubblica(request, self, pk)
 
-    @path("<int:pk>/pubblica/riepilogo/", name="riepilogo")
+    @path("<id:pk>/pubblica/riepilogo/", name="riepilogo")
     def route_riepilogo(self, request, pk):
         from . import views
 
         return views.riepilogo(request, self, pk)
 
-    @path("<int:pk>/ritira/", name="ritira")
+    @path("<id:pk>/ritira/", name="ritira")
     def route_ritira(self, request, pk):
         from . import views
 

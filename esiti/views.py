@@ -120,7 +120,8 @@ def pubblica(request, pagina, pk):
         form = PubblicazioneEsitoForm(instance=esito)
     contesto = _contesto_esito(request, pagina, esito)
     contesto["form"] = form
-    return _render(request, pagina, "esiti/pubblica.html", contesto, privato=True)
+    status = 400 if form.is_bound and form.errors else 200  # refused data: 400, nothing saved
+    return _render(request, pagina, "esiti/pubblica.html", contesto, privato=True, status=status)
 
 
 def _non_piu_bozza(request, esito, base):
@@ -217,9 +218,15 @@ def dati_aperti(request, pagina):
     version of the esiti: at 100,000 esiti that is a GROUP BY over the whole table and thousands of rows."""
     base = _base(pagina, request)
     anni = memorizzato("l190:anni", _anni_l190)
-    anno = request.GET.get("anno", "")
-    anno = int(anno) if anno.isdigit() and int(anno) in anni else (anni[0] if anni else None)
+    richiesto = request.GET.get("anno", "").strip()
+    valido = richiesto.isascii() and richiesto.isdigit() and len(richiesto) == 4 and int(richiesto) in anni
+    anno = int(richiesto) if valido else (anni[0] if anni else None)
+    # An unknown year is refused (400) with the message, as the list reports its invalid filters.
+    avviso_anno = "" if valido or not richiesto else (
+        f"Anno non valido: scegli uno degli anni elencati{f' (è mostrato il {anno})' if anno else ''}."
+    )
     contesto = {
+        "avviso_anno": avviso_anno,
         "base": base,
         "anni_l190": anni,
         "anno_l190": anno,
@@ -229,4 +236,4 @@ def dati_aperti(request, pagina):
         "prefisso_ocid": conf.prefisso_ocid(),
         "editore": conf.editore_dati(),
     }
-    return _render(request, pagina, "esiti/dati_aperti.html", contesto)
+    return _render(request, pagina, "esiti/dati_aperti.html", contesto, status=400 if avviso_anno else 200)

@@ -34,6 +34,101 @@ MODELLI = [
      "Accordo sul trattamento dei dati (Regolamento UE 2016/679, D.Lgs. 196/2003), sottoscritto dall'amministrazione e poi dal Fornitore."),
     ("comunicazione-tracciabilita", "Comunicazione dati tracciabilità",
      "Comunicazione dei conti correnti dedicati ai fini della tracciabilità dei pagamenti."),
+    ("richiesta-tracciabilita", "Richiesta di acquisizione dei conti correnti dedicati (tracciabilità dei pagamenti)",
+     "Predisposta dall'Amministrazione contraente e inoltrata al Fornitore con l'atto di adesione: chiede gli estremi "
+     "dei conti correnti dedicati (art. 3 L. 136/2010) e le persone delegate a operarvi."),
+]
+
+# Manuals of the "Istruzioni" page (manual: "Manuale Richiedi Cig", "Manuale nuovo modulo Comunicazioni"):
+# code, title, description, sections (title, paragraphs; simple HTML allowed).
+MANUALI = [
+    (
+        "manuale-richiedi-cig",
+        "Manuale Richiedi Cig",
+        "Come compilare il modulo “Richiedi CIG” del nuovo ordine e acquisire il CIG derivato (Conferma appalto, Acquisisci CIG).",
+        [
+            ("A cosa serve", [
+                "Il modulo “Richiedi CIG” raccoglie i dati che ANAC chiede per il CIG derivato dell'ordinativo di "
+                "fornitura (scheda AD4 della Piattaforma dei Contratti Pubblici: adesione ad accordo quadro senza "
+                "nuovo confronto competitivo).",
+                "Si apre dalla pagina del contratto, tab “elenco ordinativi”, con il pulsante “nuovo ordine”: il "
+                "pulsante compare quando l'ente ha un'adesione approvata.",
+            ]),
+            ("I campi del modulo", [
+                "<b>Adesione</b>: l'adesione approvata a cui collegare l'ordine (se l'ente ne ha più di una).",
+                "<b>Oggetto</b>: al massimo 250 caratteri.",
+                "<b>Importo totale dell'ordine (lotto, euro)</b>: scritto all'italiana, ad esempio 12.345,67 "
+                "(anche 12345,67 o 12345.67); al massimo due decimali. Spazi interni, cifre di altri alfabeti e "
+                "separatori come 1_000 sono rifiutati.",
+                "<b>CPV</b>: nel formato 72000000-5. <b>Codice ISTAT</b> del comune del luogo di esecuzione: 6 cifre "
+                "(048017 per Firenze). <b>NUTS</b>: codice italiano, ad esempio ITI14 (Firenze) o ITI1 (Toscana).",
+                "<b>Durata (mesi)</b>, <b>Categoria</b> (fornitura di servizi o di beni), <b>Finanziamento</b>.",
+                "<b>Codice fiscale del RUP</b>: il RUP dell'amministrazione aderente; solo lui compie le azioni verso ANAC.",
+                "<b>Data adesione</b>: una data tra il 01/01/2000 e il 31/12/2100.",
+                "<b>Codice appalto</b>: da 8 a 64 caratteri, solo lettere, cifre e i separatori - _ . / (all'inizio e "
+                "alla fine lettere o cifre); deve essere diverso da quello di ogni altro ordinativo. Il sistema ne "
+                "propone uno.",
+                "<b>Comunicazione dati tracciabilità</b>: come indicato nell'atto di adesione, una comunicazione per la "
+                "sola mandataria o una per ciascun soggetto del RTI.",
+                "Se un dato non è valido il modulo lo indica accanto al campo e non salva nulla.",
+            ]),
+            ("Vai all'ordine: il passo 1", [
+                "Con “Vai all'ordine” il sistema crea l'ordinativo in bozza e apre il passo 1. Il campo “CIG derivato” "
+                "è ingrigito e vuoto: Per poter finalizzare l’invio dell’ordine è necessario integrare la richiesta del "
+                "CIG tramite il bottone “Conferma appalto”.",
+                "Al passo 1 si inseriscono le righe dell'ordine (descrizione, importo unitario, quantità) e si allega "
+                "l'atto di adesione / contratto attuativo firmato digitalmente. Il totale delle righe deve coincidere "
+                "con l'importo totale indicato in “Richiedi CIG”, altrimenti la conferma si ferma con il messaggio: "
+                "Il totale delle righe dell'ordine non corrisponde al totale dell'ordine inserito in fase di richiesta del CIG.",
+            ]),
+            ("Conferma appalto e Acquisisci CIG", [
+                "“Conferma appalto” invia i dati ad ANAC (crea appalto e conferma appalto); “Acquisisci CIG” recupera "
+                "il CIG derivato quando ANAC lo ha rilasciato. Entrambe le azioni richiedono il RUP autenticato con "
+                "SPID, CIE o CNS; le altre attività si possono compiere con nome utente e password.",
+                "Il pulsante “salva e procedi” resta ingrigito finché il CIG derivato non è acquisito. L'esito di ogni "
+                "chiamata ad ANAC è nel “Log Trasmissioni” dell'ordinativo.",
+            ]),
+            ("Correggere i dati", [
+                "Finché l'ordinativo è in bozza i dati di “Richiedi CIG” si correggono dal link “Richiedi CIG” del "
+                "passo 1. Se l'appalto è già su ANAC, le correzioni partono alla successiva “Conferma appalto” "
+                "(modifica appalto). Dopo la conferma i dati restano consultabili in sola lettura.",
+            ]),
+        ],
+    ),
+    (
+        "manuale-comunicazioni",
+        "Manuale nuovo modulo Comunicazioni (revisione Luglio 2022)",
+        "Comunicazioni e chiarimenti nei contratti del Negozio Elettronico: chi scrive a chi, risposte, allegati, notifiche e chiarimenti pubblicati.",
+        [
+            ("Dove si trova", [
+                "Il modulo comunicazioni è attivo solo nei contratti pubblicati. La posta dell'utente è nella pagina "
+                "“Comunicazioni” (indirizzo /comunicazioni/) e nel blocco “Comunicazioni” dell'Area riservata; da ogni "
+                "contratto si scrive con “scrivi” nella sua sezione comunicazioni.",
+            ]),
+            ("Chi scrive a chi", [
+                "Centro di costo banditore e Centri di costo aderenti; Centri di costo aderenti e OE aggiudicatario; "
+                "Centro di costo banditore e OE aggiudicatario.",
+                "L'ente aderente compone due tipi di messaggio: <b>Comunicazione</b> e <b>Chiarimento</b>, con "
+                "destinatari il CdC_Banditore o l'OE aggiudicatario.",
+            ]),
+            ("Scrivere e rispondere", [
+                "Un messaggio ha un oggetto (al massimo 200 caratteri), un testo e fino a 5 allegati (documenti PDF o "
+                "file firmati .p7m, controllati al caricamento). La risposta resta nella stessa conversazione, visibile "
+                "a chi vi partecipa; ogni messaggio mostra chi l'ha letto.",
+            ]),
+            ("Notifiche via e-mail", [
+                "Ogni nuovo messaggio e ogni evento del contratto (adesioni inviate, approvate o rifiutate, "
+                "ordinativi) arrivano nella posta del sito e per e-mail. Nelle preferenze (/comunicazioni/preferenze/) "
+                "si sceglie una e-mail per ogni notifica oppure un riepilogo giornaliero.",
+            ]),
+            ("Chiarimenti pubblicati", [
+                "Il CdC_Banditore può pubblicare un chiarimento, con la sua risposta, nel tab “Chiarimenti” del "
+                "contratto, visibile a tutti. La pubblicazione è anonima: il modulo propone il testo con i nomi di "
+                "chi ha chiesto, del suo ente, gli indirizzi e-mail e i numeri di telefono sostituiti da [omissis], "
+                "e rifiuta un testo che li contenga ancora. Il banditore può ritirare un chiarimento pubblicato.",
+            ]),
+        ],
+    ),
 ]
 
 UTENTI = [
@@ -65,6 +160,23 @@ def _pdf_modello(titolo, descrizione):
     return HTML(string=html).write_pdf()
 
 
+@functools.cache
+def _pdf_manuale(titolo, sezioni):
+    from weasyprint import HTML
+
+    corpo = "".join(
+        f"<h2>{titolo_sezione}</h2>" + "".join(f"<p>{p}</p>" for p in paragrafi) for titolo_sezione, paragrafi in sezioni
+    )
+    html = f"""<html lang="it"><head><meta charset="utf-8"><title>{titolo}</title><style>
+      body {{ font-family: sans-serif; margin: 2cm; font-size: 11pt; line-height: 1.4; }} h1 {{ font-size: 18pt; }}
+      h2 {{ font-size: 13pt; margin-top: 1.2em; color: #0066cc; }}
+    </style></head><body>
+      <p>Regione Toscana – Negozio Elettronico del Sistema Cloud Toscana</p>
+      <h1>{titolo}</h1>{corpo}
+    </body></html>"""
+    return HTML(string=html).write_pdf()
+
+
 class DemoLoader:
     def __init__(self, stdout=None):
         self.stdout = stdout
@@ -80,7 +192,7 @@ class DemoLoader:
         utenti = self.utenti(enti, operatori)
         documenti = self.documenti()
         self.contratti(enti, operatori, utenti, documenti)
-        self.documentazione(documenti)
+        self.documentazione(documenti, self.manuali())
         self.log("Dati dimostrativi caricati.")
 
     def enti(self):
@@ -158,6 +270,20 @@ class DemoLoader:
                 doc.save()
             documenti[codice] = (doc, titolo, descrizione)
         return documenti
+
+    def manuali(self):
+        Document = get_document_model()
+        collection = Collection.get_first_root_node()
+        manuali = []
+        for codice, titolo, descrizione, sezioni in MANUALI:
+            doc = Document.objects.filter(title=titolo).first()
+            if doc is None:
+                doc = Document(title=titolo, collection=collection)
+                contenuto = _pdf_manuale(titolo, tuple((t, tuple(p)) for t, p in sezioni))
+                doc.file.save(f"{codice}.pdf", ContentFile(contenuto), save=False)
+                doc.save()
+            manuali.append((doc, titolo, descrizione))
+        return manuali
 
     def contratti(self, enti, operatori, utenti, documenti):
         indice = ContrattiIndexPage.objects.get()
@@ -261,13 +387,15 @@ class DemoLoader:
         pagina.utenti_abilitati = [UtenteAbilitato(user=u, ruolo=r) for u, r in utenti_abilitati]
         pagina.save_revision().publish()
 
-    def documentazione(self, documenti):
+    def documentazione(self, documenti, manuali):
         indice = DocumentazioneIndexPage.objects.get()
         indice.intro = "<p>Istruzioni operative, domande frequenti e modelli dei documenti del Negozio Elettronico.</p>"
         indice.save_revision().publish()
         pagine = [
             ("istruzioni", "Istruzioni per l'adesione al Sistema Cloud Toscana", DocumentazionePage.Categoria.ISTRUZIONI,
-             "Come aderire alla proroga: ipotesi A (proroga semplificata) e ipotesi B.", self._corpo_istruzioni()),
+             "Come aderire alla proroga: ipotesi A (proroga semplificata) e ipotesi B.",
+             self._corpo_istruzioni() + [("titolo", "Manuali")]
+             + [("modello", {"titolo": t, "documento": d, "descrizione": descr}) for d, t, descr in manuali]),
             ("modelli", "Modelli dei documenti", DocumentazionePage.Categoria.MODELLI,
              "I modelli da scaricare, compilare e firmare digitalmente.",
              [("modello", {"titolo": t, "documento": d, "descrizione": descr}) for d, t, descr in documenti.values()]),

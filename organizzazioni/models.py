@@ -7,6 +7,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from sct_site.validatori import valida_codice_istat, valida_codice_nuts
+
 from .validators import valida_codice_fiscale, valida_partita_iva
 
 
@@ -38,8 +40,14 @@ class Ente(index.Indexed, Organizzazione):
         "codice fiscale", max_length=16, unique=True, validators=[valida_codice_fiscale]
     )
     indirizzo = models.CharField("indirizzo", max_length=255, blank=True)
-    codice_istat = models.CharField("codice ISTAT del comune", max_length=6, blank=True)
-    codice_nuts = models.CharField("codice NUTS", max_length=5, blank=True, default="ITI1")
+    codice_istat = models.CharField(
+        "codice ISTAT del comune", max_length=6, blank=True, validators=[valida_codice_istat],
+        help_text="6 cifre, ad esempio 048017 (Firenze).",
+    )
+    codice_nuts = models.CharField(
+        "codice NUTS", max_length=5, blank=True, default="ITI1", validators=[valida_codice_nuts],
+        help_text="Ad esempio ITI1 (Toscana) o ITI14 (Firenze).",
+    )
 
     panels = [
         FieldPanel("denominazione"),

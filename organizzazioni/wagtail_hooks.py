@@ -1,8 +1,10 @@
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from sct_site.admin_scelta import SnippetChooserViewSetPerPolicy
 
+from .forms import IncaricoForm
 from .models import Ente, Incarico, OperatoreEconomico
 
 
@@ -30,6 +32,9 @@ class IncaricoViewSet(SnippetViewSet):
     chooser_viewset_class = SnippetChooserViewSetPerPolicy
     list_display = ["user", "ruolo", "ente", "operatore"]
     list_filter = ["ruolo"]
+    edit_handler = ObjectList(
+        [FieldPanel("user"), FieldPanel("ente"), FieldPanel("operatore"), FieldPanel("ruolo")], base_form_class=IncaricoForm
+    )
 
 
 class OrganizzazioniGroup(SnippetViewSetGroup):

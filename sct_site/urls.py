@@ -8,6 +8,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from home import stato as home_stato
 from home import views as home_views
 
+from . import views
+
 auth_patterns = [
     path("accedi/", auth_views.LoginView.as_view(template_name="account/login.html"), name="login"),
     path("esci/", auth_views.LogoutView.as_view(), name="logout"),
@@ -41,6 +43,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documenti/", include(wagtaildocs_urls)),
     path("health/", home_stato.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("area-riservata/", home_views.area_riservata, name="area_riservata"),
     path("account/", include(auth_patterns)),
     path("documenti-privati/", include("documenti.urls")),

@@ -4,10 +4,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.documents import get_document_model
 
 from contratti.models import ContrattoPage, UtenteAbilitato
@@ -42,7 +46,7 @@ def test_load_demo_due_volte_stessi_conteggi(demo):
     call_command("load_demo")
     call_command("load_demo")
     assert _conteggi() == prima
-    assert prima["contratti"] == 2 and prima["utenti"] == 7 and prima["documenti"] == 6
+    assert prima["contratti"] == 2 and prima["utenti"] == 7 and prima["documenti"] == 9
 
 
 def test_demo_come_da_manuale(demo):
@@ -220,3 +224,144 @@ def test_comando_health_check_senza_http(capsys):
         call_command("health_check", "health", "--no-http")
     assert uscita.value.code == 0, capsys.readouterr().out
     assert "CacheScrivibile(alias='pagine'): OK" in capsys.readouterr().out
+
+
+def _del_progetto(modulo):
+    radice = modulo.split(".")[0]
+    return any(
+        app.name.split(".")[0] == radice and Path(app.path).is_relative_to(ROOT) and "site-packages" not in Path(app.path).parts
+        for app in apps.get_app_configs()
+    )
+
+
+def _percorsi(risolutore, prefisso=""):
+    """The project's URL patterns (Wagtail's, Django's and the admin views Wagtail builds for our
+    viewsets are left out)."""
+    for voce in risolutore.url_patterns:
+        testo = prefisso + str(voce.pattern)
+        if isinstance(voce, URLResolver):
+            yield from _percorsi(voce, testo)
+        elif isinstance(voce, URLPattern):
+            vista = getattr(voce.callback, "view_class", voce.callback)
+            if _del_progetto(vista.__module__) and not testo.startswith("admin/"):
+                yield testo
+
+
+def test_nessun_int_negli_url_e_nelle_route():
+    percorsi = list(_percorsi(get_resolver()))
+    assert "comunicazioni/contratto/<id:page_id>/scrivi/" in percorsi
+    for modello in apps.get_models():
+        if issubclass(modello, RoutablePageMixin) and _del_progetto(modello.__module__):
+            percorsi += [f"{modello.__name__}:{p.pattern}" for p in modello.get_subpage_urls()]
+    assert any("<id:" in p for p in percorsi)
+    assert [p for p in percorsi if "<int:" in p] == []
+
+
+TROPPO_GRANDE = "9223372036854775808"  # 2**63: SQLite non lo rappresenta
+
+
+@pytest.mark.parametrize(
+    "username, url",
+    [
+        ("banditore", f"/audit/contratto/{TROPPO_GRANDE}/"),
+        ("aderente", f"/comunicazioni/contratto/{TROPPO_GRANDE}/"),
+        ("aderente", f"/comunicazioni/contratto/{TROPPO_GRANDE}/scrivi/"),
+        ("aderente", f"/comunicazioni/messaggio/{TROPPO_GRANDE}/"),
+        ("aderente", f"/comunicazioni/allegato/{'9' * 19}/"),
+        ("aderente", f"/comunicazioni/messaggio/{'1' * 40}/"),
+        ("aderente", f"/aggiudicazioni-e-affidamenti/{TROPPO_GRANDE}/"),
+        ("aderente", f"/aggiudicazioni-e-affidamenti/{TROPPO_GRANDE}/pubblica/"),
+        ("aderente", f"/contratti/sistema-cloud-toscana/adesioni/{TROPPO_GRANDE}/"),
+        ("aderente", f"/contratti/sistema-cloud-toscana/ordinativi/{TROPPO_GRANDE}/"),
+        ("aderente", f"/contratti/sistema-cloud-toscana/ordinativi/1/schede/{TROPPO_GRANDE}/"),
+    ],
+)
+def test_id_oltre_i_64_bit_danno_404(client_as, username, url):
+    client = client_as(username)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"testo": "x"}).status_code == 404
+
+
+def test_id_al_limite_dei_64_bit_arriva_alla_vista_e_da_404(client_as):
+    client = client_as("aderente")
+    assert client.get(f"/comunicazioni/contratto/{2**63 - 1}/").status_code == 404
+
+
+URL_NUOVO_INCARICO = "/admin/snippets/organizzazioni/incarico/add/"
+
+
+@pytest.mark.parametrize(
+    "campo, valore, messaggio",
+    [
+        ("ente", "abc", "Ente non valido"),
+        ("ente", "1; DROP TABLE x", "Ente non valido"),
+        ("ente", str(2**63), "Ente non valido"),
+        ("operatore", "abc", "Operatore economico non valido"),
+        ("operatore", "-1", "Operatore economico non valido"),
+        ("user", "abc", "Utente non valido"),
+    ],
+)
+def test_admin_incarico_con_scelta_non_numerica(client_as, demo, campo, valore, messaggio):
+    client = client_as("editor")
+    assert client.get(URL_NUOVO_INCARICO).status_code == 200
+    prima = Incarico.objects.count()
+    dati = {"user": demo.user("oe2").pk, "ruolo": "rup", "ente": "", "operatore": "", campo: valore}
+    risposta = client.post(URL_NUOVO_INCARICO, dati)
+    assert risposta.status_code == 200
+    assert messaggio in risposta.content.decode()
+    assert Incarico.objects.count() == prima
+
+
+def test_admin_incarico_valido_salvato(client_as, demo):
+    client = client_as("editor")
+    dati = {"user": demo.user("oe2").pk, "ruolo": "rup", "ente": demo.prato.pk, "operatore": ""}
+    risposta = client.post(URL_NUOVO_INCARICO, dati)
+    assert risposta.status_code == 302
+    assert Incarico.objects.filter(user=demo.user("oe2"), ente=demo.prato, ruolo="rup").exists()
+
+
+@pytest.mark.parametrize(
+    "campo, valore, messaggio",
+    [
+        ("importo_massimale", "1_000", "Inserisci un importo valido"),
+        ("importo_massimale", "١٢٣", "Inserisci un importo valido"),
+        ("importo_massimale", " 12 34 ", "Inserisci un importo valido"),
+        ("data_scadenza", "9999-12-31", "La data deve essere compresa tra il 01/01/2000 e il 31/12/2100."),
+        ("data_stipula", "0001-01-01", "La data deve essere compresa tra il 01/01/2000 e il 31/12/2100."),
+    ],
+)
+def test_admin_del_contratto_usa_importo_e_data_del_sito(client_as, demo, campo, valore, messaggio):
+    client = client_as("editor")
+    pagina = client.get(f"/admin/pages/{demo.sct.pk}/edit/")
+    assert pagina.status_code == 200
+    form = pagina.context["form"]
+    dati = {campo: valore}
+    campo_form = form.fields[campo]
+    with pytest.raises(ValidationError) as errore:
+        campo_form.clean(dati[campo])
+    assert messaggio in errore.value.messages[0]
+    assert campo_form.clean("150.000.000,00" if campo == "importo_massimale" else "2026-12-31") is not None
+
+
+URL_NUOVO_ENTE = "/admin/snippets/organizzazioni/ente/add/"
+ENTE_VALIDO = {"denominazione": "Comune di Prova", "codice_fiscale": "00409920584", "pec": "prova@pec.example",
+               "indirizzo": "", "codice_istat": "048017", "codice_nuts": "ITI14"}
+
+
+@pytest.mark.parametrize(
+    "campo, valore, messaggio",
+    [
+        ("codice_istat", "%_%\\", "Il codice ISTAT ha 6 cifre."),
+        ("codice_istat", "٠٤٨٠١٧", "Il codice ISTAT ha 6 cifre."),
+        ("codice_nuts", "%_%\\", "Codice NUTS italiano non valido"),
+        ("codice_nuts", "IT<b>", "Codice NUTS italiano non valido"),
+    ],
+)
+def test_admin_ente_codici_istat_e_nuts(client_as, campo, valore, messaggio):
+    client = client_as("editor")
+    prima = Ente.objects.count()
+    risposta = client.post(URL_NUOVO_ENTE, {**ENTE_VALIDO, campo: valore})
+    assert risposta.status_code == 200 and messaggio in risposta.content.decode()
+    assert Ente.objects.count() == prima
+    assert client.post(URL_NUOVO_ENTE, ENTE_VALIDO).status_code == 302
+    assert Ente.objects.filter(codice_fiscale="00409920584", codice_istat="048017", codice_nuts="ITI14").exists()

@@ -1,7 +1,16 @@
+import colorsys
+import io
+import re
+from pathlib import Path
+
+import pypdf
 import pytest
 from django.urls import reverse
+from wagtail.documents import get_document_model
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+STATIC = ROOT / "sct_site/static"
 
 PAGINE = [
     ("/", "Negozio Elettronico"),
@@ -112,3 +121,85 @@ def test_health_503_se_l_archivio_non_scrive(client, db, settings, tmp_path):
     risposta = client.get(reverse("health"))
     assert risposta.status_code == 503
     assert risposta.json()["storage"].startswith("errore: ") and risposta.json()["database"] == "ok"
+
+
+def test_titolo_della_home_senza_il_nome_del_sito_ripetuto(client, demo):
+    html = client.get("/").content.decode()
+    assert "<title>Negozio Elettronico – Sistema Cloud Toscana</title>" in html
+    altra = client.get("/contratti/").content.decode()
+    assert re.search(r"<title>[^<]+ – Negozio Elettronico – Sistema Cloud Toscana</title>", altra)
+
+
+def test_favicon(client, demo):
+    risposta = client.get("/favicon.ico")
+    assert risposta.status_code == 200 and risposta["Content-Type"] == "image/x-icon"
+    assert risposta.content.startswith(b"\x00\x00\x01\x00")  # an ICO file
+    html = client.get("/").content.decode()
+    assert 'rel="icon" href="/favicon.ico"' in html and "sct/favicon.svg" in html
+    assert client.post("/favicon.ico").status_code == 405
+
+
+def _luminanza(rgb):
+    def lineare(c):
+        c = c / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lineare(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _hsl(testo):
+    tinta, saturazione, luce = (float(x) for x in re.findall(r"[\d.]+", testo))
+    return tuple(round(c * 255) for c in colorsys.hls_to_rgb(tinta / 360, luce / 100, saturazione / 100))
+
+
+def test_badge_di_avviso_con_contrasto_aa(client, demo):
+    """The "certificato non attendibile" badge (and the other bg-warning badges): white text of
+    Bootstrap Italia's badge on its bg-warning, at least 4.5:1 (WCAG AA); no dark text on it."""
+    css = (STATIC / "vendor/bootstrap-italia/css/bootstrap-italia.min.css").read_text()
+    sfondo = _hsl(re.findall(r"\.bg-warning\{background-color:(hsl\([^)]*\))", css)[-1])
+    testo = _hsl(re.search(r"--bs-badge-color: ?(hsl\([^)]*\))", css).group(1))
+    chiaro, scuro = sorted((_luminanza(testo), _luminanza(sfondo)), reverse=True)
+    assert (chiaro + 0.05) / (scuro + 0.05) >= 4.5
+    modelli = [p for p in ROOT.glob("*/templates/**/*.html") if ".venv" not in p.parts]
+    assert modelli
+    assert [p for p in modelli if "bg-warning text-dark" in p.read_text()] == []
+    riepilogo = (ROOT / "contratti/templates/contratti/adesioni/riepilogo.html").read_text()
+    assert '<span class="badge bg-warning">certificato non attendibile</span>' in riepilogo
+
+
+def test_testo_delle_schede_della_home_in_titillium(client, demo):
+    html = client.get("/").content.decode()
+    assert 'class="card-text"' in html
+    assert html.index("bootstrap-italia.min.css") < html.index("sct/sct.css")  # ours comes after, same specificity
+    css = (STATIC / "sct/sct.css").read_text()
+    regola = re.search(r"\.card \.card-body \.card-text \{([^}]*)\}", css).group(1)
+    assert 'font-family: "Titillium Web"' in regola and "serif;" not in regola.replace("sans-serif", "")
+
+
+def _testo_pdf(client, url):
+    risposta = client.get(url)
+    assert risposta.status_code == 200
+    dati = b"".join(risposta.streaming_content) if risposta.streaming else risposta.content
+    assert dati.startswith(b"%PDF-")
+    return " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(dati)).pages)
+
+
+def test_manuali_nelle_istruzioni_e_modello_della_richiesta_tracciabilita(client, demo):
+    istruzioni = client.get("/documentazione/istruzioni/")
+    html = istruzioni.content.decode()
+    documenti = {d.title: d for d in get_document_model().objects.all()}
+    manuale_cig = documenti["Manuale Richiedi Cig"]
+    manuale_com = documenti["Manuale nuovo modulo Comunicazioni (revisione Luglio 2022)"]
+    for doc in (manuale_cig, manuale_com):
+        assert doc.title in html and doc.url in html, doc.title
+    testo = _testo_pdf(client, manuale_cig.url)
+    for atteso in ("nuovo ordine", "Codice appalto", "Conferma appalto", "Acquisisci CIG", "SPID, CIE o CNS", "048017"):
+        assert atteso in testo, atteso
+    testo = _testo_pdf(client, manuale_com.url)
+    for atteso in ("CdC_Banditore", "Chiarimento", "riepilogo giornaliero", "[omissis]", "numeri di telefono"):
+        assert atteso in testo, atteso
+    modelli = client.get("/documentazione/modelli/").content.decode()
+    richiesta = documenti["Richiesta di acquisizione dei conti correnti dedicati (tracciabilità dei pagamenti)"]
+    assert richiesta.url in modelli and "conti correnti dedicati" in _testo_pdf(client, richiesta.url)
+    assert richiesta.pk in set(demo.sct.documenti_allegati.values_list("documento_id", flat=True))

@@ -1,6 +1,6 @@
 from django import forms
 
-from sct_site.forms import FORMATI_DATA, ImportoField
+from sct_site.forms import DataField, ImportoField
 
 from ..models import Adesione
 
@@ -37,10 +37,10 @@ class DocumentiRoundMixin:
 class PassoUnoForm(DocumentiRoundMixin, forms.Form):
     ente = forms.ModelChoiceField(label="Ente aderente", queryset=None, empty_label=None)
     importo = ImportoField(label="Importo di adesione (euro)", required=False)
-    scadenza = forms.DateField(label="Scadenza dell'adesione", input_formats=FORMATI_DATA)
+    scadenza = DataField(label="Scadenza dell'adesione")
     ipotesi = forms.ChoiceField(label="Ipotesi", choices=Adesione.Ipotesi.choices, widget=forms.RadioSelect)
     importo_piano = ImportoField(label="Importo del piano dei fabbisogni (euro)", required=False)
-    data_piano = forms.DateField(label="Data di redazione del piano dei fabbisogni", required=False, input_formats=FORMATI_DATA)
+    data_piano = DataField(label="Data di redazione del piano dei fabbisogni", required=False)
 
     def __init__(self, *args, enti, richieste, contratto, **kwargs):
         super().__init__(*args, **kwargs)

@@ -216,49 +216,49 @@ class ContrattoPage(RestrizioniInCacheMixin, RoutablePageMixin, Page):
 
         return views.nuova(request, self)
 
-    @path("adesioni/<int:pk>/", name="adesione_riepilogo")
+    @path("adesioni/<id:pk>/", name="adesione_riepilogo")
     def adesione_riepilogo(self, request, pk):
         from ..adesioni import views
 
         return views.riepilogo(request, self, pk)
 
-    @path("adesioni/<int:pk>/stato/", name="adesione_stato")
+    @path("adesioni/<id:pk>/stato/", name="adesione_stato")
     def adesione_stato(self, request, pk):
         from ..adesioni import views
 
         return views.stato(request, self, pk)
 
-    @path("adesioni/<int:pk>/modifica/", name="adesione_modifica")
+    @path("adesioni/<id:pk>/modifica/", name="adesione_modifica")
     def adesione_modifica(self, request, pk):
         from ..adesioni import views
 
         return views.modifica(request, self, pk)
 
-    @path("adesioni/<int:pk>/invia/", name="adesione_invia")
+    @path("adesioni/<id:pk>/invia/", name="adesione_invia")
     def adesione_invia(self, request, pk):
         from ..adesioni import views
 
         return views.invia(request, self, pk)
 
-    @path("adesioni/<int:pk>/ritira/", name="adesione_ritira")
+    @path("adesioni/<id:pk>/ritira/", name="adesione_ritira")
     def adesione_ritira(self, request, pk):
         from ..adesioni import views
 
         return views.ritira(request, self, pk)
 
-    @path("adesioni/<int:pk>/elimina/", name="adesione_elimina")
+    @path("adesioni/<id:pk>/elimina/", name="adesione_elimina")
     def adesione_elimina(self, request, pk):
         from ..adesioni import views
 
         return views.elimina(request, self, pk)
 
-    @path("adesioni/<int:pk>/documenti/", name="adesione_documenti")
+    @path("adesioni/<id:pk>/documenti/", name="adesione_documenti")
     def adesione_documenti(self, request, pk):
         from ..adesioni import views
 
         return views.carica_documenti(request, self, pk)
 
-    @path("adesioni/<int:pk>/documenti/<int:documento_pk>/", name="adesione_documento")
+    @path("adesioni/<id:pk>/documenti/<id:documento_pk>/", name="adesione_documento")
     def adesione_documento(self, request, pk, documento_pk):
         from ..adesioni import views
 
@@ -271,152 +271,152 @@ class ContrattoPage(RestrizioniInCacheMixin, RoutablePageMixin, Page):
 
         return views.nuovo(request, self)
 
-    @path("ordinativi/<int:pk>/", name="ordinativo_passo1")
+    @path("ordinativi/<id:pk>/", name="ordinativo_passo1")
     def ordinativo_passo1(self, request, pk):
         from ..ordinativi import views
 
         return views.passo1(request, self, pk)
 
-    @path("ordinativi/<int:pk>/richiedi-cig/", name="ordinativo_richiedi_cig")
+    @path("ordinativi/<id:pk>/richiedi-cig/", name="ordinativo_richiedi_cig")
     def ordinativo_richiedi_cig(self, request, pk):
         from ..ordinativi import views
 
         return views.richiedi_cig(request, self, pk)
 
-    @path("ordinativi/<int:pk>/passo-1/<slug:azione>/", name="ordinativo_azione")
+    @path("ordinativi/<id:pk>/passo-1/<slug:azione>/", name="ordinativo_azione")
     def ordinativo_azione(self, request, pk, azione):
         from ..ordinativi import views
 
         return views.azione_passo1(request, self, pk, azione)
 
-    @path("ordinativi/<int:pk>/conferma-appalto/", name="ordinativo_conferma_appalto")
+    @path("ordinativi/<id:pk>/conferma-appalto/", name="ordinativo_conferma_appalto")
     def ordinativo_conferma_appalto(self, request, pk):
         from ..ordinativi import views
 
         return views.conferma_appalto(request, self, pk)
 
-    @path("ordinativi/<int:pk>/acquisisci-cig/", name="ordinativo_acquisisci_cig")
+    @path("ordinativi/<id:pk>/acquisisci-cig/", name="ordinativo_acquisisci_cig")
     def ordinativo_acquisisci_cig(self, request, pk):
         from ..ordinativi import views
 
         return views.acquisisci_cig(request, self, pk)
 
-    @path("ordinativi/<int:pk>/stato/", name="ordinativo_stato")
+    @path("ordinativi/<id:pk>/stato/", name="ordinativo_stato")
     def ordinativo_stato(self, request, pk):
         from ..ordinativi import views
 
         return views.stato(request, self, pk)
 
-    @path("ordinativi/<int:pk>/passo-2/", name="ordinativo_passo2")
+    @path("ordinativi/<id:pk>/passo-2/", name="ordinativo_passo2")
     def ordinativo_passo2(self, request, pk):
         from ..ordinativi import views
 
         return views.passo2(request, self, pk)
 
-    @path("ordinativi/<int:pk>/scheda-di-sintesi/", name="ordinativo_scheda")
+    @path("ordinativi/<id:pk>/scheda-di-sintesi/", name="ordinativo_scheda")
     def ordinativo_scheda(self, request, pk):
         from ..ordinativi import views
 
         return views.scheda_sintesi(request, self, pk)
 
-    @path("ordinativi/<int:pk>/passo-3/", name="ordinativo_passo3")
+    @path("ordinativi/<id:pk>/passo-3/", name="ordinativo_passo3")
     def ordinativo_passo3(self, request, pk):
         from ..ordinativi import views
 
         return views.passo3(request, self, pk)
 
-    @path("ordinativi/<int:pk>/invia/", name="ordinativo_invia")
+    @path("ordinativi/<id:pk>/invia/", name="ordinativo_invia")
     def ordinativo_invia(self, request, pk):
         from ..ordinativi import views
 
         return views.invia(request, self, pk)
 
-    @path("ordinativi/<int:pk>/chiudi/", name="ordinativo_chiudi")
+    @path("ordinativi/<id:pk>/chiudi/", name="ordinativo_chiudi")
     def ordinativo_chiudi(self, request, pk):
         from ..ordinativi import views
 
         return views.chiudi(request, self, pk)
 
-    @path("ordinativi/<int:pk>/log-trasmissioni/", name="ordinativo_log")
+    @path("ordinativi/<id:pk>/log-trasmissioni/", name="ordinativo_log")
     def ordinativo_log(self, request, pk):
         from ..ordinativi import views
 
         return views.log_trasmissioni(request, self, pk)
 
-    @path("ordinativi/<int:pk>/documenti/<int:documento_pk>/", name="ordinativo_documento")
+    @path("ordinativi/<id:pk>/documenti/<id:documento_pk>/", name="ordinativo_documento")
     def ordinativo_documento(self, request, pk, documento_pk):
         from ..ordinativi import views
 
         return views.documento(request, self, pk, documento_pk)
 
-    @path("ordinativi/<int:pk>/documenti-firmati/", name="ordinativo_pacchetto")
+    @path("ordinativi/<id:pk>/documenti-firmati/", name="ordinativo_pacchetto")
     def ordinativo_pacchetto(self, request, pk):
         from ..ordinativi import views
 
         return views.pacchetto(request, self, pk)
 
-    @path("ordinativi/<int:pk>/documenti-fornitore/", name="ordinativo_documenti_oe")
+    @path("ordinativi/<id:pk>/documenti-fornitore/", name="ordinativo_documenti_oe")
     def ordinativo_documenti_oe(self, request, pk):
         from ..ordinativi import views
 
         return views.documenti_oe(request, self, pk)
 
-    @path("ordinativi/<int:pk>/esito/", name="ordinativo_esito")
+    @path("ordinativi/<id:pk>/esito/", name="ordinativo_esito")
     def ordinativo_esito(self, request, pk):
         from ..ordinativi import views
 
         return views.esito(request, self, pk)
 
     # Schede ANAC of the ordinativo after the CIG (ANN, SC1): section "SCHEDE".
-    @path("ordinativi/<int:pk>/schede/", name="schede_elenco")
+    @path("ordinativi/<id:pk>/schede/", name="schede_elenco")
     def schede_elenco(self, request, pk):
         from ..schede import views
 
         return views.elenco(request, self, pk)
 
-    @path("ordinativi/<int:pk>/schede/stato/", name="schede_stato")
+    @path("ordinativi/<id:pk>/schede/stato/", name="schede_stato")
     def schede_stato(self, request, pk):
         from ..schede import views
 
         return views.stato_elenco(request, self, pk)
 
-    @path("ordinativi/<int:pk>/schede/nuova/<slug:tipo>/", name="scheda_nuova")
+    @path("ordinativi/<id:pk>/schede/nuova/<slug:tipo>/", name="scheda_nuova")
     def scheda_nuova(self, request, pk, tipo):
         from ..schede import views
 
         return views.nuova(request, self, pk, tipo)
 
-    @path("ordinativi/<int:pk>/schede/<int:scheda_pk>/", name="scheda_dettaglio")
+    @path("ordinativi/<id:pk>/schede/<id:scheda_pk>/", name="scheda_dettaglio")
     def scheda_dettaglio(self, request, pk, scheda_pk):
         from ..schede import views
 
         return views.dettaglio(request, self, pk, scheda_pk)
 
-    @path("ordinativi/<int:pk>/schede/<int:scheda_pk>/log-trasmissioni/", name="scheda_log")
+    @path("ordinativi/<id:pk>/schede/<id:scheda_pk>/log-trasmissioni/", name="scheda_log")
     def scheda_log(self, request, pk, scheda_pk):
         from ..schede import views
 
         return views.log_trasmissioni(request, self, pk, scheda_pk)
 
-    @path("ordinativi/<int:pk>/schede/<int:scheda_pk>/stato/", name="scheda_stato")
+    @path("ordinativi/<id:pk>/schede/<id:scheda_pk>/stato/", name="scheda_stato")
     def scheda_stato(self, request, pk, scheda_pk):
         from ..schede import views
 
         return views.stato(request, self, pk, scheda_pk)
 
-    @path("ordinativi/<int:pk>/schede/<int:scheda_pk>/invia/", name="scheda_invia")
+    @path("ordinativi/<id:pk>/schede/<id:scheda_pk>/invia/", name="scheda_invia")
     def scheda_invia(self, request, pk, scheda_pk):
         from ..schede import views
 
         return views.invia(request, self, pk, scheda_pk)
 
-    @path("ordinativi/<int:pk>/schede/<int:scheda_pk>/verifica-invio/", name="scheda_verifica")
+    @path("ordinativi/<id:pk>/schede/<id:scheda_pk>/verifica-invio/", name="scheda_verifica")
     def scheda_verifica(self, request, pk, scheda_pk):
         from ..schede import views
 
         return views.verifica(request, self, pk, scheda_pk)
 
-    @path("ordinativi/<int:pk>/schede/<int:scheda_pk>/elimina/", name="scheda_elimina")
+    @path("ordinativi/<id:pk>/schede/<id:scheda_pk>/elimina/", name="scheda_elimina")
     def scheda_elimina(self, request, pk, scheda_pk):
         from ..schede import views
 

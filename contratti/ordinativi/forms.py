@@ -1,6 +1,7 @@
 from django import forms
 
-from sct_site.forms import FORMATI_DATA, ImportoField
+from sct_site.forms import DataField, ImportoField
+from sct_site.validatori import valida_codice_appalto, valida_codice_istat, valida_codice_nuts
 
 from ..adesioni.forms import DocumentiRoundForm, campo_file  # noqa: F401 - reused for the atto di adesione
 from ..models import Ordinativo
@@ -27,7 +28,7 @@ class RichiestaCIGForm(forms.ModelForm):
                         "invalid_choice": "Il RUP scelto non è tra i RUP dell'ente aderente: scegli una delle persone dell'elenco."},
     )
     importo_totale = ImportoField(label="Importo totale dell'ordine (lotto, euro)")
-    data_adesione = forms.DateField(label="Data adesione", input_formats=FORMATI_DATA)
+    data_adesione = DataField(label="Data adesione")
 
     class Meta:
         model = Ordinativo
@@ -39,7 +40,7 @@ class RichiestaCIGForm(forms.ModelForm):
             "cpv": "Es. 72000000-5 (servizi informatici).",
             "codice_istat": "Codice ISTAT del comune del luogo di esecuzione (6 cifre).",
             "codice_nuts": "Es. ITI14 (Firenze).",
-            "codice_appalto": "Identificativo dell'appalto per ANAC (da 8 a 64 caratteri).",
+            "codice_appalto": "Identificativo dell'appalto per ANAC: da 8 a 64 caratteri, lettere, cifre e - _ . /",
             "tracciabilita": "Come indicato nell'atto di adesione: il Fornitore invia una comunicazione per ciascun soggetto del RTI o solo per la mandataria.",
         }
 
@@ -60,6 +61,10 @@ class RichiestaCIGForm(forms.ModelForm):
         for nome in ("cpv", "codice_istat", "codice_nuts", "codice_appalto"):
             self.fields[nome].widget.attrs["autocomplete"] = "off"
         stile_select(self)
+        # Stricter than the model's patterns (ASCII digits, real NUTS codes, no markup in the codice).
+        self.fields["codice_istat"].validators = [valida_codice_istat]
+        self.fields["codice_nuts"].validators = [valida_codice_nuts]
+        self.fields["codice_appalto"].validators.append(valida_codice_appalto)
 
     def _scelte_rup(self, enti, bloccati):
         """The RUP is one of the people with the RUP incarico in the ente (``services.rup_dell_ente``)."""

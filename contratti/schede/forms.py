@@ -6,15 +6,15 @@ from decimal import Decimal
 
 from django import forms
 
-from sct_site.forms import FORMATI_DATA, ImportoField
+from sct_site.forms import DataField, ImportoField
 
 from ..models import Scheda
 from .services import MSG_DATE_SC1
 
 
 def _data(label, required=True, help_text=""):
-    campo = forms.DateField(label=label, required=required, input_formats=FORMATI_DATA, help_text=help_text,
-                            widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"))
+    campo = DataField(label=label, required=required, help_text=help_text,
+                      widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"))
     return campo
 
 

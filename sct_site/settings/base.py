@@ -243,6 +243,9 @@ WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 SITE_URL = WAGTAILADMIN_BASE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Editors' uploads pass the content checks of the private ones (documenti/forms.py).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "documenti.forms.DocumentoPubblicoForm"
+WAGTAILDOCS_EXTENSIONS = ["pdf", "p7m"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_FINISH_WORKFLOW_ACTION = "sct_site.workflows.finish_workflow"
 # The admin speaks the manual's language: no per-user choice of English.

@@ -109,3 +109,41 @@ def test_tab_invita_a_chiedere_un_chiarimento(client, client_as, demo):
     assert "accedi" in anonimo and "/comunicazioni/" not in anonimo
     tab = _tab_chiarimenti(client_as("aderente").get(demo.sct.url).content.decode())
     assert f"/comunicazioni/contratto/{demo.sct.pk}/scrivi/?tipo=chiarimento" in tab
+
+
+TELEFONI = ["055 1234567", "+39 333 123 4567", "055/2345678", "(055) 2345678", "3331234567", "0039 06 12345678"]
+NON_TELEFONI = ["02/10/2026", "350.000.000", "01386030488", "7154112FF8", "72000000-5", "048017", "3.500,00"]
+
+
+def test_i_numeri_di_telefono_sono_mascherati_nella_proposta(client, client_as, demo):
+    testo = "Richiamatemi ai numeri " + ", ".join(TELEFONI) + ". Dati: " + ", ".join(NON_TELEFONI) + "."
+    domanda = services.invia_messaggio(
+        demo.sct, utente=demo.user("aderente"), destinatario=f"ente:{demo.firenze.pk}>banditore",
+        tipo="chiarimento", oggetto="Referente tecnico", testo=testo,
+    )
+    services.rispondi(domanda, utente=demo.user("banditore"), oggetto="Re", testo="Vi chiamiamo al 055 7654321.")
+    c = client_as("banditore")
+    iniziali = c.get(reverse("comunicazioni:pubblica", args=[domanda.pk])).context["form"].initial
+    for numero in TELEFONI:
+        assert numero not in iniziali["domanda"], numero
+    assert iniziali["domanda"].count("[omissis]") == len(TELEFONI)
+    for dato in NON_TELEFONI:  # dates, amounts, codes stay
+        assert dato in iniziali["domanda"], dato
+    assert iniziali["risposta"] == "Vi chiamiamo al [omissis]."
+    assert c.post(reverse("comunicazioni:pubblica", args=[domanda.pk]), iniziali).status_code == 302
+    client.logout()
+    tab = _tab_chiarimenti(client.get(demo.sct.url).content.decode())
+    for numero in [*TELEFONI, "055 7654321"]:
+        assert numero.replace("(", "").replace(")", "") not in tab.replace("(", "").replace(")", ""), numero
+
+
+@pytest.mark.parametrize("numero", TELEFONI)
+def test_pubblicazione_con_un_numero_di_telefono_rifiutata(client_as, demo, conversazione, numero):
+    prima = ChiarimentoPubblicato.objects.count()
+    risposta = client_as("banditore").post(
+        reverse("comunicazioni:pubblica", args=[conversazione.pk]),
+        {"domanda": "Domanda sul piano", "risposta": f"Per dettagli chiamare il {numero}."},
+    )
+    assert risposta.status_code == 400
+    assert "Il testo contiene un numero di telefono" in risposta.content.decode()
+    assert ChiarimentoPubblicato.objects.count() == prima

