@@ -37,6 +37,8 @@ AZIONI = {
     "ordinativo.inviato": "Ordinativo inviato",
     "ordinativo.approvato": "Ordinativo approvato",
     "ordinativo.rifiutato": "Ordinativo non approvato",
+    "ordinativo.reinviato": "Ordinativo inviato di nuovo dopo la correzione",
+    "ordinativo.chiuso": "Ordinativo chiuso dall'ente",
     "ordinativo.annullato": "Ordinativo annullato",
     "ordinativo.pacchetto_scaricato": "Documenti dell'ordinativo scaricati",
     # schede ANAC

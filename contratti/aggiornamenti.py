@@ -84,6 +84,6 @@ def stato_adesione(adesione):
         "round_corrente": adesione.round_corrente,
         "in_attesa": adesione.stato == Adesione.Stato.IN_VALUTAZIONE,
         "versione": _impronta(adesione.stato, adesione.round_corrente, adesione.motivo_rifiuto),
-        "annuncio": f"Stato dell'adesione aggiornato: {adesione.get_stato_display()}.",
+        "annuncio": f"Stato dell'adesione aggiornato: {adesione.descrizione_stato}.",
     }
 

@@ -4,10 +4,14 @@ views and the visible text is checked (labels, messages, amounts, language)."""
 import html as html_lib
 import json
 import re
+from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from contratti.models import Adesione
+from tests.adesioni.conftest import upload
 from tests.sicurezza.dati import _fino_all_invio, _ordinativo, _task_state
 from tests.sicurezza.esecuzione import client_per
 from tests.utils import contenuto
@@ -76,13 +80,39 @@ def test_admin_tutto_in_italiano(dati_matrice):
     assert "Si è verificato un errore di rete" in html and 'aria-label="Azioni"' in html
 
 
+def _adesione_ipotesi_b_inviata(demo):
+    """An ipotesi B adesione of the Comune di Prato with round 0 sent (ipotesi A ends at round 0;
+    ipotesi B still has round 1, the DPA)."""
+    from contratti.adesioni import services
+
+    aderente = demo.user("aderente2")
+    # The permission matrix's data (same database, session-wide) may hold Prato's open adesione.
+    Adesione.objects.filter(contratto=demo.sct, ente=demo.prato).update(stato=Adesione.Stato.ELIMINATA)
+    adesione = services.crea_bozza(
+        contratto=demo.sct, ente=demo.prato, utente=aderente, ipotesi="B", importo=Decimal("1000.00"),
+        scadenza=demo.sct.scadenza_adesioni_suggerita,
+        files={"manifestazione-interesse": upload("manifestazione.pdf"), "piano-fabbisogni": upload("piano.pdf"),
+               "progetto-fabbisogni": upload("progetto.pdf")},
+    )
+    services.invia(adesione, utente=aderente)
+    adesione.refresh_from_db()
+    return adesione
+
+
+def _approva(client, adesione):
+    risposta = client.post(_edit("adesione", adesione.pk), {"action-workflow-action": "1", "workflow-action-name": "approve",
+                                                           "workflow-action-extra-data": json.dumps({"comment": ""})},
+                           follow=True)
+    return _messaggi(contenuto(risposta))
+
+
 def test_approvazione_con_il_nome_e_il_genere_giusti(dati_matrice):
     d = dati_matrice
     client = client_per("banditore", d)
     for modello, record, atteso in (
         ("ordinativo", d.ordinativo_inviato, f"Ordinativo {d.ordinativo_inviato.codice} – Comune di Firenze approvato."),
-        # SCT has two rounds: approving round 0 does not approve the adesione yet.
-        ("adesione", d.adesione_inviata, f"Adesione {d.adesione_inviata.codice} – Comune di Firenze: round 0 approvato."),
+        # Ipotesi A ends at round 0: approving it approves the adesione.
+        ("adesione", d.adesione_inviata, f"Adesione {d.adesione_inviata.codice} – Comune di Firenze approvata."),
     ):
         risposta = client.post(_edit(modello, record.pk), {"action-workflow-action": "1", "workflow-action-name": "approve",
                                                            "workflow-action-extra-data": json.dumps({"comment": ""})},
@@ -91,17 +121,18 @@ def test_approvazione_con_il_nome_e_il_genere_giusti(dati_matrice):
         assert messaggi == atteso, messaggi
 
 
-def test_approvazione_dell_ultimo_round_approva_l_adesione(dati_matrice):
+def test_approvazione_di_un_round_intermedio_e_dell_ultimo(demo):
+    """Ipotesi B has a round 1: approving round 0 says so; approving round 1 approves the adesione."""
     from contratti.adesioni import services
 
-    d = dati_matrice
-    client = client_per("banditore", d)
-    adesione = services.approva_round(d.adesione_inviata, utente=d.utenti["banditore"],
-                                      task_state=_task_state(d.adesione_inviata))
-    services.invia(adesione, utente=d.utenti["aderente"])
-    risposta = client.post(_edit("adesione", adesione.pk), {"action-workflow-action": "1", "workflow-action-name": "approve"},
-                           follow=True)
-    assert _messaggi(contenuto(risposta)) == f"Adesione {adesione.codice} – Comune di Firenze approvata."
+    client = Client()
+    client.force_login(demo.user("banditore"))
+    adesione = _adesione_ipotesi_b_inviata(demo)
+    assert _approva(client, adesione) == f"Adesione {adesione.codice} – Comune di Prato: round 0 approvato."
+    adesione.refresh_from_db()
+    services.carica_documenti_round(adesione, utente=demo.user("aderente2"), files={"data-protection-agreement": upload("dpa.pdf")})
+    services.invia(adesione, utente=demo.user("aderente2"))
+    assert _approva(client, adesione) == f"Adesione {adesione.codice} – Comune di Prato approvata."
 
 
 def test_non_approvazione_con_il_motivo(dati_matrice):

@@ -105,7 +105,7 @@ def test_stato_ordinativo_permessi(client, demo):
     ordinativo = _in_conferma_senza_operazioni(client, demo)
     url = sub(demo.sct, "ordinativo_stato", ordinativo.pk)
     client.force_login(demo.user("banditore"))
-    assert "versione_log" in _json(client.get(url))
+    assert client.get(url).status_code == 404  # a draft never sent is not the banditore's to see
     _rifiuti(client, demo, url)
     client.force_login(demo.user("aderente"))
     assert client.get(sub(_altro_contratto(demo), "ordinativo_stato", ordinativo.pk)).status_code == 404
@@ -198,9 +198,10 @@ def test_adesione_in_valutazione_stato_e_approvazione(client, demo, django_captu
     servizi_adesione.approva_round(adesione, utente=banditore, task_state=_task_state(adesione))
     client.force_login(aderente)
     dopo = _json(client.get(url))
-    assert dopo["stato"] == Adesione.Stato.ROUND_APPROVATO and dopo["in_attesa"] is False
+    # Ipotesi A ends at round 0 (the contract orders after round 0): the adesione is approved.
+    assert dopo["stato"] == Adesione.Stato.APPROVATA and dopo["in_attesa"] is False
     assert dopo["versione"] != dati["versione"]
-    assert dopo["annuncio"] == "Stato dell'adesione aggiornato: Round approvato – da inviare il round successivo."
+    assert dopo["annuncio"] == "Stato dell'adesione aggiornato: Approvata."
     assert _indicatore(contenuto(client.get(url_riepilogo))) is None
 
 
