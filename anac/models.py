@@ -7,7 +7,10 @@ from django.db import models
 from django.utils import timezone
 
 
-class Esito(models.TextChoices):
+class EsitoANAC(models.TextChoices):
+    """The outcome of a call as ANAC states it (``OK``, ``KO``, ``WT``), or ``ERRORE`` when no answer
+    came. Not to be confused with ``esiti.models.Esito``, the published esito of an affidamento."""
+
     OK = "OK", "Positivo"
     KO = "KO", "Negativo"
     WT = "WT", "In attesa"
@@ -46,7 +49,7 @@ class OperazioneANAC(models.Model):
     )
     codice_fiscale = models.CharField("codice fiscale di chi opera", max_length=16, blank=True)
     stato = models.CharField("stato", max_length=10, choices=Stato.choices, default=Stato.IN_CODA, db_index=True)
-    esito = models.CharField("esito ANAC", max_length=6, choices=Esito.choices, blank=True)
+    esito = models.CharField("esito ANAC", max_length=6, choices=EsitoANAC.choices, blank=True)
     risultato = models.JSONField("risposta di ANAC", null=True, blank=True)
     codice_errore = models.CharField("codice errore", max_length=50, blank=True)
     messaggio = models.TextField("messaggio", blank=True)
@@ -92,7 +95,7 @@ class Trasmissione(models.Model):
     richiesta = models.JSONField("richiesta", null=True, blank=True)
     risposta = models.JSONField("risposta", null=True, blank=True)
     http_status = models.PositiveSmallIntegerField("stato HTTP", null=True, blank=True)
-    esito = models.CharField("esito", max_length=6, choices=Esito.choices)
+    esito = models.CharField("esito", max_length=6, choices=EsitoANAC.choices)
     codice_errore = models.CharField("codice errore", max_length=50, blank=True)
     messaggio = models.TextField("messaggio", blank=True)
     transitorio = models.BooleanField("errore transitorio", default=False)

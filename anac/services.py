@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from .auth import codice_fiscale_di
 from .client import ClientPCP, ErroreANAC, leggi_esito
-from .models import Esito, Trasmissione
+from .models import EsitoANAC, Trasmissione
 
 # Client methods by ANAC service name.
 SERVIZI = {
@@ -262,17 +262,17 @@ def _registra(servizio, scambi, args, kwargs, risposta, errore, *, oggetto, uten
         errore_scambio = scambio.errore or (errore if ultimo else None)
         if errore_scambio is not None:
             anac_ha_risposto = errore_scambio.http_status is not None and 400 <= errore_scambio.http_status < 500
-            esito = Esito.KO if anac_ha_risposto and not errore_scambio.transitorio else Esito.ERRORE
+            esito = EsitoANAC.KO if anac_ha_risposto and not errore_scambio.transitorio else EsitoANAC.ERRORE
             codice, messaggio = errore_scambio.codice, errore_scambio.messaggio
         elif servizio == "esito-operazione":
             try:
                 letto = leggi_esito(risposta if ultimo and risposta is not None else scambio.risposta)
             except ErroreANAC as illeggibile:
-                letto = {"esito": Esito.ERRORE, "codice": illeggibile.codice, "messaggio": illeggibile.messaggio}
-            esito = letto["esito"] if letto["esito"] in Esito.values else Esito.ERRORE
+                letto = {"esito": EsitoANAC.ERRORE, "codice": illeggibile.codice, "messaggio": illeggibile.messaggio}
+            esito = letto["esito"] if letto["esito"] in EsitoANAC.values else EsitoANAC.ERRORE
             codice, messaggio = letto["codice"], letto["messaggio"]
         else:
-            esito, codice, messaggio = Esito.OK, "", ""
+            esito, codice, messaggio = EsitoANAC.OK, "", ""
         if scambio.note:
             messaggio = "; ".join(filter(None, [messaggio, *scambio.note]))
         id_appalto, id_scheda, cig = _identificativi(servizio, args, kwargs, scambio.risposta)

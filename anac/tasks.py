@@ -46,7 +46,7 @@ from django.utils import timezone
 from . import conf
 from .auth import codice_fiscale_di
 from .client import ErroreANAC, leggi_esito
-from .models import Esito, OperazioneANAC
+from .models import EsitoANAC, OperazioneANAC
 from .services import SERVIZI, chiama
 from .signals import operazione_anac_completata
 
@@ -265,23 +265,23 @@ def esegui_operazione(self, operazione_id):
             messaggio = f"{messaggio} Tentativi esauriti ({operazione.tentativi})."
         _concludi(
             operazione.pk, OperazioneANAC.Stato.KO if rifiuto else OperazioneANAC.Stato.ERRORE,
-            esito=Esito.KO if rifiuto else Esito.ERRORE, risultato=errore.risposta if rifiuto else None,
+            esito=EsitoANAC.KO if rifiuto else EsitoANAC.ERRORE, risultato=errore.risposta if rifiuto else None,
             codice=errore.codice, messaggio=messaggio,
         )
         return {"eseguita": True, "stato": "ko" if rifiuto else "errore"}
 
     if operazione.servizio == "esito-operazione":
         letto = leggi_esito(risultato)
-        if letto["esito"] == Esito.WT and operazione.attese < operazione.max_attese:
+        if letto["esito"] == EsitoANAC.WT and operazione.attese < operazione.max_attese:
             attesa = self.attesa(operazione.attese + 1)
             OperazioneANAC.objects.filter(pk=operazione.pk).update(
                 attese=F("attese") + 1, tentativi=F("tentativi") - 1, in_esecuzione_fino=None,
-                esito=Esito.WT, prossimo_tentativo_il=timezone.now() + timedelta(seconds=attesa),
+                esito=EsitoANAC.WT, prossimo_tentativo_il=timezone.now() + timedelta(seconds=attesa),
             )
             raise self.retry(countdown=attesa)
-        stato = OperazioneANAC.Stato.KO if letto["esito"] == Esito.KO else OperazioneANAC.Stato.OK
+        stato = OperazioneANAC.Stato.KO if letto["esito"] == EsitoANAC.KO else OperazioneANAC.Stato.OK
         _concludi(operazione.pk, stato, esito=letto["esito"], risultato=risultato,
                   codice=letto["codice"], messaggio=letto["messaggio"])
     else:
-        _concludi(operazione.pk, OperazioneANAC.Stato.OK, esito=Esito.OK, risultato=risultato)
+        _concludi(operazione.pk, OperazioneANAC.Stato.OK, esito=EsitoANAC.OK, risultato=risultato)
     return {"eseguita": True, "stato": "ok"}

@@ -23,7 +23,7 @@ from wagtail import hooks
 
 from contratti.permessi import e_aggiudicatario, e_banditore
 from organizzazioni.models import Ente
-from organizzazioni.permessi import enti_di
+from organizzazioni.permessi import contratti_gestiti_ids, enti_di
 
 from .models import Messaggio, Parte
 
@@ -129,15 +129,6 @@ def puo_scrivere(user, contratto):
     return contratto.live and bool(ruoli(user, contratto))
 
 
-def _contratti_banditore(user):
-    from guardian.shortcuts import get_objects_for_user
-
-    from contratti.models import ContrattoPage
-    from contratti.permessi import PERM_GESTISCI
-
-    return get_objects_for_user(user, PERM_GESTISCI, klass=ContrattoPage, accept_global_perms=False).values("pk")
-
-
 def _contratti_operatore(user):
     from contratti.models import ContrattoPage
 
@@ -149,7 +140,7 @@ def filtro_visibili(user):
     enti = enti_di(user).values("pk")
     q = Q(mittente_utente=user) | Q(dest_utenti=user)
     q |= Q(mittente_parte=Parte.ENTE, mittente_ente__in=enti) | Q(dest_enti__in=enti)
-    q |= Q(contratto__in=_contratti_banditore(user)) & (Q(mittente_parte=Parte.BANDITORE) | Q(dest_banditore=True))
+    q |= Q(contratto__in=contratti_gestiti_ids(user)) & (Q(mittente_parte=Parte.BANDITORE) | Q(dest_banditore=True))
     q |= Q(contratto__in=_contratti_operatore(user)) & (Q(mittente_parte=Parte.OPERATORE) | Q(dest_operatore=True))
     return q
 

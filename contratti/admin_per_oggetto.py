@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_list_or_404
 from django.utils.functional import cached_property
-from guardian.shortcuts import get_objects_for_user
 from wagtail.admin import messages
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.panels import FieldPanel, Panel
@@ -21,6 +20,7 @@ from wagtail.snippets.action_menu import WorkflowMenuItem
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views.snippets import EditView, HistoryView, InspectView, SnippetViewSet
 
+from organizzazioni.permessi import contratti_gestiti_ids
 from sct_site.admin_scelta import SnippetChooserViewSetPerPolicy
 from sct_site.templatetags.sct_tags import euro
 
@@ -74,14 +74,6 @@ def colonna_importo(nome, etichetta):
     return Column(nome, label=etichetta, accessor=lambda obj: euro(getattr(obj, nome)), sort_key=nome)
 
 
-def contratti_gestiti(user):
-    from .models import ContrattoPage
-
-    if not user.is_authenticated or not user.is_active:
-        return ContrattoPage.objects.none()
-    return get_objects_for_user(user, PERM_GESTISCI, klass=ContrattoPage, accept_global_perms=False)
-
-
 def _visibili_al_banditore(modello):
     """The records of its contracts the banditore reads: every adesione, the ordinativi once sent."""
     return INVIATI if modello._meta.model_name == "ordinativo" else Q()
@@ -89,7 +81,7 @@ def _visibili_al_banditore(modello):
 
 class PolicyBanditore(ModelPermissionPolicy):
     def user_has_permission(self, user, action):
-        return action in AZIONI_LETTURA and contratti_gestiti(user).exists()
+        return action in AZIONI_LETTURA and bool(contratti_gestiti_ids(user))
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, a) for a in actions)
@@ -105,7 +97,7 @@ class PolicyBanditore(ModelPermissionPolicy):
     def instances_user_has_any_permission_for(self, user, actions):
         if not AZIONI_LETTURA & set(actions):
             return self.model.objects.none()
-        return self.model.objects.filter(_visibili_al_banditore(self.model), contratto__in=contratti_gestiti(user))
+        return self.model.objects.filter(_visibili_al_banditore(self.model), contratto__in=contratti_gestiti_ids(user))
 
     def users_with_any_permission(self, actions):
         from django.contrib.auth import get_user_model

@@ -1,9 +1,10 @@
 """Who may do what on a contract. Every view asks here; templates only mirror the answers."""
 
 from organizzazioni.models import Incarico
+from organizzazioni.permessi import PERM_GESTISCI_CONTRATTO, enti_di
 from sct_site.memo import per_richiesta
 
-PERM_GESTISCI = "contratti.gestisci_contratto"
+PERM_GESTISCI = PERM_GESTISCI_CONTRATTO
 
 
 @per_richiesta
@@ -22,6 +23,4 @@ def e_aggiudicatario(user, contratto):
 
 def enti_aderenti(user):
     """Enti on whose behalf the user may join contracts and issue ordinativi."""
-    from organizzazioni.permessi import enti_di
-
     return enti_di(user)

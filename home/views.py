@@ -6,6 +6,7 @@ from django.utils import timezone
 from contratti.adesioni.permessi import enti_operativi
 from contratti.models import ContrattoPage, UtenteAbilitato
 from organizzazioni.models import Incarico
+from organizzazioni.permessi import contratti_gestiti_ids
 
 CONTRATTI_IN_EVIDENZA = 10
 
@@ -40,12 +41,7 @@ def area_riservata(request):
     contratti = ContrattoPage.objects.live().select_related("banditore", "aggiudicatario")
     enti = [i.ente for i in incarichi if i.ente_id]
     operatori = [i.operatore for i in incarichi if i.operatore_id]
-    from guardian.shortcuts import get_objects_for_user
-
-    gestiti = get_objects_for_user(
-        user, "contratti.gestisci_contratto", klass=contratti, accept_global_perms=False
-    )
-    gestiti = list(gestiti)
+    gestiti = list(contratti.filter(pk__in=contratti_gestiti_ids(user)))
     sezioni = {
         "incarichi": incarichi_da_mostrare(user, incarichi, gestiti),
         "contratti_banditore": gestiti,

@@ -1,5 +1,7 @@
 """Who belongs to what. Object permissions on records are granted by each domain's services."""
 
+from guardian.shortcuts import get_objects_for_user
+
 from sct_site.memo import per_richiesta
 
 from .models import Ente, Incarico, OperatoreEconomico
@@ -25,6 +27,23 @@ def ha_ruolo(user, ente, ruolo):
         user.is_authenticated
         and Incarico.objects.filter(user=user, ente=ente, ruolo=ruolo).exists()
     )
+
+
+# The object permission of a contract's utenti abilitati (granted by ``contratti.services``). Spelled
+# here, below contratti, so that every layer can ask which contracts a user manages.
+PERM_GESTISCI_CONTRATTO = "contratti.gestisci_contratto"
+
+
+@per_richiesta
+def contratti_gestiti_ids(user):
+    """Ids of the contracts (``ContrattoPage``) the user manages as banditore: those on which the user
+    holds ``contratti.gestisci_contratto`` (the RUP dell'AQ and the banditore's operators), live or
+    not. Ids, so that apps below contratti may use them; guardian finds the model from the
+    permission's app label. Same answer as ``contratti.permessi.e_banditore`` contract by contract."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    gestiti = get_objects_for_user(user, PERM_GESTISCI_CONTRATTO, accept_global_perms=False)
+    return list(gestiti.order_by("pk").values_list("pk", flat=True))
 
 
 def e_rup(user, ente):

@@ -89,10 +89,10 @@ class ValutazioneBanditoreTask(Task):
         from django.contrib.contenttypes.models import ContentType
         from django.db.models import Q
 
-        from contratti.admin_per_oggetto import contratti_gestiti
         from contratti.models import Adesione, Ordinativo
+        from organizzazioni.permessi import contratti_gestiti_ids
 
-        contratti = contratti_gestiti(user)
+        contratti = contratti_gestiti_ids(user)
         condizione = Q(pk__in=[])
         for modello in (Adesione, Ordinativo):
             ids = modello.objects.filter(contratto__in=contratti).values_list("pk", flat=True)

@@ -80,7 +80,7 @@ def _cig_da_risposta(risultato):
 
 def operazione_completata(ordinativo, operazione):
     """Called in the worker's transaction when an ANAC operation of ``ordinativo`` ends."""
-    from anac.models import Esito, OperazioneANAC
+    from anac.models import EsitoANAC, OperazioneANAC
 
     ordinativo = Ordinativo.objects.select_for_update().get(pk=ordinativo.pk)
     ok = operazione.stato == OperazioneANAC.Stato.OK
@@ -112,13 +112,13 @@ def operazione_completata(ordinativo, operazione):
             if not ok:
                 return _fallita(ordinativo, operazione, stato=Ordinativo.Stato.BOZZA)
             interroga_esito_conferma(ordinativo, operazione)
-        elif operazione.esito == Esito.OK:
+        elif operazione.esito == EsitoANAC.OK:
             ordinativo.stato = Ordinativo.Stato.APPALTO_CONFERMATO
             ordinativo.errore_anac = ""
             ordinativo.save()
             registra("ordinativo.appalto_confermato", ordinativo, contratto=ordinativo.contratto_id,
                      da=Ordinativo.Stato.CONFERMA_IN_CORSO, a=ordinativo.stato)
-        elif operazione.esito == Esito.KO:
+        elif operazione.esito == EsitoANAC.KO:
             _fallita(ordinativo, operazione, stato=Ordinativo.Stato.BOZZA)
         else:
             # WT after every repetition, or no answer: the worker asks again (a new interrogation).

@@ -59,6 +59,11 @@ def e_oe_dell_ordinativo(user, ordinativo):
     )
 
 
+def puo_caricare_documenti_oe(user, ordinativo):
+    """The OE uploads its documents (DPA controfirmato, tracciabilità) once the ordinativo is approved."""
+    return ordinativo.stato == ordinativo.Stato.APPROVATO and e_oe_dell_ordinativo(user, ordinativo)
+
+
 def e_rup_dell_ente(user, ordinativo):
     return Incarico.objects.filter(user=user, ente_id=ordinativo.ente_id, ruolo=Incarico.Ruolo.RUP).exists()
 

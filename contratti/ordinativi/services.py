@@ -47,6 +47,37 @@ def adesioni_approvate(contratto, ente):
     return Adesione.objects.ordinabili().filter(contratto=contratto, ente=ente).order_by("-approvata_il")
 
 
+def adesioni_ordinabili(ordinativo):
+    """The adesioni the ordinativo may refer to: the approved ones of its ente in its contract."""
+    return adesioni_approvate(ordinativo.contratto, ordinativo.ente)
+
+
+def adesioni_per_nuovo_ordine(contratto, enti):
+    """The approved adesioni of ``enti`` in the contract, newest first (the first is proposed)."""
+    return (Adesione.objects.ordinabili().filter(contratto=contratto, ente__in=enti)
+            .select_related("ente").order_by("-approvata_il"))
+
+
+def richiesta_cig_proposta(contratto, adesione, *, utente):
+    """The data proposed in "Richiedi CIG" of a new ordine, from the adesione and the contract. The
+    RUP is the user when a RUP of the ente, else the ente's only RUP, else left to choose."""
+    cf_utente = getattr(getattr(utente, "profilo", None), "codice_fiscale", "")
+    rup = dict(rup_dell_ente(adesione.ente))
+    if cf_utente not in rup:
+        cf_utente = next(iter(rup)) if len(rup) == 1 else ""
+    return {
+        "adesione": adesione,
+        "importo_totale": adesione.importo,
+        "cpv": contratto.cpv,
+        "codice_istat": adesione.ente.codice_istat,
+        "codice_nuts": adesione.ente.codice_nuts,
+        "data_adesione": timezone.localtime(adesione.approvata_il).date() if adesione.approvata_il else None,
+        "cf_rup": cf_utente,
+        "codice_appalto": f"SCT-{adesione.codice.replace('/', '-')}-{timezone.now():%Y%m%d%H%M%S}",
+        "oggetto": f"{contratto.title[:200]} – {adesione.ente}"[:250],
+    }
+
+
 def enti_che_possono_ordinare(user, contratto):
     if not contratto.live:
         return []
@@ -442,6 +473,29 @@ def schede_firmate_inviate(ordinativo):
     return [documenti[pk] for pk in ids if pk in documenti]
 
 
+# The states in which the ente prepares the invio (passo 2: the scheda di sintesi, signed): after the
+# CIG is acquired, and again after the banditore's refusal.
+STATI_PREPARAZIONE_INVIO = (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO)
+
+
+def in_preparazione_invio(ordinativo):
+    return ordinativo.stato in STATI_PREPARAZIONE_INVIO
+
+
+def documenti_per_pagina(ordinativo, *, con_storia):
+    """The ordinativo's documents as its pages list them: the current ones of the ente and of the OE,
+    every replaced version, and — ``con_storia``, for the ente and the banditore — the versions of the
+    ente sent with an earlier invio (the OE gets the approved ones only)."""
+    documenti = list(ordinativo.documenti.select_related("documento"))
+    return {
+        "documenti": [d for d in documenti if d.corrente and d.caricato_da == "aderente"],
+        "documenti_oe": [d for d in documenti if d.corrente and d.caricato_da == "oe"],
+        "storico": [d for d in documenti if not d.corrente],
+        "storico_inviati": [d for d in documenti if not d.corrente and d.inviato and d.caricato_da == "aderente"]
+        if con_storia else [],
+    }
+
+
 def mancanze_invio(ordinativo):
     mancanti = documenti_mancanti(ordinativo)
     if not ordinativo.scheda_firmata_id:
@@ -530,6 +584,11 @@ def rifiuta(ordinativo, *, utente, task_state, motivo, request=None):
 
 
 @transaction.atomic
+def chiudibile(ordinativo):
+    """Only an ordinativo the banditore did not approve may be closed."""
+    return ordinativo.stato == Ordinativo.Stato.RIFIUTATO
+
+
 def chiudi(ordinativo, *, utente, request=None):
     """"chiudi ordinativo" of a rejected ordinativo: final, nothing more is sent. The CIG already
     acquired stays on ANAC: the ente cancels it with the scheda ANN (still available)."""
@@ -540,7 +599,7 @@ def chiudi(ordinativo, *, utente, request=None):
         raise PermissionDenied("Solo il Responsabile/Buyer o il RUP dell'ente aderente può operare sull'ordinativo.")
     if ordinativo.stato == Ordinativo.Stato.CHIUSO:
         raise OperazioneNonConsentita("L'ordinativo è già chiuso.")
-    if ordinativo.stato != Ordinativo.Stato.RIFIUTATO:
+    if not chiudibile(ordinativo):
         raise OperazioneNonConsentita(MSG_CHIUDI_STATO)
     da = ordinativo.stato
     ordinativo.stato = Ordinativo.Stato.CHIUSO
@@ -582,10 +641,10 @@ def mancanze_oe(ordinativo):
 def carica_documenti_oe(ordinativo, *, utente, files):
     from documenti.validazione import valida
 
-    from .permessi import e_oe_dell_ordinativo
+    from .permessi import puo_caricare_documenti_oe
 
     ordinativo = _blocca(ordinativo)
-    if not e_oe_dell_ordinativo(utente, ordinativo) or ordinativo.stato != Ordinativo.Stato.APPROVATO:
+    if not puo_caricare_documenti_oe(utente, ordinativo):
         raise PermissionDenied("Solo il fornitore aggiudicatario carica questi documenti, dopo l'approvazione dell'ordinativo.")
     richieste = dict(richieste_oe(ordinativo))
     if set(files) - set(richieste):

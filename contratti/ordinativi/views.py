@@ -1,14 +1,10 @@
 """Member pages of the ordinativo di fornitura (front end). Thin: forms in, services do the work."""
 
-import io
-import zipfile
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from .. import aggiornamenti
@@ -16,10 +12,12 @@ from ..models import Ordinativo
 from ..viste_comuni import messaggi_errore, richiede_login, richiede_login_json, risposta_stato, url_sottopagina
 from . import services
 from .forms import AdesioneForm, DocumentiOEForm, DocumentiRoundForm, RichiestaCIGForm, RigaForm, SchedaFirmataForm
+from .fornitore import nome_pacchetto, pacchetto_fornitore
 from .permessi import (
     e_oe_dell_ordinativo,
     e_rup_dell_ente,
     e_utente_ente,
+    puo_caricare_documenti_oe,
     puo_operare,
     puo_vedere,
     puo_vedere_dati_anac,
@@ -86,27 +84,8 @@ def nuovo(request, contratto):
     enti = services.enti_che_possono_ordinare(request.user, contratto)
     if not enti:
         raise PermissionDenied("Il nuovo ordine è possibile dopo l'approvazione dell'adesione dell'ente.")
-    from ..models import Adesione
-
-    adesioni = Adesione.objects.ordinabili().filter(
-        contratto=contratto, ente__in=enti
-    ).select_related("ente").order_by("-approvata_il")
-    predefinita = adesioni.first()
-    cf_utente = getattr(getattr(request.user, "profilo", None), "codice_fiscale", "")
-    rup = dict(services.rup_dell_ente(predefinita.ente))
-    if cf_utente not in rup:  # the user is not a RUP of the ente: the only RUP, or a choice
-        cf_utente = next(iter(rup)) if len(rup) == 1 else ""
-    iniziali = {
-        "adesione": predefinita,
-        "importo_totale": predefinita.importo,
-        "cpv": contratto.cpv,
-        "codice_istat": predefinita.ente.codice_istat,
-        "codice_nuts": predefinita.ente.codice_nuts,
-        "data_adesione": timezone.localtime(predefinita.approvata_il).date() if predefinita.approvata_il else None,
-        "cf_rup": cf_utente,
-        "codice_appalto": f"SCT-{predefinita.codice.replace('/', '-')}-{timezone.now():%Y%m%d%H%M%S}",
-        "oggetto": f"{contratto.title[:200]} – {predefinita.ente}"[:250],
-    }
+    adesioni = services.adesioni_per_nuovo_ordine(contratto, enti)
+    iniziali = services.richiesta_cig_proposta(contratto, adesioni.first(), utente=request.user)
     form = RichiestaCIGForm(request.POST or None, initial=iniziali, adesioni=adesioni)
     if request.method == "GET" or not form.is_valid():
         return TemplateResponse(request, "contratti/ordinativi/richiedi_cig.html", {"page": contratto, "form": form},
@@ -162,7 +141,6 @@ def richiedi_cig(request, contratto, pk):
 def _contesto(request, contratto, ordinativo, **extra):
     from anac.services import trasmissioni_di
 
-    documenti = list(ordinativo.documenti.select_related("documento"))
     storia = puo_vedere_dati_anac(request.user, ordinativo)
     return {
         "page": contratto,
@@ -170,28 +148,22 @@ def _contesto(request, contratto, ordinativo, **extra):
         "righe": list(ordinativo.righe.all()),
         "puo_operare": puo_operare(request.user, ordinativo),
         "e_rup": e_rup_dell_ente(request.user, ordinativo),
-        "documenti": [d for d in documenti if d.corrente and d.caricato_da == "aderente"],
-        "documenti_oe": [d for d in documenti if d.corrente and d.caricato_da == "oe"],
-        "storico": [d for d in documenti if not d.corrente],
+        **services.documenti_per_pagina(ordinativo, con_storia=storia),
         "banner_conferma": BANNER_CONFERMA,
         "banner_cig": BANNER_CIG,
         # The helper about "Conferma appalto": only to the ente's users, while that is the next step.
         "aiuto_cig": AIUTO_CIG if ordinativo.stato == Ordinativo.Stato.BOZZA and e_utente_ente(request.user, ordinativo) else "",
         "nota_banner_conferma": NOTA_BANNER_CONFERMA,
-        # The versions sent before a refusal: for the ente and the banditore (the OE gets the approved ones).
-        "storico_inviati": [d for d in documenti if not d.corrente and d.inviato and d.caricato_da == "aderente"] if storia else [],
         "schede_firmate_inviate": services.schede_firmate_inviate(ordinativo) if storia else [],
         "trasmissioni": trasmissioni_di(ordinativo)[:50],
-        "mancanze": services.mancanze_invio(ordinativo) if ordinativo.stato in (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO) else [],
+        "mancanze": services.mancanze_invio(ordinativo) if services.in_preparazione_invio(ordinativo) else [],
         "mancanze_oe": services.mancanze_oe(ordinativo),
         **extra,
     }
 
 
 def _render_passo1(request, contratto, ordinativo, *, status=200, form_riga=None, form_documenti=None, form_adesione=None, errori=()):
-    from ..models import Adesione
-
-    adesioni = Adesione.objects.ordinabili().filter(contratto=contratto, ente=ordinativo.ente)
+    adesioni = services.adesioni_ordinabili(ordinativo)
     return TemplateResponse(request, "contratti/ordinativi/passo1.html", _contesto(
         request, contratto, ordinativo,
         form_riga=form_riga or RigaForm(),
@@ -217,9 +189,7 @@ def azione_passo1(request, contratto, pk, azione):
     ordinativo = _operabile(request, contratto, pk)
     try:
         if azione == "adesione":
-            from ..models import Adesione
-
-            form = AdesioneForm(request.POST, adesioni=Adesione.objects.ordinabili().filter(contratto=contratto, ente=ordinativo.ente))
+            form = AdesioneForm(request.POST, adesioni=services.adesioni_ordinabili(ordinativo))
             if not form.is_valid():
                 return _render_passo1(request, contratto, ordinativo, status=400, form_adesione=form)
             services.scegli_adesione(ordinativo, utente=request.user, adesione=form.cleaned_data["adesione"])
@@ -285,7 +255,7 @@ def stato(request, contratto, pk):
 @require_http_methods(["GET", "POST"])
 def passo2(request, contratto, pk):
     ordinativo = _visibile(request, contratto, pk)
-    if ordinativo.stato not in (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO):
+    if not services.in_preparazione_invio(ordinativo):
         return _vai(contratto, "ordinativo_passo1", ordinativo)
     form = SchedaFirmataForm()
     status = 200
@@ -327,7 +297,7 @@ def scheda_sintesi(request, contratto, pk):
 def passo3(request, contratto, pk):
     ordinativo = _visibile(request, contratto, pk)
     contesto = _contesto(request, contratto, ordinativo)
-    if e_oe_dell_ordinativo(request.user, ordinativo) and ordinativo.stato == Ordinativo.Stato.APPROVATO:
+    if puo_caricare_documenti_oe(request.user, ordinativo):
         contesto["form_oe"] = DocumentiOEForm(richieste=services.richieste_oe(ordinativo))
     return TemplateResponse(request, "contratti/ordinativi/passo3.html", contesto)
 
@@ -358,7 +328,7 @@ def chiudi(request, contratto, pk):
     """"chiudi ordinativo" of a rejected ordinativo, after a confirmation (sì/no)."""
     ordinativo = _operabile(request, contratto, pk)
     if request.method == "GET":
-        if ordinativo.stato != Ordinativo.Stato.RIFIUTATO:
+        if not services.chiudibile(ordinativo):
             return _vai(contratto, "ordinativo_passo3", ordinativo)
         return TemplateResponse(request, "contratti/ordinativi/conferma.html", {
             "page": contratto, "o": ordinativo, "domanda": "Confermi la chiusura dell'ordinativo di fornitura?",
@@ -396,38 +366,18 @@ def documento(request, contratto, pk, documento_pk):
     return risposta_download(request, riga.documento)
 
 
-def _file_pacchetto(ordinativo):
-    """The signed files that go to the supplier by PEC: atto/proroga, scheda di sintesi and, for
-    ipotesi B, the DPA signed by the administration."""
-    voci = [(d.documento, d.etichetta) for d in ordinativo.documenti.filter(corrente=True, caricato_da="aderente").select_related("documento")]
-    if ordinativo.scheda_firmata_id:
-        voci.append((ordinativo.scheda_firmata, "Scheda di sintesi"))
-    if ordinativo.adesione.ipotesi == "B":
-        dpa = ordinativo.adesione.documenti.filter(corrente=True, codice_richiesta="data-protection-agreement").select_related("documento").first()
-        if dpa:
-            voci.append((dpa.documento, dpa.etichetta))
-    return voci
-
-
 @richiede_login
 @require_http_methods(["GET"])
 def pacchetto(request, contratto, pk):
-    from audit.services import registra
-
+    """The signed documents for the supplier, in one ZIP (``fornitore``): for the ente's users."""
     ordinativo = _visibile(request, contratto, pk)
-    if not puo_operare(request.user, ordinativo) or ordinativo.stato != Ordinativo.Stato.APPROVATO:
+    if not puo_operare(request.user, ordinativo):
         raise Http404("Pacchetto non disponibile.")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archivio:
-        for i, (doc, etichetta) in enumerate(_file_pacchetto(ordinativo), start=1):
-            estensione = "p7m" if doc.tipo == "p7m" else "pdf"
-            nome = f"{i:02d}-{etichetta[:60]}.{estensione}".replace("/", "-")
-            with doc.file.open("rb") as fh:
-                archivio.writestr(nome, fh.read())
-    registra("ordinativo.pacchetto_scaricato", ordinativo, request=request, contratto=contratto.pk)
-    buffer.seek(0)
-    nome = f"ordinativo-{ordinativo.codice.replace('/', '-')}-documenti-firmati.zip"
-    risposta = FileResponse(buffer, as_attachment=True, filename=nome, content_type="application/zip")
+    try:
+        buffer = pacchetto_fornitore(ordinativo, request=request)
+    except ValidationError as exc:
+        raise Http404("Pacchetto non disponibile.") from exc
+    risposta = FileResponse(buffer, as_attachment=True, filename=nome_pacchetto(ordinativo), content_type="application/zip")
     risposta["Cache-Control"] = "private, no-store"
     return risposta
 

@@ -66,27 +66,27 @@ def _confermata(scheda, operazione):
 
 def _verifica_completata(scheda, operazione):
     from anac.client import ErroreANAC, leggi_esito
-    from anac.models import Esito
+    from anac.models import EsitoANAC
 
     scheda.verifica_in_corso = False
     try:
         letto = leggi_esito(operazione.risultato, "SC_CONF")
     except ErroreANAC:
         letto = None  # no outcome in the answer: ANAC did not answer, or refused the question itself
-    if letto is None or operazione.esito == Esito.ERRORE:
-        scheda.esito_verifica = Esito.ERRORE
+    if letto is None or operazione.esito == EsitoANAC.ERRORE:
+        scheda.esito_verifica = EsitoANAC.ERRORE
         scheda.errore_anac = _messaggio(operazione, "ANAC non ha restituito l'esito dell'operazione.")
         scheda.save()
         return _registra("scheda.verifica_non_riuscita", scheda, operazione, motivo=scheda.errore_anac)
     if letto["id_scheda"] and scheda.id_scheda and letto["id_scheda"] != scheda.id_scheda:
-        scheda.esito_verifica = Esito.ERRORE
+        scheda.esito_verifica = EsitoANAC.ERRORE
         scheda.errore_anac = MSG_ESITO_ALTRA_SCHEDA
         scheda.save()
         return _registra("scheda.verifica_non_riuscita", scheda, operazione, motivo=scheda.errore_anac)
     scheda.esito_verifica = letto["esito"]
-    if letto["esito"] == Esito.OK:
+    if letto["esito"] == EsitoANAC.OK:
         return _confermata(scheda, operazione)
-    if letto["esito"] == Esito.KO:
+    if letto["esito"] == EsitoANAC.KO:
         return _tornata_in_bozza(scheda, operazione)
     scheda.errore_anac = ""
     scheda.save()

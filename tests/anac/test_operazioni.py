@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from anac.models import Esito, OperazioneANAC, Trasmissione
+from anac.models import EsitoANAC, OperazioneANAC, Trasmissione
 from anac.services import chiama, payload_ann
 from anac.signals import operazione_anac_completata
 from anac.tasks import avvia_operazione, esegui_operazione
@@ -50,7 +50,7 @@ def test_una_sola_chiamata_per_chiave(simulatore_anac, ente):
     assert (prima.stato, prima.codice_fiscale, prima.oggetto) == ("in_coda", RUP_FIRENZE, ente)
 
     _esegui(prima)
-    assert (prima.stato, prima.esito, prima.tentativi) == ("ok", Esito.OK, 1)
+    assert (prima.stato, prima.esito, prima.tentativi) == ("ok", EsitoANAC.OK, 1)
     assert prima.risultato["idAppalto"] and prima.completata_il is not None
     assert esegui_operazione.apply(args=[str(prima.pk)]).get() == {"eseguita": False}
     assert len(simulatore_anac.richieste("crea-appalto")) == 1
@@ -81,7 +81,7 @@ def test_tentativi_esauriti(simulatore_anac, ente, veloce):
     simulatore_anac.guasto(servizio="crea-appalto", tipo="errore_http", status=502, volte=None)
     operazione = _esegui(_avvia(ente, "crea-appalto", ad4(), chiave="ordinativo:4:crea-appalto"))
     assert (operazione.stato, operazione.esito, operazione.tentativi, operazione.codice_errore) == (
-        "errore", Esito.ERRORE, 3, "HTTP_502",
+        "errore", EsitoANAC.ERRORE, 3, "HTTP_502",
     )
     assert "Tentativi esauriti (3)" in operazione.messaggio
     assert len(_trasmissioni(operazione)) == 3
@@ -90,7 +90,7 @@ def test_tentativi_esauriti(simulatore_anac, ente, veloce):
 def test_rifiuto_non_ritentato(simulatore_anac, ente, veloce):
     operazione = _esegui(_avvia(ente, "crea-appalto", ad4(cig_accordo_quadro="1234567ABC"), chiave="o:5:crea"))
     assert (operazione.stato, operazione.esito, operazione.tentativi, operazione.codice_errore) == (
-        "ko", Esito.KO, 1, "ERR98",
+        "ko", EsitoANAC.KO, 1, "ERR98",
     )
     assert "accordo quadro" in operazione.messaggio
     assert operazione.risultato["errori"][0]["codice"] == "ERR98"
@@ -143,9 +143,9 @@ def test_esito_operazione_con_attese(simulatore_anac, ente, veloce):
     id_appalto = chiama("crea-appalto", ad4(), oggetto=ente, codice_fiscale=RUP_FIRENZE)["idAppalto"]
     chiama("conferma-appalto", id_appalto, oggetto=ente, codice_fiscale=RUP_FIRENZE)
     subito = _esegui(_avvia(ente, "esito-operazione", id_appalto, "AP_CONF", chiave="o:8:esito:1"))
-    assert (subito.stato, subito.esito) == ("ok", Esito.WT)  # no waiting asked: WT is the answer
+    assert (subito.stato, subito.esito) == ("ok", EsitoANAC.WT)  # no waiting asked: WT is the answer
     paziente = _esegui(_avvia(ente, "esito-operazione", id_appalto, "AP_CONF", chiave="o:8:esito:2", max_attese=2))
-    assert (paziente.stato, paziente.esito, paziente.attese) == ("ok", Esito.OK, 0)
+    assert (paziente.stato, paziente.esito, paziente.attese) == ("ok", EsitoANAC.OK, 0)
 
 
 def test_esito_ko_e_segnale(simulatore_anac, ente, veloce):
@@ -163,7 +163,7 @@ def test_esito_ko_e_segnale(simulatore_anac, ente, veloce):
     finally:
         operazione_anac_completata.disconnect(ricevi)
     assert (operazione.stato, operazione.esito, operazione.codice_errore, operazione.attese) == (
-        "ko", Esito.KO, "ERR98", 1,
+        "ko", EsitoANAC.KO, "ERR98", 1,
     )
     assert ricevute == [(operazione.pk, "ko", ente)]
     assert Trasmissione.objects.filter(operazione=operazione).count() == 2  # WT, then KO

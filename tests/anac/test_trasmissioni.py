@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from anac.client import ErroreANAC, leggi_esito
-from anac.models import Esito, Trasmissione
+from anac.models import EsitoANAC, Trasmissione
 from anac.services import chiama, trasmissioni_di
 from tests.anac.helpers import RUP_FIRENZE, ad4
 
@@ -42,12 +42,12 @@ def test_ogni_servizio_lascia_una_riga(simulatore_anac, ente, demo):
 
     righe = list(trasmissioni_di(ente).order_by("pk"))
     assert [(r.servizio, r.esito) for r in righe] == [
-        ("crea-appalto", Esito.OK),
-        ("conferma-appalto", Esito.OK),
-        ("esito-operazione", Esito.WT),
-        ("esito-operazione", Esito.OK),
-        ("recupera-cig", Esito.OK),
-        ("stato-appalto", Esito.OK),
+        ("crea-appalto", EsitoANAC.OK),
+        ("conferma-appalto", EsitoANAC.OK),
+        ("esito-operazione", EsitoANAC.WT),
+        ("esito-operazione", EsitoANAC.OK),
+        ("recupera-cig", EsitoANAC.OK),
+        ("stato-appalto", EsitoANAC.OK),
     ]
     assert all(r.id_appalto == id_appalto and r.http_status == 200 for r in righe)
     assert all(r.utente == aderente for r in righe)
@@ -64,7 +64,7 @@ def test_ko_anac(simulatore_anac, ente):
         _chiama("crea-appalto", ad4(), ente=ente)
     assert (rifiuto.value.codice, rifiuto.value.transitorio, rifiuto.value.http_status) == ("ERR41", False, 400)
     riga = trasmissioni_di(ente).get()
-    assert (riga.esito, riga.codice_errore, riga.http_status, riga.transitorio) == (Esito.KO, "ERR41", 400, False)
+    assert (riga.esito, riga.codice_errore, riga.http_status, riga.transitorio) == (EsitoANAC.KO, "ERR41", 400, False)
     assert riga.messaggio == "errore generico durante la validazione dei dati della scheda"
     assert riga.risposta["errori"][0]["codice"] == "ERR41"
 
@@ -77,7 +77,7 @@ def test_esito_ko(simulatore_anac, ente):
     _chiama("esito-operazione", id_appalto, "AP_CONF", ente=ente)
     ultima = trasmissioni_di(ente).first()
     assert (ultima.servizio, ultima.esito, ultima.codice_errore, ultima.messaggio) == (
-        "esito-operazione", Esito.KO, "ERR98", "CIG non valido",
+        "esito-operazione", EsitoANAC.KO, "ERR98", "CIG non valido",
     )
 
 
@@ -91,7 +91,7 @@ def test_timeout(simulatore_anac, ente, settings):
     assert "potrebbe essere stata comunque ricevuta" in scaduto.value.messaggio
     riga = trasmissioni_di(ente).first()
     assert (riga.servizio, riga.esito, riga.codice_errore, riga.http_status) == (
-        "conferma-appalto", Esito.ERRORE, "TIMEOUT", None,
+        "conferma-appalto", EsitoANAC.ERRORE, "TIMEOUT", None,
     )
     assert riga.transitorio and riga.durata_ms >= 500
     # The answer was lost, not the request: ANAC is confirming the appalto.
@@ -106,7 +106,7 @@ def test_errore_5xx(simulatore_anac, ente, status):
         _chiama("crea-appalto", ad4(), ente=ente)
     assert (guasto.value.codice, guasto.value.transitorio, guasto.value.http_status) == (f"HTTP_{status}", True, status)
     riga = trasmissioni_di(ente).get()
-    assert (riga.esito, riga.http_status, riga.transitorio) == (Esito.ERRORE, status, True)
+    assert (riga.esito, riga.http_status, riga.transitorio) == (EsitoANAC.ERRORE, status, True)
     assert f"non è al momento disponibile (errore {status})" in riga.messaggio
     assert [r["status"] for r in simulatore_anac.richieste("crea-appalto")] == [status]
 
@@ -117,7 +117,7 @@ def test_rete_assente(ente, settings):
         _chiama("stato-appalto", "f81d4fae-7dec-11d0-a765-00a0c91e6bf6", ente=ente)
     assert (assente.value.codice, assente.value.transitorio) == ("CONNESSIONE", True)
     riga = trasmissioni_di(ente).get()
-    assert (riga.esito, riga.codice_errore, riga.url) == (Esito.ERRORE, "CONNESSIONE", "http://127.0.0.1:9/pcp/stato-appalto")
+    assert (riga.esito, riga.codice_errore, riga.url) == (EsitoANAC.ERRORE, "CONNESSIONE", "http://127.0.0.1:9/pcp/stato-appalto")
 
 
 def test_risposta_duplicata_oggetto(simulatore_anac, ente):
@@ -125,7 +125,7 @@ def test_risposta_duplicata_oggetto(simulatore_anac, ente):
     creato = _chiama("crea-appalto", ad4(), ente=ente)
     assert creato["idAppalto"]
     riga = trasmissioni_di(ente).get()
-    assert (riga.esito, riga.risposta_duplicata) == (Esito.OK, True)
+    assert (riga.esito, riga.risposta_duplicata) == (EsitoANAC.OK, True)
     assert "due volte" in riga.messaggio
     assert riga.risposta["idAppalto"] == creato["idAppalto"]
 
@@ -138,8 +138,8 @@ def test_risposta_duplicata_elenchi(simulatore_anac, ente):
     esito = _chiama("esito-operazione", id_appalto, "AP_CONF", ente=ente)
     assert len(cig) == 1 and len(esito["listaEsiti"]) == 1  # one CIG per lotto, one outcome
     riga_esito, riga_cig = trasmissioni_di(ente)[:2]  # newest first
-    assert (riga_esito.servizio, riga_esito.esito, riga_esito.risposta_duplicata) == ("esito-operazione", Esito.OK, True)
-    assert (riga_cig.servizio, riga_cig.esito, riga_cig.risposta_duplicata) == ("recupera-cig", Esito.OK, True)
+    assert (riga_esito.servizio, riga_esito.esito, riga_esito.risposta_duplicata) == ("esito-operazione", EsitoANAC.OK, True)
+    assert (riga_cig.servizio, riga_cig.esito, riga_cig.risposta_duplicata) == ("recupera-cig", EsitoANAC.OK, True)
     assert "esito ripetuto" in riga_esito.messaggio and "CIG ripetuto" in riga_cig.messaggio
     assert len(riga_cig.risposta["result"]) == 2  # the log keeps the answer as received
 

@@ -4,7 +4,7 @@ with ``CELERY_BROKER_URL`` / ``DATABASE_URL``), calls the simulator and leaves i
 
 import pytest
 
-from anac.models import Esito, OperazioneANAC
+from anac.models import EsitoANAC, OperazioneANAC
 from anac.tasks import avvia_operazione
 from tests.anac.helpers import RUP_FIRENZE, ad4
 
@@ -24,7 +24,7 @@ def test_operazione_eseguita_dal_worker(demo, worker_celery, simulatore_anac):
                                   utente=demo.user("aderente"), contratto=demo.sct)
     worker_celery.attendi(_terminata(operazione), messaggio="crea-appalto eseguita dal worker")
 
-    assert (operazione.stato, operazione.esito, operazione.tentativi) == ("ok", Esito.OK, 1)
+    assert (operazione.stato, operazione.esito, operazione.tentativi) == ("ok", EsitoANAC.OK, 1)
     [trasmissione] = operazione.trasmissioni.all()
     assert trasmissione.id_appalto == operazione.risultato["idAppalto"]
     assert (trasmissione.utente, trasmissione.contratto_id) == (demo.user("aderente"), demo.sct.pk)

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from anac.client import ClientPCP
-from anac.models import Esito, OperazioneANAC
+from anac.models import EsitoANAC, OperazioneANAC
 from anac.services import trasmissioni_di
 from audit.models import VoceAudit
 from contratti.models import Ordinativo
@@ -74,13 +74,13 @@ def test_ko_di_anac_su_crea_appalto(client, demo, commit, simulatore_anac, veloc
     assert "puoi correggere i dati e cliccare di nuovo “Conferma appalto”." in passo1
     assert BOTTONE_CONFERMA in passo1 and "Acquisisci CIG" not in passo1
     assert "Crea appalto" in log and "ERR98" in log
-    assert _log(ordinativo) == [("crea-appalto", Esito.KO, "ERR98")]
+    assert _log(ordinativo) == [("crea-appalto", EsitoANAC.KO, "ERR98")]
     assert VoceAudit.objects.filter(azione="ordinativo.anac_ko", object_id=str(ordinativo.pk), stato_a="bozza").exists()
 
     ordinativo = _conferma(client, demo, commit, ordinativo)  # the retry
     assert (ordinativo.stato, ordinativo.errore_anac, ordinativo.tentativo_conferma) == (Ordinativo.Stato.APPALTO_CONFERMATO, "", 2)
     assert [s for s, *_ in _log(ordinativo)].count("crea-appalto") == 2
-    assert _log(ordinativo)[1] == ("crea-appalto", Esito.OK, "")
+    assert _log(ordinativo)[1] == ("crea-appalto", EsitoANAC.OK, "")
     assert _appalti_su_anac(ordinativo) == ["CONF"]
     passo1, _ = _pagine(client, demo, ordinativo)
     assert "Esito negativo da ANAC" not in passo1 and CONFERMA_SPENTA in passo1 and "Acquisisci CIG" in passo1
@@ -96,8 +96,8 @@ def test_timeout_su_conferma_appalto_risposta_persa_recuperata(client, demo, com
     ordinativo = _conferma(client, demo, commit, ordinativo)
     assert (ordinativo.stato, ordinativo.errore_anac) == (Ordinativo.Stato.APPALTO_CONFERMATO, ""), ordinativo.errore_anac
     registro = _log(ordinativo)
-    assert registro[:3] == [("crea-appalto", Esito.OK, ""), ("conferma-appalto", Esito.ERRORE, "TIMEOUT"),
-                            ("conferma-appalto", Esito.KO, "ERR18")]
+    assert registro[:3] == [("crea-appalto", EsitoANAC.OK, ""), ("conferma-appalto", EsitoANAC.ERRORE, "TIMEOUT"),
+                            ("conferma-appalto", EsitoANAC.KO, "ERR18")]
     assert len(simulatore_anac.richieste("conferma-appalto")) == 2
     _, log = _pagine(client, demo, ordinativo)
     assert "Errore temporaneo: la richiesta può essere ripetuta." in log and "TIMEOUT" in log and "ERR18" in log
@@ -126,7 +126,7 @@ def test_timeout_poi_5xx_su_conferma_appalto_errore_e_nuovo_tentativo(client, de
     simulatore_anac.reset()
     ordinativo = _conferma(client, demo, commit, ordinativo)
     assert (ordinativo.stato, ordinativo.errore_anac) == (Ordinativo.Stato.APPALTO_CONFERMATO, ""), ordinativo.errore_anac
-    assert _log(ordinativo)[4] == ("conferma-appalto", Esito.KO, "ERR18")  # recognised as the one ANAC has
+    assert _log(ordinativo)[4] == ("conferma-appalto", EsitoANAC.KO, "ERR18")  # recognised as the one ANAC has
     assert _appalti_su_anac(ordinativo) == ["CONF"]
     _acquisisci(client, demo, commit, ordinativo)
 
@@ -146,7 +146,7 @@ def test_5xx_su_conferma_appalto_errore_visibile_e_nuovo_tentativo(client, demo,
     assert ordinativo.stato == Ordinativo.Stato.APPALTO_CONFERMATO, ordinativo.errore_anac
     # The retry confirms the appalto ANAC already has: no second crea-appalto.
     assert [s for s, *_ in _log(ordinativo)].count("crea-appalto") == 1
-    assert _log(ordinativo)[4] == ("conferma-appalto", Esito.OK, "")
+    assert _log(ordinativo)[4] == ("conferma-appalto", EsitoANAC.OK, "")
 
 
 def test_risposte_duplicate_accettate_una_volta(client, demo, commit, simulatore_anac, veloce):
@@ -157,7 +157,7 @@ def test_risposte_duplicate_accettate_una_volta(client, demo, commit, simulatore
     assert _appalti_su_anac(ordinativo) == ["CONF"] and ordinativo.errore_anac == ""
     duplicate = [t for t in trasmissioni_di(ordinativo) if t.risposta_duplicata]
     assert {t.servizio for t in duplicate} == {"crea-appalto", "conferma-appalto", "esito-operazione", "recupera-cig"}
-    assert all(t.esito in (Esito.OK, Esito.WT) for t in trasmissioni_di(ordinativo))
+    assert all(t.esito in (EsitoANAC.OK, EsitoANAC.WT) for t in trasmissioni_di(ordinativo))
     _, log = _pagine(client, demo, ordinativo)
     assert "risposta ricevuta due volte: considerata una sola" in log
     assert "CIG ripetuto nella risposta: considerato una sola volta" in log
