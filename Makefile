@@ -37,6 +37,7 @@ screenshots: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-logo
 	DJANGO_SETTINGS_MODULE=sct_site.settings.test $(BIN)/python manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=sct_site.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 

@@ -48,7 +48,6 @@ from .auth import codice_fiscale_di
 from .client import ErroreANAC, leggi_esito
 from .models import EsitoANAC, OperazioneANAC
 from .services import SERVIZI, chiama
-from .signals import operazione_anac_completata
 
 log = logging.getLogger(__name__)
 
@@ -214,7 +213,6 @@ def _concludi(operazione_id, stato, *, esito="", risultato=None, codice="", mess
             gestore = getattr(oggetto, "anac_operazione_completata", None)
             if callable(gestore):
                 gestore(operazione)
-            operazione_anac_completata.send(sender=OperazioneANAC, operazione=operazione, oggetto=oggetto)
     except Exception:
         # The owner could not record the outcome: the operation stays open (riaccoda_operazioni_ferme
         # runs it again; the reconciliation makes the second ANAC call harmless).

@@ -39,6 +39,11 @@ def firma_prova_dir() -> Path:
     return Path(getattr(settings, "VAR_DIR", Path.cwd() / "var")) / "firma-prova"
 
 
+def percorso_ca_di_prova(autorita: str = "prova") -> Path:
+    """Where the certificate (PEM) of a demo CA is kept; ``firma_prova`` generates it there."""
+    return firma_prova_dir() / f"ca-{autorita}.pem"
+
+
 def trust_roots_paths() -> list[Path]:
     """PEM files of the trusted roots (``SCT_FIRMA_TRUST_ROOTS``).
 
@@ -54,9 +59,9 @@ def trust_roots_paths() -> list[Path]:
             valore = [valore]
         return [Path(p) for p in valore]
     if simulazione_attiva():
-        from . import firma_prova
-
-        return [firma_prova.percorso_ca()]
+        # Not generated yet: then no demo signature exists that it could validate.
+        ca = percorso_ca_di_prova()
+        return [ca] if ca.exists() else []
     return []
 
 

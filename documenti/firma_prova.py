@@ -105,7 +105,8 @@ def percorso_ca(autorita: str = "prova") -> Path:
     """Path of the CA certificate (PEM), generating the CA the first time."""
     _controlla_autorita(autorita)
     cartella = _directory()
-    cert_path, key_path = cartella / f"ca-{autorita}.pem", cartella / f"ca-{autorita}.key"
+    cert_path = conf.percorso_ca_di_prova(autorita)
+    key_path = cert_path.with_suffix(".key")
     if cert_path.exists() and key_path.exists() and _ancora_valido(_leggi_cert(cert_path)):
         return cert_path
     with _Lock():

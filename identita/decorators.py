@@ -25,6 +25,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .services import AutenticazioneInsufficiente, autenticazione, verifica_autenticazione_forte
+
 logger = logging.getLogger(__name__)
 
 
@@ -42,8 +44,6 @@ def pagina_di_ritorno(request) -> str:
 
 def risposta_autenticazione_insufficiente(request, exc):
     """The 403 page of the gate: the reason and the (re)authentication entry points."""
-    from .services import autenticazione
-
     logger.info("Autenticazione forte insufficiente per %s: %s", request.path, exc.motivo)
     return render(
         request,
@@ -66,8 +66,6 @@ def richiede_autenticazione_forte(codice_fiscale_da, *, livello_minimo=2, max_et
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            from .services import AutenticazioneInsufficiente, verifica_autenticazione_forte
-
             if not request.user.is_authenticated:
                 return redirect_to_login(pagina_di_ritorno(request))
             atteso = codice_fiscale_da(request, *args, **kwargs)
@@ -94,8 +92,6 @@ class AutenticazioneForteMixin:
         raise NotImplementedError("AutenticazioneForteMixin richiede get_codice_fiscale_atteso()")
 
     def dispatch(self, request, *args, **kwargs):
-        from .services import AutenticazioneInsufficiente, verifica_autenticazione_forte
-
         if not request.user.is_authenticated:
             return redirect_to_login(pagina_di_ritorno(request))
         try:

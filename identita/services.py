@@ -3,8 +3,8 @@
 Every login records in the session its source (password, SPID, CIE, CNS), level, time, verified
 codice fiscale and whether it was simulated (``registra_autenticazione``). Actions that the manual
 reserves to the "Rup loggato con Spid/Cie/Cns" call ``verifica_autenticazione_forte`` (or use the
-``richiede_autenticazione_forte`` decorator / ``AutenticazioneForteMixin``), which refuses with
-a clear Italian reason: not strong, too old (step-up), level too low, another person.
+``richiede_autenticazione_forte`` decorator / ``AutenticazioneForteMixin`` of ``identita.decorators``),
+which refuses with a clear Italian reason: not strong, too old (step-up), level too low, another person.
 """
 
 from __future__ import annotations
@@ -273,7 +273,3 @@ def registra_accesso_rifiutato(request, *, fonte: str, motivo: str, codice_fisca
         motivo=motivo,
         dati={"fonte": fonte, "codice_fiscale": normalizza_codice_fiscale(codice_fiscale)},
     )
-
-
-# The gate for views lives in identita.decorators; re-exported here for a single import point.
-from .decorators import AutenticazioneForteMixin, richiede_autenticazione_forte  # noqa: E402, F401

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from anac.models import EsitoANAC, OperazioneANAC, Trasmissione
 from anac.services import chiama, payload_ann
-from anac.signals import operazione_anac_completata
 from anac.tasks import avvia_operazione, esegui_operazione
 from tests.anac.helpers import RUP_FIRENZE, ad4
 
@@ -148,24 +147,14 @@ def test_esito_operazione_con_attese(simulatore_anac, ente, veloce):
     assert (paziente.stato, paziente.esito, paziente.attese) == ("ok", EsitoANAC.OK, 0)
 
 
-def test_esito_ko_e_segnale(simulatore_anac, ente, veloce):
-    ricevute = []
-
-    def ricevi(sender, operazione, oggetto, **kwargs):
-        ricevute.append((operazione.pk, operazione.stato, oggetto))
-
-    operazione_anac_completata.connect(ricevi)
-    try:
-        simulatore_anac.guasto(servizio="conferma-appalto", tipo="esito_ko", codice="ERR98")
-        id_appalto = chiama("crea-appalto", ad4(), oggetto=ente, codice_fiscale=RUP_FIRENZE)["idAppalto"]
-        chiama("conferma-appalto", id_appalto, oggetto=ente, codice_fiscale=RUP_FIRENZE)
-        operazione = _esegui(_avvia(ente, "esito-operazione", id_appalto, "AP_CONF", chiave="o:9:esito", max_attese=3))
-    finally:
-        operazione_anac_completata.disconnect(ricevi)
+def test_esito_ko(simulatore_anac, ente, veloce):
+    simulatore_anac.guasto(servizio="conferma-appalto", tipo="esito_ko", codice="ERR98")
+    id_appalto = chiama("crea-appalto", ad4(), oggetto=ente, codice_fiscale=RUP_FIRENZE)["idAppalto"]
+    chiama("conferma-appalto", id_appalto, oggetto=ente, codice_fiscale=RUP_FIRENZE)
+    operazione = _esegui(_avvia(ente, "esito-operazione", id_appalto, "AP_CONF", chiave="o:9:esito", max_attese=3))
     assert (operazione.stato, operazione.esito, operazione.codice_errore, operazione.attese) == (
         "ko", EsitoANAC.KO, "ERR98", 1,
     )
-    assert ricevute == [(operazione.pk, "ko", ente)]
     assert Trasmissione.objects.filter(operazione=operazione).count() == 2  # WT, then KO
 
 

@@ -5,12 +5,8 @@ from django.http import HttpResponse
 from django.urls import path
 from django.views import View
 
-from identita.services import (
-    AutenticazioneForteMixin,
-    codici_fiscali_rup,
-    richiede_autenticazione_forte,
-    verifica_autenticazione_forte,
-)
+from identita.decorators import AutenticazioneForteMixin, richiede_autenticazione_forte
+from identita.services import codici_fiscali_rup, verifica_autenticazione_forte
 from organizzazioni.models import Ente
 from sct_site.urls import urlpatterns as sito
 
