@@ -5,36 +5,33 @@ from django.core.exceptions import PermissionDenied
 from wagtail.models import Task, TaskState
 
 
+def _form_commento(nome, **campo):
+    """Wagtail's task comment form with our own "comment" field (label, required, help, errors)."""
+    from wagtail.forms import TaskStateCommentForm  # wagtail.forms needs the app registry ready
+
+    class Form(TaskStateCommentForm):
+        comment = forms.CharField(max_length=4000, **campo)
+
+    Form.__name__ = Form.__qualname__ = nome
+    return Form
+
+
 @functools.cache
 def form_motivo_rifiuto():
-    from wagtail.forms import TaskStateCommentForm
-
-    class MotivoRifiutoForm(TaskStateCommentForm):
-        comment = forms.CharField(
-            label="Motivo della mancata approvazione",
-            required=True,
-            max_length=4000,
-            widget=forms.Textarea(attrs={"rows": 4}),
-            error_messages={"required": "Indica il motivo della mancata approvazione."},
-        )
-
-    return MotivoRifiutoForm
+    return _form_commento(
+        "MotivoRifiutoForm", label="Motivo della mancata approvazione", required=True,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Indica il motivo della mancata approvazione."},
+    )
 
 
 @functools.cache
 def form_conferma_approvazione():
-    from wagtail.forms import TaskStateCommentForm
-
-    class ConfermaApprovazioneForm(TaskStateCommentForm):
-        comment = forms.CharField(
-            label="Nota (facoltativa)",
-            required=False,
-            max_length=4000,
-            widget=forms.Textarea(attrs={"rows": 3}),
-            help_text="Confermi l'approvazione? La nota resta nello storico e nel registro di audit.",
-        )
-
-    return ConfermaApprovazioneForm
+    return _form_commento(
+        "ConfermaApprovazioneForm", label="Nota (facoltativa)", required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Confermi l'approvazione? La nota resta nello storico e nel registro di audit.",
+    )
 
 
 class ValutazioneBanditoreTask(Task):

@@ -302,24 +302,32 @@ def passo3(request, contratto, pk):
     return TemplateResponse(request, "contratti/ordinativi/passo3.html", contesto)
 
 
-@richiede_login
-@require_http_methods(["GET", "POST"])
-def invia(request, contratto, pk):
-    ordinativo = _operabile(request, contratto, pk)
+def _conferma_ed_esegui(request, contratto, ordinativo, *, nome, domanda, esegui, messaggio, spiegazione=""):
+    """The manual's confirmation (sì/no) of a passo-3 action: GET asks, POST runs the service; a
+    refusal shows passo 3 again with the reason (400), nothing changed."""
     if request.method == "GET":
         return TemplateResponse(request, "contratti/ordinativi/conferma.html", {
-            "page": contratto, "o": ordinativo, "domanda": "Confermi l'invio dell'ordinativo di fornitura?",
-            "azione": url_sottopagina(contratto, "ordinativo_invia", ordinativo.pk),
+            "page": contratto, "o": ordinativo, "domanda": domanda, "spiegazione": spiegazione,
+            "azione": url_sottopagina(contratto, nome, ordinativo.pk),
             "indietro": url_sottopagina(contratto, "ordinativo_passo3", ordinativo.pk),
         })
     try:
-        services.invia(ordinativo, utente=request.user, request=request)
+        esegui(ordinativo, utente=request.user, request=request)
     except ValidationError as exc:
         ordinativo.refresh_from_db()
         return TemplateResponse(request, "contratti/ordinativi/passo3.html",
                                 _contesto(request, contratto, ordinativo, errori=messaggi_errore(exc)), status=400)
-    messages.success(request, MESSAGGIO_INVIO)
+    messages.success(request, messaggio(ordinativo))
     return _vai(contratto, "ordinativo_passo3", ordinativo)
+
+
+@richiede_login
+@require_http_methods(["GET", "POST"])
+def invia(request, contratto, pk):
+    ordinativo = _operabile(request, contratto, pk)
+    return _conferma_ed_esegui(request, contratto, ordinativo, nome="ordinativo_invia",
+                               domanda="Confermi l'invio dell'ordinativo di fornitura?",
+                               esegui=services.invia, messaggio=lambda o: MESSAGGIO_INVIO)
 
 
 @richiede_login
@@ -327,23 +335,12 @@ def invia(request, contratto, pk):
 def chiudi(request, contratto, pk):
     """"chiudi ordinativo" of a rejected ordinativo, after a confirmation (sì/no)."""
     ordinativo = _operabile(request, contratto, pk)
-    if request.method == "GET":
-        if not services.chiudibile(ordinativo):
-            return _vai(contratto, "ordinativo_passo3", ordinativo)
-        return TemplateResponse(request, "contratti/ordinativi/conferma.html", {
-            "page": contratto, "o": ordinativo, "domanda": "Confermi la chiusura dell'ordinativo di fornitura?",
-            "spiegazione": CONFERMA_CHIUSURA.format(cig=ordinativo.cig_derivato or "—"),
-            "azione": url_sottopagina(contratto, "ordinativo_chiudi", ordinativo.pk),
-            "indietro": url_sottopagina(contratto, "ordinativo_passo3", ordinativo.pk),
-        })
-    try:
-        services.chiudi(ordinativo, utente=request.user, request=request)
-    except ValidationError as exc:
-        ordinativo.refresh_from_db()
-        return TemplateResponse(request, "contratti/ordinativi/passo3.html",
-                                _contesto(request, contratto, ordinativo, errori=messaggi_errore(exc)), status=400)
-    messages.success(request, MSG_CHIUSO.format(cig=ordinativo.cig_derivato))
-    return _vai(contratto, "ordinativo_passo3", ordinativo)
+    if request.method == "GET" and not services.chiudibile(ordinativo):
+        return _vai(contratto, "ordinativo_passo3", ordinativo)
+    return _conferma_ed_esegui(request, contratto, ordinativo, nome="ordinativo_chiudi",
+                               domanda="Confermi la chiusura dell'ordinativo di fornitura?",
+                               spiegazione=CONFERMA_CHIUSURA.format(cig=ordinativo.cig_derivato or "—"),
+                               esegui=services.chiudi, messaggio=lambda o: MSG_CHIUSO.format(cig=o.cig_derivato))
 
 
 @richiede_login

@@ -434,11 +434,12 @@ def azione_workflow_admin(sito, page, codice, azione, *, tipo="adesione", motivo
 
 # --- set-up through the services (for the scenarios that start after the CIG) --------------------
 
-def ordinativo_approvato_con_cig(demo, worker_celery, *, username="aderente"):
+def ordinativo_approvato_con_cig(demo, worker_celery, *, username="aderente", fino_a=None):
     """An approved ordinativo of the Comune di Firenze whose derived CIG was issued by the ANAC
     simulator through the real worker: the same requests as the pages of passo 1 (Django's test
     client, the RUP with simulated SPID), then the ordinativo's services up to the banditore's
-    approval (``tests/schede/aiuti.porta_a``). The browser scenario starts from here."""
+    approval (``tests/schede/aiuti.porta_a``), or up to the state ``fino_a`` (e.g. ``INVIATO``). The browser
+    scenario starts from here."""
     from django.test import Client
 
     from contratti.models import Ordinativo
@@ -461,4 +462,4 @@ def ordinativo_approvato_con_cig(demo, worker_celery, *, username="aderente"):
     worker_celery.attendi(lambda: client.get(stato).json()["stato"] == Ordinativo.Stato.CIG_ACQUISITO,
                           timeout=ATTESA_ANAC_MS / 1000, messaggio="CIG acquisito")
     ordinativo.refresh_from_db()
-    return porta_a(ordinativo, demo, Ordinativo.Stato.APPROVATO)
+    return porta_a(ordinativo, demo, fino_a or Ordinativo.Stato.APPROVATO)

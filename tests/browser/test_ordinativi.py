@@ -8,7 +8,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from pypdf import PdfReader
 
 from anac.services import trasmissioni_di
@@ -16,17 +15,10 @@ from contratti.models import Ordinativo
 from tests.ordinativi.aiuti import (
     RUP_FIRENZE,
     adesione_approvata,
-    aggiungi_righe,
-    carica_atto,
-    crea_ordinativo,
-    porta_a,
-    spid,
-    sub,
 )
 
 from .pagine import (
     AIUTO_CIG,
-    ATTESA_ANAC_MS,
     MSG_TOTALI,
     acquisisci_cig,
     aggiungi_riga,
@@ -44,6 +36,7 @@ from .pagine import (
     expect,
     invia_ordinativo,
     nuovo_ordine,
+    ordinativo_approvato_con_cig,
     riga_ordinativo,
     righe_ordine,
     scarica_scheda_sintesi,
@@ -241,32 +234,11 @@ def test_ordinativo_dal_nuovo_ordine_all_approvazione_e_all_oe(sito, nuovo_conte
 MOTIVO_RIFIUTO = "L'atto di adesione non riporta la firma del dirigente: ricaricarlo firmato."
 
 
-def _ordinativo_inviato_con_cig(demo, worker_celery):
-    """An ordinativo of the Comune di Firenze with its derived CIG (the simulator through the real
-    worker, the RUP with simulated SPID, Django's test client) and sent to the banditore with the
-    ordinativo's services. The browser scenario starts from here."""
-    client = Client()
-    client.force_login(demo.user("aderente"))
-    ordinativo = crea_ordinativo(client, demo, adesione_approvata(demo))
-    aggiungi_righe(client, demo, ordinativo, [RIGA_SBAGLIATA])
-    carica_atto(client, demo, ordinativo, nome="atto-di-adesione.pdf")
-    spid(client, demo)
-    stato = sub(demo.sct, "ordinativo_stato", ordinativo.pk)
-    assert client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk)).status_code == 302
-    worker_celery.attendi(lambda: client.get(stato).json()["stato"] == Ordinativo.Stato.APPALTO_CONFERMATO,
-                          timeout=ATTESA_ANAC_MS / 1000, messaggio="appalto confermato")
-    assert client.post(sub(demo.sct, "ordinativo_acquisisci_cig", ordinativo.pk)).status_code == 302
-    worker_celery.attendi(lambda: client.get(stato).json()["stato"] == Ordinativo.Stato.CIG_ACQUISITO,
-                          timeout=ATTESA_ANAC_MS / 1000, messaggio="CIG acquisito")
-    ordinativo.refresh_from_db()
-    return porta_a(ordinativo, demo, Ordinativo.Stato.INVIATO)
-
-
 def test_ordinativo_rifiutato_corretto_e_inviato_di_nuovo(sito, nuovo_contesto, demo, worker_celery, simulatore_anac):
     """The banditore does not approve the order ("Non approvare" in the admin, with the reason); the
     ente sees why, replaces the atto and the signed scheda and sends it again: the same CIG, no new
     "Conferma appalto", the versions sent before in the history."""
-    ordinativo = _ordinativo_inviato_con_cig(demo, worker_celery)
+    ordinativo = ordinativo_approvato_con_cig(demo, worker_celery, fino_a=Ordinativo.Stato.INVIATO)
     codice, cig, tentativo = ordinativo.codice, ordinativo.cig_derivato, ordinativo.tentativo_conferma
 
     banditore = sito.accedi(nuovo_contesto(), "banditore")
@@ -290,7 +262,7 @@ def test_ordinativo_rifiutato_corretto_e_inviato_di_nuovo(sito, nuovo_contesto, 
     carica_atto_adesione(aderente, documento_firmato(sito, aderente, "atto-corretto.pdf"))
     sezione = aderente.get_by_role("region", name="RICHIESTE PER ORDINATIVI FORNITURA")
     expect(sezione).to_contain_text("(v2)")
-    expect(sezione.get_by_role("link", name="atto-di-adesione.pdf")).to_have_count(0)
+    expect(sezione.get_by_role("link", name="atto.pdf", exact=True)).to_have_count(0)
     aderente.get_by_role("link", name="procedi al passo 2").click()
     expect(aderente.get_by_role("heading", name="Passo 2 – Scheda di sintesi ordinativo di fornitura")).to_be_visible()
     nome_pdf, pdf = scarica_scheda_sintesi(aderente)
@@ -301,7 +273,7 @@ def test_ordinativo_rifiutato_corretto_e_inviato_di_nuovo(sito, nuovo_contesto, 
     aderente.get_by_role("link", name="procedi al passo 3").click()
     expect(aderente.get_by_role("heading", name="Passo 3 – conferma e invio")).to_be_visible()
     storico = aderente.locator("#storico-inviati")
-    expect(storico.get_by_role("link", name="atto-di-adesione.pdf")).to_be_visible()
+    expect(storico.get_by_role("link", name="atto.pdf", exact=True)).to_be_visible()
     expect(storico).to_contain_text("Scheda di sintesi ordinativo di fornitura firmata: scheda.pdf")
     expect(aderente.get_by_role("link", name="chiudi ordinativo")).to_be_visible()
     sito.controlla_accessibilita(aderente, "Ordinativo – passo 3 (rifiutato, corretto)")
