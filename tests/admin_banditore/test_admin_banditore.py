@@ -4,7 +4,6 @@ views and the visible text is checked (labels, messages, amounts, language)."""
 import html as html_lib
 import json
 import re
-from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -12,7 +11,7 @@ from django.urls import reverse
 
 from contratti.models import Adesione
 from tests.adesioni.conftest import upload
-from tests.sicurezza.dati import _fino_all_invio, _ordinativo, _task_state
+from tests.sicurezza.dati import _fino_all_invio, _ordinativo, _task_state, adesione_ipotesi_b_inviata
 from tests.sicurezza.esecuzione import client_per
 from tests.utils import contenuto
 
@@ -81,22 +80,9 @@ def test_admin_tutto_in_italiano(dati_matrice):
 
 
 def _adesione_ipotesi_b_inviata(demo):
-    """An ipotesi B adesione of the Comune di Prato with round 0 sent (ipotesi A ends at round 0;
-    ipotesi B still has round 1, the DPA)."""
-    from contratti.adesioni import services
-
-    aderente = demo.user("aderente2")
     # The permission matrix's data (same database, session-wide) may hold Prato's open adesione.
     Adesione.objects.filter(contratto=demo.sct, ente=demo.prato).update(stato=Adesione.Stato.ELIMINATA)
-    adesione = services.crea_bozza(
-        contratto=demo.sct, ente=demo.prato, utente=aderente, ipotesi="B", importo=Decimal("1000.00"),
-        scadenza=demo.sct.scadenza_adesioni_suggerita,
-        files={"manifestazione-interesse": upload("manifestazione.pdf"), "piano-fabbisogni": upload("piano.pdf"),
-               "progetto-fabbisogni": upload("progetto.pdf")},
-    )
-    services.invia(adesione, utente=aderente)
-    adesione.refresh_from_db()
-    return adesione
+    return adesione_ipotesi_b_inviata(demo)
 
 
 def _approva(client, adesione):

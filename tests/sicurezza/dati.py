@@ -80,6 +80,23 @@ def _adesione(contratto, ente, utente, nome_file):
     )
 
 
+def adesione_ipotesi_b_inviata(demo):
+    """An ipotesi B adesione of the Comune di Prato with round 0 sent: ipotesi A ends at round 0,
+    ipotesi B still has round 1 (the DPA)."""
+    from contratti.adesioni import services
+
+    aderente = demo.user("aderente2")
+    adesione = services.crea_bozza(
+        contratto=demo.sct, ente=demo.prato, utente=aderente, ipotesi="B", importo=Decimal("1000.00"),
+        scadenza=demo.sct.scadenza_adesioni_suggerita,
+        files={"manifestazione-interesse": upload("manifestazione.pdf"), "piano-fabbisogni": upload("piano.pdf"),
+               "progetto-fabbisogni": upload("progetto.pdf")},
+    )
+    services.invia(adesione, utente=aderente)
+    adesione.refresh_from_db()
+    return adesione
+
+
 def _adesione_approvata(contratto, ente, utente, banditore):
     from contratti.adesioni import services
     from contratti.models import Adesione

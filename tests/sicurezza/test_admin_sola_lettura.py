@@ -2,7 +2,6 @@
 workflow actions. Wagtail's edit and revert views would save his POST as a new revision, which the
 approval then publishes (``sct_site.workflows.finish_workflow``); ``EditSolaLettura`` refuses them."""
 
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -11,7 +10,7 @@ from contratti.adesioni import services
 from contratti.models import Adesione
 from tests.adesioni.conftest import upload
 
-from .dati import _task_state
+from .dati import _task_state, adesione_ipotesi_b_inviata
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +18,7 @@ pytestmark = pytest.mark.django_db
 def _adesione_al_secondo_round(demo):
     """An ipotesi B adesione (ipotesi A ends at round 0) with its round 1 (the DPA) sent."""
     aderente = demo.user("aderente2")
-    adesione = services.crea_bozza(
-        contratto=demo.sct, ente=demo.prato, utente=aderente, ipotesi="B", importo=Decimal("1000.00"),
-        scadenza=demo.sct.scadenza_adesioni_suggerita,
-        files={"manifestazione-interesse": upload("manifestazione.pdf"), "piano-fabbisogni": upload("piano.pdf"),
-               "progetto-fabbisogni": upload("progetto.pdf")},
-    )
-    services.invia(adesione, utente=aderente)
+    adesione = adesione_ipotesi_b_inviata(demo)
     adesione = services.approva_round(adesione, utente=demo.user("banditore"), task_state=_task_state(adesione))
     assert (adesione.stato, adesione.round_corrente, adesione.ultimo_round) == (Adesione.Stato.ROUND_APPROVATO, 1, 1)
     services.carica_documenti_round(adesione, utente=aderente, files={"data-protection-agreement": upload("dpa.pdf")})
