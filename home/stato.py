@@ -23,6 +23,7 @@ from health_check.views import HealthCheckView
 from redis.exceptions import RedisError
 
 from sct_site.cache_tollerante import strict
+from sct_site.celery import app
 
 
 @dataclasses.dataclass
@@ -51,8 +52,6 @@ class Broker(HealthCheck):
     timeout = datetime.timedelta(seconds=3)
 
     def run(self):
-        from sct_site.celery import app
-
         try:
             with app.connection_for_write() as conn:
                 conn.ensure_connection(max_retries=1, timeout=2)
@@ -69,8 +68,6 @@ class WorkerCelery(HealthCheck):
     timeout = datetime.timedelta(seconds=6)
 
     def run(self):
-        from sct_site.celery import app
-
         try:
             risposte = app.control.ping(timeout=self.attesa, limit=1)
             nomi = [nome for risposta in risposte for nome, esito in risposta.items() if esito == {"ok": "pong"}]

@@ -87,7 +87,7 @@ class ValutazioneBanditoreTask(Task):
         from django.db.models import Q
 
         from contratti.models import Adesione, Ordinativo
-        from organizzazioni.permessi import contratti_gestiti_ids
+        from organizzazioni.permessi import contratti_gestiti_ids  # guardian's models: not while models load
 
         contratti = contratti_gestiti_ids(user)
         condizione = Q(pk__in=[])

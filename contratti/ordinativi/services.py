@@ -19,7 +19,7 @@ from ..models import Adesione, Contatore, Ordinativo, RigaOrdinativo
 from ..models.workflow import workflow_di
 from ..permessi import e_banditore
 from . import notifiche
-from .permessi import PERM_MODIFICA, PERM_VEDI, e_rup_dell_ente
+from .permessi import PERM_MODIFICA, PERM_VEDI, e_rup_dell_ente, puo_caricare_documenti_oe, puo_operare
 
 MESSAGGIO_TOTALI = (
     "Il totale delle righe dell’ordine non corrisponde al totale dell’ordine inserito in fase di richiesta del CIG."
@@ -228,8 +228,6 @@ def campi_bloccati_richiesta_cig(ordinativo):
 def aggiorna_richiesta_cig(ordinativo, *, utente, dati, request=None):
     """"Richiedi CIG" of an existing ordinativo → "Vai all'ordine". Once the appalto exists on ANAC the
     changed data go there with the next "Conferma appalto" (modifica-appalto before conferma-appalto)."""
-    from .permessi import puo_operare
-
     ordinativo = _blocca(ordinativo)
     if not puo_operare(utente, ordinativo):
         raise PermissionDenied("Solo il Responsabile/Buyer o il RUP dell'ente aderente può operare sull'ordinativo.")
@@ -592,8 +590,6 @@ def chiudibile(ordinativo):
 def chiudi(ordinativo, *, utente, request=None):
     """"chiudi ordinativo" of a rejected ordinativo: final, nothing more is sent. The CIG already
     acquired stays on ANAC: the ente cancels it with the scheda ANN (still available)."""
-    from .permessi import puo_operare
-
     ordinativo = _blocca(ordinativo)
     if not puo_operare(utente, ordinativo):
         raise PermissionDenied("Solo il Responsabile/Buyer o il RUP dell'ente aderente può operare sull'ordinativo.")
@@ -640,8 +636,6 @@ def mancanze_oe(ordinativo):
 @transaction.atomic
 def carica_documenti_oe(ordinativo, *, utente, files):
     from documenti.validazione import valida
-
-    from .permessi import puo_caricare_documenti_oe
 
     ordinativo = _blocca(ordinativo)
     if not puo_caricare_documenti_oe(utente, ordinativo):
