@@ -6,6 +6,9 @@ class ComunicazioniConfig(AppConfig):
     verbose_name = "Comunicazioni"
 
     def ready(self):
+        from . import ricevitori  # receivers import models: only once the registry is ready
+
+        ricevitori.connect()
         self._pianifica_riepiloghi()
 
     @staticmethod
