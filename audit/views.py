@@ -7,9 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from contratti.models import ContrattoPage
-from contratti.permessi import e_banditore
-
+from . import registro
 from .etichette import etichetta_azione
 from .services import verifica_catena
 from .visibilita import voci_del_contratto
@@ -23,8 +21,8 @@ VOCI_PER_PAGINA = 50
 def contratto(request, page_id):
     """Who did what, when, from where, from which state to which, why: newest first, filtered by
     action, with the result of the chain check. 404 for anyone but the contract's banditore."""
-    contratto = get_object_or_404(ContrattoPage, pk=page_id)
-    if not e_banditore(request.user, contratto):
+    contratto = get_object_or_404(registro.modello_contratto(), pk=page_id)
+    if not registro.puo_leggere(request.user, contratto):
         raise Http404("Registro non trovato.")
     voci = voci_del_contratto(request.user, contratto).select_related("content_type")
     azioni = sorted(((c, etichetta_azione(c)) for c in set(voci.values_list("azione", flat=True))), key=lambda a: a[1])

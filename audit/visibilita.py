@@ -4,73 +4,32 @@ The trail of a contract is made of the entries written with that contract (``con
 the entries about the private documents of its records (uploads and downloads carry no contract).
 An entry is shown only if its object is one the reader may see today: the trail must not tell the
 banditore what the other parties keep from him (a message between an ente and the supplier, an
-esito or an ordinativo still in draft). Objects of a kind not listed in ``REGOLE`` are not shown: a new app that
-writes audit entries with a contract adds its rule here.
+esito or an ordinativo still in draft). The rules are registered by the apps that write the entries
+(``audit.registro``); objects of a kind with no rule are not shown.
 """
 
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 
 from .models import VoceAudit
-
-TUTTI = None  # every entry of that kind written with the contract
-
-
-def _tutti(user, contratto):
-    return TUTTI
+from .registro import TUTTI, funzioni_documenti, regole
 
 
-def _messaggi(user, contratto):
-    from comunicazioni.permessi import messaggi_visibili
-
-    return messaggi_visibili(user).filter(contratto=contratto).values_list("pk", flat=True)
-
-
-def _ordinativi(user, contratto):
-    from contratti.ordinativi.permessi import ordinativi_visibili
-
-    return ordinativi_visibili(user, contratto).values_list("pk", flat=True)
-
-
-def _esiti(user, contratto):
-    from esiti import services
-    from esiti.models import Esito
-
-    return [e.pk for e in Esito.objects.filter(contratto=contratto).only("pk", "stato", "ente_id")
-            if services.puo_vedere(user, e)]
-
-
-def documenti_del_contratto(user, contratto):
-    """Private documents of the contract's adesioni and ordinativi, and the attachments of the
-    messages the user reads."""
-    from comunicazioni.models import Allegato
-    from contratti.models import DocumentoAdesione, DocumentoOrdinativo
-
-    ordinativi = _ordinativi(user, contratto)
-    ids = set(DocumentoAdesione.objects.filter(adesione__contratto=contratto).values_list("documento_id", flat=True))
-    ids |= set(DocumentoOrdinativo.objects.filter(ordinativo__in=ordinativi).values_list("documento_id", flat=True))
-    for campo in ("scheda_firmata_id", "scheda_generata_id"):
-        ids |= set(ordinativi.model.objects.filter(pk__in=ordinativi).exclude(**{campo: None})
-                   .values_list(campo, flat=True))
-    ids |= set(Allegato.objects.filter(messaggio_id__in=list(_messaggi(user, contratto))).values_list("documento_id", flat=True))
+def documenti_del_contratto(user: Any, contratto: Model) -> set[Any]:
+    """Private documents of the contract that the user may see (the registered functions: the
+    documents of adesioni and ordinativi, the attachments of the messages the user reads)."""
+    ids: set[Any] = set()
+    for funzione in funzioni_documenti():
+        ids |= set(funzione(user, contratto))
     return ids
 
 
-# "app_label.model" -> fn(user, contratto) -> TUTTI or the pks of the objects the user may see.
-REGOLE = {
-    "contratti.contrattopage": _tutti,
-    "contratti.adesione": _tutti,
-    "contratti.ordinativo": _ordinativi,
-    "comunicazioni.chiarimentopubblicato": _tutti,
-    "comunicazioni.messaggio": _messaggi,
-    "esiti.esito": _esiti,
-}
-
-
-def voci_del_contratto(user, contratto):
+def voci_del_contratto(user: Any, contratto: Model) -> QuerySet[VoceAudit]:
     """The entries of ``contratto`` that ``user`` (its banditore) may read."""
     condizione = Q(contratto_id=contratto.pk, content_type__isnull=True)
-    for etichetta, regola in REGOLE.items():
+    for etichetta, regola in regole().items():
         app_label, modello = etichetta.split(".")
         try:
             ct = ContentType.objects.get_by_natural_key(app_label, modello)

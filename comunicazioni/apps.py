@@ -6,9 +6,10 @@ class ComunicazioniConfig(AppConfig):
     verbose_name = "Comunicazioni"
 
     def ready(self):
-        from . import ricevitori  # receivers import models: only once the registry is ready
+        from . import ricevitori, visibilita_audit  # import models: only once the registry is ready
 
         ricevitori.connect()
+        visibilita_audit.registra()
         self._pianifica_riepiloghi()
 
     @staticmethod

@@ -12,9 +12,10 @@ class ContrattiConfig(AppConfig):
         from wagtail.models import WorkflowState
         from wagtail.signals import workflow_approved, workflow_rejected, workflow_submitted
 
-        from . import signals
+        from . import signals, visibilita_audit  # import models: only once the registry is ready
 
         signals.connect()
+        visibilita_audit.registra()
         # Registered before wagtail.admin (earlier in INSTALLED_APPS) under the same dispatch_uid, so
         # Wagtail's own e-mail notifiers are not connected.
         for segnale, uid in (

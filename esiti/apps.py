@@ -5,6 +5,7 @@ class EsitiConfig(AppConfig):
     name = "esiti"
 
     def ready(self):
-        from . import ricevitori  # receivers import models: only once the registry is ready
+        from . import ricevitori, visibilita_audit  # import models: only once the registry is ready
 
         ricevitori.connect()
+        visibilita_audit.registra()

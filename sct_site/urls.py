@@ -5,9 +5,6 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from home import stato as home_stato
-from home import views as home_views
-
 from . import views
 
 auth_patterns = [
@@ -42,9 +39,8 @@ auth_patterns = [
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documenti/", include(wagtaildocs_urls)),
-    path("health/", home_stato.health, name="health"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("area-riservata/", home_views.area_riservata, name="area_riservata"),
+    path("", include("home.urls")),  # /health/, /area-riservata/
     path("account/", include(auth_patterns)),
     path("documenti-privati/", include("documenti.urls")),
     path("anac/", include("anac.urls")),
