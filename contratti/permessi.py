@@ -2,7 +2,7 @@
 
 from organizzazioni.models import Incarico
 from organizzazioni.permessi import PERM_GESTISCI_CONTRATTO, enti_di
-from sct_site.memo import per_richiesta
+from sct_site.cache.memo import per_richiesta
 
 PERM_GESTISCI = PERM_GESTISCI_CONTRATTO
 

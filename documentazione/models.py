@@ -4,7 +4,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from sct_site.pagine import RestrizioniInCacheMixin, pubbliche
+from sct_site.cache.instradamento import RestrizioniInCacheMixin, pubbliche
 
 from .blocks import CorpoBlock
 

@@ -14,7 +14,8 @@ import time
 from django.core.cache import cache
 from django.dispatch import Signal
 
-from sct_site.memo import per_richiesta
+from sct_site.cache import memorizzato as memorizzato_per_versione
+from sct_site.cache.memo import per_richiesta
 
 esiti_modificati = Signal()  # kwargs: esito (or None for bulk changes)
 CHIAVE_VERSIONE = "sct:esiti:versione"
@@ -39,7 +40,5 @@ def segnala_modifica(esito=None):
 
 def memorizzato(nome, calcola):
     """``calcola()`` once per version of the esiti (and at most every ``DURATA`` seconds)."""
-    from sct_site.cache import memorizzato as memorizzato_per_versione
-
     return memorizzato_per_versione(f"esiti:{nome}", calcola, versione_attuale=_versione_della_richiesta, cache=cache,
                                     durata=DURATA)

@@ -11,7 +11,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from contratti.models import valida_cig
-from sct_site.pagine import RestrizioniInCacheMixin
+from sct_site.cache.instradamento import RestrizioniInCacheMixin
 
 SCELTA_CONTRAENTE_ADESIONE = "26-AFFIDAMENTO DIRETTO IN ADESIONE AD ACCORDO QUADRO/CONVENZIONE"
 

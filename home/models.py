@@ -5,7 +5,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from sct_site.pagine import InstradamentoInCacheMixin, RestrizioniInCacheMixin, pubbliche
+from sct_site.cache.instradamento import InstradamentoInCacheMixin, RestrizioniInCacheMixin, pubbliche
 
 
 class HomePage(InstradamentoInCacheMixin, RestrizioniInCacheMixin, Page):

@@ -22,7 +22,7 @@ from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 from redis.exceptions import RedisError
 
-from sct_site.cache_tollerante import strict
+from sct_site.cache.backend import strict
 from sct_site.celery import app
 
 

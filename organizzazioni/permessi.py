@@ -2,7 +2,7 @@
 
 from guardian.shortcuts import get_objects_for_user
 
-from sct_site.memo import per_richiesta
+from sct_site.cache.memo import per_richiesta
 
 from .models import Ente, Incarico, OperatoreEconomico
 

@@ -215,7 +215,7 @@ def test_con_redis_le_cache_sono_quelle_che_non_bloccano():
               "print(*(c['BACKEND'] + ' ' + str(c['OPTIONS']['socket_timeout']) for c in settings.CACHES.values()))")
     risultato = subprocess.run([sys.executable, "-c", codice], cwd=ROOT, env=env, capture_output=True, text=True)
     assert risultato.returncode == 0, risultato.stderr
-    assert risultato.stdout.split() == ["sct_site.cache_tollerante.RedisCacheTollerante", "0.5"] * 2
+    assert risultato.stdout.split() == ["sct_site.cache.backend.RedisCacheTollerante", "0.5"] * 2
 
 
 @pytest.mark.django_db

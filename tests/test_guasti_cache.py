@@ -2,12 +2,11 @@
 
 The tests start a private ``redis-server`` on a free port (no persistence), point both caches at it
 with the project's fail-open backend, warm the pages, then stop the server (killed, or frozen with
-SIGSTOP so that every call times out) and ask for the pages again. Also here: the Wagtail internals
-that ``sct_site/pagine.py`` relies on, pinned so that an upgrade breaks a test, not production.
+SIGSTOP so that every call times out) and ask for the pages again. The Wagtail internals that the
+cache relies on are pinned in tests/test_cache_wagtail.py.
 """
 
 import os
-import pickle  # nosec B403 - round trip of an object this test made, as sct_site/pagine.py does
 import shutil
 import signal
 import socket
@@ -15,17 +14,12 @@ import subprocess
 import time
 
 import pytest
-from django.db import connection
-from django.test import RequestFactory
-from django.test.utils import CaptureQueriesContext
-from django.urls import resolve, reverse
-from wagtail.models import Page, Site
-from wagtail.views import serve as wagtail_serve
+from django.urls import reverse
 
-from contratti.models import ContrattoPage
 from home.demo import SCT_SLUG
 from sct_site import cache as cache_pagine
-from sct_site.cache_tollerante import CacheNonDisponibile, RedisCacheTollerante
+from sct_site.cache import versione as versione_dati
+from sct_site.cache.backend import CacheNonDisponibile, RedisCacheTollerante
 from tests.factories import crea_contratto
 from tests.integration import integrazione_simulatore, integrazione_worker, simulatore_anac, worker_celery  # noqa: F401
 
@@ -86,7 +80,7 @@ def redis_privato(settings):
     if REDIS_SERVER is None:
         pytest.skip("redis-server non installato: il guasto della cache non si può provocare")
     server = RedisPrivato().avvia()
-    backend = "sct_site.cache_tollerante.RedisCacheTollerante"
+    backend = "sct_site.cache.backend.RedisCacheTollerante"
     settings.CACHES = {
         **settings.CACHES,
         "default": {"BACKEND": backend, "LOCATION": server.url, "KEY_PREFIX": f"t{server.porta}"},
@@ -168,11 +162,11 @@ def test_cache_di_nuovo_disponibile_la_pubblicazione_mancata_invalida(client, de
     _scalda(client)
     redis_privato.congela()
     crea_contratto(title="Pubblicato col Redis fermo", slug="redis-fermo")
-    assert cache_pagine._bump_mancato.pendente
+    assert versione_dati._bump_mancato.pendente
     os.kill(redis_privato.processo.pid, signal.SIGCONT)
     time.sleep(0.4)  # SCT_CACHE_PAUSA_DOPO_GUASTO
     client.get("/documentazione/")  # reads the version: the cache answers, the bump is made
-    assert not cache_pagine._bump_mancato.pendente
+    assert not versione_dati._bump_mancato.pendente
     risposta = client.get("/contratti/")
     assert "Pubblicato col Redis fermo" in risposta.content.decode()
     assert client.get(reverse("health")).status_code == 200
@@ -195,7 +189,7 @@ def test_backend_tollerante_risposte_neutre(redis_privato):
 
 
 def test_cache_su_file_su_disco_non_scrivibile_e_un_mancato_riscontro(tmp_path):
-    from sct_site.cache_tollerante import FileBasedCacheTollerante
+    from sct_site.cache.backend import FileBasedCacheTollerante
 
     bloccante = tmp_path / "un-file"
     bloccante.write_text("non una cartella")
@@ -235,73 +229,3 @@ def test_health_con_un_worker_celery_che_risponde_al_ping(client, demo, settings
         app.conf.task_default_queue = prima
     assert risposta.status_code == 503
     assert risposta.json()["worker"] == "errore: nessun worker Celery consuma la coda coda-senza-worker"
-
-
-# --- The Wagtail internals that sct_site/pagine.py relies on ---
-
-
-@pytest.mark.django_db
-def test_wagtail_usa_il_sito_messo_in_request_wagtail_site(demo):
-    richiesta = RequestFactory().get("/")
-    sito = Site._find_for_request(richiesta)
-    assert sito is not None and sito.is_default_site
-    altro = Site(hostname="altro.example", root_page=sito.root_page)
-    richiesta._wagtail_site = altro
-    assert Site.find_for_request(richiesta) is altro  # Wagtail reads the attribute the middleware sets
-
-
-@pytest.mark.django_db
-def test_sito_in_pickle_con_la_radice_caricata(demo):
-    sito = Site._find_for_request(RequestFactory().get("/"))
-    sito.root_page.specific  # noqa: B018 - as sct_site.pagine._sito does
-    copia = pickle.loads(pickle.dumps(sito))  # noqa: S301 - bytes made just above
-    with CaptureQueriesContext(connection) as query:
-        radice = copia.root_page.localized.specific  # what Page.route_for_request uses
-    assert len(query) == 0 and radice.pk == sito.root_page_id
-    assert type(radice).route is not Page.route  # the cached route (InstradamentoInCacheMixin)
-
-
-@pytest.mark.django_db
-def test_le_pagine_passano_dalla_vista_serve_di_wagtail(demo):
-    for url, _ in PAGINE:
-        assert resolve(url).func is wagtail_serve, url  # SitoInCacheMiddleware acts only on this view
-
-
-def _confrontabile(valore):
-    """A routable page's route result holds a view bound to that page instance: compare by name."""
-    if hasattr(valore, "__func__"):
-        return valore.__func__.__qualname__
-    if isinstance(valore, (list, tuple)):
-        return tuple(_confrontabile(v) for v in valore)
-    if isinstance(valore, dict):
-        return {k: _confrontabile(v) for k, v in valore.items()}
-    return valore
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("percorso", [
-    [], ["contratti"], ["contratti", SCT_SLUG], ["contratti", SCT_SLUG, "adesioni", "nuova"],
-    ["documentazione", "faq"], ["aggiudicazioni-e-affidamenti"], ["contratti", "non-esiste"], ["non-esiste"],
-])
-def test_instradamento_in_cache_uguale_a_quello_di_wagtail(demo, percorso, settings):
-    from django.http import Http404
-
-    settings.SCT_CACHE_PAGINE = True
-    radice = Site.objects.get(is_default_site=True).root_page.specific
-    richiesta = RequestFactory().get("/" + "/".join(percorso))
-
-    def instrada(route):
-        try:
-            pagina, args, kwargs = route(radice, richiesta, percorso)
-        except Http404:
-            return "404"
-        return (pagina.pk, type(pagina), _confrontabile(args), _confrontabile(kwargs))
-
-    assert instrada(type(radice).route) == instrada(Page.route)  # ours against Wagtail's own
-
-
-@pytest.mark.django_db
-def test_get_view_restrictions_e_public_esistono_come_le_usiamo(demo):
-    contratto = ContrattoPage.objects.get(slug=SCT_SLUG)
-    assert list(Page.get_view_restrictions(contratto)) == []
-    assert ContrattoPage.objects.live().public().filter(pk=contratto.pk).exists()

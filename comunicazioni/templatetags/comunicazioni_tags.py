@@ -2,7 +2,7 @@ from django import template
 
 from comunicazioni import permessi, services
 from contratti.permessi import e_banditore
-from sct_site.memo import per_richiesta
+from sct_site.cache.memo import per_richiesta
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 """Who may see and act on an adesione. Views ask here; templates mirror the answers."""
 
 from organizzazioni.models import Incarico
-from sct_site.memo import per_richiesta
+from sct_site.cache.memo import per_richiesta
 
 from ..permessi import e_banditore
 

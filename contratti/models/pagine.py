@@ -14,8 +14,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from sct_site.cache import memorizzato
+from sct_site.cache.instradamento import RestrizioniInCacheMixin, pubbliche
 from sct_site.paginazione import pagina_richiesta
-from sct_site.pagine import RestrizioniInCacheMixin, pubbliche
 
 valida_cig = RegexValidator(r"^[0-9A-Z]{10}$", "Il CIG è composto da 10 caratteri alfanumerici maiuscoli.")
 valida_cup = RegexValidator(r"^[0-9A-Z]{15}$", "Il CUP è composto da 15 caratteri alfanumerici maiuscoli.")

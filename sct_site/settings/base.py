@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "sct_site.memo.MemoRichiestaMiddleware",
+    "sct_site.cache.memo.MemoRichiestaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -178,7 +178,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SCT_MAX_UPLOAD_BYTES = int(os.environ.get("SCT_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 
-# Caches that fail open (sct_site/cache_tollerante.py): a Redis that does not answer is a miss, never
+# Caches that fail open (sct_site/cache/backend.py): a Redis that does not answer is a miss, never
 # an error; sessions are in the database, not in the cache.
 _REDIS_OPZIONI = {
     "socket_connect_timeout": float(os.environ.get("SCT_CACHE_TIMEOUT_SOCKET", "0.5")),
@@ -187,7 +187,7 @@ _REDIS_OPZIONI = {
 SCT_CACHE_PAUSA_DOPO_GUASTO = float(os.environ.get("SCT_CACHE_PAUSA_DOPO_GUASTO", "5"))  # seconds without trying
 CACHES = {
     "default": (
-        {"BACKEND": "sct_site.cache_tollerante.RedisCacheTollerante", "LOCATION": os.environ["REDIS_URL"],
+        {"BACKEND": "sct_site.cache.backend.RedisCacheTollerante", "LOCATION": os.environ["REDIS_URL"],
          "OPTIONS": _REDIS_OPZIONI}
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -385,20 +385,20 @@ SECURE_REFERRER_POLICY = "same-origin"
 SCT_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # --- prestazioni ---
-# Cache of the public pages for anonymous visitors (sct_site/cache.py, docs/deploy.md): first
+# Cache of the public pages for anonymous visitors (sct_site/cache/pagine.py, docs/deploy.md): first
 # middleware; its app connects the invalidation receivers in every process. Own cache alias: the
 # Redis of REDIS_URL when set (shared by every process and machine), else a file cache in var/
 # (shared by the processes of this machine). SCT_CACHE_PAGINE=0/1 forces it off/on (default: on
 # unless DEBUG or the test settings).
-INSTALLED_APPS += ["sct_site.cache.PagineCacheConfig"]
-MIDDLEWARE.insert(0, "sct_site.cache.PagineCacheMiddleware")
-# Site, route and view restrictions of Wagtail's page requests, per version (sct_site/pagine.py).
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1, "sct_site.pagine.SitoInCacheMiddleware")
+INSTALLED_APPS += ["sct_site.cache.apps.PagineCacheConfig"]
+MIDDLEWARE.insert(0, "sct_site.cache.pagine.PagineCacheMiddleware")
+# Site, route and view restrictions of Wagtail's page requests, per version (sct_site/cache/instradamento.py).
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1, "sct_site.cache.instradamento.SitoInCacheMiddleware")
 CACHES["pagine"] = (
-    {"BACKEND": "sct_site.cache_tollerante.RedisCacheTollerante", "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "pagine",
+    {"BACKEND": "sct_site.cache.backend.RedisCacheTollerante", "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "pagine",
      "OPTIONS": _REDIS_OPZIONI}
     if os.environ.get("REDIS_URL")
-    else {"BACKEND": "sct_site.cache_tollerante.FileBasedCacheTollerante", "LOCATION": str(VAR_DIR / "cache" / "pagine"),
+    else {"BACKEND": "sct_site.cache.backend.FileBasedCacheTollerante", "LOCATION": str(VAR_DIR / "cache" / "pagine"),
           "OPTIONS": {"MAX_ENTRIES": 5000}}
 )
 if "SCT_CACHE_PAGINE" in os.environ:

@@ -13,7 +13,7 @@ def cache_pagine(settings):
     settings.SCT_CACHE_PAGINE = True
     from django.core.cache import caches
 
-    from sct_site.cache import _locale
+    from sct_site.cache.pagine import _locale
 
     caches["pagine"].clear()
     _locale.svuota()

@@ -1,5 +1,5 @@
 """Public pages for anonymous visitors are served from the cache and invalidated on publication
-(sct_site/cache.py); logged-in users and member pages never are."""
+(sct_site/cache/pagine.py); logged-in users and member pages never are."""
 
 import datetime
 from decimal import Decimal
@@ -180,7 +180,8 @@ def test_generate_bulk_invalida_una_volta(client, demo, cache_pagine):
 def test_copia_in_memoria_del_processo_segue_la_versione_condivisa(client, demo, cache_pagine):
     """Another process (or machine) publishes: it bumps the shared version; this process's own
     memory copy must not be served any more."""
-    from sct_site.cache import CHIAVE_VERSIONE, _locale
+    from sct_site.cache.pagine import _locale
+    from sct_site.cache.versione import CHIAVE_VERSIONE
 
     client.get("/documentazione/")
     assert client.get("/documentazione/")["X-Cache-Pagine"] == "HIT"
@@ -199,7 +200,7 @@ def test_cache_condivisa_svuotata_nessuna_copia_vecchia(client, demo, cache_pagi
 
 
 def test_la_copia_in_memoria_rispetta_il_limite(client, demo, cache_pagine, settings):
-    from sct_site.cache import _locale
+    from sct_site.cache.pagine import _locale
 
     settings.SCT_CACHE_PAGINE_LOCALE_MB = 0.01  # 10 KiB: pages larger than a quarter are not kept
     client.get("/contratti/sistema-cloud-toscana/")

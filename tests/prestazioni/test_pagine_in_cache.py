@@ -1,5 +1,5 @@
-"""What Wagtail looks up on every page request, kept per version (sct_site/pagine.py), and the answers
-kept for one request (sct_site/memo.py): the site behaves as Wagtail does, right after every change."""
+"""What Wagtail looks up on every page request, kept per version (sct_site/cache/instradamento.py), and the answers
+kept for one request (sct_site/cache/memo.py): the site behaves as Wagtail does, right after every change."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, Site
 
 from contratti.models import ContrattoPage
-from sct_site import memo
+from sct_site.cache import memo
 from tests.factories import crea_contratto
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ starts and once when it ends, not on every call. The state is shared by the thre
 (one per server and key prefix).
 
 ``in_guasto(cache)`` tells callers that keep copies of their own (the per-process memory of
-``sct_site.cache``) not to trust a missing version. A ``ValueError`` of ``incr`` on a missing key and
+``sct_site.cache.pagine`` and ``dati``) not to trust a missing version. A ``ValueError`` of ``incr`` on a missing key and
 programming errors are not swallowed. ``strict()`` lets errors through: the health check
 (``home.stato``) writes and reads with it, so that ``/health/`` names the broken cache.
 """

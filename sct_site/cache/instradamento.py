@@ -21,7 +21,7 @@ import pickle  # nosec B403 - the cache's own serialisation, of objects this mod
 from django.apps import apps
 from wagtail.models import PageViewRestriction, Site
 
-from .cache import memorizzato
+from .dati import memorizzato
 
 
 def _sito(request):
