@@ -38,6 +38,7 @@ screenshots: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-logo
+	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=sct_site.settings.test $(BIN)/python manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=sct_site.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 

@@ -7,6 +7,8 @@ never shows up raw; add its label here when you add it to ``registra``. The stat
 the object's own ``Stato`` choices (the words of its pages).
 """
 
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
 
 AZIONI = {
@@ -80,7 +82,7 @@ AZIONI = {
 }
 
 
-def etichetta_azione(codice):
+def etichetta_azione(codice: str) -> str:
     """``adesione.bozza_eliminata`` -> "Bozza eliminata"; an unknown code -> "Adesione: bozza eliminata"."""
     if codice in AZIONI:
         return AZIONI[codice]
@@ -91,7 +93,7 @@ def etichetta_azione(codice):
     return testo
 
 
-def _stati(content_type_id):
+def _stati(content_type_id: int | None) -> dict[Any, Any]:
     if content_type_id is None:
         return {}
     modello = ContentType.objects.get_for_id(content_type_id).model_class()
@@ -99,7 +101,7 @@ def _stati(content_type_id):
     return dict(stato.choices) if stato is not None and hasattr(stato, "choices") else {}
 
 
-def etichetta_stato(codice, content_type_id=None):
+def etichetta_stato(codice: str, content_type_id: int | None = None) -> str:
     """The label of the object's state (``in_valutazione`` -> "Inviata – in attesa di approvazione")."""
     if not codice:
         return ""
@@ -109,7 +111,7 @@ def etichetta_stato(codice, content_type_id=None):
     return str(codice).replace("_", " ").capitalize()
 
 
-def transizione(voce):
+def transizione(voce: Any) -> str:
     """"Bozza → Inviata – in attesa di approvazione", or "" when the entry changed no state."""
     if not (voce.stato_da or voce.stato_a):
         return ""

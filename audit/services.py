@@ -2,9 +2,12 @@
 
 import hashlib
 import json
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from .models import CatenaAudit, VoceAudit
@@ -15,7 +18,7 @@ CAMPI_FIRMATI = (
 )
 
 
-def _impronta(voce):
+def _impronta(voce: VoceAudit) -> str:
     valori = {}
     for campo in CAMPI_FIRMATI:
         valore = getattr(voce, campo)
@@ -24,14 +27,16 @@ def _impronta(voce):
     return hashlib.sha256(testo.encode()).hexdigest()
 
 
-def ip_da_request(request):
+def ip_da_request(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None
 
 
 @transaction.atomic
-def registra(azione, oggetto=None, *, utente=None, request=None, contratto=None, da="", a="", motivo="", dati=None):
+def registra(azione: str, oggetto: Model | None = None, *, utente: Any = None, request: HttpRequest | None = None,
+             contratto: Model | int | None = None, da: Any = "", a: Any = "", motivo: str = "",
+             dati: dict[str, Any] | None = None) -> VoceAudit:
     """Append an entry. ``oggetto`` is any model instance; ``contratto`` a ContrattoPage (or its id)."""
     catena, _ = CatenaAudit.objects.select_for_update().get_or_create(pk=1)
     if utente is None and request is not None and request.user.is_authenticated:
@@ -59,7 +64,7 @@ def registra(azione, oggetto=None, *, utente=None, request=None, contratto=None,
     return voce
 
 
-def verifica_catena(queryset=None):
+def verifica_catena(queryset: QuerySet[VoceAudit] | None = None) -> list[VoceAudit]:
     """Return the entries whose content or link does not match (empty list: the chain is intact)."""
     rotte = []
     precedente = "0" * 64
@@ -70,6 +75,6 @@ def verifica_catena(queryset=None):
     return rotte
 
 
-def voci_per(oggetto):
+def voci_per(oggetto: Model) -> QuerySet[VoceAudit]:
     ct = ContentType.objects.get_for_model(oggetto, for_concrete_model=False)
     return VoceAudit.objects.filter(content_type=ct, object_id=str(oggetto.pk))

@@ -13,9 +13,11 @@ import dataclasses
 import datetime
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -49,13 +51,13 @@ class AutenticazioneInsufficiente(PermissionDenied):
     ``livello_minimo`` the level the action needs (for the step-up links).
     """
 
-    def __init__(self, messaggio, *, motivo="non_forte", livello_minimo=2):
+    def __init__(self, messaggio: str, *, motivo: str = "non_forte", livello_minimo: int = 2) -> None:
         super().__init__(messaggio)
         self.messaggio = messaggio
         self.motivo = motivo
         self.livello_minimo = livello_minimo
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.messaggio
 
 
@@ -105,8 +107,8 @@ def normalizza_codice_fiscale(valore: str) -> str:
     return cf
 
 
-def registra_autenticazione(request, *, fonte: str, livello: int, codice_fiscale: str = "", simulata: bool = False,
-                            quando: datetime.datetime | None = None) -> AutenticazioneSessione:
+def registra_autenticazione(request: HttpRequest, *, fonte: str, livello: int, codice_fiscale: str = "", simulata: bool = False,
+                            quando: datetime.datetime | None = None) -> AutenticazioneSessione | None:
     """Record in the session how ``request.user`` just authenticated, and write ``identita.accesso``.
 
     Call it after ``django.contrib.auth.login`` (which cycles the session). ``quando`` defaults to
@@ -148,7 +150,7 @@ def registra_autenticazione(request, *, fonte: str, livello: int, codice_fiscale
     return autenticazione(request)
 
 
-def autenticazione(request) -> AutenticazioneSessione | None:
+def autenticazione(request: HttpRequest) -> AutenticazioneSessione | None:
     """How the current user logged in, or None (anonymous, or a session from before this record)."""
     session = getattr(request, "session", None)
     dati = session.get(CHIAVE_SESSIONE) if session is not None else None
@@ -172,7 +174,7 @@ def autenticazione(request) -> AutenticazioneSessione | None:
         return None
 
 
-def e_simulata(request) -> bool:
+def e_simulata(request: HttpRequest) -> bool:
     """True when the current session was opened with the simulated SPID: mark the records it creates."""
     auth = autenticazione(request)
     return bool(auth and auth.simulata)
@@ -183,7 +185,7 @@ def eta_massima_predefinita() -> datetime.timedelta:
 
 
 def verifica_autenticazione_forte(
-    request,
+    request: HttpRequest,
     *,
     codice_fiscale_atteso: str | Iterable[str],
     max_eta: datetime.timedelta | None = None,
@@ -223,7 +225,7 @@ def verifica_autenticazione_forte(
     return auth
 
 
-def codici_fiscali_rup(ente) -> list[str]:
+def codici_fiscali_rup(ente: Any) -> list[str]:
     """The codici fiscali of the users who hold the RUP role in ``ente`` (for ``codice_fiscale_atteso``)."""
     from organizzazioni.models import Incarico, Profilo
 
@@ -242,7 +244,7 @@ class UtenteNonTrovato(Exception):
     """No single active local user for a verified codice fiscale. ``str(exc)`` is the Italian message."""
 
 
-def utente_per_codice_fiscale(codice_fiscale: str):
+def utente_per_codice_fiscale(codice_fiscale: str) -> Any:
     """The one active user whose Profilo has this codice fiscale. Users are never created here."""
     from django.contrib.auth import get_user_model
 
@@ -263,7 +265,7 @@ def utente_per_codice_fiscale(codice_fiscale: str):
     return utenti[0]
 
 
-def registra_accesso_rifiutato(request, *, fonte: str, motivo: str, codice_fiscale: str = "") -> None:
+def registra_accesso_rifiutato(request: HttpRequest, *, fonte: str, motivo: str, codice_fiscale: str = "") -> None:
     """Audit a refused SPID/CIE/CNS login (unknown codice fiscale, low level, untrusted proxy…)."""
     from audit.services import registra
 

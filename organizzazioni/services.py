@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -6,7 +8,7 @@ from .models import Incarico, Profilo
 
 
 @transaction.atomic
-def assegna_incarico(user, organizzazione, ruolo):
+def assegna_incarico(user: Any, organizzazione: Any, ruolo: str) -> Incarico:
     """Make ``user`` a member of ``organizzazione`` (an Ente or an OperatoreEconomico) with ``ruolo``."""
     from .models import Ente
 
@@ -20,14 +22,14 @@ def assegna_incarico(user, organizzazione, ruolo):
 
 
 @transaction.atomic
-def revoca_incarico(incarico):
+def revoca_incarico(incarico: Incarico) -> None:
     user, org = incarico.user, incarico.organizzazione
     incarico.delete()
     if not Incarico.objects.filter(user=user, **{incarico_field(org): org}).exists():
         user.groups.remove(org.gruppo)
 
 
-def incarico_field(organizzazione):
+def incarico_field(organizzazione: Any) -> str:
     from .models import Ente
 
     return "ente" if isinstance(organizzazione, Ente) else "operatore"

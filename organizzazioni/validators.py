@@ -17,16 +17,16 @@ _ODD = {
 }
 
 
-def _even(ch):
+def _even(ch: str) -> int:
     return int(ch) if ch.isdigit() else ord(ch) - ord("A")
 
 
-def controllo_cf_persona(cf):
+def controllo_cf_persona(cf: str) -> str:
     total = sum(_ODD[c] if i % 2 == 0 else _even(c) for i, c in enumerate(cf[:15]))
     return chr(ord("A") + total % 26)
 
 
-def controllo_numerico(cf):
+def controllo_numerico(cf: str) -> str:
     """Check digit of an 11-digit codice fiscale / partita IVA (Luhn-like)."""
     total = 0
     for i, ch in enumerate(cf[:10]):
@@ -39,7 +39,7 @@ def controllo_numerico(cf):
     return str((10 - total % 10) % 10)
 
 
-def valida_codice_fiscale(value):
+def valida_codice_fiscale(value: str) -> None:
     cf = (value or "").strip().upper()
     if _CF_NUMERICO.match(cf):
         if controllo_numerico(cf) != cf[10]:
@@ -52,7 +52,7 @@ def valida_codice_fiscale(value):
     raise ValidationError("Codice fiscale non valido: servono 16 caratteri (persona) o 11 cifre (ente).")
 
 
-def valida_partita_iva(value):
+def valida_partita_iva(value: str) -> None:
     piva = (value or "").strip()
     if not _CF_NUMERICO.match(piva) or controllo_numerico(piva) != piva[10]:
         raise ValidationError("Partita IVA non valida: servono 11 cifre con la cifra di controllo corretta.")

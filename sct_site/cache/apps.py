@@ -8,5 +8,5 @@ class PagineCacheConfig(AppConfig):
     label = "sct_cache"
     verbose_name = "cache delle pagine pubbliche"
 
-    def ready(self):
+    def ready(self) -> None:
         collega()

@@ -20,8 +20,11 @@ import functools
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.conf import settings
+from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
@@ -37,7 +40,7 @@ class CacheNonDisponibile(ValueError):
 
 
 # What a guarded operation answers while the cache is down: a miss, or a write that did not happen.
-_NEUTRI = {
+_NEUTRI: dict[str, Callable[[tuple[Any, ...], dict[str, Any]], Any]] = {
     "get": lambda args, kwargs: kwargs.get("default", args[1] if len(args) > 1 else None),
     "get_many": lambda args, kwargs: {},
     "has_key": lambda args, kwargs: False,
@@ -52,25 +55,25 @@ _NEUTRI = {
 
 
 class _Stato:
-    def __init__(self):
+    def __init__(self) -> None:
         self.lock = threading.Lock()
         self.guasto = False
         self.fino_a = 0.0
         self.strict = threading.local()
 
 
-_stati = {}
+_stati: dict[tuple[str, str, str], _Stato] = {}
 _stati_lock = threading.Lock()
 
 
-def _stato_per(chiave):
+def _stato_per(chiave: tuple[str, str, str]) -> _Stato:
     with _stati_lock:
         return _stati.setdefault(chiave, _Stato())
 
 
-def _protetta(nome, metodo):
+def _protetta(nome: str, metodo: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(metodo)
-    def protetta(self, *args, **kwargs):
+    def protetta(self: "FailOpenMixin", *args: Any, **kwargs: Any) -> Any:
         stato = self._stato_guasto
         if getattr(stato.strict, "attivo", False):
             risultato = metodo(self, *args, **kwargs)
@@ -93,24 +96,26 @@ def _protetta(nome, metodo):
 class FailOpenMixin:
     """Put before a Django cache backend; ``__init_subclass__`` guards the operations of that backend."""
 
-    def __init_subclass__(cls, **kwargs):
+    key_prefix: str  # the backend's
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         mro = cls.__mro__
         base = mro[mro.index(FailOpenMixin) + 1]
         for nome in (*_NEUTRI, "incr"):
             setattr(cls, nome, _protetta(nome, getattr(base, nome)))
 
-    def __init__(self, server, params):
-        super().__init__(server, params)
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)  # type: ignore[call-arg]  # the backend's (server, params)
         self._stato_guasto = _stato_per((type(self).__name__, str(server), self.key_prefix))
 
     @staticmethod
-    def _neutro(nome, args, kwargs):
+    def _neutro(nome: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         if nome == "incr":
             raise CacheNonDisponibile("cache non disponibile")
         return _NEUTRI[nome](args, kwargs)
 
-    def _segna_guasto(self, operazione, exc):
+    def _segna_guasto(self, operazione: str, exc: BaseException) -> None:
         stato = self._stato_guasto
         with stato.lock:
             primo = not stato.guasto
@@ -120,7 +125,7 @@ class FailOpenMixin:
             logger.error("Cache %s non disponibile (%s in %s: %s): le pagine sono calcolate senza cache",
                          type(self).__name__, type(exc).__name__, operazione, exc)
 
-    def _segna_ripristino(self):
+    def _segna_ripristino(self) -> None:
         stato = self._stato_guasto
         with stato.lock:
             if not stato.guasto:
@@ -129,11 +134,11 @@ class FailOpenMixin:
         logger.warning("Cache %s di nuovo disponibile", type(self).__name__)
 
     @property
-    def in_guasto(self):
+    def in_guasto(self) -> bool:
         return self._stato_guasto.guasto
 
     @contextlib.contextmanager
-    def strict(self):
+    def strict(self) -> Iterator["FailOpenMixin"]:
         """Errors reach the caller (the health check); a success ends the outage."""
         stato = self._stato_guasto
         stato.strict.attivo = True
@@ -148,7 +153,7 @@ class RedisCacheTollerante(FailOpenMixin, RedisCache):
     (``socket_connect_timeout``/``socket_timeout`` in OPTIONS, 0.5 s): a Redis that does not answer costs
     half a second every ``PAUSA`` seconds, not a hanging request."""
 
-    def __init__(self, server, params):
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
         opzioni = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, **params.get("OPTIONS", {})}
         super().__init__(server, {**params, "OPTIONS": opzioni})
 
@@ -156,21 +161,21 @@ class RedisCacheTollerante(FailOpenMixin, RedisCache):
 class FileBasedCacheTollerante(FailOpenMixin, FileBasedCache):
     """The file cache of the embedded default: a full or read-only disk is a miss, not an error."""
 
-    def _createdir(self):
+    def _createdir(self) -> None:
         try:
-            super()._createdir()
+            super()._createdir()  # type: ignore[misc]  # FileBasedCache's, after the mixin in the MRO
         except OSError as exc:  # at __init__: the cache exists, its writes fail (and are ignored) later
             if hasattr(self, "_stato_guasto"):
                 raise
             logger.error("Cache su file non disponibile (%s): %s", type(exc).__name__, exc)
 
 
-def in_guasto(cache):
+def in_guasto(cache: BaseCache) -> bool:
     return bool(getattr(cache, "in_guasto", False))
 
 
 @contextlib.contextmanager
-def strict(cache):
+def strict(cache: BaseCache) -> Iterator[BaseCache]:
     """``cache.strict()`` for the backends above; any other backend already lets errors through."""
     if isinstance(cache, FailOpenMixin):
         with cache.strict():

@@ -17,14 +17,18 @@ anything not found in the cache takes Wagtail's own path, so the behaviour is Wa
 """
 
 import pickle  # nosec B403 - the cache's own serialisation, of objects this module put there
+from collections.abc import Callable
+from typing import Any
 
 from django.apps import apps
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from wagtail.models import PageViewRestriction, Site
 
 from .dati import memorizzato
 
 
-def _sito(request):
+def _sito(request: HttpRequest) -> bytes | None:
     sito = Site._find_for_request(request)
     if sito is None:
         return None
@@ -35,13 +39,14 @@ def _sito(request):
 class SitoInCacheMiddleware:
     """Only for the requests that Wagtail serves (its ``serve`` view): the others need no site."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any,
+                     view_kwargs: Any) -> None:
         from wagtail.views import serve as wagtail_serve
 
         if view_func is not wagtail_serve or hasattr(request, "_wagtail_site"):
@@ -49,32 +54,32 @@ class SitoInCacheMiddleware:
         dati = memorizzato(f"pagine:sito:{request.get_host()}:{request.get_port()}", lambda: _sito(request))
         if dati is not None:
             # A copy per request: the Site and its root page are not shared between requests.
-            request._wagtail_site = pickle.loads(dati)  # noqa: S301 - bytes made by _sito above
+            request._wagtail_site = pickle.loads(dati)  # type: ignore[attr-defined]  # noqa: S301 - bytes made by _sito above
         return None
 
 
-def restrizioni_presenti():
+def restrizioni_presenti() -> bool:
     return memorizzato("pagine:restrizioni", lambda: int(PageViewRestriction.objects.exists())) == 1
 
 
-def pubbliche(queryset):
+def pubbliche(queryset: QuerySet[Any]) -> QuerySet[Any]:
     """``queryset.public()``, without its query on the view restrictions when there are none."""
-    return queryset.public() if restrizioni_presenti() else queryset
+    return queryset.public() if restrizioni_presenti() else queryset  # type: ignore[attr-defined]  # a PageQuerySet
 
 
 class RestrizioniInCacheMixin:
-    def get_view_restrictions(self):
+    def get_view_restrictions(self) -> Any:
         if not restrizioni_presenti():
             return PageViewRestriction.objects.none()
-        return super().get_view_restrictions()
+        return super().get_view_restrictions()  # type: ignore[misc]  # Page's, after the mixin in the MRO
 
 
-def _mappa_pagine(radice):
+def _mappa_pagine(radice: Any) -> dict[str, tuple[int, bool, str, str, bool]]:
     """{url_path: (pk, live, app_label, model, routable)} of the pages under ``radice``."""
     from wagtail.contrib.routable_page.models import RoutablePageMixin
     from wagtail.models import Page
 
-    mappa = {}
+    mappa: dict[str, tuple[int, bool, str, str, bool]] = {}
     for url_path, pk, live, app_label, modello in Page.objects.filter(url_path__startswith=radice.url_path).values_list(
         "url_path", "pk", "live", "content_type__app_label", "content_type__model"
     ):
@@ -84,10 +89,14 @@ def _mappa_pagine(radice):
 
 
 class InstradamentoInCacheMixin:
-    def route(self, request, path_components):
+    pk: Any  # the page's
+    url_path: str
+
+    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
         if path_components:
             mappa = memorizzato(f"pagine:mappa:{self.pk}", lambda: _mappa_pagine(self))
-            percorso, trovata, consumati = self.url_path, None, 0
+            percorso, consumati = self.url_path, 0
+            trovata: tuple[int, bool, str, str, bool] | None = None
             for i, componente in enumerate(path_components):
                 percorso += componente + "/"
                 voce = mappa.get(percorso)
@@ -101,4 +110,4 @@ class InstradamentoInCacheMixin:
                 pagina = apps.get_model(app_label, modello).objects.filter(pk=pk, live=True).first()
                 if pagina is not None:
                     return pagina.route(request, path_components[consumati:])
-        return super().route(request, path_components)
+        return super().route(request, path_components)  # type: ignore[misc]  # Page's, after the mixin

@@ -7,6 +7,8 @@ connects in every process that can publish (web, Celery worker, management comma
   publication (``SCT_CACHE_PAGINE_MODELLI``, default ``MODELLI``); a draft esito does not count.
 """
 
+from typing import Any
+
 from django.apps import apps
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
@@ -31,11 +33,11 @@ _CAMPI_DI_BOZZA = {
 }
 
 
-def _pagina_cambiata(sender, **kwargs):
+def _pagina_cambiata(sender: Any, **kwargs: Any) -> None:
     invalida()
 
 
-def _pagina_salvata(sender, instance=None, update_fields=None, **kwargs):
+def _pagina_salvata(sender: Any, instance: Any = None, update_fields: Any = None, **kwargs: Any) -> None:
     """A live page saved directly (``add_child``, a script) changes public pages without
     ``page_published``; a draft's bookkeeping does not."""
     from wagtail.models import Page  # a model: importable only once the app registry is ready
@@ -47,7 +49,7 @@ def _pagina_salvata(sender, instance=None, update_fields=None, **kwargs):
     invalida()
 
 
-def _record_cambiato(sender, instance=None, **kwargs):
+def _record_cambiato(sender: Any, instance: Any = None, **kwargs: Any) -> None:
     # A draft esito is never public (only its ente sees it, and never from the cache).
     if sender._meta.label == "esiti.Esito" and getattr(instance, "stato", None) == "bozza":
         return

@@ -6,15 +6,23 @@ is kept."""
 
 import contextvars
 import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
-_memo = contextvars.ContextVar("sct_memo_richiesta", default=None)
+from django.http import HttpRequest, HttpResponse
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_memo: contextvars.ContextVar[dict[tuple[Any, ...], Any] | None] = contextvars.ContextVar(
+    "sct_memo_richiesta", default=None)
 
 
 class MemoRichiestaMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         token = _memo.set({})
@@ -24,23 +32,24 @@ class MemoRichiestaMiddleware:
             _memo.reset(token)
 
 
-def _chiave(valore):
+def _chiave(valore: Any) -> Any:
     if hasattr(valore, "_meta") or hasattr(valore, "is_authenticated"):
         return (type(valore).__name__, getattr(valore, "pk", None))
     return valore
 
 
-def per_richiesta(fn):
-    """Memoise ``fn(*args)`` for the current GET/HEAD request (model instances by class and pk)."""
+def per_richiesta(fn: Callable[P, R]) -> Callable[P, R]:
+    """Memoise ``fn(*args, **kwargs)`` for the current GET/HEAD request (model instances by class and pk)."""
 
     @functools.wraps(fn)
-    def memorizzata(*args):
+    def memorizzata(*args: P.args, **kwargs: P.kwargs) -> R:
         memo = _memo.get()
         if memo is None:
-            return fn(*args)
-        chiave = (fn.__module__, fn.__qualname__, *map(_chiave, args))
+            return fn(*args, **kwargs)
+        chiave = (fn.__module__, fn.__qualname__, *map(_chiave, args),
+                  *((nome, _chiave(v)) for nome, v in sorted(kwargs.items())))
         if chiave not in memo:
-            memo[chiave] = fn(*args)
+            memo[chiave] = fn(*args, **kwargs)
         return memo[chiave]
 
     return memorizzata

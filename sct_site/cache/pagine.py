@@ -34,14 +34,17 @@ When the cache does not answer (version ``None``) the page is computed and neith
 kept in any tier.
 """
 
+import functools
 import hashlib
 import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from .backend import in_guasto
@@ -60,15 +63,17 @@ URL_PUBBLICI = (
 )
 INTESTAZIONE = "X-Cache-Pagine"
 
+Intestazioni = list[tuple[str, str]]
 
-def attivo():
+
+def attivo() -> bool:
     valore = getattr(settings, "SCT_CACHE_PAGINE", None)
     if valore is None:
         return not settings.DEBUG and getattr(settings, "SCT_ENVIRONMENT", "") != "test"
     return bool(valore)
 
 
-def _timeout():
+def _timeout() -> int:
     return int(getattr(settings, "SCT_CACHE_PAGINE_TIMEOUT", 600))
 
 
@@ -78,16 +83,16 @@ class _CacheLocale:
     served only while the shared version is the one they were made at, and not after their expiry.
     ``SCT_CACHE_PAGINE_LOCALE_MB`` (default 32; 0 turns it off) bounds its size per process."""
 
-    def __init__(self):
-        self.voci = OrderedDict()
+    def __init__(self) -> None:
+        self.voci: OrderedDict[str, tuple[Any, Intestazioni, bytes, float]] = OrderedDict()
         self.byte = 0
         self.lock = threading.Lock()
 
     @staticmethod
-    def limite():
+    def limite() -> int:
         return int(float(getattr(settings, "SCT_CACHE_PAGINE_LOCALE_MB", 32)) * 2**20)
 
-    def get(self, chiave, versione):
+    def get(self, chiave: str, versione: Any) -> tuple[Any, Intestazioni, bytes, float] | None:
         with self.lock:
             voce = self.voci.get(chiave)
             if voce is None:
@@ -98,7 +103,7 @@ class _CacheLocale:
             self.voci.move_to_end(chiave)
             return voce
 
-    def set(self, chiave, versione, intestazioni, contenuto, timeout):
+    def set(self, chiave: str, versione: Any, intestazioni: Intestazioni, contenuto: bytes, timeout: float) -> None:
         limite = self.limite()
         if len(contenuto) > limite // 4:
             return
@@ -110,11 +115,11 @@ class _CacheLocale:
             while self.byte > limite and self.voci:
                 self._togli(next(iter(self.voci)))
 
-    def _togli(self, chiave):
+    def _togli(self, chiave: str) -> None:
         voce = self.voci.pop(chiave)
         self.byte -= len(voce[2])
 
-    def svuota(self):
+    def svuota(self) -> None:
         with self.lock:
             self.voci.clear()
             self.byte = 0
@@ -123,31 +128,31 @@ class _CacheLocale:
 _locale = _CacheLocale()
 
 
-def _url_pubblici():
-    modelli = getattr(settings, "SCT_CACHE_PAGINE_URL", None) or URL_PUBBLICI
-    chiave = tuple(modelli)
-    if getattr(_url_pubblici, "chiave", None) != chiave:
-        _url_pubblici.compilati = [re.compile(m) for m in modelli]
-        _url_pubblici.chiave = chiave
-    return _url_pubblici.compilati
+@functools.lru_cache(maxsize=4)
+def _compila(modelli: tuple[str, ...]) -> list[re.Pattern[str]]:
+    return [re.compile(m) for m in modelli]
 
 
-def pagina_pubblica(path):
+def _url_pubblici() -> list[re.Pattern[str]]:
+    return _compila(tuple(getattr(settings, "SCT_CACHE_PAGINE_URL", None) or URL_PUBBLICI))
+
+
+def pagina_pubblica(path: str) -> bool:
     return any(r.match(path) for r in _url_pubblici())
 
 
-def _con_sessione(request):
+def _con_sessione(request: HttpRequest) -> bool:
     cookies = request.COOKIES
     return settings.SESSION_COOKIE_NAME in cookies or getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in cookies
 
 
-def _chiave(request):
+def _chiave(request: HttpRequest) -> str:
     query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
     testo = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return "sct:pagina:" + hashlib.sha256(testo.encode()).hexdigest()
 
 
-def _memorizzabile(request, response):
+def _memorizzabile(request: HttpRequest, response: HttpResponseBase) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     controllo = response.get("Cache-Control", "").lower()
@@ -160,10 +165,10 @@ def _memorizzabile(request, response):
 
 
 class PagineCacheMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not attivo():
             return self.get_response(request)
         if _con_sessione(request):
@@ -199,7 +204,7 @@ class PagineCacheMiddleware:
             return response
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
-        if _memorizzabile(request, response):
+        if _memorizzabile(request, response) and isinstance(response, HttpResponse):  # not streaming
             patch_cache_control(response, public=True, max_age=int(getattr(settings, "SCT_CACHE_PAGINE_MAX_AGE", 0)))
             intestazioni = [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"]
             cache.set(chiave, (attuale, intestazioni, response.content), _timeout())

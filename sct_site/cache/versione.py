@@ -11,6 +11,7 @@ process at its first read of the version once the cache answers again.
 import contextlib
 import threading
 import time
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
@@ -77,7 +78,7 @@ def _incrementa(cache: BaseCache) -> None:
 
 
 @contextlib.contextmanager
-def invalidazione_sospesa():
+def invalidazione_sospesa() -> Iterator[None]:
     """Bulk writes (``generate_bulk``): no bump per record, one bump at the end."""
     prima = getattr(_sospensione, "attiva", False)
     _sospensione.attiva = True
