@@ -764,7 +764,7 @@ def rapporto(config, carico, data, visibili, secondi_dati, risultati, picco_rss,
         "Pavimento (*floor*): una vista Django che restituisce byte precalcolati della stessa dimensione della "
         "pagina, con lo stesso middleware e lo stesso server (`scripts/bench_urls.py`). \"senza cache\": cache delle "
         "pagine spenta (`SCT_CACHE_PAGINE=0`), la vista fa tutto il suo lavoro; \"in cache\": anonimo servito da "
-        "`sct_site/cache.py`. Pagina e pavimento sono misurati a giri alterni "
+        "`sct_site/cache/pagine.py`. Pagina e pavimento sono misurati a giri alterni "
         f"({config.giri} giri di {max(1, round(config.durata / config.giri))} s ciascuno, nella stessa fase del server), "
         "perché vedano le stesse condizioni della macchina; rapporto = mediana dei rapporti per giro tra le "
         "richieste/s della pagina e quelle del pavimento; req/s = media dei giri, latenze = mediana dei giri.",
