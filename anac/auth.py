@@ -1,5 +1,5 @@
 """Authentication hooks: a callable ``hook(contesto) -> dict`` of HTTP headers, chosen with the
-``SCT_ANAC_AUTH`` setting (dotted path).
+``SCT_ANAC_AUTH`` setting (``semplice``, ``pdnd`` or a dotted path; see ``anac.conf``).
 
 In production the PCP e-services are reached through PDND with the ModI profile: a voucher
 (``Authorization: Bearer <voucher>`` obtained from the PDND authorization server with a signed

@@ -6,7 +6,8 @@
   for a voucher, kept in the Django cache until ``SCT_PDND_MARGINE_VOUCHER`` seconds before it
   expires. One process at a time asks for a new one: the lock is a Django cache key taken with
   ``cache.add`` (atomic in Redis and in the local memory cache) with a timeout, so a process that dies
-  holding it frees it by itself; the others wait for the cached voucher. A 401 of the PCP makes the
+  holding it frees it by itself; the others wait for the cached voucher (if the cache is down, each
+  call asks for its own voucher). A 401 of the PCP makes the
   client ask once for a fresh voucher (``Contesto.rinnova``).
 - **Agid-JWT-TrackingEvidence** (RS256): ``userID`` = codice fiscale of the RUP, ``userLocation``,
   ``LoA`` of the authentication with which the user asked for the operation (``anac.segnali``).
@@ -28,6 +29,8 @@ from pathlib import Path
 import jwt
 import requests
 from django.core.cache import cache
+
+from sct_site.cache_tollerante import in_guasto
 
 from . import conf
 from .segnali import loa_di, voucher_richiesto
@@ -136,6 +139,8 @@ def voucher(rifiutato=None):
     lock = chiave + ":lock"
     fine = time.monotonic() + ATTESA_LOCK
     while not cache.add(lock, os.getpid(), timeout=ATTESA_LOCK + 15):
+        if in_guasto(cache):  # Redis down: no cache, no lock; each call asks for its own voucher
+            return richiedi_voucher()[0]
         if time.monotonic() > fine:
             raise ErrorePDND("Voucher PDND non disponibile: un'altra richiesta del voucher non si è conclusa.")
         time.sleep(0.05)

@@ -1,4 +1,4 @@
-"""State and rules of the PCP simulator (stdlib only: it runs without Django).
+"""State and rules of the PCP simulator (stdlib, and PyJWT + cryptography for the PDND mode: it runs without Django).
 
 One :class:`Simulatore` owns a SQLite file; every request is handled under one lock, in one
 transaction, so concurrent requests see a consistent state. Faults, configuration and the log of
