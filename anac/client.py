@@ -268,7 +268,8 @@ class ClientPCP:
                 intestazioni = {"Accept": "application/json", **self.auth(contesto)}
             except Exception as exc:  # the hook (e.g. the PDND voucher request) failed: nothing was sent
                 raise ErroreANAC(
-                    AUTENTICAZIONE, f"Impossibile ottenere le credenziali per ANAC: {exc}", True
+                    AUTENTICAZIONE, f"Impossibile ottenere le credenziali per ANAC: {exc}",
+                    getattr(exc, "transitorio", True),  # a refusal of PDND or a missing key: retrying won't help
                 ) from exc
             if metodo == "POST":
                 intestazioni["Content-Type"] = "application/json"

@@ -43,7 +43,11 @@ ATTESA_LOCK = 15  # seconds a process waits for the voucher another one is askin
 
 class ErrorePDND(Exception):
     """The voucher could not be obtained (configuration, network, refusal). The message is Italian
-    and carries no secret."""
+    and carries no secret; ``transitorio``: retrying may help (network, 429, 5xx of PDND)."""
+
+    def __init__(self, messaggio, transitorio=False):
+        super().__init__(messaggio)
+        self.transitorio = transitorio
 
 
 def _obbligatorio(nome):
@@ -108,13 +112,14 @@ def richiedi_voucher():
             corpo = {}
         if risposta.status_code != 200 or not corpo.get("access_token"):
             dati["errore"] = _motivo(corpo, risposta.status_code)
-            raise ErrorePDND(f"PDND ha rifiutato la richiesta del voucher: {dati['errore']}")
+            raise ErrorePDND(f"PDND ha rifiutato la richiesta del voucher: {dati['errore']}",
+                             transitorio=risposta.status_code >= 500 or risposta.status_code == 429)
         durata = int(corpo.get("expires_in") or 600)
         dati.update(esito="ok", scadenza_s=durata)
         return corpo["access_token"], durata
     except requests.RequestException as exc:
         dati["errore"] = type(exc).__name__
-        raise ErrorePDND("Server di autorizzazione PDND non raggiungibile.") from None
+        raise ErrorePDND("Server di autorizzazione PDND non raggiungibile.", transitorio=True) from None
     finally:
         log.info("Voucher PDND richiesto: client %s, esito %s, HTTP %s", client_id, dati["esito"], dati["http_status"])
         voucher_richiesto.send(sender=None, dati=dati)
@@ -142,7 +147,8 @@ def voucher(rifiutato=None):
         if in_guasto(cache):  # Redis down: no cache, no lock; each call asks for its own voucher
             return richiedi_voucher()[0]
         if time.monotonic() > fine:
-            raise ErrorePDND("Voucher PDND non disponibile: un'altra richiesta del voucher non si è conclusa.")
+            raise ErrorePDND("Voucher PDND non disponibile: un'altra richiesta del voucher non si è conclusa.",
+                             transitorio=True)
         time.sleep(0.05)
         attuale = cache.get(chiave)
         if attuale and attuale != rifiutato:

@@ -110,6 +110,7 @@ def test_configurazione_mancante_errore_chiaro(simulatore_pdnd, settings):
     with pytest.raises(ErroreANAC) as errore:
         ClientPCP(codice_fiscale=RUP_FIRENZE).crea_appalto(ad4())
     assert errore.value.codice == AUTENTICAZIONE and "Chiave privata PDND non leggibile" in errore.value.messaggio
+    assert not errore.value.transitorio
     assert _token_richiesti(simulatore_pdnd) == []
 
 
@@ -120,7 +121,7 @@ def test_asserzione_con_firma_sbagliata(simulatore_pdnd, settings):
     settings.SCT_PDND_CHIAVE_PRIVATA = str(simulatore_pdnd.chiavi.cartella / "estranea.pem")
     with pytest.raises(ErroreANAC) as errore:
         ClientPCP(codice_fiscale=RUP_FIRENZE).crea_appalto(ad4())
-    assert errore.value.codice == AUTENTICAZIONE
+    assert errore.value.codice == AUTENTICAZIONE and not errore.value.transitorio
     assert "PDND_FIRMA: Firma della client assertion non valida" in errore.value.messaggio
     voce = VoceAudit.objects.get(azione="anac.voucher")
     assert voce.dati["esito"] == "errore" and voce.dati["http_status"] == 401 and "PDND_FIRMA" in voce.motivo
