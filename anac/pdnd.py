@@ -110,6 +110,8 @@ def richiedi_voucher():
             corpo = risposta.json()
         except ValueError:
             corpo = {}
+        if not isinstance(corpo, dict):
+            corpo = {}
         if risposta.status_code != 200 or not corpo.get("access_token"):
             dati["errore"] = _motivo(corpo, risposta.status_code)
             raise ErrorePDND(f"PDND ha rifiutato la richiesta del voucher: {dati['errore']}",
