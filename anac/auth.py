@@ -1,12 +1,14 @@
 """Authentication hooks: a callable ``hook(contesto) -> dict`` of HTTP headers, chosen with the
-``SCT_ANAC_AUTH`` setting (dotted path).
+``SCT_ANAC_AUTH`` setting (``semplice``, ``pdnd`` or a dotted path; see ``anac.conf``).
 
 In production the PCP e-services are reached through PDND with the ModI profile: a voucher
 (``Authorization: Bearer <voucher>`` obtained from the PDND authorization server with a signed
 client assertion), the ``Agid-JWT-TrackingEvidence`` that carries the operating user (``userID`` =
 codice fiscale of the RUP, ``userLocation``, ``LoA``), and for the integrity profile
-``Digest`` + ``Agid-JWT-Signature`` computed over the body. A hook for the real endpoint builds
-those from the keys of the platform; it receives everything it needs in :class:`Contesto`.
+``Digest`` + ``Agid-JWT-Signature`` computed over the body. ``anac.pdnd.intestazioni_pdnd``
+(``SCT_ANAC_AUTH=pdnd``) builds those from the keys of the platform; it receives everything it
+needs in :class:`Contesto`. A hook with the attribute ``rinnovabile = True`` is called once more
+after a 401 of the PCP, with ``contesto.voucher_rifiutato`` set, to get a fresh voucher.
 
 The default hook, for the bundled simulator, sends a static token and an *unsigned* tracking
 evidence with the same claims: the simulator reads the user's codice fiscale from it, so the rule
@@ -30,6 +32,8 @@ class Contesto:
     corpo: bytes = b""  # exact bytes sent (for Digest / signatures)
     codice_fiscale: str = ""  # the operating user (the RUP), "" if unknown
     utente: object = None  # the Django user, if any
+    operazione: object = None  # the OperazioneANAC the call belongs to, if any (when it was requested)
+    voucher_rifiutato: str | None = None  # the voucher the PCP just refused with 401
     extra: dict = field(default_factory=dict)
 
 

@@ -141,15 +141,21 @@ class ClientPCP:
     """``ClientPCP(osservatore=None, codice_fiscale="", utente=None)``.
 
     ``codice_fiscale`` / ``utente``: the operating user (the RUP), passed to the authentication
-    hook (in production it goes into the ModI tracking evidence)."""
+    hook (in production it goes into the ModI tracking evidence); ``operazione``: the
+    OperazioneANAC of the call (when the user asked for it: the LoA of the tracking evidence).
+    A 401 with a hook that is ``rinnovabile`` (PDND) is retried once with a fresh voucher: both
+    exchanges reach the observer."""
 
-    def __init__(self, *, base_url=None, timeout=None, auth=None, osservatore=None, codice_fiscale="", utente=None):
+    def __init__(self, *, base_url=None, timeout=None, auth=None, osservatore=None, codice_fiscale="", utente=None,
+                 operazione=None):
         self.base_url = base_url or conf.base_url()
         self.timeout = timeout or conf.timeout()
         self.auth = auth or conf.auth_hook()
         self.osservatore = osservatore
         self.codice_fiscale = (codice_fiscale or "").upper()
         self.utente = utente
+        self.operazione = operazione
+        self._voucher_inviato = None
         self.sessione = requests.Session()
 
     # ---- comunicaAppalto ------------------------------------------------------------------
@@ -239,19 +245,35 @@ class ClientPCP:
         corpo = json.dumps(dati, ensure_ascii=False).encode() if metodo == "POST" else b""
         contesto = Contesto(
             servizio=servizio, metodo=metodo, url=url, corpo=corpo,
-            codice_fiscale=self.codice_fiscale, utente=self.utente,
+            codice_fiscale=self.codice_fiscale, utente=self.utente, operazione=self.operazione,
         )
+        try:
+            return self._scambio(contesto, dati)
+        except ErroreANAC as errore:
+            if errore.http_status != 401 or not getattr(self.auth, "rinnovabile", False):
+                raise
+            errore.transitorio = True  # recorded as a transient failure: the call goes on
+            errore.messaggio = f"{errore.messaggio} (voucher rinnovato, richiesta ripetuta)"
+        # The PCP refused the voucher (revoked, expired earlier than announced): once more with a new one.
+        contesto.voucher_rifiutato = self._voucher_inviato
+        return self._scambio(contesto, dati)
+
+    def _scambio(self, contesto, dati):
+        servizio, metodo, url, corpo = contesto.servizio, contesto.metodo, contesto.url, contesto.corpo
         scambio = Scambio(servizio=servizio, metodo=metodo, url=url, richiesta=dati)
         inizio = time.monotonic()
+        self._voucher_inviato = None
         try:
             try:
                 intestazioni = {"Accept": "application/json", **self.auth(contesto)}
             except Exception as exc:  # the hook (e.g. the PDND voucher request) failed: nothing was sent
                 raise ErroreANAC(
-                    AUTENTICAZIONE, f"Impossibile ottenere le credenziali per ANAC: {exc}", True
+                    AUTENTICAZIONE, f"Impossibile ottenere le credenziali per ANAC: {exc}",
+                    getattr(exc, "transitorio", True),  # a refusal of PDND or a missing key: retrying won't help
                 ) from exc
             if metodo == "POST":
                 intestazioni["Content-Type"] = "application/json"
+            self._voucher_inviato = intestazioni.get("Authorization", "").removeprefix("Bearer ") or None
             try:
                 risposta = self.sessione.request(
                     metodo, url, params=dati if metodo == "GET" else None,

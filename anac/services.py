@@ -240,6 +240,7 @@ def chiama(servizio, *args, oggetto, utente=None, contratto=None, codice_fiscale
         osservatore=scambi.append,
         codice_fiscale=codice_fiscale or codice_fiscale_di(utente),
         utente=utente,
+        operazione=operazione,
     )
     risposta = errore = None
     try:

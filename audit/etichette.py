@@ -79,6 +79,8 @@ AZIONI = {
     "identita.due_fattori.verificato": "Secondo fattore verificato",
     "identita.due_fattori.errato": "Secondo fattore errato",
     "identita.due_fattori.azzerato": "Secondo fattore azzerato",
+    # anac
+    "anac.voucher": "Voucher PDND richiesto",
 }
 
 

@@ -42,6 +42,11 @@ from django.conf import settings as django_settings
 __all__ = [
     "simulatore_anac",
     "worker_celery",
+    "simulatore_pdnd",
+    "worker_pdnd",
+    "integrazione_simulatore_pdnd",
+    "integrazione_worker_pdnd",
+    "ChiaviPDND",
     "integrazione_simulatore",
     "integrazione_worker",
     "ProcessoSimulatore",
@@ -282,19 +287,22 @@ def _simulatore_condiviso():
     return simulatore
 
 
-def _worker_condiviso(simulatore):
+def _worker_condiviso(simulatore, ambiente=None):
+    """One worker at a time (they share the queue): restarted when it must talk to another simulator
+    or with another authentication (``ambiente``: e.g. the PDND settings)."""
+    ambiente = {"SCT_ANAC_BASE_URL": simulatore.url, **(ambiente or {})}
     worker = _CONDIVISI.get("worker")
-    if worker is not None and worker.ambiente.get("SCT_ANAC_BASE_URL") != simulatore.url:
-        worker.ferma()  # the simulator was restarted on another port
-    if worker is None or not worker.vivo:
-        worker = ProcessoWorker({"SCT_ANAC_BASE_URL": simulatore.url}).avvia()
+    if worker is not None and worker.ambiente != ambiente:
+        worker.ferma()  # the simulator was restarted on another port, or the mode changed
+    if worker is None or not worker.vivo or worker.ambiente != ambiente:
+        worker = ProcessoWorker(ambiente).avvia()
         _CONDIVISI["worker"] = worker
     return worker
 
 
 @atexit.register
 def _ferma_tutto():
-    for chiave in ("worker", "simulatore"):
+    for chiave in ("worker", "simulatore", "simulatore_pdnd"):
         processo = _CONDIVISI.pop(chiave, None)
         if processo is not None:
             processo.ferma()
@@ -333,6 +341,111 @@ def worker_celery(integrazione_worker, simulatore_anac, transactional_db):
     from sct_site.celery import app
 
     worker = _worker_condiviso(simulatore_anac)
+    app.control.purge()
+    yield worker
+    if worker.vivo:
+        worker.quiete()
+
+
+# ---- PDND mode (SCT_ANAC_AUTH=pdnd): the simulator is also the authorization server -----------
+
+
+class ChiaviPDND:
+    """The keys of a PDND test run, generated in the run's temp dir (never in the repository): the
+    platform's key pair (its public key registered in the simulator) and the simulator's own key
+    (so that tests can forge vouchers)."""
+
+    CLIENT_ID = "sct-negozio-test"
+    KID = "chiave-test-1"
+    PURPOSE_ID = "finalita-pcp-test"
+    AUDIENCE_PCP = "https://pcp.simulatore.local/pcp"
+    AUDIENCE_TOKEN = "https://auth.simulatore.local/client-assertion"
+
+    def __init__(self, cartella):
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        self.cartella = Path(cartella)
+        self.cartella.mkdir(parents=True, exist_ok=True)
+        pem = {"format": serialization.PrivateFormat.PKCS8, "encoding": serialization.Encoding.PEM,
+               "encryption_algorithm": serialization.NoEncryption()}
+        for nome in ("client", "simulatore", "estranea"):
+            chiave = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            (self.cartella / f"{nome}.pem").write_bytes(chiave.private_bytes(**pem))
+            (self.cartella / f"{nome}.pub.pem").write_bytes(chiave.public_key().public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+
+    def privata(self, nome="client"):
+        return (self.cartella / f"{nome}.pem").read_text()
+
+    def argomenti(self, durata_voucher=600):
+        return ["--pdnd", "--pdnd-chiave-pubblica", str(self.cartella / "client.pub.pem"),
+                "--pdnd-client-id", self.CLIENT_ID, "--pdnd-purpose-id", self.PURPOSE_ID,
+                "--pdnd-audience", self.AUDIENCE_PCP, "--pdnd-audience-token", self.AUDIENCE_TOKEN,
+                "--pdnd-chiave", str(self.cartella / "simulatore.pem"), "--pdnd-durata-voucher", str(durata_voucher)]
+
+    def ambiente(self, simulatore):
+        """The settings of the platform (environment of the worker, Django settings of the test)."""
+        return {
+            "SCT_ANAC_AUTH": "pdnd",
+            "SCT_PDND_TOKEN_URL": f"http://127.0.0.1:{simulatore.porta}/token",
+            "SCT_PDND_AUDIENCE": self.AUDIENCE_TOKEN,
+            "SCT_PDND_CLIENT_ID": self.CLIENT_ID,
+            "SCT_PDND_KID": self.KID,
+            "SCT_PDND_PURPOSE_ID": self.PURPOSE_ID,
+            "SCT_PDND_CHIAVE_PRIVATA": str(self.cartella / "client.pem"),
+            "SCT_ANAC_AUDIENCE": self.AUDIENCE_PCP,
+        }
+
+
+def _simulatore_pdnd_condiviso():
+    simulatore = _CONDIVISI.get("simulatore_pdnd")
+    if simulatore is None or not simulatore.vivo:
+        chiavi = ChiaviPDND(_cartella_run() / f"pdnd-{uuid.uuid4().hex[:6]}")
+        simulatore = ProcessoSimulatore(_cartella_run() / f"anac-simulatore-pdnd-{uuid.uuid4().hex[:6]}.sqlite3",
+                                        argomenti=chiavi.argomenti()).avvia()
+        simulatore.chiavi = chiavi
+        _CONDIVISI["simulatore_pdnd"] = simulatore
+    return simulatore
+
+
+@pytest.fixture(scope="session")
+def integrazione_simulatore_pdnd():
+    yield _simulatore_pdnd_condiviso()
+    processo = _CONDIVISI.pop("simulatore_pdnd", None)
+    if processo is not None:
+        processo.ferma()
+
+
+@pytest.fixture
+def simulatore_pdnd(integrazione_simulatore_pdnd, settings):
+    """The simulator in PDND mode; this process's settings use ``SCT_ANAC_AUTH=pdnd`` with the test keys
+    (``simulatore_pdnd.chiavi``: :class:`ChiaviPDND`)."""
+    simulatore = _simulatore_pdnd_condiviso()
+    simulatore.reset()
+    settings.SCT_ANAC_BASE_URL = simulatore.url
+    for nome, valore in simulatore.chiavi.ambiente(simulatore).items():
+        setattr(settings, nome, valore)
+    yield simulatore
+    if simulatore.vivo:
+        simulatore.reset()
+
+
+@pytest.fixture(scope="session")
+def integrazione_worker_pdnd(django_db_setup):
+    """Stops the worker (whichever mode it is in) before the test database is destroyed."""
+    yield
+    processo = _CONDIVISI.pop("worker", None)
+    if processo is not None:
+        processo.ferma()
+
+
+@pytest.fixture
+def worker_pdnd(integrazione_worker_pdnd, simulatore_pdnd, transactional_db):
+    """The real worker, started with the PDND settings (it replaces the session's other worker)."""
+    from sct_site.celery import app
+
+    worker = _worker_condiviso(simulatore_pdnd, simulatore_pdnd.chiavi.ambiente(simulatore_pdnd))
     app.control.purge()
     yield worker
     if worker.vivo:

@@ -1,4 +1,4 @@
-"""State and rules of the PCP simulator (stdlib only: it runs without Django).
+"""State and rules of the PCP simulator (stdlib, and PyJWT + cryptography for the PDND mode: it runs without Django).
 
 One :class:`Simulatore` owns a SQLite file; every request is handled under one lock, in one
 transaction, so concurrent requests see a consistent state. Faults, configuration and the log of
@@ -15,8 +15,11 @@ import threading
 import time
 import uuid
 from datetime import UTC, datetime
+from urllib.parse import parse_qsl
 
 from ..errori import ERRORI_ANAC
+from .pdnd import ServerPDND
+from .rifiuto import Rifiuto
 
 ALFABETO = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 ACCORDI_QUADRO = ("7154112FF8", "9A1B2C3D4E")
@@ -63,16 +66,6 @@ def _base36(numero, cifre):
     return testo.rjust(cifre, "0")
 
 
-class Rifiuto(Exception):
-    """An ANAC refusal: problem+json with ``errori``."""
-
-    def __init__(self, codice, dettaglio=None, status=400):
-        super().__init__(codice)
-        self.codice = codice
-        self.dettaglio = dettaglio or ERRORI_ANAC.get(codice, codice)
-        self.status = status
-
-
 class Risposta:
     def __init__(self, status, corpo, ritardo=0.0, duplica=False):
         self.status = status
@@ -109,7 +102,9 @@ TITOLI = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not F
 
 class Simulatore:
     def __init__(self, db_path, *, token="simulatore-sct", accordi_quadro=ACCORDI_QUADRO, rup=None,  # noqa: S107 (demo token)
-                 wt_polls=1, wt_secondi=0.0):
+                 wt_polls=1, wt_secondi=0.0, pdnd=None):
+        """``pdnd``: the options of :class:`~anac.simulatore.pdnd.ServerPDND` (PDND mode: it is also
+        the authorization server, ``POST /token``); None = simple mode (static ``token``)."""
         self.lock = threading.RLock()
         self.db = sqlite3.connect(str(db_path), check_same_thread=False, isolation_level=None)
         self.db.row_factory = sqlite3.Row
@@ -127,6 +122,7 @@ class Simulatore:
         self.guasti = []
         self.richieste = collections.deque(maxlen=2000)
         self._n = 0
+        self.pdnd = ServerPDND(self.db, **pdnd) if pdnd else None
 
     # ---- storage --------------------------------------------------------------------------
 
@@ -181,8 +177,8 @@ class Simulatore:
         servizio = percorso.rstrip("/").rsplit("/", 1)[-1]
         with self.lock:
             self._n += 1
-            voce = {"n": self._n, "quando": _adesso(), "metodo": metodo, "servizio": servizio, "cf": "",
-                    "dati": None, "status": None, "guasto": None}
+            voce = {"n": self._n, "quando": _adesso(), "metodo": metodo, "servizio": servizio, "cf": "", "loa": "",
+                    "dati": None, "status": None, "guasto": None, "errore": None}
             self.richieste.append(voce)
             risposta = self._servizio(metodo, servizio, query, intestazioni, corpo, voce)
             voce["status"] = risposta.status
@@ -191,9 +187,13 @@ class Simulatore:
     def _servizio(self, metodo, servizio, query, intestazioni, corpo, voce):
         if servizio == "status":
             return Risposta(200, {"status": 200, "title": "OK", "detail": "Simulatore PCP attivo"})
-        if intestazioni.get("authorization", "") != f"Bearer {self.token}":
-            return _problema(401, "Unauthorized", dettaglio="Voucher mancante o non valido")
-        cf = self._codice_fiscale(intestazioni)
+        if servizio == "token" and self.pdnd is not None and metodo == "POST":
+            return self._token(corpo, voce)
+        try:
+            cf, voce["loa"] = self._autentica(metodo, intestazioni, corpo)
+        except Rifiuto as rifiuto:
+            voce["errore"] = rifiuto.codice
+            return _problema(rifiuto.status, TITOLI.get(rifiuto.status, "Error"), rifiuto.codice, rifiuto.dettaglio)
         voce["cf"] = cf
         gestore = self.SERVIZI.get((metodo, servizio))
         if gestore is None:
@@ -233,6 +233,24 @@ class Simulatore:
         if guasto and guasto["tipo"] == "duplicato":
             risposta.duplica = True
         return risposta
+
+    def _autentica(self, metodo, intestazioni, corpo):
+        """``(codice fiscale, LoA)`` of the operating user, or a Rifiuto (401/403) for a bad voucher or
+        ModI header."""
+        if self.pdnd is not None:
+            return self.pdnd.verifica(metodo, intestazioni, corpo)
+        if intestazioni.get("authorization", "") != f"Bearer {self.token}":
+            raise Rifiuto(None, "Voucher mancante o non valido", 401)
+        return self._codice_fiscale(intestazioni), ""
+
+    def _token(self, corpo, voce):
+        modulo = dict(parse_qsl(corpo.decode(errors="replace")))
+        voce["dati"] = {"client_id": modulo.get("client_id", ""), "grant_type": modulo.get("grant_type", "")}
+        try:
+            return Risposta(200, self.pdnd.token(modulo))
+        except Rifiuto as rifiuto:
+            voce["errore"] = rifiuto.codice
+            return _problema(rifiuto.status, TITOLI.get(rifiuto.status, "Error"), rifiuto.codice, rifiuto.dettaglio)
 
     @staticmethod
     def _codice_fiscale(intestazioni):
@@ -284,6 +302,8 @@ class Simulatore:
             for chiave in ("accordi_quadro", "rup", "wt_polls", "wt_secondi"):
                 if chiave in dati:
                     self.config[chiave] = dati[chiave]
+            if dati.get("revoca_voucher") and self.pdnd is not None:
+                self.pdnd.revoca_voucher()
             return Risposta(200, {"config": self.config})
         if metodo == "POST" and azione == "reset":
             self.guasti = []
@@ -297,7 +317,8 @@ class Simulatore:
         if metodo == "GET" and azione == "stato":
             conta = {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608 (fixed names)
                      for t in ("appalti", "schede", "cig_emessi")}
-            return Risposta(200, {"config": self.config, "guasti": self.guasti, **conta})
+            pdnd = self.pdnd.stato() if self.pdnd is not None else None
+            return Risposta(200, {"config": self.config, "guasti": self.guasti, "pdnd": pdnd, **conta})
         if metodo == "GET" and azione == "richieste":
             return Risposta(200, {"richieste": list(self.richieste)})
         return Risposta(404, {"errore": "azione sconosciuta"})
