@@ -281,3 +281,17 @@ def test_documento_generato_firmato_con_certificato_revocato_rifiutato(fiducia):
     with pytest.raises(FileNonValido) as errore:
         verifica_documento_generato(generato, firma_pades(generato, firmatario, fiducia.ca), nome="scheda.pdf")
     assert errore.value.code == firme.REVOCATO
+
+
+def test_comando_aggiorna_trusted_list(pki, solo_trusted_list):
+    import io
+
+    from django.core.management import call_command
+
+    pki.file_serviti["/TL-comando.xml"] = _tl(pki)
+    uscita = io.StringIO()
+    with override_settings(SCT_FIRMA_TRUSTED_LIST=f"{pki.base_url}/TL-comando.xml"):
+        call_command("aggiorna_trusted_list", stdout=uscita)
+        call_command("aggiorna_trusted_list", stdout=uscita)
+    assert "1 certificati" in uscita.getvalue()
+    assert pki.richieste.count("GET /TL-comando.xml") == 2  # forced, not from the cache
