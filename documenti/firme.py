@@ -7,6 +7,7 @@ The upload policy (what is refused) is in ``validazione.py``.
 
 import asyncio
 import functools
+import hashlib
 import io
 import logging
 from concurrent.futures import ThreadPoolExecutor
@@ -219,6 +220,9 @@ def _esito_revoca(stato, contesto: ValidationContext) -> tuple[str, str]:
         return REVOCA_NON_VERIFICABILE, "il certificato non indica un servizio OCSP né una CRL"
     if _risposte_sul_certificato(stato.signing_cert, contesto):
         return REVOCA_VERIFICATA, ""
+    # pyhanko_certvalidator's own log is silenced (apps.py): an unreachable responder is an operations matter.
+    logger.warning("Revoca non verificabile per %s: %s", stato.signing_cert.subject.human_friendly,
+                   "; ".join(str(e) for e in contesto.soft_fail_exceptions) or "ricerca online spenta")
     return REVOCA_NON_VERIFICABILE, "né il servizio OCSP né la CRL del certificatore hanno risposto"
 
 
@@ -370,13 +374,20 @@ def _verifica_signer_info(
     """A ``Firmatario`` (with REVOCATO/SCADUTO when its certificate was), or a problem code when the
     signature cannot even be checked."""
     from pyhanko.sign.validation import StandardCMSSignatureStatus, async_validate_cms_signature
+    from pyhanko.sign.validation.generic_cms import collect_timing_info
 
     singolo = signed_data.copy()
     singolo["signer_infos"] = cms.SignerInfos([signer_info])
 
+    def _digest_contenuto(algoritmo: str) -> bytes:  # only for a content timestamp, if any
+        contenuto = signed_data["encap_content_info"]["content"]
+        return hashlib.new(algoritmo, b"" if contenuto.native is None else bytes(contenuto)).digest()
+
     async def _valida(contesto):
+        # The signature timestamp (CAdES-T), validated first: it may allow validation at its time.
+        tempi = await collect_timing_info(signer_info, ts_validation_context=contesto, raw_digest=_digest_contenuto)
         return await async_validate_cms_signature(
-            singolo, status_cls=StandardCMSSignatureStatus, validation_context=contesto
+            singolo, status_cls=StandardCMSSignatureStatus, validation_context=contesto, status_kwargs=tempi
         )
 
     try:

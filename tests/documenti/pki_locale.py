@@ -229,7 +229,7 @@ def firma_pades(pdf: bytes, firmatario: Certificato, ca: Certificato, *, tsa: Ce
 
     from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers, timestamps
+    from pyhanko.sign import fields, signers
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     (cert,) = load_certs_from_pemder_data(firmatario.cert_pem)
@@ -238,13 +238,7 @@ def firma_pades(pdf: bytes, firmatario: Certificato, ca: Certificato, *, tsa: Ce
         signing_cert=cert, signing_key=load_private_key_from_pemder_data(firmatario.key_pem, passphrase=None),
         cert_registry=SimpleCertificateStore.from_certs([ca_cert]),
     )
-    marcatore = None
-    if tsa is not None:
-        (tsa_cert,) = load_certs_from_pemder_data(tsa.cert_pem)
-        marcatore = timestamps.DummyTimeStamper(
-            tsa_cert=tsa_cert, tsa_key=load_private_key_from_pemder_data(tsa.key_pem, passphrase=None),
-            certs_to_embed=SimpleCertificateStore.from_certs([ca_cert]), fixed_dt=marca_il,
-        )
+    marcatore = _marcatore(tsa, ca_cert, marca_il)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     meta = signers.PdfSignatureMetadata(field_name="Firma1", md_algorithm="sha256",
                                         subfilter=fields.SigSeedSubFilter.PADES)
@@ -252,7 +246,22 @@ def firma_pades(pdf: bytes, firmatario: Certificato, ca: Certificato, *, tsa: Ce
     return asyncio.run(pdf_signer.async_sign_pdf(writer)).getvalue()
 
 
-def firma_cades(data: bytes, firmatario: Certificato, ca: Certificato) -> bytes:
+def _marcatore(tsa: Certificato | None, ca_cert, marca_il):
+    from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
+    from pyhanko.sign import timestamps
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    if tsa is None:
+        return None
+    (tsa_cert,) = load_certs_from_pemder_data(tsa.cert_pem)
+    return timestamps.DummyTimeStamper(
+        tsa_cert=tsa_cert, tsa_key=load_private_key_from_pemder_data(tsa.key_pem, passphrase=None),
+        certs_to_embed=SimpleCertificateStore.from_certs([ca_cert]), fixed_dt=marca_il,
+    )
+
+
+def firma_cades(data: bytes, firmatario: Certificato, ca: Certificato, *, tsa: Certificato | None = None,
+                marca_il: datetime.datetime | None = None) -> bytes:
     import asyncio
 
     from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
@@ -265,4 +274,6 @@ def firma_cades(data: bytes, firmatario: Certificato, ca: Certificato) -> bytes:
         signing_cert=cert, signing_key=load_private_key_from_pemder_data(firmatario.key_pem, passphrase=None),
         cert_registry=SimpleCertificateStore.from_certs([ca_cert]),
     )
-    return asyncio.run(signer.async_sign_general_data(data, "sha256", detached=False, use_cades=True)).dump()
+    return asyncio.run(signer.async_sign_general_data(
+        data, "sha256", detached=False, use_cades=True, timestamper=_marcatore(tsa, ca_cert, marca_il)
+    )).dump()

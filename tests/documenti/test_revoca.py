@@ -99,6 +99,16 @@ def test_cades_revocato_rifiutato(fiducia):
     assert esito.problema == firme.REVOCATO and not esito.attendibile
 
 
+def test_cades_con_marca_anteriore_alla_revoca_accettata(fiducia):
+    firmatario = fiducia.firmatario("Carla Marcata", "MRCCRL80A41D612T")
+    firmato = firma_cades(pdf_di_prova(), firmatario, fiducia.ca, tsa=fiducia.tsa(),
+                          marca_il=ADESSO - datetime.timedelta(days=2))
+    fiducia.revoca(firmatario, ADESSO - datetime.timedelta(days=1))
+    esito = verifica_firma(firmato)
+    assert esito.attendibile and esito.problema == "", esito
+    assert "marca temporale" in esito.firmatari[0].nota
+
+
 def test_cades_responder_irraggiungibile(fiducia):
     firmatario = fiducia.firmatario("Carlo Rosa", "RSOCRL80A01D612T", base_url=porta_chiusa())
     esito = verifica_firma(firma_cades(pdf_di_prova(), firmatario, fiducia.ca))
