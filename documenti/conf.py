@@ -68,3 +68,61 @@ def trust_roots_paths() -> list[Path]:
 def max_annidamento_p7m() -> int:
     """How many nested CAdES envelopes (``.p7m.p7m…``) are unwrapped at most."""
     return int(getattr(settings, "SCT_P7M_MAX_ANNIDAMENTO", 3))
+
+
+# Trusted list and revocation --------------------------------------------------------------------
+
+# AgID's trusted list of the Italian qualified trust service providers (ETSI TS 119 612).
+TRUSTED_LIST_AGID = "https://eidas.agid.gov.it/TL/TSL-IT.xml"
+
+
+def trusted_list() -> str:
+    """``SCT_FIRMA_TRUSTED_LIST``: path or http(s) URL of a trusted list (XML) or of a PEM bundle.
+
+    Default: AgID's list in production (``SCT_ENVIRONMENT=production``), none elsewhere; an empty
+    value turns it off. Its qualified CAs (and TSAs) are trust roots next to ``SCT_FIRMA_TRUST_ROOTS``.
+    """
+    valore = getattr(settings, "SCT_FIRMA_TRUSTED_LIST", None)
+    if valore is None:
+        valore = _da_ambiente("SCT_FIRMA_TRUSTED_LIST")
+    if valore is None:
+        valore = TRUSTED_LIST_AGID if getattr(settings, "SCT_ENVIRONMENT", "") == "production" else ""
+    return str(valore).strip()
+
+
+def trusted_list_dir() -> Path:
+    """Where a downloaded trusted list is cached (``SCT_FIRMA_TRUSTED_LIST_DIR``)."""
+    valore = getattr(settings, "SCT_FIRMA_TRUSTED_LIST_DIR", None) or _da_ambiente("SCT_FIRMA_TRUSTED_LIST_DIR")
+    if valore:
+        return Path(valore)
+    return Path(getattr(settings, "VAR_DIR", Path.cwd() / "var")) / "trusted-list"
+
+
+def _numero(nome: str, predefinito: float) -> float:
+    valore = getattr(settings, nome, None)
+    if valore is None:
+        valore = _da_ambiente(nome)
+    return float(valore) if valore not in (None, "") else predefinito
+
+
+def trusted_list_max_eta() -> float:
+    """Seconds a downloaded trusted list is used before it is downloaded again (``SCT_FIRMA_TRUSTED_LIST_MAX_ETA``, 1 day)."""
+    return _numero("SCT_FIRMA_TRUSTED_LIST_MAX_ETA", 24 * 3600)
+
+
+def trusted_list_timeout() -> float:
+    """Seconds for the download of the trusted list (``SCT_FIRMA_TRUSTED_LIST_TIMEOUT``, 30)."""
+    return _numero("SCT_FIRMA_TRUSTED_LIST_TIMEOUT", 30)
+
+
+def revoca_online() -> bool:
+    """``SCT_FIRMA_REVOCA_ONLINE``: ask the OCSP responders and download the CRLs named in the certificates (on)."""
+    valore = getattr(settings, "SCT_FIRMA_REVOCA_ONLINE", None)
+    if valore is None:
+        valore = (_da_ambiente("SCT_FIRMA_REVOCA_ONLINE") or "1").strip().lower() in {"1", "true", "yes", "on"}
+    return bool(valore)
+
+
+def revoca_timeout() -> float:
+    """Seconds for each OCSP request or CRL download (``SCT_FIRMA_REVOCA_TIMEOUT``, 5)."""
+    return _numero("SCT_FIRMA_REVOCA_TIMEOUT", 5)

@@ -9,7 +9,8 @@ class FileNonValido(ValidationError):
     Codes: ``nome_non_valido``, ``vuoto``, ``troppo_grande``, ``archivio``, ``html``,
     ``tipo_non_ammesso``, ``pdf_danneggiato``, ``pdf_cifrato``, ``p7m_non_valido``, ``p7m_staccato``,
     ``p7m_annidamento``, ``p7m_contenuto``, ``non_firmato``, ``firma_non_integra``,
-    ``firma_modificata``, ``firma_non_verificabile``, ``firma_non_attendibile``,
+    ``firma_modificata``, ``firma_non_verificabile``, ``firma_non_attendibile``, ``certificato_revocato``,
+    ``certificato_scaduto``,
     ``documento_diverso``, ``documento_riscritto``, ``firma_non_copre``, ``virus``,
     ``antivirus_non_disponibile``.
     """

@@ -7,6 +7,7 @@ The upload policy (what is refused) is in ``validazione.py``.
 
 import asyncio
 import functools
+import hashlib
 import io
 import logging
 from concurrent.futures import ThreadPoolExecutor
@@ -14,8 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from asn1crypto import cms
+from pyhanko.sign.ades.report import AdESIndeterminate
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
+from pyhanko_certvalidator.policy_decl import CertRevTrustPolicy, RevocationCheckingPolicy, RevocationCheckingRule
+from pyhanko_certvalidator.util import get_declared_revinfo
 
-from . import conf
+from . import conf, elenco_fiducia
 from .contenuto import decodifica_cms, e_pdf, payload_cms
 from .errori import FileNonValido
 
@@ -29,6 +35,18 @@ NON_FIRMATO = "non_firmato"
 NON_INTEGRA = "firma_non_integra"
 MODIFICATA = "firma_modificata"
 NON_VERIFICABILE = "firma_non_verificabile"
+REVOCATO = "certificato_revocato"
+SCADUTO = "certificato_scaduto"
+
+# Revocation check of a trusted signer's certificate (``Firmatario.revoca``, ``EsitoFirma.revoca``).
+REVOCA_VERIFICATA = "verificata"  # an OCSP responder or a CRL said "not revoked"
+REVOCA_NON_VERIFICABILE = "non_verificabile"  # neither answered, or the certificate names neither
+REVOCA_NON_PREVISTA = "non_prevista"  # demo CA in demo mode: it has no revocation service
+ETICHETTE_REVOCA = {
+    REVOCA_VERIFICATA: "revoca verificata",
+    REVOCA_NON_VERIFICABILE: "revoca non verificabile",
+    REVOCA_NON_PREVISTA: "certificato di prova: nessun servizio di revoca",
+}
 
 
 @dataclass(frozen=True)
@@ -41,6 +59,8 @@ class Firmatario:
     intatta: bool
     attendibile: bool
     livello: int = 1  # CAdES: 1 is the outer envelope; PAdES: order of the signature in the file
+    revoca: str = ""  # REVOCA_* for a trusted signer, "" otherwise
+    nota: str = ""  # e.g. revoked or expired on, timestamped on
 
     def come_dict(self) -> dict:
         return {
@@ -50,6 +70,8 @@ class Firmatario:
             "intatta": self.intatta,
             "attendibile": self.attendibile,
             "livello": self.livello,
+            "revoca": self.revoca,
+            "nota": self.nota,
         }
 
 
@@ -78,6 +100,15 @@ class EsitoFirma:
     def firmato(self) -> bool:
         return bool(self.tipo) and bool(self.firmatari)
 
+    @property
+    def revoca(self) -> str:
+        """The weakest revocation outcome among the trusted signers ("" when none is trusted)."""
+        esiti = {f.revoca for f in self.firmatari if f.attendibile}
+        for valore in (REVOCA_NON_VERIFICABILE, REVOCA_NON_PREVISTA, REVOCA_VERIFICATA):
+            if valore in esiti:
+                return valore
+        return ""
+
 
 @dataclass(frozen=True)
 class _FirmaPdf:
@@ -102,20 +133,133 @@ def _carica_radici(chiave: tuple) -> tuple:
 
 
 def radici_di_fiducia() -> tuple:
-    """The configured trust roots (asn1crypto certificates), cached while the files do not change."""
+    """The trust roots (asn1crypto certificates): the trusted list's, plus ``SCT_FIRMA_TRUST_ROOTS``
+    (by default the demo CA in demo mode only), cached while the files do not change."""
     chiave = []
     for percorso in conf.trust_roots_paths():
         try:
             chiave.append((str(percorso), percorso.stat().st_mtime_ns))
         except OSError:
             logger.error("Radice di fiducia non trovata: %s", percorso)
-    return _carica_radici(tuple(chiave))
+    radici = {c.sha256: c for c in elenco_fiducia.certificati()}
+    for cert in _carica_radici(tuple(chiave)):
+        radici.setdefault(cert.sha256, cert)
+    return tuple(radici.values())
 
 
-def _contesto():
-    from pyhanko_certvalidator import ValidationContext
+def _ca_di_prova():
+    """The demo CA's certificate in demo mode (it has no OCSP/CRL service), else None."""
+    if not conf.simulazione_attiva():
+        return None
+    percorso = conf.percorso_ca_di_prova()
+    try:
+        chiave = ((str(percorso), percorso.stat().st_mtime_ns),)
+    except OSError:
+        return None
+    radici = _carica_radici(chiave)
+    return radici[0] if radici else None
 
-    return ValidationContext(trust_roots=list(radici_di_fiducia()), allow_fetching=False)
+
+def _contesto(momento=None) -> ValidationContext:
+    """A validation context on the trust roots; revocation checked by OCSP/CRL where the certificate
+    names them (fetched online when ``SCT_FIRMA_REVOCA_ONLINE``, each request bounded by
+    ``SCT_FIRMA_REVOCA_TIMEOUT``). A failed fetch does not stop validation: ``_esito_revoca`` then
+    says «revoca non verificabile». With ``momento`` (a trusted timestamp) the certificate is
+    validated at that time, with revocation information fetched now."""
+    regola = RevocationCheckingRule.CHECK_IF_DECLARED_SOFT
+    politica = CertRevTrustPolicy(RevocationCheckingPolicy(regola, regola), retroactive_revinfo=momento is not None)
+    online = conf.revoca_online()
+    return ValidationContext(
+        trust_roots=list(radici_di_fiducia()),
+        moment=momento,
+        allow_fetching=online,
+        revinfo_policy=politica,
+        fetcher_backend=RequestsFetcherBackend(per_request_timeout=conf.revoca_timeout()) if online else None,
+    )
+
+
+_REVOCATO = (AdESIndeterminate.REVOKED_NO_POE, AdESIndeterminate.REVOKED_CA_NO_POE)
+_SCADUTO = (AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,)
+
+
+def _data(momento) -> str:
+    return f"{momento:%d/%m/%Y %H:%M} UTC" if momento else "data non indicata"
+
+
+def _risposte_sul_certificato(cert, contesto: ValidationContext) -> bool:
+    """Whether a successful OCSP response or a CRL of its issuer was at hand for ``cert``."""
+    gestore = contesto.revinfo_manager
+    for risposta in gestore.ocsps:
+        try:
+            if risposta["response_status"].native != "successful":
+                continue
+            dati = risposta["response_bytes"]["response"].parsed["tbs_response_data"]
+            if any(r["cert_id"]["serial_number"].native == cert.serial_number for r in dati["responses"]):
+                return True
+        except (KeyError, ValueError, TypeError):
+            continue
+    return any(lista["tbs_cert_list"]["issuer"] == cert.issuer for lista in gestore.crls)
+
+
+def _esito_revoca(stato, contesto: ValidationContext) -> tuple[str, str]:
+    """(REVOCA_*, note) for a validated signature; ("", note) when it is not trusted."""
+    indicazione = stato.trust_problem_indic
+    dettagli = getattr(stato, "revocation_details", None)
+    if indicazione in _REVOCATO:
+        quando = dettagli.revocation_date if dettagli else None
+        return "", f"certificato revocato il {_data(quando)}"
+    if indicazione in _SCADUTO:
+        return "", f"certificato scaduto il {_data(stato.signing_cert['tbs_certificate']['validity']['not_after'].native)}"
+    if not stato.trusted:
+        return "", ""
+    ha_crl, ha_ocsp = get_declared_revinfo(stato.signing_cert)
+    if not (ha_crl or ha_ocsp):
+        prova = _ca_di_prova()
+        if prova is not None and stato.signing_cert.issuer == prova.subject:
+            return REVOCA_NON_PREVISTA, ETICHETTE_REVOCA[REVOCA_NON_PREVISTA]
+        return REVOCA_NON_VERIFICABILE, "il certificato non indica un servizio OCSP né una CRL"
+    if _risposte_sul_certificato(stato.signing_cert, contesto):
+        return REVOCA_VERIFICATA, ""
+    # pyhanko_certvalidator's own log is silenced (apps.py): an unreachable responder is an operations matter.
+    logger.warning("Revoca non verificabile per %s: %s", stato.signing_cert.subject.human_friendly,
+                   "; ".join(str(e) for e in contesto.soft_fail_exceptions) or "ricerca online spenta")
+    return REVOCA_NON_VERIFICABILE, "né il servizio OCSP né la CRL del certificatore hanno risposto"
+
+
+def _marca_temporale(stato):
+    """The time of a valid, trusted signature timestamp, else None."""
+    marca = getattr(stato, "timestamp_validity", None)
+    if marca is None or not (marca.intact and marca.valid and marca.trusted):
+        return None
+    return marca.timestamp
+
+
+def _valida_con_revoca(valida):
+    """Run ``valida(contesto)``; a certificate revoked or expired after a trusted timestamp is
+    validated again at the timestamp's time. Returns (status, REVOCA_*, note)."""
+    contesto = _contesto()
+    stato = valida(contesto)
+    if stato.trust_problem_indic in _REVOCATO + _SCADUTO:
+        momento = _marca_temporale(stato)
+        if momento is not None:
+            contesto_marca = _contesto(momento)
+            alla_marca = valida(contesto_marca)
+            if alla_marca.trusted and alla_marca.intact and alla_marca.valid:
+                revoca, nota = _esito_revoca(alla_marca, contesto_marca)
+                gia = _esito_revoca(stato, contesto)[1]
+                nota = "; ".join(p for p in (f"firma con marca temporale del {_data(momento)}", gia, nota) if p)
+                return alla_marca, revoca, nota
+    revoca, nota = _esito_revoca(stato, contesto)
+    return stato, revoca, nota
+
+
+def problema_certificato(stato) -> str:
+    """REVOCATO or SCADUTO when the signer's certificate was revoked/expired at the validation time."""
+    if stato.trust_problem_indic in _REVOCATO:
+        return REVOCATO
+    if stato.trust_problem_indic in _SCADUTO:
+        return SCADUTO
+    return ""
 
 
 def _in_sync(funzione, *args, **kwargs):
@@ -182,7 +326,9 @@ def _verifica_pades(data: bytes) -> EsitoFirma:
     tutte_intatte, tutte_attendibili = True, True
     for n, firma in enumerate(firme, start=1):
         try:
-            stato = _in_sync(validate_pdf_signature, firma, _contesto())
+            stato, revoca, nota = _valida_con_revoca(
+                lambda contesto, firma=firma: _in_sync(validate_pdf_signature, firma, contesto)
+            )
         except Exception as exc:  # noqa: BLE001 - malformed signature containers raise anything
             logger.info("Firma PDF non verificabile (%s): %s", type(exc).__name__, exc)
             esito.problema = esito.problema or NON_VERIFICABILE
@@ -205,9 +351,11 @@ def _verifica_pades(data: bytes) -> EsitoFirma:
             esito.problema = esito.problema or MODIFICATA
         ok = integra and copre
         attendibile = ok and bool(stato.trusted)
+        if ok and problema_certificato(stato):
+            esito.problema = esito.problema or problema_certificato(stato)
         tutte_intatte &= ok
         tutte_attendibili &= attendibile
-        esito.firmatari.append(Firmatario(nome, cf, emittente, ok, attendibile, n))
+        esito.firmatari.append(Firmatario(nome, cf, emittente, ok, attendibile, n, revoca if attendibile else "", nota))
         esito.firme_pdf.append(_FirmaPdf(tuple(int(x) for x in firma.byte_range), ok))
     esito.intatta = tutte_intatte
     esito.attendibile = tutte_intatte and tutte_attendibili
@@ -220,26 +368,39 @@ def _verifica_pades(data: bytes) -> EsitoFirma:
 # ----------------------------------------------------------------------------------------- CAdES
 
 
-def _verifica_signer_info(signed_data: cms.SignedData, signer_info, livello: int) -> Firmatario | str:
-    """A ``Firmatario``, or a problem code when the signature cannot even be checked."""
+def _verifica_signer_info(
+    signed_data: cms.SignedData, signer_info, livello: int
+) -> Firmatario | tuple[Firmatario, str] | str:
+    """A ``Firmatario`` (with REVOCATO/SCADUTO when its certificate was), or a problem code when the
+    signature cannot even be checked."""
     from pyhanko.sign.validation import StandardCMSSignatureStatus, async_validate_cms_signature
+    from pyhanko.sign.validation.generic_cms import collect_timing_info
 
     singolo = signed_data.copy()
     singolo["signer_infos"] = cms.SignerInfos([signer_info])
 
-    async def _valida():
+    def _digest_contenuto(algoritmo: str) -> bytes:  # only for a content timestamp, if any
+        contenuto = signed_data["encap_content_info"]["content"]
+        return hashlib.new(algoritmo, b"" if contenuto.native is None else bytes(contenuto)).digest()
+
+    async def _valida(contesto):
+        # The signature timestamp (CAdES-T), validated first: it may allow validation at its time.
+        tempi = await collect_timing_info(signer_info, ts_validation_context=contesto, raw_digest=_digest_contenuto)
         return await async_validate_cms_signature(
-            singolo, status_cls=StandardCMSSignatureStatus, validation_context=_contesto()
+            singolo, status_cls=StandardCMSSignatureStatus, validation_context=contesto, status_kwargs=tempi
         )
 
     try:
-        stato = _in_sync(asyncio.run, _valida())
+        stato, revoca, nota = _valida_con_revoca(lambda contesto: _in_sync(asyncio.run, _valida(contesto)))
     except Exception as exc:  # noqa: BLE001 - malformed CMS raises anything from asn1crypto/pyHanko
         logger.info("Firma CAdES non verificabile (%s): %s", type(exc).__name__, exc)
         return NON_VERIFICABILE
     nome, cf, emittente = _firmatario_da_cert(stato.signing_cert)
     integra = bool(stato.intact and stato.valid)
-    return Firmatario(nome, cf, emittente, integra, integra and bool(stato.trusted), livello)
+    attendibile = integra and bool(stato.trusted)
+    firmatario = Firmatario(nome, cf, emittente, integra, attendibile, livello, revoca if attendibile else "", nota)
+    problema = problema_certificato(stato) if integra else ""
+    return (firmatario, problema) if problema else firmatario
 
 
 def _buste(ci: cms.ContentInfo, nome_file: str) -> tuple[list[cms.ContentInfo], bytes]:
@@ -282,6 +443,9 @@ def _verifica_cades(ci: cms.ContentInfo, nome_file: str) -> EsitoFirma:
                 esito.problema = esito.problema or risultato
                 esito.intatta = False
                 continue
+            if isinstance(risultato, tuple):
+                risultato, problema = risultato
+                esito.problema = esito.problema or problema
             esito.firmatari.append(risultato)
             if not risultato.intatta:
                 esito.problema = esito.problema or NON_INTEGRA
@@ -295,6 +459,28 @@ def _verifica_cades(ci: cms.ContentInfo, nome_file: str) -> EsitoFirma:
         esito.firmatario_nome = esito.firmatari[0].nome
         esito.firmatario_cf = esito.firmatari[0].codice_fiscale
     return esito
+
+
+# ------------------------------------------------------------------------------------- refusals
+
+
+def controlla_certificato(esito: EsitoFirma, nome: str) -> None:
+    """Refuse (``FileNonValido``) a signature whose certificate was revoked, or expired, when it was used."""
+    if esito.problema not in (REVOCATO, SCADUTO):
+        return
+    colpiti = [f for f in esito.firmatari if f.intatta and not f.attendibile and f.nota]
+    chi = "; ".join(f"{f.nome or 'firmatario sconosciuto'}: {f.nota}" for f in colpiti) or "firmatario sconosciuto"
+    if esito.problema == REVOCATO:
+        raise FileNonValido(
+            f"La firma del file «{nome}» non è valida: il certificato del firmatario è stato revocato prima della "
+            f"firma ({chi}). Firma di nuovo il documento con un certificato valido.",
+            code=REVOCATO,
+        )
+    raise FileNonValido(
+        f"La firma del file «{nome}» non è valida: il certificato del firmatario era scaduto al momento della firma "
+        f"({chi}). Firma di nuovo il documento con un certificato valido.",
+        code=SCADUTO,
+    )
 
 
 # ------------------------------------------------------------------------------------------ API

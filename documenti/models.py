@@ -167,6 +167,14 @@ class DocumentoPrivato(models.Model):
     def content_type(self) -> str:
         return "application/pdf" if self.tipo == self.Tipo.PDF else "application/pkcs7-mime"
 
+    @property
+    def revoca_non_verificabile(self) -> bool:
+        """A trusted signature whose certificate's revocation could not be checked (see ``firme._esito_revoca``):
+        shown as «revoca non verificabile» wherever the trust state is shown."""
+        return self.firmato and any(
+            f.get("attendibile") and f.get("revoca") == "non_verificabile" for f in self.firmatari
+        )
+
     def firmato_da(self, codice_fiscale: str) -> bool:
         """Whether one of the intact signatures carries ``codice_fiscale`` (certificate serialNumber)."""
         cf = (codice_fiscale or "").strip().upper()

@@ -41,6 +41,7 @@ from .firme import (
     Firmatario,
     _verifica_cades,
     _verifica_pades,
+    controlla_certificato,
     verifica_firma,
 )
 
@@ -146,6 +147,7 @@ def _applica_politica_firma(esito: EsitoFirma, nome: str, *, firma_richiesta: bo
     # A broken signature is refused even where no signature is required: the file was altered.
     if esito.problema in (NON_INTEGRA, MODIFICATA, NON_VERIFICABILE):
         raise _messaggio_firma(esito.problema, nome)
+    controlla_certificato(esito, nome)  # revoked or expired certificate
     if not firma_richiesta:
         return
     if not esito.firmato or not esito.intatta:
@@ -311,6 +313,7 @@ def verifica_documento_generato(generato: bytes, caricato: bytes, *, nome: str =
         if ci is None:
             raise rifiuta_contenuto(caricato, nome)
         esito = _verifica_cades(ci, nome)
+    controlla_certificato(esito, nome)  # revoked or expired certificate
 
     if esito.tipo == TIPO_CADES:
         if esito.problema in (NON_INTEGRA, NON_VERIFICABILE):

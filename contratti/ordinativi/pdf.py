@@ -1,7 +1,14 @@
-"""The auto-generated "Scheda di sintesi ordinativo di fornitura" (WeasyPrint)."""
+"""The auto-generated "Scheda di sintesi ordinativo di fornitura" (WeasyPrint), as PDF/A-3b.
+
+PDF/A (ISO 19005-3, level B): fonts embedded, sRGB output intent, XMP metadata with
+``pdfaid:part``/``pdfaid:conformance``: the archival format of documents kept with a contract.
+A signature added as an incremental update (PAdES) keeps these bytes as a prefix.
+"""
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+PDF_VARIANT = "pdf/a-3b"
 
 
 def genera_scheda_sintesi(ordinativo):
@@ -19,4 +26,4 @@ def genera_scheda_sintesi(ordinativo):
             "generata_il": timezone.localtime(),
         },
     )
-    return HTML(string=html).write_pdf()
+    return HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT)
