@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "sct_site.context_processors.sito",
+                "home.sito.sito_pa",
             ],
         },
     },
