@@ -160,6 +160,9 @@ class AvvioOIDCView(OIDCAuthenticationRequestView):
         parametro_fonte = getattr(settings, "SCT_OIDC_SOURCE_PARAM", "")
         if parametro_fonte:
             params[parametro_fonte] = fonte
+        idp = request.GET.get("idp", "")
+        if fonte == "spid" and idp:  # already checked by the view (provider_noto)
+            params[getattr(settings, "SCT_OIDC_IDP_PARAM", "idp_hint")] = idp
         return params
 
     def get(self, request):

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import cns, oidc, services
+from . import cns, oidc, services, spid_idp
 
 logger_csp = logging.getLogger("identita.csp")
 
@@ -87,6 +87,10 @@ def spid_simulato(request):
 def avvia_oidc(request):
     if not oidc.oidc_attivo():
         raise Http404("L'accesso con SPID/CIE non è configurato.")
+    idp = request.GET.get("idp", "")
+    if idp and (request.GET.get("fonte") == "cie" or not spid_idp.provider_noto(idp)):
+        messaggio = "Gestore dell'identità SPID non riconosciuto: scegli il gestore dall'elenco del pulsante «Entra con SPID»."
+        return render(request, "identita/accesso_non_riuscito.html", {"messaggio": messaggio, "fonte": "SPID"}, status=400)
     return oidc.AvvioOIDCView.as_view()(request)
 
 

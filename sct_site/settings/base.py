@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "sct_site.context_processors.sito",
+                "home.sito.sito_pa",
             ],
         },
     },
@@ -327,6 +328,8 @@ OIDC_CREATE_USER = False
 OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
 OIDC_AUTHENTICATION_CALLBACK_URL = "identita:oidc_callback"
 SCT_OIDC_SOURCE_PARAM = os.environ.get("SCT_OIDC_SOURCE_PARAM", "")
+# The SPID provider chosen in the "Entra con SPID" button, passed to the gateway under this name.
+SCT_OIDC_IDP_PARAM = os.environ.get("SCT_OIDC_IDP_PARAM", "idp_hint")
 SCT_OIDC_PROMPT_STEP_UP = os.environ.get("SCT_OIDC_PROMPT_STEP_UP", "login")
 
 # CNS: client certificate verified by the reverse proxy, believed only from SCT_TRUSTED_PROXIES.

@@ -114,6 +114,14 @@ def test_pagina_403_con_oidc_offre_spid_e_cie_forzati(client_as, settings):
     settings.SCT_OIDC_ENABLED = True
     client = client_as("aderente")
     html = client.get("/prova/livello-3/").content.decode()
-    for fonte in ("spid", "cie"):
-        query = parse_qs(urlparse(next(_link(html, fonte))).query)
-        assert query == {"fonte": [fonte], "livello": ["3"], "forza": ["1"], "next": ["/prova/livello-3/"]}
+    query = parse_qs(urlparse(next(_link(html, "cie"))).query)
+    assert query == {"fonte": ["cie"], "livello": ["3"], "forza": ["1"], "next": ["/prova/livello-3/"]}
+    # SPID: one link per identity provider of AgID's button, each with the provider chosen.
+    import re
+
+    link_spid = re.findall(r'href="([^"]+)" data-idp="([^"]+)"', html)
+    assert link_spid
+    for href, idp in link_spid:
+        query = parse_qs(urlparse(href.replace("&amp;", "&")).query)
+        assert query == {"fonte": ["spid"], "livello": ["3"], "forza": ["1"], "next": ["/prova/livello-3/"],
+                         "idp": [idp]}

@@ -209,3 +209,45 @@ def test_parametri_richiesti_registrati_per_state(client, op):
     state = parse_qs(urlparse(avvio["Location"]).query)["state"][0]
     richiesta = client.session["identita_oidc_richieste"][state]
     assert (richiesta["fonte"], richiesta["livello"], richiesta["forza"]) == ("cie", 3, True)
+
+
+def _provider_nel_pulsante(html):
+    import re
+
+    return [(idp.replace("&amp;", "&"), href.replace("&amp;", "&"))
+            for href, idp in re.findall(r'<a class="dropdown-item list-item" href="([^"]+)" data-idp="([^"]+)"', html)]
+
+
+def test_pulsante_spid_ufficiale_con_i_gestori_nel_login_e_nell_intestazione(client, op):
+    from identita.spid_idp import PROVIDER
+
+    html = client.get("/account/accedi/?next=/area-riservata/").content.decode()
+    voci = _provider_nel_pulsante(html)
+    assert sorted(idp for idp, _ in voci) == sorted(p[1] for p in PROVIDER)
+    for idp, href in voci:
+        query = parse_qs(urlparse(href).query)
+        assert query["idp"] == [idp] and query["fonte"] == ["spid"] and query["next"] == ["/area-riservata/"]
+    assert "Non hai SPID?" in html and 'data-fonte="cie"' in html
+    assert 'alt="Poste Italiane SpA"' in html  # each provider's logo has its name as text
+    intestazione = client.get("/contratti/").content.decode()
+    intestazione = intestazione[:intestazione.index("</header>")]
+    assert "Entra con SPID" in intestazione and "Entra con CIE" in intestazione
+    assert len(_provider_nel_pulsante(intestazione)) == len(PROVIDER)
+
+
+def test_il_gestore_scelto_arriva_al_gateway(client, op):
+    accedi(client, op, "fonte=spid&livello=2&idp=https://posteid.poste.it")
+    assert op.richieste_autorizzazione[-1]["idp_hint"] == "https://posteid.poste.it"
+
+
+@pytest.mark.parametrize("parametri", ["fonte=spid&idp=https://evil.example", "fonte=cie&idp=https://posteid.poste.it"])
+def test_gestore_sconosciuto_400_con_messaggio(client, op, parametri):
+    risposta = client.get(f"/identita/oidc/avvia/?{parametri}")
+    assert risposta.status_code == 400
+    assert "Gestore dell&#x27;identità SPID non riconosciuto" in risposta.content.decode()
+    assert not op.richieste_autorizzazione
+
+
+def test_senza_spid_cie_nessun_pulsante_ufficiale(client, demo):
+    html = client.get("/account/accedi/").content.decode()
+    assert "italia-it-button" not in html
