@@ -30,7 +30,7 @@ import jwt
 import requests
 from django.core.cache import cache
 
-from sct_site.cache_tollerante import in_guasto
+from sct_site.cache.backend import in_guasto
 
 from . import conf
 from .segnali import loa_di, voucher_richiesto
