@@ -1,6 +1,7 @@
 """Business rules of the esiti: draft, completion, publication, withdrawal, cancellation.
 
-Views and other apps call these functions; nothing else changes the state of an esito.
+Views and other apps call these functions; the state itself (and the mark "Annullato") changes only
+in ``stati`` (audit entry and domain signal included).
 
     crea_bozza(*, contratto, ente, utente, riferimento=None, **dati) -> Esito
     completa_bozza(esito, *, utente, request=None, **dati) -> Esito
@@ -9,6 +10,7 @@ Views and other apps call these functions; nothing else changes the state of an 
     ritira(esito, *, utente, motivo, request=None) -> Esito
     segna_annullato(esito, *, utente=None, request=None) -> Esito
     segna_annullato_per(riferimento, *, utente=None, request=None) -> list[Esito]
+    bozza_da_ordinativo(ordinativo, *, utente) -> Esito           (the blue "esito" button)
     esito_di(riferimento) -> Esito | None
     puo_vedere / puo_pubblicare / puo_ritirare(user, esito) -> bool
 """
@@ -23,7 +25,7 @@ from contratti.permessi import e_banditore
 from organizzazioni import ruoli
 from organizzazioni.models import Incarico
 
-from . import conf
+from . import conf, stati
 from .cache import segnala_modifica
 from .models import Esito, PartecipanteEsito
 
@@ -172,6 +174,18 @@ def crea_bozza(*, contratto, ente, utente, riferimento=None, **dati):
     return esito
 
 
+def bozza_da_ordinativo(ordinativo, *, utente):
+    """The blue "esito" button: the esito of an approved ordinativo, as a draft prefilled from the
+    order (idempotent)."""
+    if ordinativo.stato != ordinativo.Stato.APPROVATO:
+        raise ValidationError("L'esito si pubblica dopo l'approvazione dell'ordinativo.")
+    return crea_bozza(
+        contratto=ordinativo.contratto, ente=ordinativo.ente, utente=utente, riferimento=ordinativo,
+        cig=ordinativo.cig_derivato, oggetto=ordinativo.oggetto, importo_aggiudicazione=ordinativo.importo_totale,
+        data_aggiudicazione=timezone.localtime(ordinativo.approvato_il).date() if ordinativo.approvato_il else None,
+    )
+
+
 @transaction.atomic
 def completa_bozza(esito, *, utente, request=None, **dati):
     """Save what the ente adds to a draft (dates, somme liquidate, a corrected oggetto…)."""
@@ -246,17 +260,14 @@ def pubblica(esito, *, utente, request=None):
             )
         if errori := verifica_pubblicabile(bloccato):
             raise ValidationError(errori)
-        bloccato.stato = Esito.Stato.PUBBLICATO
-        bloccato.pubblicato_il = timezone.now()
-        bloccato.pubblicato_da = utente
-        bloccato.ocid = bloccato.ocid or ocid_per(bloccato.cig)
+        ocid = bloccato.ocid or ocid_per(bloccato.cig)
         try:
-            with transaction.atomic():
-                bloccato.save()
+            stati.cambia_stato(
+                bloccato, "pubblica", utente=utente, request=request, dati={"cig": bloccato.cig, "ocid": ocid},
+                campi={"pubblicato_il": timezone.now(), "pubblicato_da": utente, "ocid": ocid},
+            )
         except IntegrityError as exc:  # a concurrent publication of the same CIG
             raise ValidationError({"cig": [f"Esiste già un esito pubblicato con il CIG {bloccato.cig}."]}) from exc
-        registra("esito.pubblicato", bloccato, utente=utente, request=request, contratto=bloccato.contratto_id,
-                 da=Esito.Stato.BOZZA, a=Esito.Stato.PUBBLICATO, dati={"cig": bloccato.cig, "ocid": bloccato.ocid})
         _segnala(bloccato)
     esito.refresh_from_db()
     return esito
@@ -274,13 +285,10 @@ def ritira(esito, *, utente, motivo, request=None):
             raise ValidationError("Solo un esito pubblicato può essere ritirato.")
         if not motivo:
             raise ValidationError({"motivo": ["Il motivo del ritiro è obbligatorio."]})
-        bloccato.stato = Esito.Stato.RITIRATO
-        bloccato.ritirato_il = timezone.now()
-        bloccato.ritirato_da = utente
-        bloccato.ritirato_motivo = motivo
-        bloccato.save()
-        registra("esito.ritirato", bloccato, utente=utente, request=request, contratto=bloccato.contratto_id,
-                 da=Esito.Stato.PUBBLICATO, a=Esito.Stato.RITIRATO, motivo=motivo)
+        stati.cambia_stato(
+            bloccato, "ritira", utente=utente, request=request, motivo=motivo,
+            campi={"ritirato_il": timezone.now(), "ritirato_da": utente, "ritirato_motivo": motivo},
+        )
         _segnala(bloccato)
     esito.refresh_from_db()
     return esito
@@ -291,12 +299,7 @@ def segna_annullato(esito, *, utente=None, request=None):
     Idempotent."""
     with transaction.atomic():
         bloccato = Esito.objects.select_for_update().get(pk=esito.pk)
-        if not bloccato.annullato:
-            bloccato.annullato = True
-            bloccato.annullato_il = timezone.now()
-            bloccato.save()
-            registra("esito.annullato", bloccato, utente=_utente(utente), request=request,
-                     contratto=bloccato.contratto_id, motivo="Scheda ANN: errata comunicazione")
+        if stati.segna_annullato(bloccato, utente=utente, request=request):
             _segnala(bloccato)
     esito.refresh_from_db()
     return esito

@@ -45,6 +45,7 @@ urlpatterns = [
     path("documenti-privati/", include("documenti.urls")),
     path("anac/", include("anac.urls")),
     path("comunicazioni/", include("comunicazioni.urls")),
+    path("esiti/", include("esiti.urls")),
     path("identita/", include("identita.urls")),
     path("audit/", include("audit.urls")),
 ]

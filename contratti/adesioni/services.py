@@ -1,4 +1,5 @@
-"""Business rules of the adesione. Every state change happens here."""
+"""Business rules of the adesione: what the user may do and with which message. The state itself
+changes only in ``stati.cambia_stato`` (audit entry and domain signal included)."""
 
 import datetime
 import functools
@@ -18,7 +19,7 @@ from ..documenti_versionati import salva_versioni
 from ..models import Adesione, Contatore
 from ..models.workflow import workflow_di
 from ..permessi import e_banditore
-from . import notifiche
+from . import stati
 from .permessi import PERM_MODIFICA, PERM_VEDI, enti_operativi
 
 SCADENZA_PREDEFINITA = datetime.date(2026, 10, 2)
@@ -243,25 +244,24 @@ def invia(adesione, *, utente, request=None):
         raise OperazioneNonConsentita(f"Per inviare l'adesione manca il documento obbligatorio: {elenco_virgolettato(mancanti)}.")
     if mancanti:
         raise OperazioneNonConsentita(f"Per inviare l'adesione mancano i documenti obbligatori: {elenco_virgolettato(mancanti)}.")
-    da = adesione.stato
     # A round sent again after a non-approval: the earlier rounds' approvals stay.
-    azione = "adesione.reinviata" if da == Adesione.Stato.NON_APPROVATA else "adesione.inviata"
+    transizione = "reinvia" if adesione.stato == Adesione.Stato.NON_APPROVATA else "invia"
+    stati.verifica(adesione, transizione)
     documenti = adesione.documenti.filter(round=adesione.round_corrente, corrente=True)
     inviati = sorted(documenti.values_list("documento__sha256", flat=True))
     adesso = _adesso()
     # Only the versions not sent before belong to this sending (a withdrawal takes back just these).
     documenti.filter(inviato=False).update(inviato=True, inviato_il=adesso)
-    adesione.stato = Adesione.Stato.IN_VALUTAZIONE
-    adesione.inviata_il = adesso
-    adesione.prima_inviata_il = adesione.prima_inviata_il or adesso
-    adesione.inviata_da = utente
-    adesione.motivo_rifiuto = ""
-    adesione.save()
+    workflow = _workflow()
+    stati.cambia_stato(
+        adesione, transizione, utente=utente, request=request,
+        campi={"inviata_il": adesso, "prima_inviata_il": adesione.prima_inviata_il or adesso, "inviata_da": utente,
+               "motivo_rifiuto": ""},
+        dati={"round": adesione.round_corrente, "documenti": inviati},
+    )
+    # The revision the workflow approves: it must hold the new state.
     adesione.save_revision(user=utente, clean=False)
-    _workflow().start(adesione, utente)
-    registra(azione, adesione, utente=utente, request=request, contratto=adesione.contratto_id,
-             da=da, a=adesione.stato, dati={"round": adesione.round_corrente, "documenti": inviati})
-    notifiche.adesione_inviata(adesione, utente)
+    workflow.start(adesione, utente)
     return adesione
 
 
@@ -278,21 +278,21 @@ def ritira(adesione, *, utente, request=None):
     if not adesione.ritirabile:
         raise OperazioneNonConsentita("L'invio può essere ritirato solo mentre l'adesione è in attesa di approvazione.")
     _annulla_workflow(adesione, utente)
-    da = adesione.stato
     ritirata_il = adesione.inviata_il
     # The versions of this sending are "da inviare" again; the date of sending is the previous one
     # still in effect (none for a first sending). The audit keeps both the sending and the withdrawal.
     ripresi = adesione.documenti.filter(round=adesione.round_corrente, inviato=True, inviato_il=ritirata_il)
     ripresi_n = ripresi.update(inviato=False)
     precedente = adesione.documenti.filter(inviato=True).order_by("-inviato_il").values_list("inviato_il", flat=True).first()
-    adesione.inviata_il = precedente
+    campi = {"inviata_il": precedente}
     if precedente is None:
-        adesione.inviata_da = None
-    adesione.stato = Adesione.Stato.BOZZA if adesione.round_corrente == 0 else Adesione.Stato.ROUND_APPROVATO
-    adesione.save()
-    registra("adesione.ritirata", adesione, utente=utente, request=request, contratto=adesione.contratto_id, da=da, a=adesione.stato,
-             dati={"round": adesione.round_corrente, "inviata_il": ritirata_il.isoformat() if ritirata_il else None,
-                   "documenti_ripresi": ripresi_n})
+        campi["inviata_da"] = None
+    stati.cambia_stato(
+        adesione, "ritira", a=Adesione.Stato.BOZZA if adesione.round_corrente == 0 else Adesione.Stato.ROUND_APPROVATO,
+        utente=utente, request=request, campi=campi,
+        dati={"round": adesione.round_corrente, "inviata_il": ritirata_il.isoformat() if ritirata_il else None,
+              "documenti_ripresi": ripresi_n},
+    )
     return adesione
 
 
@@ -331,14 +331,13 @@ def elimina_bozza(adesione, *, utente, request=None):
     adesione = Adesione.objects.select_for_update().get(pk=adesione.pk)
     if not adesione.eliminabile:
         raise OperazioneNonConsentita(motivo_non_eliminabile(adesione))
+    stati.verifica(adesione, "elimina")
     _annulla_workflow(adesione, utente)
-    da = adesione.stato
     # Sent at least once (also if then withdrawn): the banditore had it.
     inviati = adesione.documenti.filter(inviato_il__isnull=False)
     if adesione.mai_inviata and not inviati.exists():
-        registra("adesione.bozza_eliminata", adesione, utente=utente, request=request, contratto=adesione.contratto_id,
-                 da=da, a=Adesione.Stato.ELIMINATA,
-                 dati={"codice": adesione.codice, "conservata": False, "round": adesione.round_corrente})
+        stati.cambia_stato(adesione, "elimina", utente=utente, request=request, conserva=False,
+                           dati={"codice": adesione.codice, "conservata": False, "round": adesione.round_corrente})
         documenti = list(adesione.documenti.select_related("documento"))
         _togli_permessi(adesione)
         adesione.delete()
@@ -350,14 +349,12 @@ def elimina_bozza(adesione, *, utente, request=None):
         if not adesione.documenti.filter(round=d.round, codice_richiesta=d.codice_richiesta, corrente=True).exists():
             d.corrente = True
             d.save(update_fields=["corrente"])
-    adesione.stato = Adesione.Stato.ELIMINATA
-    adesione.eliminata_il = timezone.now()
-    adesione.eliminata_da = utente
-    adesione.save()
-    registra("adesione.bozza_eliminata", adesione, utente=utente, request=request, contratto=adesione.contratto_id,
-             da=da, a=adesione.stato,
-             dati={"codice": adesione.codice, "conservata": True, "round": adesione.round_corrente,
-                   "documenti_non_inviati_eliminati": eliminati})
+    stati.cambia_stato(
+        adesione, "elimina", utente=utente, request=request,
+        campi={"eliminata_il": timezone.now(), "eliminata_da": utente},
+        dati={"codice": adesione.codice, "conservata": True, "round": adesione.round_corrente,
+              "documenti_non_inviati_eliminati": eliminati},
+    )
     return adesione
 
 
@@ -371,22 +368,19 @@ def approva_round(adesione, *, utente, task_state, commento="", request=None):
     task_state.approve(user=utente, comment=commento)
     adesione = Adesione.objects.get(pk=adesione.pk)
     round_approvato = adesione.round_corrente
-    da = adesione.stato
     prossimo = adesione.prossimo_round(round_approvato)
+    campi = {}
     if adesione.approvata_il is None and (prossimo is None or round_approvato >= adesione.contratto.round_per_ordinare_effettivo):
         # The round for ordering: "nuovo ordine" is possible from now on, also while a later round
         # (ipotesi B's round 1) is in course. The public contract page shows the approved total.
-        adesione.approvata_il = _adesso()
+        campi["approvata_il"] = _adesso()
         transaction.on_commit(invalida_cache_pagine)
-    if prossimo is None:
-        adesione.stato = Adesione.Stato.APPROVATA
-    else:
-        adesione.stato = Adesione.Stato.ROUND_APPROVATO
-        adesione.round_corrente = prossimo
-    adesione.save()
-    registra("adesione.round_approvato", adesione, utente=utente, request=request, contratto=adesione.contratto_id,
-             da=da, a=adesione.stato, motivo=commento, dati={"round": round_approvato})
-    notifiche.round_approvato(adesione, round_approvato)
+    if prossimo is not None:
+        campi["round_corrente"] = prossimo
+    stati.cambia_stato(
+        adesione, "approva_round", a=Adesione.Stato.APPROVATA if prossimo is None else Adesione.Stato.ROUND_APPROVATO,
+        utente=utente, request=request, motivo=commento, campi=campi, dati={"round": round_approvato},
+    )
     return adesione
 
 
@@ -402,12 +396,8 @@ def rifiuta_round(adesione, *, utente, task_state, motivo, request=None):
     task_state.reject(user=utente, comment=motivo)
     adesione = Adesione.objects.get(pk=adesione.pk)
     _annulla_workflow(adesione, utente)
-    da = adesione.stato
-    adesione.stato = Adesione.Stato.NON_APPROVATA
-    adesione.motivo_rifiuto = motivo.strip()
-    adesione.rifiutata_il = timezone.now()
-    adesione.save()
-    registra("adesione.round_non_approvato", adesione, utente=utente, request=request, contratto=adesione.contratto_id,
-             da=da, a=adesione.stato, motivo=adesione.motivo_rifiuto, dati={"round": adesione.round_corrente})
-    notifiche.round_non_approvato(adesione)
+    stati.cambia_stato(
+        adesione, "rifiuta_round", utente=utente, request=request, motivo=motivo.strip(),
+        campi={"motivo_rifiuto": motivo.strip(), "rifiutata_il": timezone.now()}, dati={"round": adesione.round_corrente},
+    )
     return adesione

@@ -361,12 +361,6 @@ class ContrattoPage(RestrizioniInCacheMixin, RoutablePageMixin, Page):
 
         return views.documenti_oe(request, self, pk)
 
-    @path("ordinativi/<id:pk>/esito/", name="ordinativo_esito")
-    def ordinativo_esito(self, request, pk):
-        from ..ordinativi import views
-
-        return views.esito(request, self, pk)
-
     # Schede ANAC of the ordinativo after the CIG (ANN, SC1): section "SCHEDE".
     @path("ordinativi/<id:pk>/schede/", name="schede_elenco")
     def schede_elenco(self, request, pk):

@@ -646,16 +646,3 @@ def carica_documenti_oe(ordinativo, *, utente, files):
     elementi = [(codice, richieste[codice], None, valida(upload, firma_richiesta=True)) for codice, upload in files.items()]
     salva_versioni(ordinativo.documenti, elementi, utente=utente, oggetto=ordinativo, contratto_id=ordinativo.contratto_id,
                    azione="ordinativo.documento_oe_caricato", caricato_da="oe")
-
-
-def bozza_esito(ordinativo, *, utente):
-    """The esito of an approved ordinativo, as a draft prefilled from the order (idempotent)."""
-    from esiti.services import crea_bozza
-
-    if ordinativo.stato != Ordinativo.Stato.APPROVATO:
-        raise OperazioneNonConsentita("L'esito si pubblica dopo l'approvazione dell'ordinativo.")
-    return crea_bozza(
-        contratto=ordinativo.contratto, ente=ordinativo.ente, utente=utente, riferimento=ordinativo,
-        cig=ordinativo.cig_derivato, oggetto=ordinativo.oggetto, importo_aggiudicazione=ordinativo.importo_totale,
-        data_aggiudicazione=timezone.localtime(ordinativo.approvato_il).date() if ordinativo.approvato_il else None,
-    )

@@ -397,19 +397,3 @@ def documenti_oe(request, contratto, pk):
             return _vai(contratto, "ordinativo_passo3", ordinativo)
     return TemplateResponse(request, "contratti/ordinativi/passo3.html",
                             _contesto(request, contratto, ordinativo, form_oe=form, errori=errori), status=400)
-
-
-@richiede_login
-@require_http_methods(["POST"])
-def esito(request, contratto, pk):
-    """The blue "esito" button of an approved ordinativo: the draft esito, prefilled, then the
-    publication form of "Aggiudicazioni e affidamenti"."""
-    from esiti.indirizzi import url_pubblicazione
-
-    ordinativo = _operabile(request, contratto, pk)
-    try:
-        esito = services.bozza_esito(ordinativo, utente=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(messaggi_errore(exc)))
-        return redirect(contratto.url + "#elenco-ordinativi")
-    return redirect(url_pubblicazione(esito.pk, request=request))

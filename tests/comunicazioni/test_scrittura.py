@@ -1,7 +1,7 @@
 """Writing, replying, reading: the flows of the manual and the bad input that must store nothing."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from comunicazioni import services
@@ -173,7 +173,7 @@ def test_destinatario_contraffatto_rifiutato(client_as, demo, commit, outbox, de
     assert "Destinatario non valido: scegli uno dei destinatari proposti." in risposta.content.decode()
     assert Messaggio.objects.count() == prima
     assert outbox == []
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.invia_messaggio(demo.sct, utente=demo.user("aderente"), destinatario=valore, tipo="comunicazione",
                                  oggetto="o", testo="t")
 

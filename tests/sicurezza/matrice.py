@@ -236,8 +236,9 @@ def _ordinativi():
             Voce("POST", url + "documenti-fornitore/",
                  _record(vedono, {"oe"} if approvato else set(), operare=400),
                  f"documenti del fornitore ({stato})"),
-            Voce("POST", url + "esito/", _record(vedono, ad, operare=REDIRECT if approvato else Rifiuto(REDIRECT)),
-                 f"pulsante esito ({stato})"),
+            # The blue "esito" button posts to the esiti route (the draft esito, then its publication form).
+            Voce("POST", f"/esiti/ordinativi/{{ordinativo_{stato}}}/esito/",
+                 _record(vedono, ad, operare=REDIRECT if approvato else Rifiuto(REDIRECT)), f"pulsante esito ({stato})"),
         ]
         if not bozza:
             voci.append(Voce("GET", url + "documenti/0/", _record(vedono), f"scheda firmata ({stato})"))
