@@ -22,9 +22,9 @@ class OperazioneANAC(models.Model):
 
     ``chiave`` is the idempotency key chosen by the domain (e.g. ``ordinativo:42:conferma-appalto:1``):
     asking twice for the same key returns the same operation; once it is terminal (``ok``, ``ko``,
-    ``errore``) the task never calls ANAC again for it. When it ends, the task calls
-    ``oggetto.anac_operazione_completata(operazione)`` (if the owner defines it) in the same DB
-    transaction that records the end, so the domain state and the operation change together.
+    ``errore``) the task never calls ANAC again for it. When it ends, the task calls the handler
+    registered for the owner's kind (``anac.registro``) in the same DB transaction that records the
+    end, so the domain state and the operation change together.
     """
 
     class Stato(models.TextChoices):

@@ -1,27 +1,20 @@
 """Background calls to ANAC: at most one successful call per operation, retried with exponential
 backoff while the failure is transient.
 
-How a domain model drives an asynchronous ANAC operation::
+How a domain app drives an asynchronous ANAC operation::
 
+    from anac import registro
+    from anac.chiavi import ChiaveOperazione
     from anac.tasks import avvia_operazione
 
-    class Ordinativo(models.Model):
-        ...
-        def conferma_appalto(self, utente):                        # view: "Conferma appalto"
-            with transaction.atomic():
-                self.stato = "conferma_in_corso"
-                self.save()
-                avvia_operazione(self, "crea-appalto", payload_ad4(...),
-                                 chiave=f"ordinativo:{self.pk}:crea-appalto:{self.tentativo_conferma}",
-                                 utente=utente, contratto=self.contratto)
+    # the service, in its transaction ("Conferma appalto"):
+    avvia_operazione(ordinativo, "crea-appalto", payload_ad4(...), utente=utente, contratto=...,
+                     chiave=str(ChiaveOperazione("ordinativo", ordinativo.pk, "crea-appalto", (1,))))
 
-        def anac_operazione_completata(self, operazione):          # called by the worker, in its transaction
-            if operazione.servizio == "crea-appalto" and operazione.stato == "ok":
-                self.id_appalto = operazione.risultato["idAppalto"]
-                self.save()
-                avvia_operazione(self, "conferma-appalto", self.id_appalto, chiave=..., utente=operazione.utente)
-            elif operazione.stato in ("ko", "errore"):
-                self.stato = "bozza"; self.errore_anac = operazione.messaggio; self.save()
+    # once, in the app's AppConfig.ready: who is told when an operation of an Ordinativo ends
+    def operazione_completata(ordinativo, operazione):     # called by the worker, in its transaction
+        ...
+    registro.registra(Ordinativo, operazione_completata)
 
 ``avvia_operazione`` is idempotent on ``chiave`` (same key → same operation, no second call); the
 task is queued when the caller's transaction commits; the worker claims the operation with a lease
@@ -43,7 +36,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import conf
+from . import conf, registro
 from .auth import codice_fiscale_di
 from .client import ErroreANAC, leggi_esito
 from .models import EsitoANAC, OperazioneANAC
@@ -192,6 +185,16 @@ def _esegui(operazione, oggetto):
         raise
 
 
+def _avvisa_il_proprietario(oggetto, operazione):
+    try:
+        gestore = registro.gestore_di(operazione)
+    except registro.TipoOperazioneSconosciuto:
+        # Nobody to tell: the outcome is recorded and the error is explicit (never a silent skip).
+        log.error("Esito dell'operazione ANAC %s registrato senza gestore", operazione.pk, exc_info=True)
+        return
+    gestore(oggetto, operazione)
+
+
 def _concludi(operazione_id, stato, *, esito="", risultato=None, codice="", messaggio=""):
     """Record the end of an operation and tell its owner, in one transaction; a second call for
     an operation already ended does nothing."""
@@ -210,9 +213,8 @@ def _concludi(operazione_id, stato, *, esito="", risultato=None, codice="", mess
             operazione.completata_il = timezone.now()
             operazione.save()
             oggetto = operazione.oggetto
-            gestore = getattr(oggetto, "anac_operazione_completata", None)
-            if callable(gestore):
-                gestore(operazione)
+            if oggetto is not None:  # deleted owner: OGGETTO_ASSENTE, nobody to tell
+                _avvisa_il_proprietario(oggetto, operazione)
     except Exception:
         # The owner could not record the outcome: the operation stays open (riaccoda_operazioni_ferme
         # runs it again; the reconciliation makes the second ANAC call harmless).

@@ -13,9 +13,13 @@ class ContrattiConfig(AppConfig):
         from wagtail.signals import workflow_approved, workflow_rejected, workflow_submitted
 
         from . import signals, visibilita_audit  # import models: only once the registry is ready
+        from .ordinativi import anac as anac_ordinativi
+        from .schede import anac as anac_schede
 
         signals.connect()
         visibilita_audit.registra()
+        anac_ordinativi.connect()  # the handlers of the ANAC operations (anac.registro)
+        anac_schede.connect()
         # Registered before wagtail.admin (earlier in INSTALLED_APPS) under the same dispatch_uid, so
         # Wagtail's own e-mail notifiers are not connected.
         for segnale, uid in (

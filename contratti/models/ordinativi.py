@@ -155,11 +155,6 @@ class Ordinativo(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
 
         rifiuta(self, utente=utente, task_state=task_state, motivo=motivo)
 
-    def anac_operazione_completata(self, operazione):
-        from contratti.ordinativi.anac import operazione_completata
-
-        operazione_completata(self, operazione)
-
 
 class RigaOrdinativo(models.Model):
     ordinativo = models.ForeignKey(Ordinativo, on_delete=models.CASCADE, related_name="righe")

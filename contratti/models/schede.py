@@ -96,9 +96,3 @@ class Scheda(models.Model):
     @property
     def modificabile(self):
         return self.stato == self.Stato.BOZZA
-
-    def anac_operazione_completata(self, operazione):
-        """Called by the ANAC worker, in the transaction that closes the operation."""
-        from contratti.schede.anac import operazione_completata
-
-        operazione_completata(self, operazione)

@@ -1,14 +1,20 @@
-"""Business rules of the ordinativo di fornitura. Every state change happens here (the ANAC
-outcomes in ``anac.py``)."""
+"""Business rules of the ordinativo di fornitura: what the ente, the RUP and the banditore may do,
+checked on the server for every request.
+
+The state changes go through ``stati.transita`` (the transition table, the audit entry and the
+domain signal of ``segnali``: comunicazioni and esiti react to those); the ANAC sequence and its
+idempotency keys are in ``anac.py``. Nothing here imports comunicazioni or esiti except
+``bozza_esito`` (debt, issue 16)."""
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from anac.models import OperazioneANAC
 from audit.services import registra
 from documenti.models import DocumentoPrivato
 from organizzazioni.models import Incarico
@@ -18,7 +24,8 @@ from ..documenti_versionati import salva_versioni
 from ..models import Adesione, Contatore, Ordinativo, RigaOrdinativo
 from ..models.workflow import workflow_di
 from ..permessi import e_banditore
-from . import notifiche
+from . import anac as sequenza_anac
+from . import stati
 from .permessi import PERM_MODIFICA, PERM_VEDI, e_rup_dell_ente, puo_caricare_documenti_oe, puo_operare
 
 MESSAGGIO_TOTALI = (
@@ -34,9 +41,7 @@ MSG_CHIUDI_STATO = (
     "negli altri stati si prosegue con il flusso (o, se il CIG è acquisito, con la scheda ANN)."
 )
 
-
-class OperazioneNonConsentita(ValidationError):
-    """A rule of the ordinativo forbids the action; the message says why, in Italian."""
+OperazioneNonConsentita = stati.OperazioneNonConsentita
 
 
 def _blocca(ordinativo):
@@ -173,19 +178,7 @@ MSG_CAMPI_BLOCCATI = (
 )
 
 
-def _operazione_del_tentativo(ordinativo, servizio):
-    """The ANAC operation ``servizio`` of the last "Conferma appalto" (None if it did not get there)."""
-    from anac.models import OperazioneANAC
-
-    if not ordinativo.tentativo_conferma:
-        return None
-    chiave = f"ordinativo:{ordinativo.pk}:{servizio}:{ordinativo.tentativo_conferma}"
-    return OperazioneANAC.objects.filter(chiave=chiave).first()
-
-
 def _senza_risposta(operazione):
-    from anac.models import OperazioneANAC
-
     return operazione is not None and operazione.stato == OperazioneANAC.Stato.ERRORE
 
 
@@ -193,12 +186,12 @@ def conferma_senza_risposta(ordinativo):
     """The last conferma-appalto got no usable answer (timeouts, 5xx until the attempts ran out):
     ANAC may be confirming the appalto with the data it has."""
     return (ordinativo.stato == Ordinativo.Stato.BOZZA and bool(ordinativo.id_appalto)
-            and _senza_risposta(_operazione_del_tentativo(ordinativo, "conferma-appalto")))
+            and _senza_risposta(sequenza_anac.operazione_del_tentativo(ordinativo, "conferma-appalto")))
 
 
 def appalto_su_anac(ordinativo):
     """ANAC has the appalto (its idAppalto is known) or may have it (crea-appalto without an answer)."""
-    return bool(ordinativo.id_appalto) or _senza_risposta(_operazione_del_tentativo(ordinativo, "crea-appalto"))
+    return bool(ordinativo.id_appalto) or _senza_risposta(sequenza_anac.operazione_del_tentativo(ordinativo, "crea-appalto"))
 
 
 def motivo_richiesta_cig_non_modificabile(ordinativo):
@@ -324,32 +317,9 @@ def _controlla_rup(ordinativo, utente):
         raise PermissionDenied("Solo il RUP dell'amministrazione aderente può compiere le azioni che presuppongono l'integrazione con i servizi di ANAC.")
 
 
-def partecipanti(ordinativo):
-    oe = ordinativo.contratto.aggiudicatario
-    membri = list(oe.membri.all())
-    if not membri:
-        return [{"codice_fiscale": oe.codice_fiscale, "denominazione": oe.denominazione, "ruolo": None}]
-    return [{"codice_fiscale": m.codice_fiscale, "denominazione": m.ragione_sociale, "ruolo": m.ruolo} for m in membri]
-
-
-def payload_ad4(ordinativo):
-    from anac.services import payload_ad4 as costruisci
-
-    return costruisci(
-        cig_accordo_quadro=ordinativo.cig_accordo_quadro, data_adesione=ordinativo.data_adesione,
-        codice_appalto=ordinativo.codice_appalto, oggetto=ordinativo.oggetto, importo=ordinativo.importo_totale,
-        cpv=ordinativo.cpv, codice_istat=ordinativo.codice_istat, codice_nuts=ordinativo.codice_nuts,
-        durata_mesi=ordinativo.durata_mesi, categoria=ordinativo.categoria,
-        finanziamenti=[(ordinativo.finanziamento, ordinativo.importo_totale)],
-        cf_stazione_appaltante=ordinativo.ente.codice_fiscale, partecipanti=partecipanti(ordinativo),
-    )
-
-
 @transaction.atomic
 def conferma_appalto(ordinativo, *, utente, simulata=False, request=None):
     """"Conferma appalto": crea-appalto then conferma-appalto on ANAC, in the background."""
-    from anac.tasks import avvia_operazione
-
     ordinativo = _blocca(ordinativo)
     _controlla_rup(ordinativo, utente)
     if ordinativo.stato != Ordinativo.Stato.BOZZA:
@@ -362,34 +332,17 @@ def conferma_appalto(ordinativo, *, utente, simulata=False, request=None):
     mancanti = documenti_mancanti(ordinativo)
     if mancanti:
         raise OperazioneNonConsentita(MSG_CONFERMA_SENZA_DOCUMENTI.format(elenco=", ".join(mancanti)))
-    da = ordinativo.stato
-    ordinativo.tentativo_conferma += 1
-    ordinativo.attesa_esito = 0
-    ordinativo.stato = Ordinativo.Stato.CONFERMA_IN_CORSO
-    ordinativo.errore_anac = ""
-    ordinativo.autenticazione_simulata = ordinativo.autenticazione_simulata or simulata
-    ordinativo.save()
-    if ordinativo.id_appalto and ordinativo.modifiche_da_trasmettere:
-        # The data of Richiedi CIG changed after ANAC refused them: they replace ANAC's copy first.
-        avvia_operazione(ordinativo, "modifica-appalto", ordinativo.id_appalto, payload_ad4(ordinativo), utente=utente,
-                         contratto=ordinativo.contratto_id,
-                         chiave=f"ordinativo:{ordinativo.pk}:modifica-appalto:{ordinativo.tentativo_conferma}")
-    elif ordinativo.id_appalto:
-        avvia_operazione(ordinativo, "conferma-appalto", ordinativo.id_appalto, utente=utente, contratto=ordinativo.contratto_id,
-                         chiave=f"ordinativo:{ordinativo.pk}:conferma-appalto:{ordinativo.tentativo_conferma}")
-    else:
-        avvia_operazione(ordinativo, "crea-appalto", payload_ad4(ordinativo), utente=utente, contratto=ordinativo.contratto_id,
-                         chiave=f"ordinativo:{ordinativo.pk}:crea-appalto:{ordinativo.tentativo_conferma}")
-    _registra("ordinativo.conferma_appalto", ordinativo, utente, request=request, da=da, a=ordinativo.stato,
-              dati={"simulata": simulata})
+    stati.transita(ordinativo, "conferma_appalto", utente=utente, request=request, dati={"simulata": simulata}, campi={
+        "tentativo_conferma": ordinativo.tentativo_conferma + 1, "attesa_esito": 0, "errore_anac": "",
+        "autenticazione_simulata": ordinativo.autenticazione_simulata or simulata,
+    })
+    sequenza_anac.avvia_conferma_appalto(ordinativo, utente=utente)
     return ordinativo
 
 
 @transaction.atomic
 def acquisisci_cig(ordinativo, *, utente, simulata=False, request=None):
     """"Acquisisci CIG": recupera-cig on ANAC, in the background."""
-    from anac.tasks import avvia_operazione
-
     ordinativo = _blocca(ordinativo)
     _controlla_rup(ordinativo, utente)
     if ordinativo.stato != Ordinativo.Stato.APPALTO_CONFERMATO:
@@ -401,8 +354,7 @@ def acquisisci_cig(ordinativo, *, utente, simulata=False, request=None):
     ordinativo.errore_anac = ""
     ordinativo.autenticazione_simulata = ordinativo.autenticazione_simulata or simulata
     ordinativo.save()
-    avvia_operazione(ordinativo, "recupera-cig", ordinativo.id_appalto, utente=utente, contratto=ordinativo.contratto_id,
-                     chiave=f"ordinativo:{ordinativo.pk}:recupera-cig:{ordinativo.tentativo_cig}")
+    sequenza_anac.avvia_recupero_cig(ordinativo, utente=utente)
     _registra("ordinativo.acquisisci_cig", ordinativo, utente, request=request, dati={"simulata": simulata})
     return ordinativo
 
@@ -519,22 +471,19 @@ def invia(ordinativo, *, utente, request=None):
     mancanti = mancanze_invio(ordinativo)
     if mancanti:
         raise OperazioneNonConsentita("Per inviare l'ordinativo manca: " + ", ".join(mancanti) + ".")
-    da = ordinativo.stato
+    workflow = _workflow()
     documenti = ordinativo.documenti.filter(corrente=True, caricato_da="aderente")
     inviati = sorted(documenti.values_list("documento__sha256", flat=True))
     documenti.update(inviato=True)
-    ordinativo.stato = Ordinativo.Stato.INVIATO
-    ordinativo.inviato_il = timezone.now()
-    ordinativo.inviato_da = utente
-    ordinativo.motivo_rifiuto = ""
-    ordinativo.save()
-    ordinativo.save_revision(user=utente, clean=False)
-    _workflow().start(ordinativo, utente)
     # Sent again after the banditore's refusal: same CIG and ANAC data, new documents (the audit says which).
-    azione = "ordinativo.reinviato" if da == Ordinativo.Stato.RIFIUTATO else "ordinativo.inviato"
-    _registra(azione, ordinativo, utente, request=request, da=da, a=ordinativo.stato,
-              dati={"documenti": inviati, "scheda_firmata": ordinativo.scheda_firmata.sha256, "cig": ordinativo.cig_derivato})
-    notifiche.inviato(ordinativo, utente)
+    azione = "reinvia" if ordinativo.stato == Ordinativo.Stato.RIFIUTATO else "invia"
+    stati.transita(
+        ordinativo, azione, utente=utente, request=request,
+        dati={"documenti": inviati, "scheda_firmata": ordinativo.scheda_firmata.sha256, "cig": ordinativo.cig_derivato},
+        campi={"inviato_il": timezone.now(), "inviato_da": utente, "motivo_rifiuto": ""},
+    )
+    ordinativo.save_revision(user=utente, clean=False)
+    workflow.start(ordinativo, utente)
     return ordinativo
 
 
@@ -548,13 +497,9 @@ def approva(ordinativo, *, utente, task_state, commento="", request=None):
         raise OperazioneNonConsentita("L'ordinativo non è in attesa di approvazione.")
     task_state.approve(user=utente, comment=commento)
     ordinativo = Ordinativo.objects.get(pk=ordinativo.pk)
-    ordinativo.stato = Ordinativo.Stato.APPROVATO
-    ordinativo.approvato_il = timezone.now()
-    ordinativo.save()
     assign_perm(PERM_VEDI, ordinativo.contratto.aggiudicatario.gruppo, ordinativo)
-    _registra("ordinativo.approvato", ordinativo, utente, request=request, da=Ordinativo.Stato.INVIATO, a=ordinativo.stato, motivo=commento)
-    notifiche.approvato(ordinativo)
-    return ordinativo
+    return stati.transita(ordinativo, "approva", utente=utente, request=request, motivo=commento,
+                          campi={"approvato_il": timezone.now()})
 
 
 @transaction.atomic
@@ -571,22 +516,16 @@ def rifiuta(ordinativo, *, utente, task_state, motivo, request=None):
     stato_wf = ordinativo.current_workflow_state
     if stato_wf is not None:
         stato_wf.cancel(user=utente)
-    ordinativo.stato = Ordinativo.Stato.RIFIUTATO
-    ordinativo.motivo_rifiuto = motivo.strip()
-    ordinativo.rifiutato_il = timezone.now()
-    ordinativo.save()
-    _registra("ordinativo.rifiutato", ordinativo, utente, request=request, da=Ordinativo.Stato.INVIATO, a=ordinativo.stato,
-              motivo=ordinativo.motivo_rifiuto)
-    notifiche.rifiutato(ordinativo)
-    return ordinativo
+    return stati.transita(ordinativo, "rifiuta", utente=utente, request=request, motivo=motivo.strip(),
+                          campi={"motivo_rifiuto": motivo.strip(), "rifiutato_il": timezone.now()})
 
 
-@transaction.atomic
 def chiudibile(ordinativo):
     """Only an ordinativo the banditore did not approve may be closed."""
     return ordinativo.stato == Ordinativo.Stato.RIFIUTATO
 
 
+@transaction.atomic
 def chiudi(ordinativo, *, utente, request=None):
     """"chiudi ordinativo" of a rejected ordinativo: final, nothing more is sent. The CIG already
     acquired stays on ANAC: the ente cancels it with the scheda ANN (still available)."""
@@ -597,14 +536,8 @@ def chiudi(ordinativo, *, utente, request=None):
         raise OperazioneNonConsentita("L'ordinativo è già chiuso.")
     if not chiudibile(ordinativo):
         raise OperazioneNonConsentita(MSG_CHIUDI_STATO)
-    da = ordinativo.stato
-    ordinativo.stato = Ordinativo.Stato.CHIUSO
-    ordinativo.chiuso_il = timezone.now()
-    ordinativo.chiuso_da = utente
-    ordinativo.save()
-    _registra("ordinativo.chiuso", ordinativo, utente, request=request, da=da, a=ordinativo.stato,
-              motivo=ordinativo.motivo_rifiuto, dati={"cig": ordinativo.cig_derivato})
-    return ordinativo
+    return stati.transita(ordinativo, "chiudi", utente=utente, request=request, motivo=ordinativo.motivo_rifiuto,
+                          dati={"cig": ordinativo.cig_derivato}, campi={"chiuso_il": timezone.now(), "chiuso_da": utente})
 
 
 def richieste_oe(ordinativo):

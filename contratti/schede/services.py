@@ -1,7 +1,8 @@
 """Business rules of the schede ANAC after the CIG (manual, "Scheda ANN – Annullamento procedura").
 
-Every state change of a :class:`~contratti.models.Scheda` happens here (the ANAC outcomes in
-``anac.py``). The rules are checked on the server for every request, whatever the page offered:
+The state changes go through ``stati.transita`` (transition table, audit entry, domain signal);
+the ANAC sequence, its keys and ANAC's answers are in ``anac.py``. The rules are checked on the
+server for every request, whatever the page offered:
 
 - a scheda needs the ordinativo's derived CIG and is about that CIG only (one CIG per scheda; a CIG
   or a reason different from the fixed ones is refused);
@@ -15,8 +16,6 @@ Every state change of a :class:`~contratti.models.Scheda` happens here (the ANAC
 - a scheda stays in bozza until "invia scheda"; a bozza can be changed, sent or deleted.
 """
 
-import uuid
-
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,11 +24,10 @@ from audit.services import registra
 
 from ..models import Ordinativo, Scheda
 from ..models.schede import MOTIVO_ERRATA_COMUNICAZIONE
-from ..ordinativi.services import OperazioneNonConsentita
+from ..ordinativi.stati import OperazioneNonConsentita
+from . import anac as sequenza_anac
+from . import stati
 from .permessi import MSG_SOLO_ENTE, MSG_SOLO_RUP, puo_gestire, puo_inviare
-
-TIPO_ESITO = "SC_CONF"
-ATTESE_PER_VERIFICA = 2
 
 # Ordinativo states in which a scheda of each type may be created and sent.
 STATI_ORDINATIVO = {
@@ -150,9 +148,13 @@ def _blocca(scheda):
     return scheda
 
 
+def _dati(scheda, **extra):
+    return {"tipo": scheda.tipo, "cig": scheda.cig, "ordinativo": scheda.ordinativo.codice, **extra}
+
+
 def _registra(azione, scheda, utente, **kwargs):
-    dati = {"tipo": scheda.tipo, "cig": scheda.cig, "ordinativo": scheda.ordinativo.codice, **kwargs.pop("dati", {})}
-    registra(azione, scheda, utente=utente, contratto=scheda.ordinativo.contratto_id, dati=dati, **kwargs)
+    registra(azione, scheda, utente=utente, contratto=scheda.ordinativo.contratto_id,
+             dati=_dati(scheda, **kwargs.pop("dati", {})), **kwargs)
 
 
 # --- drafts --------------------------------------------------------------------------------------
@@ -208,8 +210,6 @@ def elimina(scheda, *, utente, request=None):
     """"elimina" a draft. The record stays (stato "eliminata", for the audit and the Log
     Trasmissioni); if ANAC already has the draft (a send that came back negative) it is cancelled
     there too, in the background (cancella-scheda, which needs the RUP)."""
-    from anac.tasks import avvia_operazione
-
     scheda = _blocca(scheda)
     ordinativo = scheda.ordinativo
     if not puo_gestire(utente, ordinativo):
@@ -218,58 +218,14 @@ def elimina(scheda, *, utente, request=None):
         raise OperazioneNonConsentita(MSG_GIA_INVIATA)
     if scheda.id_scheda and not puo_inviare(utente, ordinativo):
         raise PermissionDenied(MSG_SOLO_RUP)
-    da = scheda.stato
-    scheda.stato = Scheda.Stato.ELIMINATA
-    scheda.eliminata_il = timezone.now()
-    scheda.eliminata_da = utente
-    scheda.save()
+    stati.transita(scheda, "elimina", utente=utente, request=request, dati=_dati(scheda),
+                   campi={"eliminata_il": timezone.now(), "eliminata_da": utente})
     if scheda.id_scheda:
-        avvia_operazione(scheda, "cancella-scheda", ordinativo.id_appalto, scheda.id_scheda, utente=utente,
-                         contratto=ordinativo.contratto_id, chiave=f"scheda:{scheda.pk}:cancella-scheda")
-    _registra("scheda.eliminata", scheda, utente, request=request, da=da, a=scheda.stato)
+        sequenza_anac.avvia_cancellazione(scheda, utente=utente)
     return scheda
 
 
 # --- ANAC ----------------------------------------------------------------------------------------
-
-def id_partecipante(ordinativo):
-    """The ``idPartecipante`` of the supplier (the RTI's mandataria) in the AD4 sent for the order."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from anac.models import OperazioneANAC
-
-    operazione = OperazioneANAC.objects.filter(
-        content_type=ContentType.objects.get_for_model(Ordinativo, for_concrete_model=False),
-        object_id=str(ordinativo.pk), servizio="crea-appalto", stato=OperazioneANAC.Stato.OK,
-    ).order_by("-creata_il").first()
-    try:
-        voci = operazione.parametri["args"][0]["scheda"]["body"]["anacForm"]["aggiudicazioni"][0]["partecipanti"]
-    except (AttributeError, KeyError, IndexError, TypeError):
-        voci = []
-    if voci:
-        mandataria = next((v for v in voci if (v.get("ruoloOE") or {}).get("codice") == "13"), voci[0])
-        return mandataria["idPartecipante"]
-    # Same rule as anac.services.payload_ad4.
-    from ..ordinativi.services import partecipanti
-
-    membri = partecipanti(ordinativo)
-    mandataria = next((m for m in membri if m["ruolo"] == "mandataria"), membri[0])
-    return str(uuid.uuid5(uuid.NAMESPACE_OID, mandataria["codice_fiscale"]))
-
-
-def payload(scheda):
-    """The CreaSchedaRequest of the scheda."""
-    from anac.services import payload_ann, payload_sc1
-
-    ordinativo = scheda.ordinativo
-    if scheda.tipo == Scheda.Tipo.ANN:
-        return payload_ann(id_appalto=ordinativo.id_appalto, cig=scheda.cig)
-    return payload_sc1(
-        id_appalto=ordinativo.id_appalto, cig=scheda.cig, id_partecipante=id_partecipante(ordinativo),
-        data_stipula=scheda.data_stipula, data_decorrenza=scheda.data_decorrenza, data_scadenza=scheda.data_scadenza,
-        data_esecutivita=scheda.data_esecutivita, importo_cauzione=scheda.importo_cauzione,
-    )
-
 
 def _controlla_rup(scheda, utente):
     if not puo_inviare(utente, scheda.ordinativo):
@@ -280,8 +236,6 @@ def _controlla_rup(scheda, utente):
 def invia(scheda, *, utente, simulata=False, request=None):
     """"invia scheda": crea-scheda then conferma-scheda on ANAC, in the background. After a negative
     outcome the draft ANAC already has is confirmed again (no second crea-scheda)."""
-    from anac.tasks import avvia_operazione
-
     scheda = _blocca(scheda)
     ordinativo = scheda.ordinativo
     _controlla_rup(scheda, utente)
@@ -294,34 +248,22 @@ def invia(scheda, *, utente, simulata=False, request=None):
         raise OperazioneNonConsentita(MSG_CIG_FISSO.format(cig=ordinativo.cig_derivato))
     if scheda.tipo == Scheda.Tipo.SC1 and not (scheda.data_stipula and scheda.data_decorrenza and scheda.data_scadenza):
         raise OperazioneNonConsentita(MSG_DATI_SC1)
-    da = scheda.stato
-    scheda.tentativo_invio += 1
-    scheda.stato = Scheda.Stato.INVIO_IN_CORSO
-    scheda.errore_anac = ""
-    scheda.esito_verifica = ""
-    scheda.inviata_da = utente
-    scheda.inviata_il = timezone.now()
-    scheda.autenticazione_simulata = scheda.autenticazione_simulata or simulata
-    scheda.save()
-    comuni = {"utente": utente, "contratto": ordinativo.contratto_id}
-    if scheda.id_scheda:
-        avvia_operazione(scheda, "conferma-scheda", ordinativo.id_appalto, scheda.id_scheda, **comuni,
-                         chiave=f"scheda:{scheda.pk}:conferma-scheda:{scheda.tentativo_invio}")
-    else:
-        avvia_operazione(scheda, "crea-scheda", payload(scheda), **comuni,
-                         chiave=f"scheda:{scheda.pk}:crea-scheda:{scheda.tentativo_invio}")
-    _registra("scheda.invio_richiesto", scheda, utente, request=request, da=da, a=scheda.stato,
-              dati={"tentativo": scheda.tentativo_invio, "simulata": simulata})
+    stati.transita(
+        scheda, "invia", utente=utente, request=request,
+        dati=_dati(scheda, tentativo=scheda.tentativo_invio + 1, simulata=simulata),
+        campi={
+            "tentativo_invio": scheda.tentativo_invio + 1, "errore_anac": "", "esito_verifica": "", "inviata_da": utente,
+            "inviata_il": timezone.now(), "autenticazione_simulata": scheda.autenticazione_simulata or simulata,
+        },
+    )
+    sequenza_anac.avvia_invio(scheda, utente=utente)
     return scheda
 
 
 @transaction.atomic
 def verifica(scheda, *, utente, simulata=False, request=None):
     """"Verifica invio": esito-operazione (SC_CONF) on ANAC, in the background."""
-    from anac.tasks import avvia_operazione
-
     scheda = _blocca(scheda)
-    ordinativo = scheda.ordinativo
     _controlla_rup(scheda, utente)
     if scheda.stato == Scheda.Stato.CONFERMATA:
         raise OperazioneNonConsentita(MSG_GIA_CONFERMATA)
@@ -335,9 +277,6 @@ def verifica(scheda, *, utente, simulata=False, request=None):
     scheda.esito_verifica = ""
     scheda.autenticazione_simulata = scheda.autenticazione_simulata or simulata
     scheda.save()
-    avvia_operazione(
-        scheda, "esito-operazione", ordinativo.id_appalto, TIPO_ESITO, utente=utente, contratto=ordinativo.contratto_id,
-        max_attese=ATTESE_PER_VERIFICA, chiave=f"scheda:{scheda.pk}:esito-operazione:{scheda.tentativo_verifica}",
-    )
+    sequenza_anac.avvia_verifica(scheda, utente=utente)
     _registra("scheda.verifica_richiesta", scheda, utente, request=request, dati={"tentativo": scheda.tentativo_verifica})
     return scheda

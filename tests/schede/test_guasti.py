@@ -10,7 +10,7 @@ from anac.client import ClientPCP
 from anac.services import payload_sc1
 from audit.models import VoceAudit
 from contratti.models import Ordinativo, Scheda
-from contratti.schede import services
+from contratti.schede import anac as sequenza_anac
 from tests.utils import contenuto
 
 from .aiuti import RUP_FIRENZE, crea_scheda, ordinativo_con_cig, sub
@@ -145,7 +145,7 @@ def test_verifica_senza_risposta_si_ripete(client, demo, commit, simulatore_anac
 
 
 def test_esito_non_ancora_disponibile(client, demo, commit, simulatore_anac, ann):
-    simulatore_anac.config(wt_polls=services.ATTESE_PER_VERIFICA + 1)
+    simulatore_anac.config(wt_polls=sequenza_anac.ATTESE_PER_VERIFICA + 1)
     scheda = _invia(client, demo, commit, ann)
     scheda = _verifica(client, demo, commit, scheda)
     assert (scheda.stato, scheda.esito_verifica, scheda.errore_anac) == (Scheda.Stato.INVIATA, "WT", "")
@@ -161,7 +161,7 @@ def test_la_regola_di_anac_vale_anche_sul_simulatore(client, demo, commit, simul
     ordinativo = ann.ordinativo
     pcp = ClientPCP(codice_fiscale=RUP_FIRENZE)
     sc1 = payload_sc1(id_appalto=ordinativo.id_appalto, cig=ordinativo.cig_derivato,
-                      id_partecipante=services.id_partecipante(ordinativo), data_decorrenza=datetime.date(2026, 10, 5),
+                      id_partecipante=sequenza_anac.id_partecipante(ordinativo), data_decorrenza=datetime.date(2026, 10, 5),
                       data_scadenza=datetime.date(2027, 10, 4))
     pcp.conferma_scheda(ordinativo.id_appalto, pcp.crea_scheda(sc1)["idScheda"])
     scheda = _invia(client, demo, commit, ann)
