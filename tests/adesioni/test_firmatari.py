@@ -68,3 +68,15 @@ def test_delegato_alla_firma_accettato_e_mostrato_al_banditore(client_as, demo, 
     pagina = contenuto(banditore.get(url))
     assert ("Maria Delegata (DLGMRA75B41D612Z) – <strong>non risulta abilitato a firmare per Comune di Firenze</strong>"
             in pagina)
+
+
+def test_chi_e_abilitato_a_firmare(demo):
+    from organizzazioni.firmatari import abilitati
+
+    assert abilitati(demo.firenze) == {"BNCLRA75E45G999M": "Laura Bianchi"}
+    assert abilitati(demo.prato) == {"NREPLA82M50G999L": "Paola Neri"}
+    assert abilitati(demo.regione) == {}  # the banditore's operatori do not sign for the Regione
+    assert abilitati(demo.sct.aggiudicatario) == {"SPSLGO78M52G999H": "Olga Esposito"}  # the RTI's referent
+    _delegato(demo)
+    assert set(abilitati(demo.firenze)) == {"BNCLRA75E45G999M", CF_DELEGATO}
+    assert abilitati(demo.firenze, ruoli=(Incarico.Ruolo.LEGALE_RAPPRESENTANTE,)) == {}
