@@ -4,7 +4,7 @@ Public API (kept stable for the other apps):
 
 - ``FileNonValido`` (a ``ValidationError``; Italian message in ``.messages[0]``, reason in ``.code``);
 - ``valida_e_salva(upload, *, utente, firma_richiesta, max_bytes=None) -> DocumentoPrivato``;
-- ``valida(upload, *, firma_richiesta, max_bytes=None, generato=None) -> FileValidato`` and
+- ``valida(upload, *, firma_richiesta, max_bytes=None, generato=None, per_conto_di=None) -> FileValidato`` and
   ``salva(validato, *, utente) -> DocumentoPrivato``: the same in two steps, so that a form with
   several files validates them all before storing any;
 - ``verifica_firma(data) -> EsitoFirma``;
@@ -44,12 +44,14 @@ from .firme import (
     controlla_certificato,
     verifica_firma,
 )
+from .titolari import Titolare, controlla_firmatari
 
 __all__ = [
     "EsitoFirma",
     "FileNonValido",
     "FileValidato",
     "Firmatario",
+    "Titolare",
     "salva",
     "valida",
     "valida_e_salva",
@@ -156,7 +158,8 @@ def _applica_politica_firma(esito: EsitoFirma, nome: str, *, firma_richiesta: bo
         raise _non_attendibile(esito, nome)
 
 
-def valida(upload, *, firma_richiesta: bool, max_bytes: int | None = None, generato: bytes | None = None) -> FileValidato:
+def valida(upload, *, firma_richiesta: bool, max_bytes: int | None = None, generato: bytes | None = None,
+           per_conto_di: Titolare | None = None) -> FileValidato:
     """Check ``upload`` (any Django ``File``/``UploadedFile``) by content; store nothing.
 
     Accepted: a PDF, or a CAdES SignedData envelope (DER, PEM or base64; nested at most
@@ -164,7 +167,9 @@ def valida(upload, *, firma_richiesta: bool, max_bytes: int | None = None, gener
     ``firma_richiesta`` an intact signature is required (and a trusted one when
     ``SCT_FIRMA_RICHIEDI_ATTENDIBILE``). With ``SCT_ANTIVIRUS_CLAMD`` the bytes (and the enveloped
     PDF of a ``.p7m``) are scanned by clamd. With ``generato`` the file must hold exactly those bytes
-    (see ``verifica_documento_generato``). Raises ``FileNonValido``.
+    (see ``verifica_documento_generato``). With ``per_conto_di`` (a ``titolari.Titolare``) a signed
+    document must be signed by a person entitled to sign for that ente or operatore economico.
+    Raises ``FileNonValido``.
     """
     grezzo = getattr(upload, "name", None)
     nome = nome_visualizzato(grezzo)
@@ -200,6 +205,8 @@ def valida(upload, *, firma_richiesta: bool, max_bytes: int | None = None, gener
         esito = verifica_documento_generato(generato, data, nome=nome, _esito=esito)
     else:
         _applica_politica_firma(esito, nome, firma_richiesta=firma_richiesta)
+    if per_conto_di is not None and (firma_richiesta or generato is not None):
+        controlla_firmatari(esito, nome, per_conto_di)
     return FileValidato(
         data=data,
         tipo=tipo,
@@ -249,9 +256,10 @@ def salva(validato: FileValidato, *, utente=None, request=None):
 
 
 def valida_e_salva(upload, *, utente, firma_richiesta: bool, max_bytes: int | None = None, request=None,
-                   generato: bytes | None = None):
+                   generato: bytes | None = None, per_conto_di: Titolare | None = None):
     """Validate ``upload`` by content (see ``valida``) and store it; nothing is stored on ``FileNonValido``."""
-    validato = valida(upload, firma_richiesta=firma_richiesta, max_bytes=max_bytes, generato=generato)
+    validato = valida(upload, firma_richiesta=firma_richiesta, max_bytes=max_bytes, generato=generato,
+                      per_conto_di=per_conto_di)
     return salva(validato, utente=utente, request=request)
 
 

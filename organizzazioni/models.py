@@ -144,13 +144,16 @@ class Incarico(models.Model):
         RESPONSABILE = "responsabile", "Responsabile/Buyer"
         RUP = "rup", "RUP"
         OPERATORE = "operatore", "Operatore"
+        # Who may sign for the organisation without operating on the site (organizzazioni.firmatari).
+        LEGALE_RAPPRESENTANTE = "legale_rappresentante", "Legale rappresentante"
+        DELEGATO_FIRMA = "delegato_firma", "Delegato alla firma"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="incarichi")
     ente = models.ForeignKey(Ente, on_delete=models.CASCADE, null=True, blank=True, related_name="incarichi")
     operatore = models.ForeignKey(
         OperatoreEconomico, on_delete=models.CASCADE, null=True, blank=True, related_name="incarichi"
     )
-    ruolo = models.CharField("ruolo", max_length=15, choices=Ruolo.choices)
+    ruolo = models.CharField("ruolo", max_length=25, choices=Ruolo.choices)
 
     class Meta:
         verbose_name = "incarico"

@@ -28,3 +28,13 @@ def p7m(testo="documento di prova", nome="Laura Bianchi", codice_fiscale="BNCLRA
     from documenti.firma_prova import firma_cades
 
     return firma_cades(pdf_semplice(testo), nome=nome, codice_fiscale=codice_fiscale)
+
+
+def pdf_firmato_da(utente, testo="documento di prova"):
+    """Signed by ``utente`` (a User or a demo username), with the name and codice fiscale of the profile:
+    a person registered for their ente or operatore economico, entitled to sign for it."""
+    if isinstance(utente, str):
+        from django.contrib.auth import get_user_model
+
+        utente = get_user_model().objects.select_related("profilo").get(username=utente)
+    return pdf_firmato(testo, nome=utente.get_full_name(), codice_fiscale=utente.profilo.codice_fiscale)

@@ -165,7 +165,9 @@ def test_badge_di_avviso_con_contrasto_aa(client, demo):
     assert modelli
     assert [p for p in modelli if "bg-warning text-dark" in p.read_text()] == []
     riepilogo = (ROOT / "contratti/templates/contratti/adesioni/riepilogo.html").read_text()
-    assert '<span class="badge bg-warning">certificato non attendibile</span>' in riepilogo
+    assert "{% firma d.documento adesione.ente %}" in riepilogo
+    firma = (ROOT / "documenti/templates/documenti/_firma.html").read_text()
+    assert '<span class="badge bg-warning">certificato non attendibile</span>' in firma
 
 
 def test_testo_delle_schede_della_home_in_titillium(client, demo):

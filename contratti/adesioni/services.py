@@ -126,11 +126,12 @@ def _salva_documenti(adesione, utente, files, numero_round, *, sostituisci_invia
     """Store the uploaded files of a round's requests. Every file is validated before any is
     stored, so a bad one leaves nothing behind. ``sostituisci_inviati``: a sent document of the
     round may be replaced (the round was not approved); the sent version stays in the history."""
-    from documenti.validazione import valida
+    from documenti.validazione import Titolare, valida
 
     richieste = {r.codice: r for r in adesione.richieste_round(numero_round)}
     elementi = [
-        (codice, richieste[codice].etichetta, richieste[codice], valida(upload, firma_richiesta=richieste[codice].firma_digitale))
+        (codice, richieste[codice].etichetta, richieste[codice], valida(upload, firma_richiesta=richieste[codice].firma_digitale,
+                                                                        per_conto_di=Titolare(adesione.ente)))
         for codice, upload in files.items()
     ]
     salva_versioni(

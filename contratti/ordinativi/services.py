@@ -26,6 +26,7 @@ from ..models.workflow import workflow_di
 from ..permessi import e_banditore
 from . import anac as sequenza_anac
 from . import stati
+from .firmatari import titolare_scheda
 from .permessi import PERM_MODIFICA, PERM_VEDI, e_rup_dell_ente, puo_caricare_documenti_oe, puo_operare
 
 MESSAGGIO_TOTALI = (
@@ -292,7 +293,7 @@ def richieste_atto(ordinativo):
 @transaction.atomic
 def carica_documenti(ordinativo, *, utente, files):
     """The signed atto di adesione / contratto attuativo (or the proroga, for ipotesi A)."""
-    from documenti.validazione import valida
+    from documenti.validazione import Titolare, valida
 
     ordinativo = _blocca(ordinativo)
     if ordinativo.stato == Ordinativo.Stato.CHIUSO:
@@ -303,7 +304,8 @@ def carica_documenti(ordinativo, *, utente, files):
     if set(files) - set(richieste):
         raise OperazioneNonConsentita("Il documento caricato non è tra quelli richiesti per gli ordinativi.")
     elementi = [
-        (codice, richieste[codice].etichetta, richieste[codice], valida(upload, firma_richiesta=richieste[codice].firma_digitale))
+        (codice, richieste[codice].etichetta, richieste[codice], valida(upload, firma_richiesta=richieste[codice].firma_digitale,
+                                                                        per_conto_di=Titolare(ordinativo.ente)))
         for codice, upload in files.items()
     ]
     # Not approved by the banditore: the sent atto is replaced by a new version, the sent one stays in the history.
@@ -394,7 +396,8 @@ def carica_scheda_firmata(ordinativo, *, utente, upload):
         raise OperazioneNonConsentita(MSG_CHIUSO)
     if ordinativo.stato not in (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO):
         raise OperazioneNonConsentita("La scheda di sintesi firmata non può essere caricata in questo stato.")
-    documento = salva(valida(upload, firma_richiesta=True, generato=generato), utente=utente)
+    documento = salva(valida(upload, firma_richiesta=True, generato=generato, per_conto_di=titolare_scheda(ordinativo)),
+                      utente=utente)
     precedente = ordinativo.scheda_firmata
     ordinativo.scheda_firmata = documento
     ordinativo.save(update_fields=["scheda_firmata"])
@@ -568,7 +571,7 @@ def mancanze_oe(ordinativo):
 
 @transaction.atomic
 def carica_documenti_oe(ordinativo, *, utente, files):
-    from documenti.validazione import valida
+    from documenti.validazione import Titolare, valida
 
     ordinativo = _blocca(ordinativo)
     if not puo_caricare_documenti_oe(utente, ordinativo):
@@ -576,6 +579,7 @@ def carica_documenti_oe(ordinativo, *, utente, files):
     richieste = dict(richieste_oe(ordinativo))
     if set(files) - set(richieste):
         raise OperazioneNonConsentita("Il documento caricato non è tra quelli richiesti al fornitore.")
-    elementi = [(codice, richieste[codice], None, valida(upload, firma_richiesta=True)) for codice, upload in files.items()]
+    elementi = [(codice, richieste[codice], None, valida(upload, firma_richiesta=True, per_conto_di=Titolare(ordinativo.contratto.aggiudicatario)))
+                for codice, upload in files.items()]
     salva_versioni(ordinativo.documenti, elementi, utente=utente, oggetto=ordinativo, contratto_id=ordinativo.contratto_id,
                    azione="ordinativo.documento_oe_caricato", caricato_da="oe")

@@ -3,7 +3,7 @@
 
 from django import template
 
-from contratti.ordinativi import permessi, services
+from contratti.ordinativi import firmatari, permessi, services
 
 register = template.Library()
 
@@ -23,3 +23,15 @@ def richiesta_cig(context, ordinativo):
         and not services.motivo_richiesta_cig_non_modificabile(ordinativo),
         "conferma_senza_risposta": services.conferma_senza_risposta(ordinativo),
     }
+
+
+@register.filter
+def titolare_scheda(ordinativo):
+    """``{% firma o.scheda_firmata o|titolare_scheda %}``: the RUP of the ordinativo or the legale rappresentante."""
+    return firmatari.titolare_scheda(ordinativo)
+
+
+@register.filter
+def titolare_documento(documento):
+    """``{% firma d.documento d|titolare_documento %}``: the ente, or the supplier for its own documents."""
+    return firmatari.titolare_documento(documento)

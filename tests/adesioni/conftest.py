@@ -1,11 +1,14 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.pdf import pdf_firmato, pdf_semplice
+from tests.pdf import pdf_firmato, pdf_firmato_da, pdf_semplice
 
 
-def upload(nome="manifestazione.pdf", dati=None, content_type="application/pdf"):
-    return SimpleUploadedFile(nome, pdf_firmato() if dati is None else dati, content_type=content_type)
+def upload(nome="manifestazione.pdf", dati=None, content_type="application/pdf", da=None):
+    """Signed by ``da`` (a user or username entitled to sign for the ente), by default by the RUP of Firenze."""
+    if dati is None:
+        dati = pdf_firmato_da(da) if da is not None else pdf_firmato()
+    return SimpleUploadedFile(nome, dati, content_type=content_type)
 
 
 @pytest.fixture
@@ -15,8 +18,10 @@ def url_sct(demo):
 
 @pytest.fixture
 def dati_passo1():
-    def _dati(**extra):
-        valori = {"ipotesi": "A", "importo": "12.345,67", "scadenza": "2026-10-02", "doc_manifestazione-interesse": upload()}
+    def _dati(da=None, **extra):
+        """``da``: who signs the documents (default: the RUP of Firenze)."""
+        valori = {"ipotesi": "A", "importo": "12.345,67", "scadenza": "2026-10-02",
+                  "doc_manifestazione-interesse": upload(da=da)}
         valori.update(extra)
         return {k: v for k, v in valori.items() if v is not None}
 
@@ -27,9 +32,9 @@ def dati_passo1():
 def dati_ipotesi_b(dati_passo1):
     """Passo 1 in ipotesi B: the piano and the progetto dei fabbisogni too. Its round 1 (the Data
     Protection Agreement, only for B) comes after the round 0 approval."""
-    def _dati(**extra):
-        documenti = {"doc_piano-fabbisogni": upload("piano.pdf"), "doc_progetto-fabbisogni": upload("progetto.pdf")}
-        return dati_passo1(**{"ipotesi": "B", **documenti, **extra})
+    def _dati(da=None, **extra):
+        documenti = {"doc_piano-fabbisogni": upload("piano.pdf", da=da), "doc_progetto-fabbisogni": upload("progetto.pdf", da=da)}
+        return dati_passo1(da=da, **{"ipotesi": "B", **documenti, **extra})
 
     return _dati
 

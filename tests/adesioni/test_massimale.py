@@ -23,7 +23,7 @@ AVVISO = "supera il residuo del massimale del contratto"
 def _crea(demo, ente, utente, importo):
     return services.crea_bozza(
         contratto=demo.sct, ente=ente, utente=utente, ipotesi="A", importo=Decimal(importo),
-        scadenza=demo.sct.scadenza_adesioni_suggerita, files={"manifestazione-interesse": upload()},
+        scadenza=demo.sct.scadenza_adesioni_suggerita, files={"manifestazione-interesse": upload(da=utente)},
     )
 
 

@@ -163,7 +163,7 @@ def test_migrazione_imposta_i_contratti_come_sct(client_as, demo, dati_passo1, d
     aderente = client_as("aderente")
     vecchia_a = crea_via_web(aderente, demo.sct, dati_passo1())
     Adesione.objects.filter(pk=vecchia_a.pk).update(stato="round_approvato", round_corrente=1)
-    b = crea_via_web(client_as("aderente2"), demo.sct, dati_ipotesi_b())
+    b = crea_via_web(client_as("aderente2"), demo.sct, dati_ipotesi_b(da="aderente2"))
     Adesione.objects.filter(pk=b.pk).update(stato="round_approvato", round_corrente=1)
     ContrattoPage.objects.filter(pk=demo.sct.pk).update(round_per_ordinare=None, prevede_ipotesi=False, adeguamento_listino=False)
     migrazione.imposta_contratti_sct(apps, None)

@@ -116,7 +116,8 @@ def test_approvazione_di_un_round_intermedio_e_dell_ultimo(demo):
     adesione = _adesione_ipotesi_b_inviata(demo)
     assert _approva(client, adesione) == f"Adesione {adesione.codice} – Comune di Prato: round 0 approvato."
     adesione.refresh_from_db()
-    services.carica_documenti_round(adesione, utente=demo.user("aderente2"), files={"data-protection-agreement": upload("dpa.pdf")})
+    services.carica_documenti_round(adesione, utente=demo.user("aderente2"),
+                                    files={"data-protection-agreement": upload("dpa.pdf", da="aderente2")})
     services.invia(adesione, utente=demo.user("aderente2"))
     assert _approva(client, adesione) == f"Adesione {adesione.codice} – Comune di Prato approvata."
 

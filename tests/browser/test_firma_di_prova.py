@@ -39,11 +39,11 @@ def _firma_accettata(nome_file, username):
     return documento
 
 
-@pytest.mark.parametrize(("username", "formato", "atteso"), [
-    ("aderente", "PAdES", "manifestazione-firmato.pdf"),
-    ("aderente2", "CAdES", "manifestazione.pdf.p7m"),
+@pytest.mark.parametrize(("username", "formato", "atteso", "ente"), [
+    ("aderente", "PAdES", "manifestazione-firmato.pdf", "Comune di Firenze"),
+    ("aderente2", "CAdES", "manifestazione.pdf.p7m", "Comune di Prato"),
 ])
-def test_aderenti_firmano_e_caricano_la_manifestazione(sito, nuovo_contesto, username, formato, atteso):
+def test_aderenti_firmano_e_caricano_la_manifestazione(sito, nuovo_contesto, username, formato, atteso, ente):
     nome, cf = FIRMATARI[username]
     page = sito.accedi(nuovo_contesto(), username)
     # Area riservata → "Vai alla firma di prova": the page says who signs.
@@ -56,7 +56,8 @@ def test_aderenti_firmano_e_caricano_la_manifestazione(sito, nuovo_contesto, use
     codice = richiedi_adesione(sito, page, documenti={"Manifestazione di interesse alla proroga": firmato})
     expect(page.get_by_role("link", name=atteso)).to_be_visible()
     riga = page.get_by_role("row").filter(has_text="Manifestazione di interesse")
-    expect(riga).to_contain_text(f"{nome} – {cf}")
+    # The signer, registered for the ente with a role that signs, and the trust state.
+    expect(riga).to_contain_text(f"{nome} ({cf}) – abilitato a firmare per {ente} – certificato attendibile")
     expect(riga).not_to_contain_text("certificato non attendibile")
     documento = _firma_accettata(atteso, username)
     assert documento.tipo == ("p7m" if formato == "CAdES" else "pdf"), codice

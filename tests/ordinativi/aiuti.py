@@ -12,7 +12,7 @@ from contratti.models import Adesione, Ordinativo
 from contratti.ordinativi import services as servizi_ordinativo
 from organizzazioni.models import Incarico, Profilo
 from organizzazioni.services import assegna_incarico
-from tests.pdf import pdf_firmato
+from tests.pdf import pdf_firmato, pdf_firmato_da
 
 RUP_FIRENZE = "BNCLRA75E45G999M"
 CF_BUYER = "BYRBRN80A01D612U"  # a valid codice fiscale (check character)
@@ -23,8 +23,11 @@ def sub(contratto, nome, *args):
     return contratto.url + contratto.reverse_subpage(nome, args=args)
 
 
-def upload(nome="atto.pdf", dati=None, content_type="application/pdf"):
-    return SimpleUploadedFile(nome, dati if dati is not None else pdf_firmato("atto di adesione"), content_type=content_type)
+def upload(nome="atto.pdf", dati=None, content_type="application/pdf", da=None):
+    """Signed by ``da`` (a user or username entitled to sign), by default by the RUP of Firenze."""
+    if dati is None:
+        dati = pdf_firmato_da(da, "atto di adesione") if da is not None else pdf_firmato("atto di adesione")
+    return SimpleUploadedFile(nome, dati, content_type=content_type)
 
 
 def _task_state(oggetto):
@@ -36,9 +39,9 @@ def adesione_approvata(demo, *, username="aderente", ente=None, ipotesi="A"):
     utente = demo.user(username)
     ente = ente or demo.firenze
     contratto = demo.sct
-    files = {"manifestazione-interesse": upload("manifestazione.pdf")}
+    files = {"manifestazione-interesse": upload("manifestazione.pdf", da=utente)}
     if ipotesi == "B":
-        files.update({"piano-fabbisogni": upload("piano.pdf"), "progetto-fabbisogni": upload("progetto.pdf")})
+        files.update({"piano-fabbisogni": upload("piano.pdf", da=utente), "progetto-fabbisogni": upload("progetto.pdf", da=utente)})
     adesione = servizi_adesione.crea_bozza(
         contratto=contratto, ente=ente, utente=utente, ipotesi=ipotesi, importo="1000.00",
         scadenza=contratto.scadenza_adesioni_suggerita, files=files,
@@ -46,7 +49,7 @@ def adesione_approvata(demo, *, username="aderente", ente=None, ipotesi="A"):
     banditore = demo.user("banditore")
     while adesione.stato != Adesione.Stato.APPROVATA:
         if adesione.round_corrente == 1 and ipotesi == "B":
-            servizi_adesione.carica_documenti_round(adesione, utente=utente, files={"data-protection-agreement": upload("dpa.pdf")})
+            servizi_adesione.carica_documenti_round(adesione, utente=utente, files={"data-protection-agreement": upload("dpa.pdf", da=utente)})
         servizi_adesione.invia(adesione, utente=utente)
         adesione = servizi_adesione.approva_round(adesione, utente=banditore, task_state=_task_state(adesione))
     return adesione

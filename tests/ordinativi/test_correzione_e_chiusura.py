@@ -110,7 +110,9 @@ def test_rifiutato_corretto_e_inviato_di_nuovo_con_lo_stesso_cig(client, demo, c
     # The history: the versions sent before, the first atto still downloadable.
     passo3 = contenuto(client.get(sub(demo.sct, "ordinativo_passo3", ordinativo.pk)))
     assert "Versioni inviate in precedenza" in passo3 and atto_inviato.documento.nome_originale in passo3
-    assert scheda_inviata.nome_originale in passo3 and "firmata da Laura Bianchi</li>" in passo3
+    assert scheda_inviata.nome_originale in passo3 and (
+        'firmata da <span class="firma">Laura Bianchi (BNCLRA75E45G999M) – abilitato a firmare per Comune di Firenze'
+    ) in passo3
     assert client.get(sub(demo.sct, "ordinativo_documento", ordinativo.pk, atto_inviato.pk)).status_code == 200
 
     # Back to the banditore: this time approved.

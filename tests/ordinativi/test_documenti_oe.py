@@ -13,7 +13,8 @@ from documenti.models import DocumentoPrivato
 from tests.pdf import pdf_semplice
 from tests.utils import contenuto, corpo
 
-from .aiuti import ordinativo_con_cig, sub, upload
+from . import aiuti
+from .aiuti import ordinativo_con_cig, sub
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -23,6 +24,11 @@ MEMBRI = {  # the RTI of the demo contract: codice fiscale → ragione sociale
     "01234567897": "Dati e Reti Toscane S.r.l.",
 }
 DPA = "Data Protection Agreement controfirmato dal Fornitore"
+
+
+def upload(nome="documento-oe.pdf", dati=None, content_type="application/pdf"):
+    """Signed by Olga Esposito, the referent of the RTI (the contract's supplier)."""
+    return aiuti.upload(nome, dati, content_type, da="oe")
 
 
 def _client(demo, username):

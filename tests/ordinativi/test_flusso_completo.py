@@ -111,7 +111,7 @@ def test_dal_nuovo_ordine_all_approvazione(client_as, demo, commit, outbox, simu
     assert ordinativo.cig_derivato in pagina and "Documenti da restituire all'amministrazione" in pagina
     assert ordinativo.codice in contenuto(oe.get(demo.sct.url))
     assert oe.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "riga"), {}).status_code == 403
-    risposta = oe.post(sub(demo.sct, "ordinativo_documenti_oe", ordinativo.pk), {"doc_tracciabilita": upload("tracciabilita.pdf")})
+    risposta = oe.post(sub(demo.sct, "ordinativo_documenti_oe", ordinativo.pk), {"doc_tracciabilita": upload("tracciabilita.pdf", da="oe")})
     assert risposta.status_code == 302
     assert "Comunicazione dati tracciabilità" in contenuto(client_as("aderente").get(sub(demo.sct, "ordinativo_passo3", ordinativo.pk)))
     assert client_as("oe2").get(sub(demo.sct, "ordinativo_passo3", ordinativo.pk)).status_code == 404

@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.models import TaskState
 
-from tests.pdf import pdf_firmato
+from tests.pdf import pdf_firmato, pdf_firmato_da
 
 _cig = itertools.count(1)
 
@@ -42,8 +42,10 @@ M_ESITO_BOZZA = "Riservato esito in bozza di Firenze"
 M_ESITO_PUBBLICO = "Esito pubblico di Firenze per la matrice"
 
 
-def upload(nome, testo="documento di prova"):
-    return SimpleUploadedFile(nome, pdf_firmato(testo), content_type="application/pdf")
+def upload(nome, testo="documento di prova", da=None):
+    """Signed by ``da`` (a user entitled to sign for the ente), by default by the RUP of Firenze."""
+    dati = pdf_firmato_da(da, testo) if da is not None else pdf_firmato(testo)
+    return SimpleUploadedFile(nome, dati, content_type="application/pdf")
 
 
 def _task_state(oggetto):
@@ -76,7 +78,7 @@ def _adesione(contratto, ente, utente, nome_file):
     return services.crea_bozza(
         contratto=contratto, ente=ente, utente=utente, ipotesi="A", importo=Decimal("1000.00"),
         scadenza=contratto.scadenza_adesioni_suggerita or datetime.date(2030, 1, 1),
-        files={"manifestazione-interesse": upload(nome_file)},
+        files={"manifestazione-interesse": upload(nome_file, da=utente)},
     )
 
 
@@ -89,8 +91,8 @@ def adesione_ipotesi_b_inviata(demo):
     adesione = services.crea_bozza(
         contratto=demo.sct, ente=demo.prato, utente=aderente, ipotesi="B", importo=Decimal("1000.00"),
         scadenza=demo.sct.scadenza_adesioni_suggerita,
-        files={"manifestazione-interesse": upload("manifestazione.pdf"), "piano-fabbisogni": upload("piano.pdf"),
-               "progetto-fabbisogni": upload("progetto.pdf")},
+        files={"manifestazione-interesse": upload("manifestazione.pdf", da=aderente),
+               "piano-fabbisogni": upload("piano.pdf", da=aderente), "progetto-fabbisogni": upload("progetto.pdf", da=aderente)},
     )
     services.invia(adesione, utente=aderente)
     adesione.refresh_from_db()
@@ -121,7 +123,7 @@ def _ordinativo(contratto, adesione, utente, oggetto):
     services.aggiungi_riga(ordinativo, utente=utente, descrizione="Servizio IaaS", importo_unitario=Decimal("33.33"),
                            quantita=3)
     codice_atto = services.richieste_atto(ordinativo)[0].codice
-    services.carica_documenti(ordinativo, utente=utente, files={codice_atto: upload(f"atto-{oggetto[-12:]}.pdf")})
+    services.carica_documenti(ordinativo, utente=utente, files={codice_atto: upload(f"atto-{oggetto[-12:]}.pdf", da=utente)})
     return ordinativo
 
 

@@ -21,7 +21,7 @@ def _adesione_al_secondo_round(demo):
     adesione = adesione_ipotesi_b_inviata(demo)
     adesione = services.approva_round(adesione, utente=demo.user("banditore"), task_state=_task_state(adesione))
     assert (adesione.stato, adesione.round_corrente, adesione.ultimo_round) == (Adesione.Stato.ROUND_APPROVATO, 1, 1)
-    services.carica_documenti_round(adesione, utente=aderente, files={"data-protection-agreement": upload("dpa.pdf")})
+    services.carica_documenti_round(adesione, utente=aderente, files={"data-protection-agreement": upload("dpa.pdf", da=aderente)})
     services.invia(adesione, utente=aderente)
     adesione.refresh_from_db()
     return adesione
