@@ -90,7 +90,7 @@ def _metodo(rotta):
     def metodo(self, request, *args, **kwargs):
         return vista(request, self, *args, **kwargs)
 
-    metodo.__name__ = metodo.__qualname__ = f"rotta_{rotta.name}"
+    metodo.__name__ = metodo.__qualname__ = rotta.name
     metodo.vista = vista
     return rotta.decoratore(rotta.pattern, name=rotta.name)(metodo)
 
@@ -119,8 +119,9 @@ class _RottePagina(RoutablePageMixin):
 
 
 def mixin_rotte(urlpatterns):
-    """A RoutablePageMixin whose routes are ``urlpatterns``, in order (the first match wins)."""
-    return type("Rotte", (_RottePagina,), {f"rotta_{r.name}": _metodo(r) for r in urlpatterns})
+    """A RoutablePageMixin whose routes are ``urlpatterns``, in order (the first match wins). Each route is
+    a method named as the route (``ContrattoPage.schede_elenco``), as the ``@path`` stubs were."""
+    return type("Rotte", (_RottePagina,), {r.name: _metodo(r) for r in urlpatterns})
 
 
 def _base(pagina, request, assoluto):

@@ -95,6 +95,15 @@ def test_wagtail_raccoglie_le_rotte_di_ogni_classe_nell_mro():
     assert _tabella(Pagina) == [("b/", "b"), ("a/", "a"), ("", "index_route")]
 
 
+def test_il_metodo_di_ogni_rotta_ha_il_suo_nome_e_nessuno_lo_copre():
+    """tests/sicurezza asks ``hasattr(ContrattoPage, "schede_elenco")``; an attribute of the page with the
+    name of a route would hide the route's method."""
+    for classe in (ContrattoPage, AggiudicazioniIndexPage):
+        for route in classe.get_subpage_urls():
+            if route.name != "index_route":
+                assert getattr(classe, route.name) is route.callback, route.name
+
+
 def test_la_rotta_chiama_la_vista_con_la_pagina_e_gli_argomenti_per_nome(monkeypatch):
     import contratti.adesioni.views as views_adesioni
 
