@@ -35,7 +35,8 @@ from .convertitori import MASSIMO_ID
 
 
 class VistaDifferita:
-    """``modulo.nome``, imported when first called."""
+    """``modulo.nome``, looked up in its module at each call (the module imported the first time), as the
+    stubs' imports inside the function did: a test that replaces the view in its module still reaches it."""
 
     def __init__(self, modulo, nome):
         self.modulo = modulo
