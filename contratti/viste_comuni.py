@@ -6,9 +6,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 
+from sct_site.rotte import url_rotta
+
 
 def url_sottopagina(contratto, nome, *args):
-    return contratto.url + contratto.reverse_subpage(nome, args=args)
+    return url_rotta(contratto, nome, *args)
 
 
 def richiede_login(view):

@@ -4,6 +4,8 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView
 
+from sct_site.rotte import url_rotta
+
 from .admin_per_oggetto import (
     CampoImporto,
     EliminaMultiplaPerContratto,
@@ -23,14 +25,14 @@ def _contesto_adesione(adesione):
     contratto = adesione.contratto
     tutti = list(adesione.documenti.select_related("documento").order_by("round", "codice_richiesta", "-versione"))
     for d in tutti:
-        d.url = contratto.url + contratto.reverse_subpage("adesione_documento", args=(adesione.pk, d.pk))
+        d.url = url_rotta(contratto, "adesione_documento", adesione.pk, d.pk)
     return {
         "adesione": adesione,
         "massimale": massimale(contratto),
         "supera_massimale": supera_massimale(adesione),
         "documenti": [d for d in tutti if d.corrente],
         "storico": [d for d in tutti if not d.corrente],
-        "url_riepilogo": contratto.url + contratto.reverse_subpage("adesione_riepilogo", args=(adesione.pk,)),
+        "url_riepilogo": url_rotta(contratto, "adesione_riepilogo", adesione.pk),
     }
 
 
@@ -83,7 +85,10 @@ register_snippet(AdesioneViewSet)
 
 def _contesto_ordinativo(ordinativo):
     contratto = ordinativo.contratto
-    url = lambda nome, *args: contratto.url + contratto.reverse_subpage(nome, args=(ordinativo.pk, *args))  # noqa: E731
+
+    def url(nome, *args):
+        return url_rotta(contratto, nome, ordinativo.pk, *args)
+
     documenti = list(ordinativo.documenti.filter(corrente=True).select_related("documento"))
     for d in documenti:
         d.url = url("ordinativo_documento", d.pk)

@@ -23,6 +23,7 @@ from django.utils.feedgenerator import Atom1Feed
 from contratti.models import ContrattoPage
 from organizzazioni.models import Ente
 from sct_site.esportazioni import cella_testo
+from sct_site.rotte import url_rotta, url_rotta_per_id
 
 from . import conf
 from .forms import RicercaEsitiForm
@@ -124,9 +125,14 @@ def _url_esiti(request, pagina):
     return request.build_absolute_uri(pagina.get_url(request=request))
 
 
+def _url_esito(request, pagina):
+    """``pk → absolute address`` of an esito's page."""
+    return url_rotta_per_id(pagina, "esito", request=request, assoluto=True)
+
+
 # --- CSV -----------------------------------------------------------------------------------------
 
-def genera_csv(queryset, url_base):
+def genera_csv(queryset, url_esito):
     buffer = io.StringIO()
     scrittore = csv.writer(buffer, lineterminator="\r\n")
     scrittore.writerow(INTESTAZIONE_CSV)
@@ -151,7 +157,7 @@ def genera_csv(queryset, url_base):
                 _importo(r.importo_aggiudicazione), _importo(r.importo_somme_liquidate),
                 _iso(r.data_aggiudicazione), _iso(r.data_inizio), _iso(r.data_ultimazione), r.stato,
                 "true" if r.annullato else "false", _iso(r.pubblicato_il), _iso(r.ritirato_il), t(r.ritirato_motivo),
-                f"{url_base}{r.id}/",
+                url_esito(r.id),
             ))
         del blocco
         yield buffer.getvalue()
@@ -159,7 +165,7 @@ def genera_csv(queryset, url_base):
 
 def csv_view(request, pagina):
     form, esiti = _esiti_filtrati(request)
-    return _risposta(genera_csv(esiti, _url_esiti(request, pagina)), "text/csv; charset=utf-8", "esiti.csv", form)
+    return _risposta(genera_csv(esiti, _url_esito(request, pagina)), "text/csv; charset=utf-8", "esiti.csv", form)
 
 
 # --- OCDS ----------------------------------------------------------------------------------------
@@ -195,8 +201,8 @@ class CodificaOcds:
     That keeps the export within a small factor of a raw dump of the rows.
     """
 
-    def __init__(self, *, url_base, url_contratti):
-        self.url_base = url_base
+    def __init__(self, *, url_esito, url_contratti):
+        self.url_esito = url_esito
         self.url_contratti = url_contratti  # {contratto_id: absolute URL or None}
         self._acquirenti = {}
         self._fornitori = {}
@@ -292,7 +298,7 @@ class CodificaOcds:
         elif r.stato == Esito.Stato.RITIRATO:
             contract += f',"description":{_stringa(f"Esito ritirato: {r.ritirato_motivo}")}'
         contract += "}"
-        documento = _stringa(f"{self.url_base}{r.id}/")
+        documento = _stringa(self.url_esito(r.id))
         stato_tender = '"cancelled"' if cancellato else '"complete"'
         tender = (
             f'{{"id":{cig},"title":{oggetto},"status":{stato_tender},'
@@ -310,18 +316,18 @@ class CodificaOcds:
         )
 
 
-def genera_ocds(queryset, *, uri, pubblicato, url_base, request=None):
+def genera_ocds(queryset, *, uri, pubblicato, url_esito, url_dati_aperti, request=None):
     testata = {
         "uri": uri,
         "version": "1.1",
         "publishedDate": pubblicato,
         "publisher": {"name": conf.editore_dati()},
         "license": conf.LICENZA_URL,
-        "publicationPolicy": f"{url_base}dati-aperti/",
+        "publicationPolicy": url_dati_aperti,
     }
     yield json.dumps(testata, ensure_ascii=False)[:-1] + ',"releases":['
     url_contratti = {}
-    codifica = CodificaOcds(url_base=url_base, url_contratti=url_contratti)
+    codifica = CodificaOcds(url_esito=url_esito, url_contratti=url_contratti)
     primo = True
     for blocco in blocchi(queryset):
         mancanti = {r.contratto_id for r, _ in blocco} - url_contratti.keys()
@@ -338,8 +344,8 @@ def ocds_view(request, pagina):
     form, esiti = _esiti_filtrati(request)
     ultimo = esiti.aggregate(ultimo=Max("aggiornato_il"))["ultimo"] or timezone.now()
     contenuto = genera_ocds(
-        esiti, uri=request.build_absolute_uri(), pubblicato=_iso(ultimo), url_base=_url_esiti(request, pagina),
-        request=request,
+        esiti, uri=request.build_absolute_uri(), pubblicato=_iso(ultimo), url_esito=_url_esito(request, pagina),
+        url_dati_aperti=url_rotta(pagina, "dati_aperti", request=request, assoluto=True), request=request,
     )
     return _risposta(contenuto, "application/json; charset=utf-8", "esiti-ocds.json", form)
 
@@ -418,6 +424,7 @@ def genera_l190(queryset, *, ente, anno, url_file, pubblicato, aggiornato):
 
 
 def l190_view(request, pagina, anno, codice_fiscale):
+    anno, codice_fiscale = int(anno), codice_fiscale.upper()  # the route's groups are strings
     oggi = timezone.localdate()
     ente = Ente.objects.filter(codice_fiscale=codice_fiscale).first()
     if ente is None or not 2000 <= anno <= oggi.year + 1:
@@ -442,13 +449,14 @@ def l190_view(request, pagina, anno, codice_fiscale):
 
 def feed_view(request, pagina):
     url_base = _url_esiti(request, pagina)
+    url_esito = _url_esito(request, pagina)
     feed = Atom1Feed(
         title="Aggiudicazioni e affidamenti – nuovi esiti",
         link=url_base,
         description="Gli esiti degli affidamenti in adesione agli accordi quadro pubblicati sul Negozio Elettronico.",
         language="it",
         feed_url=request.build_absolute_uri(),
-        feed_guid=f"{url_base}dati-aperti/feed/",
+        feed_guid=url_rotta(pagina, "feed", request=request, assoluto=True),
         feed_copyright=f"{conf.LICENZA_NOME} {conf.LICENZA_URL}",
     )
     esiti = (
@@ -464,12 +472,12 @@ def feed_view(request, pagina):
         data = e.data_aggiudicazione.strftime("%d/%m/%Y") if e.data_aggiudicazione else "—"
         feed.add_item(
             title=f"{segno}CIG {e.cig} – {e.oggetto}",
-            link=f"{url_base}{e.pk}/",
+            link=url_esito(e.pk),
             description=(
                 f"{e.ente_denominazione} ha affidato a {e.aggiudicatario_denominazione} per "
                 f"{euro(e.importo_aggiudicazione)} (aggiudicazione del {data})."
             ),
-            unique_id=f"{url_base}{e.pk}/",
+            unique_id=url_esito(e.pk),
             pubdate=e.pubblicato_il,
             updateddate=e.aggiornato_il,
             author_name=e.ente_denominazione,

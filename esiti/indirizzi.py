@@ -1,9 +1,12 @@
-"""Addresses of the section, for code that has no page at hand (other apps, the feed, e-mails)."""
+"""Addresses of the section, for code that has no page at hand (other apps, the feed, e-mails):
+the routes of ``AggiudicazioniIndexPage`` (``esiti/rotte.py``) reversed by name."""
+
+from sct_site.rotte import url_rotta
+
+from .models import AggiudicazioniIndexPage
 
 
 def pagina_esiti():
-    from .models import AggiudicazioniIndexPage
-
     return AggiudicazioniIndexPage.objects.live().first()
 
 
@@ -13,12 +16,15 @@ def url_sezione(request=None):
     return pagina.get_url(request=request) if pagina else None
 
 
+def _url(nome, pk, request):
+    pagina = pagina_esiti()
+    return url_rotta(pagina, nome, pk, request=request) if pagina else None
+
+
 def url_esito(pk, request=None):
-    base = url_sezione(request)
-    return f"{base}{pk}/" if base else None
+    return _url("esito", pk, request)
 
 
 def url_pubblicazione(pk, request=None):
     """Where the ente completes and publishes a draft: the blue "esito" button points here."""
-    base = url_sezione(request)
-    return f"{base}{pk}/pubblica/" if base else None
+    return _url("pubblica", pk, request)

@@ -6,19 +6,20 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from contratti.models import valida_cig
 from sct_site.cache.instradamento import RestrizioniInCacheMixin
 
+from .rotte import RotteDatiAperti, RotteEsiti
+
 SCELTA_CONTRAENTE_ADESIONE = "26-AFFIDAMENTO DIRETTO IN ADESIONE AD ACCORDO QUADRO/CONVENZIONE"
 
 
-class AggiudicazioniIndexPage(RestrizioniInCacheMixin, RoutablePageMixin, Page):
+class AggiudicazioniIndexPage(RestrizioniInCacheMixin, RotteEsiti, RotteDatiAperti, Page):
     """"Aggiudicazioni e affidamenti": the published esiti, their pages, the publication flow of the
-    ente and the open data. Every sub-address is a route of this page (``esiti/views.py``), so the
+    ente and the open data. Every sub-address is a route of this page (``esiti/rotte.py``), so the
     section keeps its stable address ``/aggiudicazioni-e-affidamenti/``."""
 
     intro = RichTextField("introduzione", blank=True)
@@ -31,70 +32,6 @@ class AggiudicazioniIndexPage(RestrizioniInCacheMixin, RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = "aggiudicazioni e affidamenti"
-
-    # Routes: thin wrappers, the views are in esiti/views.py (esiti/exports.py for the open data).
-    # Wagtail serves only addresses made of slash-terminated segments without dots, so the open
-    # data files have addresses like dati-aperti/csv/ and a file name in Content-Disposition.
-
-    @path("", name="elenco")
-    def index_route(self, request):
-        from . import views
-
-        return views.elenco(request, self)
-
-    @path("<id:pk>/", name="esito")
-    def route_esito(self, request, pk):
-        from . import views
-
-        return views.dettaglio(request, self, pk)
-
-    @path("<id:pk>/pubblica/", name="pubblica")
-    def route_pubblica(self, request, pk):
-        from . import views
-
-        return views.pubblica(request, self, pk)
-
-    @path("<id:pk>/pubblica/riepilogo/", name="riepilogo")
-    def route_riepilogo(self, request, pk):
-        from . import views
-
-        return views.riepilogo(request, self, pk)
-
-    @path("<id:pk>/ritira/", name="ritira")
-    def route_ritira(self, request, pk):
-        from . import views
-
-        return views.ritira(request, self, pk)
-
-    @path("dati-aperti/", name="dati_aperti")
-    def route_dati_aperti(self, request):
-        from . import views
-
-        return views.dati_aperti(request, self)
-
-    @path("dati-aperti/csv/", name="csv")
-    def route_csv(self, request):
-        from . import exports
-
-        return exports.csv_view(request, self)
-
-    @path("dati-aperti/ocds/", name="ocds")
-    def route_ocds(self, request):
-        from . import exports
-
-        return exports.ocds_view(request, self)
-
-    @re_path(r"^dati-aperti/l190/(?P<anno>[0-9]{4})/(?P<codice_fiscale>[0-9A-Za-z]{11,16})/$", name="l190")
-    def route_l190(self, request, anno, codice_fiscale):
-        from . import exports
-
-        return exports.l190_view(request, self, int(anno), codice_fiscale.upper())
-
-    @path("dati-aperti/feed/", name="feed")
-    def route_feed(self, request):
-        from . import exports
-
-        return exports.feed_view(request, self)
 
 
 class EsitoQuerySet(models.QuerySet):

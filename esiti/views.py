@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 
 from sct_site.paginazione import PaginatorDaiDueLati, pagina_richiesta
+from sct_site.rotte import url_rotta, url_rotta_per_id
 
 from . import conf, services
 from .cache import memorizzato
@@ -50,9 +51,12 @@ def elenco(request, pagina):
     pagina_esiti, avviso, query = pagina_richiesta(paginator, request)
     if avviso:
         contesto["avviso_pagina"] = avviso
+    esiti = list(pagina_esiti.object_list)
+    url_esito = url_rotta_per_id(pagina, "esito", request=request)
+    for esito in esiti:
+        esito.indirizzo = url_esito(esito.pk)
     contesto.update(
-        form=form, pagina=pagina_esiti, esiti=pagina_esiti.object_list, query_senza_pagina=query,
-        base=_base(pagina, request),
+        form=form, pagina=pagina_esiti, esiti=esiti, query_senza_pagina=query, base=_base(pagina, request),
     )
     return _render(request, pagina, "esiti/aggiudicazioni_index_page.html", contesto)
 
@@ -102,9 +106,8 @@ def pubblica(request, pagina, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     esito = _bozza_dell_ente(request, pk)
-    base = _base(pagina, request)
     if esito.stato != Esito.Stato.BOZZA:
-        return _non_piu_bozza(request, esito, base)
+        return _non_piu_bozza(request, pagina, esito)
     if request.method == "POST":
         form = PubblicazioneEsitoForm(request.POST, instance=esito)
         if form.is_valid():
@@ -115,7 +118,7 @@ def pubblica(request, pagina, pk):
             except ValidationError as exc:
                 _errori_nel_form(form, exc)
             else:
-                return HttpResponseRedirect(f"{base}{esito.pk}/pubblica/riepilogo/")
+                return HttpResponseRedirect(url_rotta(pagina, "riepilogo", esito.pk, request=request))
     else:
         form = PubblicazioneEsitoForm(instance=esito)
     contesto = _contesto_esito(request, pagina, esito)
@@ -124,12 +127,12 @@ def pubblica(request, pagina, pk):
     return _render(request, pagina, "esiti/pubblica.html", contesto, privato=True, status=status)
 
 
-def _non_piu_bozza(request, esito, base):
+def _non_piu_bozza(request, pagina, esito):
     if esito.stato == Esito.Stato.RITIRATO:
         messages.info(request, "L'esito è stato ritirato: non può essere modificato né pubblicato di nuovo.")
     else:
         messages.info(request, "L'esito è già stato pubblicato.")
-    return HttpResponseRedirect(f"{base}{esito.pk}/")
+    return HttpResponseRedirect(url_rotta(pagina, "esito", esito.pk, request=request))
 
 
 def _errori_nel_form(form, exc):
@@ -147,40 +150,40 @@ def riepilogo(request, pagina, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     esito = _bozza_dell_ente(request, pk)
-    base = _base(pagina, request)
     if esito.stato != Esito.Stato.BOZZA:
-        return _non_piu_bozza(request, esito, base)
+        return _non_piu_bozza(request, pagina, esito)
+    url_pubblica = url_rotta(pagina, "pubblica", esito.pk, request=request)
     if request.method == "POST":
         try:
             services.pubblica(esito, utente=request.user, request=request)
         except ValidationError as exc:
             for errore in exc.messages:
                 messages.error(request, errore)
-            return HttpResponseRedirect(f"{base}{esito.pk}/pubblica/")
+            return HttpResponseRedirect(url_pubblica)
         messages.success(request, CONFERMA_PUBBLICAZIONE)
-        return HttpResponseRedirect(f"{base}{esito.pk}/")
+        return HttpResponseRedirect(url_rotta(pagina, "esito", esito.pk, request=request))
     if errori := services.verifica_pubblicabile(esito):
         messages.warning(request, "Prima di pubblicare completa i dati mancanti.")
         for lista in errori.values():
             for errore in lista:
                 messages.warning(request, errore)
-        return HttpResponseRedirect(f"{base}{esito.pk}/pubblica/")
+        return HttpResponseRedirect(url_pubblica)
     return _render(request, pagina, "esiti/riepilogo.html", _contesto_esito(request, pagina, esito), privato=True)
 
 
 def ritira(request, pagina, pk):
-    base = _base(pagina, request)
+    url_esito = url_rotta(pagina, "esito", pk, request=request)
     if request.method != "POST":
-        return HttpResponseRedirect(f"{base}{pk}/")
+        return HttpResponseRedirect(url_esito)
     if not request.user.is_authenticated:
-        return redirect_to_login(f"{base}{pk}/")
+        return redirect_to_login(url_esito)
     esito = _esito_o_404(pk)
     if not services.puo_vedere(request.user, esito):
         raise Http404("Esito non trovato")
     if not services.puo_ritirare(request.user, esito):
         if esito.stato != Esito.Stato.PUBBLICATO:
             messages.error(request, "Solo un esito pubblicato può essere ritirato.")
-            return HttpResponseRedirect(f"{base}{pk}/")
+            return HttpResponseRedirect(url_esito)
         raise PermissionDenied(services.MSG_PERMESSO_RITIRA)
     form = RitiroEsitoForm(request.POST)
     if not form.is_valid():
@@ -190,9 +193,9 @@ def ritira(request, pagina, pk):
     except ValidationError as exc:
         for errore in exc.messages:
             messages.error(request, errore)
-        return HttpResponseRedirect(f"{base}{pk}/")
+        return HttpResponseRedirect(url_esito)
     messages.success(request, CONFERMA_RITIRO)
-    return HttpResponseRedirect(f"{base}{pk}/")
+    return HttpResponseRedirect(url_esito)
 
 
 def _dataset_l190():
@@ -204,12 +207,14 @@ def _anni_l190():
     return list(_dataset_l190().order_by("-anno").values_list("anno", flat=True).distinct())
 
 
-def _tabella_l190(anno, base):
-    righe = (
+def _tabella_l190(anno, pagina, request):
+    righe = list(
         _dataset_l190().filter(anno=anno).values("ente__codice_fiscale", "ente__denominazione")
         .annotate(numero=Count("id")).order_by("ente__denominazione")
     )
-    return render_to_string("esiti/_dataset_l190.html", {"righe": list(righe), "anno": anno, "base": base})
+    for riga in righe:
+        riga["url"] = url_rotta(pagina, "l190", request=request, anno=anno, codice_fiscale=riga["ente__codice_fiscale"])
+    return render_to_string("esiti/_dataset_l190.html", {"righe": righe, "anno": anno})
 
 
 def dati_aperti(request, pagina):
@@ -230,7 +235,7 @@ def dati_aperti(request, pagina):
         "base": base,
         "anni_l190": anni,
         "anno_l190": anno,
-        "tabella_l190": memorizzato(f"l190:tabella:{anno}:{base}", lambda: _tabella_l190(anno, base)) if anno else "",
+        "tabella_l190": memorizzato(f"l190:tabella:{anno}:{base}", lambda: _tabella_l190(anno, pagina, request)) if anno else "",
         "licenza_nome": conf.LICENZA_NOME,
         "licenza_url": conf.LICENZA_URL,
         "prefisso_ocid": conf.prefisso_ocid(),

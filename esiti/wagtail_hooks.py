@@ -1,6 +1,8 @@
 from wagtail import hooks
 
-from .indirizzi import url_sezione
+from sct_site.rotte import url_rotta_per_id
+
+from .indirizzi import pagina_esiti
 from .models import Esito
 
 
@@ -16,6 +18,9 @@ def esiti_da_pubblicare(request):
         .only("id", "cig", "oggetto", "ente_denominazione", "creato_il")
         .order_by("-creato_il")[:50]
     )
-    if not bozze:
+    if not bozze or (pagina := pagina_esiti()) is None:
         return None
-    return "esiti/area_riservata.html", {"bozze": bozze, "base": url_sezione(request)}
+    url_pubblica = url_rotta_per_id(pagina, "pubblica", request=request)
+    for esito in bozze:
+        esito.indirizzo = url_pubblica(esito.pk)
+    return "esiti/area_riservata.html", {"bozze": bozze}

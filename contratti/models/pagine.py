@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -16,6 +15,10 @@ from wagtail.search import index
 from sct_site.cache import memorizzato
 from sct_site.cache.instradamento import RestrizioniInCacheMixin, pubbliche
 from sct_site.paginazione import pagina_richiesta
+
+from ..adesioni.rotte import RotteAdesioni
+from ..ordinativi.rotte import RotteOrdinativi
+from ..schede.rotte import RotteSchede
 
 valida_cig = RegexValidator(r"^[0-9A-Z]{10}$", "Il CIG è composto da 10 caratteri alfanumerici maiuscoli.")
 valida_cup = RegexValidator(r"^[0-9A-Z]{15}$", "Il CUP è composto da 15 caratteri alfanumerici maiuscoli.")
@@ -54,7 +57,10 @@ class ContrattiIndexPage(RestrizioniInCacheMixin, Page):
         return context
 
 
-class ContrattoPage(RestrizioniInCacheMixin, RoutablePageMixin, Page):
+class ContrattoPage(RestrizioniInCacheMixin, RotteAdesioni, RotteOrdinativi, RotteSchede, Page):
+    """A contract; its member pages (adesioni, ordinativi, schede) are the routes of the mixins, declared
+    in each feature's ``rotte.py``."""
+
     class Tipo(models.TextChoices):
         ACCORDO_QUADRO = "aq", "Accordo Quadro"
         CONVENZIONE = "convenzione", "Convenzione"
@@ -208,213 +214,6 @@ class ContrattoPage(RestrizioniInCacheMixin, RoutablePageMixin, Page):
             return self.round_per_ordinare
         rounds = self.richieste_per_round()
         return max(rounds) if rounds else 0
-
-    # Member pages of the adesione, under the contract's address.
-    @path("adesioni/nuova/", name="adesione_nuova")
-    def adesione_nuova(self, request):
-        from ..adesioni import views
-
-        return views.nuova(request, self)
-
-    @path("adesioni/<id:pk>/", name="adesione_riepilogo")
-    def adesione_riepilogo(self, request, pk):
-        from ..adesioni import views
-
-        return views.riepilogo(request, self, pk)
-
-    @path("adesioni/<id:pk>/stato/", name="adesione_stato")
-    def adesione_stato(self, request, pk):
-        from ..adesioni import views
-
-        return views.stato(request, self, pk)
-
-    @path("adesioni/<id:pk>/modifica/", name="adesione_modifica")
-    def adesione_modifica(self, request, pk):
-        from ..adesioni import views
-
-        return views.modifica(request, self, pk)
-
-    @path("adesioni/<id:pk>/invia/", name="adesione_invia")
-    def adesione_invia(self, request, pk):
-        from ..adesioni import views
-
-        return views.invia(request, self, pk)
-
-    @path("adesioni/<id:pk>/ritira/", name="adesione_ritira")
-    def adesione_ritira(self, request, pk):
-        from ..adesioni import views
-
-        return views.ritira(request, self, pk)
-
-    @path("adesioni/<id:pk>/elimina/", name="adesione_elimina")
-    def adesione_elimina(self, request, pk):
-        from ..adesioni import views
-
-        return views.elimina(request, self, pk)
-
-    @path("adesioni/<id:pk>/documenti/", name="adesione_documenti")
-    def adesione_documenti(self, request, pk):
-        from ..adesioni import views
-
-        return views.carica_documenti(request, self, pk)
-
-    @path("adesioni/<id:pk>/documenti/<id:documento_pk>/", name="adesione_documento")
-    def adesione_documento(self, request, pk, documento_pk):
-        from ..adesioni import views
-
-        return views.scarica_documento(request, self, pk, documento_pk)
-
-    # Member pages of the ordinativo di fornitura.
-    @path("ordinativi/nuovo/", name="ordinativo_nuovo")
-    def ordinativo_nuovo(self, request):
-        from ..ordinativi import views
-
-        return views.nuovo(request, self)
-
-    @path("ordinativi/<id:pk>/", name="ordinativo_passo1")
-    def ordinativo_passo1(self, request, pk):
-        from ..ordinativi import views
-
-        return views.passo1(request, self, pk)
-
-    @path("ordinativi/<id:pk>/richiedi-cig/", name="ordinativo_richiedi_cig")
-    def ordinativo_richiedi_cig(self, request, pk):
-        from ..ordinativi import views
-
-        return views.richiedi_cig(request, self, pk)
-
-    @path("ordinativi/<id:pk>/passo-1/<slug:azione>/", name="ordinativo_azione")
-    def ordinativo_azione(self, request, pk, azione):
-        from ..ordinativi import views
-
-        return views.azione_passo1(request, self, pk, azione)
-
-    @path("ordinativi/<id:pk>/conferma-appalto/", name="ordinativo_conferma_appalto")
-    def ordinativo_conferma_appalto(self, request, pk):
-        from ..ordinativi import views
-
-        return views.conferma_appalto(request, self, pk)
-
-    @path("ordinativi/<id:pk>/acquisisci-cig/", name="ordinativo_acquisisci_cig")
-    def ordinativo_acquisisci_cig(self, request, pk):
-        from ..ordinativi import views
-
-        return views.acquisisci_cig(request, self, pk)
-
-    @path("ordinativi/<id:pk>/stato/", name="ordinativo_stato")
-    def ordinativo_stato(self, request, pk):
-        from ..ordinativi import views
-
-        return views.stato(request, self, pk)
-
-    @path("ordinativi/<id:pk>/passo-2/", name="ordinativo_passo2")
-    def ordinativo_passo2(self, request, pk):
-        from ..ordinativi import views
-
-        return views.passo2(request, self, pk)
-
-    @path("ordinativi/<id:pk>/scheda-di-sintesi/", name="ordinativo_scheda")
-    def ordinativo_scheda(self, request, pk):
-        from ..ordinativi import views
-
-        return views.scheda_sintesi(request, self, pk)
-
-    @path("ordinativi/<id:pk>/passo-3/", name="ordinativo_passo3")
-    def ordinativo_passo3(self, request, pk):
-        from ..ordinativi import views
-
-        return views.passo3(request, self, pk)
-
-    @path("ordinativi/<id:pk>/invia/", name="ordinativo_invia")
-    def ordinativo_invia(self, request, pk):
-        from ..ordinativi import views
-
-        return views.invia(request, self, pk)
-
-    @path("ordinativi/<id:pk>/chiudi/", name="ordinativo_chiudi")
-    def ordinativo_chiudi(self, request, pk):
-        from ..ordinativi import views
-
-        return views.chiudi(request, self, pk)
-
-    @path("ordinativi/<id:pk>/log-trasmissioni/", name="ordinativo_log")
-    def ordinativo_log(self, request, pk):
-        from ..ordinativi import views
-
-        return views.log_trasmissioni(request, self, pk)
-
-    @path("ordinativi/<id:pk>/documenti/<id:documento_pk>/", name="ordinativo_documento")
-    def ordinativo_documento(self, request, pk, documento_pk):
-        from ..ordinativi import views
-
-        return views.documento(request, self, pk, documento_pk)
-
-    @path("ordinativi/<id:pk>/documenti-firmati/", name="ordinativo_pacchetto")
-    def ordinativo_pacchetto(self, request, pk):
-        from ..ordinativi import views
-
-        return views.pacchetto(request, self, pk)
-
-    @path("ordinativi/<id:pk>/documenti-fornitore/", name="ordinativo_documenti_oe")
-    def ordinativo_documenti_oe(self, request, pk):
-        from ..ordinativi import views
-
-        return views.documenti_oe(request, self, pk)
-
-    # Schede ANAC of the ordinativo after the CIG (ANN, SC1): section "SCHEDE".
-    @path("ordinativi/<id:pk>/schede/", name="schede_elenco")
-    def schede_elenco(self, request, pk):
-        from ..schede import views
-
-        return views.elenco(request, self, pk)
-
-    @path("ordinativi/<id:pk>/schede/stato/", name="schede_stato")
-    def schede_stato(self, request, pk):
-        from ..schede import views
-
-        return views.stato_elenco(request, self, pk)
-
-    @path("ordinativi/<id:pk>/schede/nuova/<slug:tipo>/", name="scheda_nuova")
-    def scheda_nuova(self, request, pk, tipo):
-        from ..schede import views
-
-        return views.nuova(request, self, pk, tipo)
-
-    @path("ordinativi/<id:pk>/schede/<id:scheda_pk>/", name="scheda_dettaglio")
-    def scheda_dettaglio(self, request, pk, scheda_pk):
-        from ..schede import views
-
-        return views.dettaglio(request, self, pk, scheda_pk)
-
-    @path("ordinativi/<id:pk>/schede/<id:scheda_pk>/log-trasmissioni/", name="scheda_log")
-    def scheda_log(self, request, pk, scheda_pk):
-        from ..schede import views
-
-        return views.log_trasmissioni(request, self, pk, scheda_pk)
-
-    @path("ordinativi/<id:pk>/schede/<id:scheda_pk>/stato/", name="scheda_stato")
-    def scheda_stato(self, request, pk, scheda_pk):
-        from ..schede import views
-
-        return views.stato(request, self, pk, scheda_pk)
-
-    @path("ordinativi/<id:pk>/schede/<id:scheda_pk>/invia/", name="scheda_invia")
-    def scheda_invia(self, request, pk, scheda_pk):
-        from ..schede import views
-
-        return views.invia(request, self, pk, scheda_pk)
-
-    @path("ordinativi/<id:pk>/schede/<id:scheda_pk>/verifica-invio/", name="scheda_verifica")
-    def scheda_verifica(self, request, pk, scheda_pk):
-        from ..schede import views
-
-        return views.verifica(request, self, pk, scheda_pk)
-
-    @path("ordinativi/<id:pk>/schede/<id:scheda_pk>/elimina/", name="scheda_elimina")
-    def scheda_elimina(self, request, pk, scheda_pk):
-        from ..schede import views
-
-        return views.elimina(request, self, pk, scheda_pk)
 
     def get_context(self, request, *args, **kwargs):
         from ..tabs import contesto_tabs

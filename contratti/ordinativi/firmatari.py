@@ -21,8 +21,10 @@ def titolare_scheda(ordinativo):
 
 
 def titolare_documento(documento):
-    """``documento``: a ``DocumentoOrdinativo``."""
-    ordinativo = documento.ordinativo
+    """``documento``: a ``DocumentoOrdinativo`` (anything else: no titolare to compare with)."""
+    ordinativo = getattr(documento, "ordinativo", None)
+    if ordinativo is None:
+        return None
     if documento.caricato_da == DocumentoOrdinativo.Caricato.OE:
         return Titolare(ordinativo.contratto.aggiudicatario)
     return Titolare(ordinativo.ente)
