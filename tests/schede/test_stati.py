@@ -1,7 +1,6 @@
 """The scheda's state has one owner (``contratti.schede.stati``): its transition table, checked for
 every pair (action, state) — a legal transition saves, records the audit entry and sends its signal;
-an illegal one raises and leaves nothing behind. (The scan of contratti/ for other assignments is in
-tests/ordinativi/test_stati.py.)"""
+an illegal one raises and leaves nothing behind; and a scan of the code for any other assignment."""
 
 import pytest
 from django.db import transaction
@@ -10,6 +9,7 @@ from audit.models import VoceAudit
 from contratti.models import Scheda
 from contratti.schede import segnali, stati
 from contratti.schede.stati import TRANSIZIONI, OperazioneNonConsentita
+from tests.proprietari_stato import fuori_dal_proprietario
 
 from .aiuti import ordinativo_senza_cig
 
@@ -23,6 +23,13 @@ ATTESA = {
     "anac_ko": ({S.INVIO_IN_CORSO, S.INVIATA}, S.BOZZA, "scheda.anac_ko", segnali.scheda_anac_ko),
     "conferma": ({S.INVIATA}, S.CONFERMATA, "scheda.confermata", segnali.scheda_confermata),
 }
+
+
+def test_nessuna_assegnazione_dello_stato_fuori_dal_proprietario():
+    trovate = fuori_dal_proprietario(
+        "contratti/schede/stati.py", "contratti/", campi={"stato"}, nomi=("scheda",), modello="Scheda"
+    )
+    assert trovate == [], "Lo stato della scheda si cambia solo con contratti.schede.stati.transita"
 
 
 class _Annulla(Exception):
