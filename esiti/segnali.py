@@ -2,7 +2,7 @@
 
 Every signal is sent with ``sender=Esito`` and the keyword arguments ``esito``, ``utente``, ``da``,
 ``a`` (states before and after; equal for ``esito_annullato``, which marks the esito without changing
-its state). No receiver today: they are the hook for whoever must react to a publication.
+its state) and, for a transition, ``dati`` (the audit entry's data). No receiver today: they are the hook for whoever must react to a publication.
 """
 
 from django.dispatch import Signal

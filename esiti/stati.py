@@ -1,21 +1,19 @@
 """The esito's states: the transition table and the only functions that change them
-(``cambia_stato`` assigns ``Esito.stato``, ``segna_annullato`` sets the mark "Annullato"; a test
-scans the code for any other assignment). Each checks the change, saves, records the audit entry and
-sends the signal of ``segnali``; who may act, and with which message, is decided in ``services``.
+(``cambia_stato`` assigns ``Esito.stato`` with the engine ``audit.transizioni``, ``segna_annullato``
+sets the mark "Annullato"; a test scans the code for any other assignment). Each checks the change,
+saves, records the audit entry and sends the signal of ``segnali``; who may act, and with which message, is decided in ``services``.
 
     pubblica   bozza → pubblicato       esito.pubblicato
     ritira     pubblicato → ritirato    esito.ritirato
     annulla    (mark, any state)        esito.annullato   the ordinativo cancelled by a scheda ANN
 """
 
-from dataclasses import dataclass
-
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils import timezone
 
+from audit import transizioni
 from audit.services import registra
+from audit.transizioni import MacchinaStati, Transizione
 
 from . import segnali
 from .models import Esito
@@ -23,23 +21,28 @@ from .models import Esito
 S = Esito.Stato
 MOTIVO_ANNULLATO = "Scheda ANN: errata comunicazione"
 
-
-@dataclass(frozen=True)
-class Transizione:
-    da: S
-    a: S
-    azione: str  # the audit action (audit/etichette.py names it)
-    segnale: Signal
-
-
 TRANSIZIONI = {
-    "pubblica": Transizione(S.BOZZA, S.PUBBLICATO, "esito.pubblicato", segnali.esito_pubblicato),
-    "ritira": Transizione(S.PUBBLICATO, S.RITIRATO, "esito.ritirato", segnali.esito_ritirato),
+    "pubblica": Transizione.tra(S.BOZZA, S.PUBBLICATO, "esito.pubblicato", segnali.esito_pubblicato),
+    "ritira": Transizione.tra(S.PUBBLICATO, S.RITIRATO, "esito.ritirato", segnali.esito_ritirato),
 }
 
 
-class TransizioneNonConsentita(ValidationError):
+class TransizioneNonConsentita(transizioni.TransizioneNonConsentita):
     """A change of state that the table does not allow; nothing is saved."""
+
+
+def _salva(esito):
+    """In a savepoint: an ``IntegrityError`` (e.g. the CIG published concurrently) leaves the caller's
+    transaction usable."""
+    with transaction.atomic():
+        esito.save()
+
+
+MACCHINA = MacchinaStati(
+    Esito, TRANSIZIONI, "esito", TransizioneNonConsentita,
+    "L'esito non può passare dallo stato “{da}” allo stato “{a}”.",
+    msg_sconosciuta="Operazione sconosciuta sull'esito: “{azione}”.", salva=_salva,
+)
 
 
 def _utente(user):
@@ -47,31 +50,14 @@ def _utente(user):
 
 
 def verifica(esito, transizione):
-    regola = TRANSIZIONI.get(transizione)
-    if regola is None:
-        raise TransizioneNonConsentita(f"Operazione sconosciuta sull'esito: “{transizione}”.")
-    if esito.stato != regola.da:
-        raise TransizioneNonConsentita(
-            f"L'esito non può passare dallo stato “{S(esito.stato).label}” allo stato “{regola.a.label}”."
-        )
-    return regola
+    MACCHINA.verifica(esito, transizione)
+    return TRANSIZIONI[transizione]
 
 
 def cambia_stato(esito, transizione, *, utente, request=None, motivo="", dati=None, campi=None):
     """Apply ``transizione`` to ``esito`` (locked by the caller): set ``campi`` and the state, save (in
-    a savepoint: an ``IntegrityError``, e.g. the CIG published concurrently, leaves the caller's
-    transaction usable), record the audit entry, send the signal."""
-    regola = verifica(esito, transizione)
-    da = esito.stato
-    for campo, valore in (campi or {}).items():
-        setattr(esito, campo, valore)
-    esito.stato = regola.a
-    with transaction.atomic():
-        esito.save()
-    registra(regola.azione, esito, utente=utente, request=request, contratto=esito.contratto_id,
-             da=da, a=esito.stato, motivo=motivo, dati=dati)
-    regola.segnale.send(sender=Esito, esito=esito, utente=utente, da=da, a=esito.stato)
-    return esito
+    a savepoint), record the audit entry, send the signal."""
+    return MACCHINA.cambia(esito, transizione, utente=utente, request=request, motivo=motivo, dati=dati, campi=campi)
 
 
 @transaction.atomic

@@ -1,5 +1,9 @@
-"""AST scan for the assignments of a record's state outside its owner module (issue 16: one owner
-per state). Used by tests/adesioni/test_stati.py and tests/esiti/test_stati.py."""
+"""AST scan for the writes of a record's state outside its owner (issue 16: one owner per state).
+One scanner for the four stateful records: tests/{ordinativi,schede,adesioni,esiti}/test_stati.py.
+
+The state changes only in the engine ``audit/transizioni.py``, called by the record's ``stati.py``
+(the owner, which may write other marks, e.g. the esito's "Annullato"). A new record may be created
+with its initial state only where ``CREAZIONI_AMMESSE`` says."""
 
 import ast
 from pathlib import Path
@@ -7,6 +11,12 @@ from pathlib import Path
 from django.conf import settings
 
 ESCLUSI = {".venv", "node_modules", "migrations", "tests", "var", "scripts", "static", "media"}
+MOTORE = "audit/transizioni.py"
+# Creations with an initial state (``Model(stato=…)``, ``create(stato=…)``): the bulk generators of
+# test data (``manage.py genera_dati``) build records already approved / published.
+CREAZIONI_AMMESSE = {"home/bulk.py", "esiti/bulk.py"}
+SCRITTURE = {"update", "update_or_create"}
+CREAZIONI = {"create", "get_or_create"}
 
 
 def moduli_del_progetto():
@@ -24,47 +34,52 @@ def _nome_base(nodo):
     return nodo.id.lower() if isinstance(nodo, ast.Name) else ""
 
 
-def assegnazioni(sorgente, *, campi, nomi, modello, cartella_del_modello=False):
+def assegnazioni(sorgente, *, campi, nomi, modello, cartella_del_modello=False, creazioni=True):
     """``[(riga, testo)]`` of the writes of ``campi`` on a record of ``modello`` in ``sorgente``.
 
-    A write is ``x.<campo> = …`` / ``+=``, ``setattr(x, "<campo>", …)`` or ``….update(<campo>=…)``;
-    it concerns the record when the variable's name contains one of ``nomi``, when the value or the
-    queryset names ``modello`` (e.g. ``Adesione.Stato.BOZZA``), or — ``cartella_del_modello``: the
-    module is in the model's own app folder — always."""
-    albero = ast.parse(sorgente)
+    A write is ``x.<campo> = …`` (also in a tuple, ``+=``, annotated), ``setattr(x, "<campo>", …)``,
+    ``….update(<campo>=…)`` / ``update_or_create``, and — ``creazioni`` — ``….create(<campo>=…)`` /
+    ``get_or_create`` / ``<modello>(<campo>=…)``. It concerns the record when the variable's name
+    contains one of ``nomi``, when the value or the queryset names ``modello`` (e.g.
+    ``Adesione.Stato.BOZZA``), or — ``cartella_del_modello``: the module is in the model's folder —
+    always."""
     trovate = []
 
     def riguarda(base, *altri):
         testo = " ".join(ast.unparse(n) for n in (base, *altri) if n is not None)
         return cartella_del_modello or any(n in _nome_base(base) for n in nomi) or modello in testo
 
-    for nodo in ast.walk(albero):
+    for nodo in ast.walk(ast.parse(sorgente)):
         if isinstance(nodo, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             bersagli = nodo.targets if isinstance(nodo, ast.Assign) else [nodo.target]
             for b in bersagli:
-                for t in (b.elts if isinstance(b, ast.Tuple) else [b]):
+                for t in (b.elts if isinstance(b, (ast.Tuple, ast.List)) else [b]):
                     if isinstance(t, ast.Attribute) and t.attr in campi and riguarda(t.value, nodo.value):
                         trovate.append((nodo.lineno, ast.unparse(nodo)))
         elif isinstance(nodo, ast.Call):
             f = nodo.func
-            if (isinstance(f, ast.Name) and f.id == "setattr" and len(nodo.args) >= 2
-                    and isinstance(nodo.args[1], ast.Constant) and nodo.args[1].value in campi
-                    and riguarda(nodo.args[0], *nodo.args[2:])):
+            nome = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+            if (nome == "setattr" and len(nodo.args) >= 2 and isinstance(nodo.args[1], ast.Constant)
+                    and nodo.args[1].value in campi and riguarda(nodo.args[0], *nodo.args[2:])):
                 trovate.append((nodo.lineno, ast.unparse(nodo)))
-            if isinstance(f, ast.Attribute) and f.attr == "update":
+            chiamate = SCRITTURE | (CREAZIONI | {modello} if creazioni else set())
+            if nome in chiamate:
+                base = f.value if isinstance(f, ast.Attribute) else f
                 for k in nodo.keywords:
-                    if k.arg in campi and riguarda(f.value, k.value):
+                    if k.arg in campi and riguarda(base, k.value):
                         trovate.append((nodo.lineno, ast.unparse(nodo)))
     return trovate
 
 
 def fuori_dal_proprietario(proprietario, cartella, **criteri):
-    """Every write found in the project's modules except ``proprietario`` (a path like
-    ``esiti/stati.py``); ``cartella``: the model's app folder, where any write of the fields counts."""
+    """Every write found in the project's modules except the engine and ``proprietario`` (a path
+    like ``esiti/stati.py``); ``cartella`` (a path prefix, or a tuple of them): where any write of
+    the fields counts, whatever the record's name."""
     trovate = []
     for percorso, sorgente in moduli_del_progetto():
-        if percorso == proprietario:
+        if percorso in (MOTORE, proprietario):
             continue
-        for riga, testo in assegnazioni(sorgente, cartella_del_modello=percorso.startswith(cartella), **criteri):
+        for riga, testo in assegnazioni(sorgente, cartella_del_modello=percorso.startswith(cartella),
+                                        creazioni=percorso not in CREAZIONI_AMMESSE, **criteri):
             trovate.append(f"{percorso}:{riga}: {testo}")
     return trovate

@@ -2,7 +2,7 @@
 transaction of the change, after its audit entry (receivers run synchronously, in that transaction).
 
 Arguments: ``sender=Ordinativo``, ``ordinativo``, ``utente`` (``None`` for ANAC's answers), ``da``,
-``a`` (the states). Receivers: ``comunicazioni.ricevitori.ordinativi`` (the notifications of the
+``a`` (the states), ``dati`` (the audit entry's data). Receivers: ``comunicazioni.ricevitori.ordinativi`` (the notifications of the
 manual), ``esiti.ricevitori`` (the esito of an annulled ordinativo); docs/architecture.md,
 "Stati e segnali (ordinativo, scheda)"."""
 

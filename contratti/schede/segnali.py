@@ -1,7 +1,7 @@
 """Domain signals of the scheda ANAC: one per state transition, sent by ``stati.transita`` in the
 transaction of the change, after its audit entry.
 
-Arguments: ``sender=Scheda``, ``scheda``, ``utente``, ``da``, ``a``. Receivers:
+Arguments: ``sender=Scheda``, ``scheda``, ``utente``, ``da``, ``a``, ``dati``. Receivers:
 ``comunicazioni.ricevitori.ordinativi`` (``scheda_confermata``: the notification to the ente and the
 banditore). The ANN's effect on the ordinativo is ``ordinativo_annullato`` (contratti.ordinativi.segnali)."""
 

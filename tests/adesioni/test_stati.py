@@ -21,7 +21,7 @@ CASI = [(nome, a) for nome, regola in stati.TRANSIZIONI.items() for a in sorted(
 
 def test_nessuna_assegnazione_dello_stato_fuori_dal_proprietario():
     trovate = fuori_dal_proprietario(
-        "contratti/adesioni/stati.py", "contratti/adesioni/", campi={"stato"}, nomi=("adesion",), modello="Adesione"
+        "contratti/adesioni/stati.py", "contratti/", campi={"stato"}, nomi=("adesion",), modello="Adesione"
     )
     assert trovate == [], "Lo stato dell'adesione si cambia solo con contratti.adesioni.stati.cambia_stato"
 
@@ -33,9 +33,10 @@ def test_la_scansione_trova_le_assegnazioni():
         "setattr(adesione, 'stato', valore)\n"
         "Adesione.objects.filter(pk=1).update(stato='eliminata')\n"
         "ordinativo.stato = 'approvato'\n"
+        "Adesione(codice='x', stato='bozza')\n"
     )
     trovate = assegnazioni(sorgente, campi={"stato"}, nomi=("adesion",), modello="Adesione")
-    assert sorted(riga for riga, _ in trovate) == [1, 2, 3, 4]
+    assert sorted(riga for riga, _ in trovate) == [1, 2, 3, 4, 6]
 
 
 def test_ogni_transizione_ha_un_azione_del_registro_con_etichetta():

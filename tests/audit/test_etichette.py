@@ -12,10 +12,12 @@ from audit.models import VoceAudit
 
 RADICE = pathlib.Path(__file__).resolve().parents[2]
 FAMIGLIE = sorted({codice.split(".")[0] for codice in AZIONI})
-# Every literal "famiglia.qualcosa" in a module that writes to the trail (registra, _registra, _audit):
-# also the codes chosen by a conditional expression or passed through a variable.
+# Every literal "famiglia.qualcosa" in a module that writes to the trail (registra, _registra, _audit,
+# or a table of ``Transizione.tra`` for the engine audit.transizioni): also the codes chosen by a
+# conditional expression or passed through a variable.
 CODICE = re.compile(r'"((?:' + "|".join(FAMIGLIE) + r')\.[a-z_]+(?:\.[a-z_]+)?)"')
-SCRIVE = re.compile(r"\b_?(?:registra|audit)\(")
+# (``registro.registra(``: the registry of ANAC handlers, not the trail.)
+SCRIVE = re.compile(r"(?<!registro\.)\b_?(?:registra|audit)\(|\bTransizione\.tra\b")
 
 
 def _azioni_nel_codice():

@@ -1,10 +1,7 @@
 """The ordinativo's state has one owner (``contratti.ordinativi.stati``): its transition table,
 checked for every pair (action, state) — a legal transition saves, records the audit entry and sends
-its signal; an illegal one raises and leaves nothing behind — and a scan of contratti/ that fails
-when ``stato`` is assigned anywhere else."""
-
-import ast
-from pathlib import Path
+its signal; an illegal one raises and leaves nothing behind — and a scan (tests/proprietari_stato.py)
+that fails when ``stato`` is assigned anywhere else in contratti/, or on an ordinativo elsewhere."""
 
 import pytest
 from django.db import transaction
@@ -13,6 +10,7 @@ from audit.models import VoceAudit
 from contratti.models import Ordinativo
 from contratti.ordinativi import stati
 from contratti.ordinativi.stati import TRANSIZIONI, OperazioneNonConsentita
+from tests.proprietari_stato import assegnazioni, fuori_dal_proprietario
 
 from .aiuti import ordinativo_senza_cig
 
@@ -40,8 +38,8 @@ class _Annulla(Exception):
 
 
 def test_tabella_delle_transizioni():
-    assert {azione: (set(t.da), t.a, t.audit) for azione, t in TRANSIZIONI.items()} == ATTESA
-    assert not {stato for t in TRANSIZIONI.values() for stato in (*t.da, t.a)} - set(S.values)
+    assert {azione: (set(t.da), *t.a, t.azione) for azione, t in TRANSIZIONI.items()} == ATTESA
+    assert not {stato for t in TRANSIZIONI.values() for stato in t.da | t.a} - set(S.values)
 
 
 def test_ogni_coppia_azione_stato(client, demo):
@@ -62,15 +60,16 @@ def test_ogni_coppia_azione_stato(client, demo):
                 ricevuti.clear()
                 caso = f"{azione} da {da}"
                 bloccato = Ordinativo.objects.get(pk=ordinativo.pk)
+                (a,) = transizione.a
                 if da in transizione.da:
                     with pytest.raises(_Annulla), transaction.atomic():
                         stati.transita(bloccato, azione, motivo="prova", campi={"errore_anac": "x"})
                         salvato = Ordinativo.objects.get(pk=ordinativo.pk)
-                        assert (salvato.stato, salvato.errore_anac) == (transizione.a, "x"), caso
+                        assert (salvato.stato, salvato.errore_anac) == (a, "x"), caso
                         voce = VoceAudit.objects.latest("pk")
                         assert (voce.azione, voce.stato_da, voce.stato_a, voce.motivo) == (
-                            transizione.audit, da, transizione.a, "prova"), caso
-                        assert ricevuti == [(transizione.segnale, da, transizione.a)], caso
+                            transizione.azione, da, a, "prova"), caso
+                        assert ricevuti == [(transizione.segnale, da, a)], caso
                         raise _Annulla
                 else:
                     with pytest.raises(OperazioneNonConsentita, match="non può passare allo stato"):
@@ -85,53 +84,28 @@ def test_ogni_coppia_azione_stato(client, demo):
 
 # --- one owner: nobody else assigns ``stato`` -----------------------------------------------------
 
-CONTRATTI = Path(__file__).resolve().parents[2] / "contratti"
-# The owners of a state (one ``stati.py`` per stateful record of contratti).
-PROPRIETARI = {"stati.py"}
-# debito (issue 16): the adesione's state moves to its own stati.py (another branch of the same issue).
-DEBITO = {"adesioni/services.py"}
-CHIAMATE_CHE_SCRIVONO = {"update", "create", "get_or_create", "update_or_create", "Ordinativo", "Scheda", "Adesione"}
-
-
-def assegnazioni_di_stato(sorgente):
-    """The lines of ``sorgente`` that write a ``stato``: ``x.stato = …`` (also augmented/annotated),
-    ``setattr(x, "stato", …)``, ``….update(stato=…)`` / ``create(stato=…)`` / ``Model(stato=…)``."""
-    righe = []
-    for nodo in ast.walk(ast.parse(sorgente)):
-        if isinstance(nodo, ast.Assign | ast.AugAssign | ast.AnnAssign):
-            bersagli = nodo.targets if isinstance(nodo, ast.Assign) else [nodo.target]
-            for bersaglio in bersagli:
-                elementi = bersaglio.elts if isinstance(bersaglio, ast.Tuple | ast.List) else [bersaglio]
-                if any(isinstance(e, ast.Attribute) and e.attr == "stato" for e in elementi):
-                    righe.append(nodo.lineno)
-        elif isinstance(nodo, ast.Call):
-            funzione = nodo.func
-            nome = funzione.attr if isinstance(funzione, ast.Attribute) else getattr(funzione, "id", "")
-            if nome == "setattr" and len(nodo.args) > 1 and getattr(nodo.args[1], "value", None) == "stato":
-                righe.append(nodo.lineno)
-            elif nome in CHIAMATE_CHE_SCRIVONO and any(k.arg == "stato" for k in nodo.keywords):
-                righe.append(nodo.lineno)
-    return righe
-
-
 def test_lo_scanner_trova_le_assegnazioni():
     sorgente = (
         "ordinativo.stato = 'x'\n"
-        "a, scheda.stato = 1, 2\n"
+        "a, o.stato = 1, 2\n"
         "setattr(o, 'stato', 'x')\n"
         "Ordinativo.objects.filter(pk=1).update(stato='x')\n"
-        "Scheda(stato='bozza')\n"
+        "Ordinativo(stato='bozza')\n"
+        "Ordinativo.objects.create(stato='bozza')\n"
         "Ordinativo.objects.filter(stato='x').exclude(stato='y')\n"
         "stato = ordinativo.stato\n"
+        "scheda.stato = 'x'\n"
     )
-    assert assegnazioni_di_stato(sorgente) == [1, 2, 3, 4, 5]
+    trovate = assegnazioni(sorgente, campi={"stato"}, nomi=("ordinativ",), modello="Ordinativo")
+    assert sorted(riga for riga, _ in trovate) == [1, 4, 5, 6]
+    # In contratti/ any write of a ``stato`` counts, whatever the variable's name.
+    trovate = assegnazioni(sorgente, campi={"stato"}, nomi=("ordinativ",), modello="Ordinativo",
+                           cartella_del_modello=True)
+    assert sorted(riga for riga, _ in trovate) == [1, 2, 3, 4, 5, 6, 9]
 
 
 def test_solo_il_proprietario_assegna_lo_stato():
-    trovate = []
-    for percorso in sorted(CONTRATTI.rglob("*.py")):
-        relativo = percorso.relative_to(CONTRATTI).as_posix()
-        if "migrations" in percorso.parts or percorso.name in PROPRIETARI or relativo in DEBITO:
-            continue
-        trovate += [f"contratti/{relativo}:{riga}" for riga in assegnazioni_di_stato(percorso.read_text())]
+    trovate = fuori_dal_proprietario(
+        "contratti/ordinativi/stati.py", "contratti/", campi={"stato"}, nomi=("ordinativ",), modello="Ordinativo"
+    )
     assert trovate == [], "stato assegnato fuori da stati.py (usa stati.transita): " + ", ".join(trovate)

@@ -1,7 +1,6 @@
 """The scheda's state has one owner (``contratti.schede.stati``): its transition table, checked for
 every pair (action, state) — a legal transition saves, records the audit entry and sends its signal;
-an illegal one raises and leaves nothing behind. (The scan of contratti/ for other assignments is in
-tests/ordinativi/test_stati.py.)"""
+an illegal one raises and leaves nothing behind; and a scan of the code for any other assignment."""
 
 import pytest
 from django.db import transaction
@@ -10,6 +9,7 @@ from audit.models import VoceAudit
 from contratti.models import Scheda
 from contratti.schede import segnali, stati
 from contratti.schede.stati import TRANSIZIONI, OperazioneNonConsentita
+from tests.proprietari_stato import fuori_dal_proprietario
 
 from .aiuti import ordinativo_senza_cig
 
@@ -25,12 +25,19 @@ ATTESA = {
 }
 
 
+def test_nessuna_assegnazione_dello_stato_fuori_dal_proprietario():
+    trovate = fuori_dal_proprietario(
+        "contratti/schede/stati.py", "contratti/", campi={"stato"}, nomi=("scheda",), modello="Scheda"
+    )
+    assert trovate == [], "Lo stato della scheda si cambia solo con contratti.schede.stati.transita"
+
+
 class _Annulla(Exception):
     """Rolls back a legal transition, so that the next case starts from the same record."""
 
 
 def test_tabella_delle_transizioni():
-    assert {azione: (set(t.da), t.a, t.audit, t.segnale) for azione, t in TRANSIZIONI.items()} == ATTESA
+    assert {azione: (set(t.da), *t.a, t.azione, t.segnale) for azione, t in TRANSIZIONI.items()} == ATTESA
 
 
 def test_ogni_coppia_azione_stato(client, demo):
@@ -51,15 +58,16 @@ def test_ogni_coppia_azione_stato(client, demo):
                 ricevuti.clear()
                 caso = f"{azione} da {da}"
                 letta = Scheda.objects.select_related("ordinativo").get(pk=scheda.pk)
+                (a,) = transizione.a
                 if da in transizione.da:
                     with pytest.raises(_Annulla), transaction.atomic():
                         stati.transita(letta, azione, motivo="prova", campi={"errore_anac": "x"})
                         salvata = Scheda.objects.get(pk=scheda.pk)
-                        assert (salvata.stato, salvata.errore_anac) == (transizione.a, "x"), caso
+                        assert (salvata.stato, salvata.errore_anac) == (a, "x"), caso
                         voce = VoceAudit.objects.latest("pk")
                         assert (voce.azione, voce.stato_da, voce.stato_a, voce.motivo) == (
-                            transizione.audit, da, transizione.a, "prova"), caso
-                        assert ricevuti == [(transizione.segnale, da, transizione.a)], caso
+                            transizione.azione, da, a, "prova"), caso
+                        assert ricevuti == [(transizione.segnale, da, a)], caso
                         raise _Annulla
                 else:
                     with pytest.raises(OperazioneNonConsentita, match="non può passare allo stato"):
