@@ -11,5 +11,5 @@ register = template.Library()
 
 @register.inclusion_tag("documenti/_firma.html")
 def firma(documento, per=None):
-    titolare = per if per is None or isinstance(per, Titolare) else Titolare(per)
+    titolare = per if isinstance(per, Titolare) else (Titolare(per) if per else None)
     return {"e": esame(documento, titolare)}
