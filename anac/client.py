@@ -146,8 +146,17 @@ class ClientPCP:
     A 401 with a hook that is ``rinnovabile`` (PDND) is retried once with a fresh voucher: both
     exchanges reach the observer."""
 
-    def __init__(self, *, base_url=None, timeout=None, auth=None, osservatore=None, codice_fiscale="", utente=None,
-                 operazione=None):
+    def __init__(
+        self,
+        *,
+        base_url=None,
+        timeout=None,
+        auth=None,
+        osservatore=None,
+        codice_fiscale="",
+        utente=None,
+        operazione=None,
+    ):
         self.base_url = base_url or conf.base_url()
         self.timeout = timeout or conf.timeout()
         self.auth = auth or conf.auth_hook()
@@ -219,7 +228,10 @@ class ClientPCP:
 
     def ricerca_scheda(self, id_appalto=None, cig=None, codice_scheda=None, stato_scheda=None):
         parametri = {
-            "idAppalto": id_appalto, "cig": cig, "codiceScheda": codice_scheda, "statoScheda": stato_scheda,
+            "idAppalto": id_appalto,
+            "cig": cig,
+            "codiceScheda": codice_scheda,
+            "statoScheda": stato_scheda,
         }
         return self._get("ricerca-scheda", {k: v for k, v in parametri.items() if v})
 
@@ -244,8 +256,13 @@ class ClientPCP:
         url = self._url(servizio)
         corpo = json.dumps(dati, ensure_ascii=False).encode() if metodo == "POST" else b""
         contesto = Contesto(
-            servizio=servizio, metodo=metodo, url=url, corpo=corpo,
-            codice_fiscale=self.codice_fiscale, utente=self.utente, operazione=self.operazione,
+            servizio=servizio,
+            metodo=metodo,
+            url=url,
+            corpo=corpo,
+            codice_fiscale=self.codice_fiscale,
+            utente=self.utente,
+            operazione=self.operazione,
         )
         try:
             return self._scambio(contesto, dati)
@@ -268,7 +285,8 @@ class ClientPCP:
                 intestazioni = {"Accept": "application/json", **self.auth(contesto)}
             except Exception as exc:  # the hook (e.g. the PDND voucher request) failed: nothing was sent
                 raise ErroreANAC(
-                    AUTENTICAZIONE, f"Impossibile ottenere le credenziali per ANAC: {exc}",
+                    AUTENTICAZIONE,
+                    f"Impossibile ottenere le credenziali per ANAC: {exc}",
                     getattr(exc, "transitorio", True),  # a refusal of PDND or a missing key: retrying won't help
                 ) from exc
             if metodo == "POST":
@@ -276,8 +294,12 @@ class ClientPCP:
             self._voucher_inviato = intestazioni.get("Authorization", "").removeprefix("Bearer ") or None
             try:
                 risposta = self.sessione.request(
-                    metodo, url, params=dati if metodo == "GET" else None,
-                    data=corpo if metodo == "POST" else None, headers=intestazioni, timeout=self.timeout,
+                    metodo,
+                    url,
+                    params=dati if metodo == "GET" else None,
+                    data=corpo if metodo == "POST" else None,
+                    headers=intestazioni,
+                    timeout=self.timeout,
                 )
             except requests.Timeout as exc:
                 raise ErroreANAC(
@@ -304,8 +326,11 @@ class ClientPCP:
                 raise self._errore_http(risposta.status_code, contenuto)
             if contenuto is None:
                 raise ErroreANAC(
-                    RISPOSTA_NON_VALIDA, "ANAC ha restituito una risposta non leggibile.", True,
-                    http_status=risposta.status_code, risposta=scambio.risposta,
+                    RISPOSTA_NON_VALIDA,
+                    "ANAC ha restituito una risposta non leggibile.",
+                    True,
+                    http_status=risposta.status_code,
+                    risposta=scambio.risposta,
                 )
             self._ultimo_scambio = scambio
             return contenuto
@@ -328,9 +353,8 @@ class ClientPCP:
             messaggio = contenuto.get("detail") or contenuto.get("title") or ""
         transitorio = status >= 500 or status in (408, 429)
         if status >= 500:
-            messaggio = (
-                f"La Piattaforma Contratti Pubblici di ANAC non è al momento disponibile (errore {status})"
-                + (f": {messaggio}" if messaggio else ".")
+            messaggio = f"La Piattaforma Contratti Pubblici di ANAC non è al momento disponibile (errore {status})" + (
+                f": {messaggio}" if messaggio else "."
             )
         elif status == 429:
             messaggio = messaggio or "Troppe richieste ad ANAC: riprovare più tardi."
@@ -358,8 +382,11 @@ class ClientPCP:
             per_operazione.setdefault(chiave, set()).add(_codice_tipologica(esito.get("esito")))
         if any(len(valori) > 1 for valori in per_operazione.values()):
             raise ErroreANAC(
-                RISPOSTA_INCOERENTE, "ANAC ha restituito esiti discordanti per la stessa operazione.", True,
-                http_status=200, risposta=risposta,
+                RISPOSTA_INCOERENTE,
+                "ANAC ha restituito esiti discordanti per la stessa operazione.",
+                True,
+                http_status=200,
+                risposta=risposta,
             )
         return {**risposta, "listaEsiti": unici}
 
@@ -378,7 +405,10 @@ class ClientPCP:
             cig.setdefault(coppia.get("cig"), set()).add(coppia.get("lotIdentifier"))
         if any(len(v) > 1 for v in lotti.values()) or any(len(v) > 1 for v in cig.values()):
             raise ErroreANAC(
-                CIG_INCOERENTI, "ANAC ha restituito CIG incoerenti con i lotti: nessun CIG è stato acquisito.",
-                False, http_status=200, risposta=risposta,
+                CIG_INCOERENTI,
+                "ANAC ha restituito CIG incoerenti con i lotti: nessun CIG è stato acquisito.",
+                False,
+                http_status=200,
+                risposta=risposta,
             )
         return {**risposta, "result": unici}

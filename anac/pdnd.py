@@ -65,7 +65,9 @@ def chiave_privata():
         return pem.replace("\\n", "\n")
     percorso = conf.pdnd("SCT_PDND_CHIAVE_PRIVATA")
     if not percorso:
-        raise ErrorePDND("Configurazione PDND incompleta: manca SCT_PDND_CHIAVE_PRIVATA (o SCT_PDND_CHIAVE_PRIVATA_PEM).")
+        raise ErrorePDND(
+            "Configurazione PDND incompleta: manca SCT_PDND_CHIAVE_PRIVATA (o SCT_PDND_CHIAVE_PRIVATA_PEM)."
+        )
     try:
         return Path(percorso).read_text()
     except OSError as exc:
@@ -83,10 +85,14 @@ def _firma(claims, tipo="JWT"):
 def client_assertion():
     """``(jwt, jti)``: the client assertion for the voucher request."""
     client_id = _obbligatorio("SCT_PDND_CLIENT_ID")
-    return _firma({
-        "iss": client_id, "sub": client_id, "aud": _obbligatorio("SCT_PDND_AUDIENCE"),
-        "purposeId": _obbligatorio("SCT_PDND_PURPOSE_ID"),
-    })
+    return _firma(
+        {
+            "iss": client_id,
+            "sub": client_id,
+            "aud": _obbligatorio("SCT_PDND_AUDIENCE"),
+            "purposeId": _obbligatorio("SCT_PDND_PURPOSE_ID"),
+        }
+    )
 
 
 def _chiave_cache():
@@ -98,13 +104,28 @@ def richiedi_voucher():
     url = _obbligatorio("SCT_PDND_TOKEN_URL")
     asserzione, jti = client_assertion()
     client_id = conf.pdnd("SCT_PDND_CLIENT_ID")
-    dati = {"client_id": client_id, "purpose_id": conf.pdnd("SCT_PDND_PURPOSE_ID"), "jti": jti, "url": url,
-            "esito": "errore", "http_status": None, "scadenza_s": None, "errore": ""}
+    dati = {
+        "client_id": client_id,
+        "purpose_id": conf.pdnd("SCT_PDND_PURPOSE_ID"),
+        "jti": jti,
+        "url": url,
+        "esito": "errore",
+        "http_status": None,
+        "scadenza_s": None,
+        "errore": "",
+    }
     try:
-        risposta = requests.post(url, data={
-            "grant_type": "client_credentials", "client_assertion_type": CLIENT_ASSERTION_TYPE,
-            "client_assertion": asserzione, "client_id": client_id,
-        }, headers={"Accept": "application/json"}, timeout=conf.timeout())
+        risposta = requests.post(
+            url,
+            data={
+                "grant_type": "client_credentials",
+                "client_assertion_type": CLIENT_ASSERTION_TYPE,
+                "client_assertion": asserzione,
+                "client_id": client_id,
+            },
+            headers={"Accept": "application/json"},
+            timeout=conf.timeout(),
+        )
         dati["http_status"] = risposta.status_code
         try:
             corpo = risposta.json()
@@ -114,8 +135,10 @@ def richiedi_voucher():
             corpo = {}
         if risposta.status_code != 200 or not corpo.get("access_token"):
             dati["errore"] = _motivo(corpo, risposta.status_code)
-            raise ErrorePDND(f"PDND ha rifiutato la richiesta del voucher: {dati['errore']}",
-                             transitorio=risposta.status_code >= 500 or risposta.status_code == 429)
+            raise ErrorePDND(
+                f"PDND ha rifiutato la richiesta del voucher: {dati['errore']}",
+                transitorio=risposta.status_code >= 500 or risposta.status_code == 429,
+            )
         durata = int(corpo.get("expires_in") or 600)
         dati.update(esito="ok", scadenza_s=durata)
         return corpo["access_token"], durata
@@ -149,8 +172,9 @@ def voucher(rifiutato=None):
         if in_guasto(cache):  # Redis down: no cache, no lock; each call asks for its own voucher
             return richiedi_voucher()[0]
         if time.monotonic() > fine:
-            raise ErrorePDND("Voucher PDND non disponibile: un'altra richiesta del voucher non si è conclusa.",
-                             transitorio=True)
+            raise ErrorePDND(
+                "Voucher PDND non disponibile: un'altra richiesta del voucher non si è conclusa.", transitorio=True
+            )
         time.sleep(0.05)
         attuale = cache.get(chiave)
         if attuale and attuale != rifiutato:
@@ -189,10 +213,14 @@ def tracking_evidence(contesto):
 def firma_integrita(contesto, intestazioni_firmate):
     """``Agid-JWT-Signature`` over the given headers (``digest``, ``content-type``)."""
     client_id = _obbligatorio("SCT_PDND_CLIENT_ID")
-    return _firma({
-        "iss": client_id, "sub": client_id, "aud": _obbligatorio("SCT_ANAC_AUDIENCE"),
-        "signed_headers": [{nome.lower(): valore} for nome, valore in intestazioni_firmate.items()],
-    })[0]
+    return _firma(
+        {
+            "iss": client_id,
+            "sub": client_id,
+            "aud": _obbligatorio("SCT_ANAC_AUDIENCE"),
+            "signed_headers": [{nome.lower(): valore} for nome, valore in intestazioni_firmate.items()],
+        }
+    )[0]
 
 
 def intestazioni_pdnd(contesto):

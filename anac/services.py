@@ -74,10 +74,29 @@ def _data_ora(valore):
     return str(valore)
 
 
-def payload_ad4(*, cig_accordo_quadro, data_adesione, codice_appalto, oggetto, importo, cpv, codice_istat,
-                codice_nuts, durata_mesi, categoria="FS", finanziamenti=(), cf_stazione_appaltante,
-                codice_ausa="", codice_centro_costo="", lotto_id="1", partecipanti=(), cup=None,
-                afferente_pnrr=False, relazione_unica=True, oggetto_contratto="SERVICES"):
+def payload_ad4(
+    *,
+    cig_accordo_quadro,
+    data_adesione,
+    codice_appalto,
+    oggetto,
+    importo,
+    cpv,
+    codice_istat,
+    codice_nuts,
+    durata_mesi,
+    categoria="FS",
+    finanziamenti=(),
+    cf_stazione_appaltante,
+    codice_ausa="",
+    codice_centro_costo="",
+    lotto_id="1",
+    partecipanti=(),
+    cup=None,
+    afferente_pnrr=False,
+    relazione_unica=True,
+    oggetto_contratto="SERVICES",
+):
     """CreaAppaltoRequest with the scheda AD4 (adesione ad accordo quadro/convenzione senza
     successivo confronto competitivo), one lotto.
 
@@ -99,14 +118,17 @@ def payload_ad4(*, cig_accordo_quadro, data_adesione, codice_appalto, oggetto, i
         quota = partecipante.get("importo")
         if quota is None:
             quota = importo if ruolo in ("mandataria", None) else Decimal("0")
-        voci.append({
-            "idPartecipante": partecipante.get("id") or str(uuid.uuid5(uuid.NAMESPACE_OID, partecipante["codice_fiscale"])),
-            "codiceFiscale": partecipante["codice_fiscale"],
-            "denominazione": partecipante["denominazione"],
-            "ruoloOE": _tip("ruoloOE", RUOLO_OE[ruolo if rti else None]),
-            "tipoOE": _tip("tipoOE", TIPO_OE_RTI if rti else TIPO_OE_SINGOLO),
-            "importo": _importo(quota),
-        })
+        voci.append(
+            {
+                "idPartecipante": partecipante.get("id")
+                or str(uuid.uuid5(uuid.NAMESPACE_OID, partecipante["codice_fiscale"])),
+                "codiceFiscale": partecipante["codice_fiscale"],
+                "denominazione": partecipante["denominazione"],
+                "ruoloOE": _tip("ruoloOE", RUOLO_OE[ruolo if rti else None]),
+                "tipoOE": _tip("tipoOE", TIPO_OE_RTI if rti else TIPO_OE_SINGOLO),
+                "importo": _importo(quota),
+            }
+        )
     fonti = []
     for fonte in finanziamenti:
         tipo, valore = (fonte["tipo"], fonte["importo"]) if isinstance(fonte, dict) else fonte
@@ -138,12 +160,14 @@ def payload_ad4(*, cig_accordo_quadro, data_adesione, codice_appalto, oggetto, i
             "versione": "1.0",
             "body": {
                 "anacForm": {
-                    "stazioniAppaltanti": [{
-                        "codiceFiscale": cf_stazione_appaltante,
-                        "codiceAusa": codice_ausa,
-                        "codiceCentroCosto": codice_centro_costo,
-                        "saTitolare": True,
-                    }],
+                    "stazioniAppaltanti": [
+                        {
+                            "codiceFiscale": cf_stazione_appaltante,
+                            "codiceAusa": codice_ausa,
+                            "codiceCentroCosto": codice_centro_costo,
+                            "saTitolare": True,
+                        }
+                    ],
                     "appalto": {
                         "codiceAppalto": codice_appalto,
                         "cig": cig_accordo_quadro,
@@ -178,8 +202,18 @@ def payload_ann(*, id_appalto, cig):
     }
 
 
-def payload_sc1(*, id_appalto, cig, id_partecipante, data_decorrenza, data_scadenza, codice_ausa=(),
-                data_stipula=None, data_esecutivita=None, importo_cauzione=Decimal("0")):
+def payload_sc1(
+    *,
+    id_appalto,
+    cig,
+    id_partecipante,
+    data_decorrenza,
+    data_scadenza,
+    codice_ausa=(),
+    data_stipula=None,
+    data_esecutivita=None,
+    importo_cauzione=Decimal("0"),
+):
     """CreaSchedaRequest with the scheda SC1 (sottoscrizione del contratto, fase di esecuzione).
     ``cig``: one CIG or a list; ``id_partecipante``: the ``idPartecipante`` sent in the AD4."""
     contratto = {
@@ -224,8 +258,9 @@ def _identificativi(servizio, args, kwargs, risposta):
     return str(id_appalto)[:64], str(id_scheda or "")[:64], cig
 
 
-def chiama(servizio, *args, oggetto, utente=None, contratto=None, codice_fiscale=None, operazione=None,
-           tentativo=1, **kwargs):
+def chiama(
+    servizio, *args, oggetto, utente=None, contratto=None, codice_fiscale=None, operazione=None, tentativo=1, **kwargs
+):
     """Call an ANAC service and record every exchange in the Log Trasmissioni.
 
     ``oggetto``: the record the call is about (an ordinativo, a scheda…); ``contratto``: its
@@ -251,8 +286,19 @@ def chiama(servizio, *args, oggetto, utente=None, contratto=None, codice_fiscale
         raise
     finally:
         client.sessione.close()
-        _registra(servizio, scambi, args, kwargs, risposta, errore, oggetto=oggetto, utente=utente,
-                  contratto=contratto, operazione=operazione, tentativo=tentativo)
+        _registra(
+            servizio,
+            scambi,
+            args,
+            kwargs,
+            risposta,
+            errore,
+            oggetto=oggetto,
+            utente=utente,
+            contratto=contratto,
+            operazione=operazione,
+            tentativo=tentativo,
+        )
 
 
 def _registra(servizio, scambi, args, kwargs, risposta, errore, *, oggetto, utente, contratto, operazione, tentativo):

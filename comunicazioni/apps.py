@@ -23,6 +23,9 @@ class ComunicazioniConfig(AppConfig):
         voci = dict(current_app.conf.beat_schedule or {})
         voci.setdefault(
             "comunicazioni-riepiloghi-giornalieri",
-            {"task": "comunicazioni.invia_riepiloghi_giornalieri", "schedule": crontab(hour=conf.ora_riepilogo(), minute=0)},
+            {
+                "task": "comunicazioni.invia_riepiloghi_giornalieri",
+                "schedule": crontab(hour=conf.ora_riepilogo(), minute=0),
+            },
         )
         current_app.conf.beat_schedule = voci

@@ -40,8 +40,15 @@ ETICHETTE_STORICO = {
 # Wagtail's technical entries (a revision saved when the record is sent, the publication that
 # follows an approval, the workflow closed after a non-approval or a withdrawal): the entries above
 # and the audit trail ("ritirata") already say what happened.
-AZIONI_STORICO_NASCOSTE = {"wagtail.create", "wagtail.edit", "wagtail.publish", "wagtail.unpublish",
-                           "wagtail.revert", "wagtail.rename", "wagtail.workflow.cancel"}
+AZIONI_STORICO_NASCOSTE = {
+    "wagtail.create",
+    "wagtail.edit",
+    "wagtail.publish",
+    "wagtail.unpublish",
+    "wagtail.revert",
+    "wagtail.rename",
+    "wagtail.workflow.cancel",
+}
 
 
 # model -> its viewset's ``femminile`` (filled by ``SnippetViewSetPerContratto``).
@@ -191,7 +198,9 @@ class FiltriStorico(HistoryFilterSet):
 
     def get_action_choices(self):
         presenti = set(self.queryset.get_actions())
-        return [(azione, parola(self.oggetto, coppia)) for azione, coppia in ETICHETTE_STORICO.items() if azione in presenti]
+        return [
+            (azione, parola(self.oggetto, coppia)) for azione, coppia in ETICHETTE_STORICO.items() if azione in presenti
+        ]
 
 
 class StoricoDominio(HistoryView):
@@ -210,8 +219,9 @@ class StoricoDominio(HistoryView):
     def columns(self):
         colonne = super().columns
         vecchia = colonne[0]
-        colonne[0] = ColonnaAzioneStorico("message", label="Azione", object=self.object, url_names=vecchia.url_names,
-                                          user_can_unschedule=False)
+        colonne[0] = ColonnaAzioneStorico(
+            "message", label="Azione", object=self.object, url_names=vecchia.url_names, user_can_unschedule=False
+        )
         return colonne
 
 
@@ -238,7 +248,11 @@ class SnippetViewSetPerContratto(SnippetViewSet):
         for nome in dir(type(self)):
             if nome.endswith("_view_class") and not isinstance(getattr(type(self), nome, None), property):
                 classe = getattr(self, nome)
-                if isinstance(classe, type) and hasattr(classe, "get_object") and not issubclass(classe, PerOggettoMixin):
+                if (
+                    isinstance(classe, type)
+                    and hasattr(classe, "get_object")
+                    and not issubclass(classe, PerOggettoMixin)
+                ):
                     setattr(self, nome, type(f"PerOggetto{classe.__name__}", (PerOggettoMixin, classe), {}))
         super().__init__(*args, **kwargs)
         GENERE[self.model] = self.femminile

@@ -32,13 +32,20 @@ def salva_versioni(documenti, elementi, *, utente, oggetto, contratto_id, azione
             precedente.save(update_fields=["corrente"])
         creati.append(
             documenti.create(
-                richiesta=richiesta, codice_richiesta=codice, etichetta=etichetta, documento=documento,
-                versione=(precedente.versione + 1) if precedente else 1, **comuni,
+                richiesta=richiesta,
+                codice_richiesta=codice,
+                etichetta=etichetta,
+                documento=documento,
+                versione=(precedente.versione + 1) if precedente else 1,
+                **comuni,
             )
         )
         dati = {"documento": etichetta, "sha256": documento.sha256, **comuni}
         if precedente is not None:
-            dati.update(versione=precedente.versione + 1, sostituisce=precedente.documento.sha256,
-                        sostituito_inviato=precedente.inviato)
+            dati.update(
+                versione=precedente.versione + 1,
+                sostituisce=precedente.documento.sha256,
+                sostituito_inviato=precedente.inviato,
+            )
         registra(azione, oggetto, utente=utente, contratto=contratto_id, dati=dati)
     return creati

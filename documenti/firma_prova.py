@@ -133,9 +133,15 @@ def percorso_ca(autorita: str = "prova") -> Path:
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .add_extension(
                 x509.KeyUsage(
-                    digital_signature=False, content_commitment=False, key_encipherment=False,
-                    data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
-                    encipher_only=False, decipher_only=False,
+                    digital_signature=False,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=True,
+                    crl_sign=True,
+                    encipher_only=False,
+                    decipher_only=False,
                 ),
                 critical=True,
             )
@@ -204,16 +210,20 @@ def _genera_firmatario(ca_path, cert_path, key_path, nome, codice_fiscale):
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=True, content_commitment=True, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
-                encipher_only=False, decipher_only=False,
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
             ),
             critical=True,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(chiave.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False
-        )
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
     _scrivi_atomico(key_path, _pem_chiave(chiave), privato=True)
@@ -268,9 +278,7 @@ def firma_pades(pdf: bytes, *, nome: str, codice_fiscale: str, autorita: str = "
     return uscita.getvalue()
 
 
-def firma_cades(
-    data: bytes, *, nome: str, codice_fiscale: str, formato: str = "der", autorita: str = "prova"
-) -> bytes:
+def firma_cades(data: bytes, *, nome: str, codice_fiscale: str, formato: str = "der", autorita: str = "prova") -> bytes:
     """A CAdES-BES envelope (CMS SignedData, content attached) of ``data``: DER, PEM or bare base64."""
     if formato not in FORMATI_CADES:
         raise ValueError(f"Formato CAdES sconosciuto: {formato!r}")

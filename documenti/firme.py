@@ -209,7 +209,10 @@ def _esito_revoca(stato, contesto: ValidationContext) -> tuple[str, str]:
         quando = dettagli.revocation_date if dettagli else None
         return "", f"certificato revocato il {_data(quando)}"
     if indicazione in _SCADUTO:
-        return "", f"certificato scaduto il {_data(stato.signing_cert['tbs_certificate']['validity']['not_after'].native)}"
+        return (
+            "",
+            f"certificato scaduto il {_data(stato.signing_cert['tbs_certificate']['validity']['not_after'].native)}",
+        )
     if not stato.trusted:
         return "", ""
     ha_crl, ha_ocsp = get_declared_revinfo(stato.signing_cert)
@@ -221,8 +224,11 @@ def _esito_revoca(stato, contesto: ValidationContext) -> tuple[str, str]:
     if _risposte_sul_certificato(stato.signing_cert, contesto):
         return REVOCA_VERIFICATA, ""
     # pyhanko_certvalidator's own log is silenced (apps.py): an unreachable responder is an operations matter.
-    logger.warning("Revoca non verificabile per %s: %s", stato.signing_cert.subject.human_friendly,
-                   "; ".join(str(e) for e in contesto.soft_fail_exceptions) or "ricerca online spenta")
+    logger.warning(
+        "Revoca non verificabile per %s: %s",
+        stato.signing_cert.subject.human_friendly,
+        "; ".join(str(e) for e in contesto.soft_fail_exceptions) or "ricerca online spenta",
+    )
     return REVOCA_NON_VERIFICABILE, "né il servizio OCSP né la CRL del certificatore hanno risposto"
 
 
@@ -293,7 +299,7 @@ def _firmatario_da_cert(cert) -> tuple[str, str, str]:
     cf = ""
     for prefisso in ("TINIT-", "IT:"):
         if seriale.upper().startswith(prefisso):
-            cf = seriale[len(prefisso):].strip().upper()
+            cf = seriale[len(prefisso) :].strip().upper()
             break
     nome_emittente = emittente.get("common_name") or emittente.get("organization_name") or ""
     if isinstance(nome_emittente, list):
@@ -309,8 +315,15 @@ def _verifica_pades(data: bytes) -> EsitoFirma:
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
 
-    esito = EsitoFirma(tipo="", intatta=False, attendibile=False, firmatario_nome="", firmatario_cf="",
-                       contenuto=data, problema=NON_FIRMATO)
+    esito = EsitoFirma(
+        tipo="",
+        intatta=False,
+        attendibile=False,
+        firmatario_nome="",
+        firmatario_cf="",
+        contenuto=data,
+        problema=NON_FIRMATO,
+    )
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         firme = reader.embedded_regular_signatures
@@ -423,8 +436,15 @@ def _buste(ci: cms.ContentInfo, nome_file: str) -> tuple[list[cms.ContentInfo], 
 
 def _verifica_cades(ci: cms.ContentInfo, nome_file: str) -> EsitoFirma:
     buste, payload = _buste(ci, nome_file)
-    esito = EsitoFirma(tipo=TIPO_CADES, intatta=True, attendibile=True, firmatario_nome="",
-                       firmatario_cf="", contenuto=payload, livelli=len(buste))
+    esito = EsitoFirma(
+        tipo=TIPO_CADES,
+        intatta=True,
+        attendibile=True,
+        firmatario_nome="",
+        firmatario_cf="",
+        contenuto=payload,
+        livelli=len(buste),
+    )
     for livello, busta in enumerate(buste, start=1):
         signed_data = busta["content"]
         try:

@@ -40,7 +40,9 @@ class DocumentoField(forms.FileField):
         kwargs.setdefault("allow_empty_file", True)  # the emptiness message below names the file
         if "help_text" not in kwargs:
             kwargs["help_text"] = (
-                "PDF firmato digitalmente (PAdES) o file .p7m (CAdES)." if firma_richiesta else "Documento PDF o file .p7m."
+                "PDF firmato digitalmente (PAdES) o file .p7m (CAdES)."
+                if firma_richiesta
+                else "Documento PDF o file .p7m."
             )
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ACCEPT}))
         super().__init__(**kwargs)
@@ -59,7 +61,8 @@ class DocumentoField(forms.FileField):
                 raise forms.ValidationError(self.error_messages["empty"], code="vuoto", params={"nome": nome})
             if valore.size > self.limite:
                 raise forms.ValidationError(
-                    self.error_messages["troppo_grande"], code="troppo_grande",
+                    self.error_messages["troppo_grande"],
+                    code="troppo_grande",
                     params={"nome": nome, "limite": _mb(self.limite)},
                 )
         return valore
@@ -78,7 +81,11 @@ def salva_campo(form, campo: str, *, utente, firma_richiesta: bool | None = None
     max_bytes = getattr(form.fields[campo], "max_bytes", None)
     try:
         return valida_e_salva(
-            upload, utente=utente, firma_richiesta=firma_richiesta, max_bytes=max_bytes, request=request,
+            upload,
+            utente=utente,
+            firma_richiesta=firma_richiesta,
+            max_bytes=max_bytes,
+            request=request,
             generato=generato,
         )
     except FileNonValido as errore:

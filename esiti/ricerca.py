@@ -19,8 +19,14 @@ from . import conf
 
 RE_CIG = re.compile(r"^[0-9A-Z]{10}$")
 CAMPI_TESTO = (
-    "oggetto", "cig", "cig_accordo_quadro", "ente_denominazione", "ente_codice_fiscale",
-    "aggiudicatario_denominazione", "aggiudicatario_codice_fiscale", "contratto_titolo",
+    "oggetto",
+    "cig",
+    "cig_accordo_quadro",
+    "ente_denominazione",
+    "ente_codice_fiscale",
+    "aggiudicatario_denominazione",
+    "aggiudicatario_codice_fiscale",
+    "contratto_titolo",
 )
 MAX_PAROLE = 10
 

@@ -30,11 +30,24 @@ from .cache import segnala_modifica
 from .models import Esito, PartecipanteEsito
 
 CAMPI_BOZZA = {
-    "cig", "oggetto", "importo_aggiudicazione", "importo_somme_liquidate", "data_aggiudicazione", "data_inizio",
-    "data_ultimazione", "aggiudicatario_denominazione", "aggiudicatario_codice_fiscale", "partecipanti",
+    "cig",
+    "oggetto",
+    "importo_aggiudicazione",
+    "importo_somme_liquidate",
+    "data_aggiudicazione",
+    "data_inizio",
+    "data_ultimazione",
+    "aggiudicatario_denominazione",
+    "aggiudicatario_codice_fiscale",
+    "partecipanti",
 }
 CAMPI_COMPLETABILI = {
-    "cig", "oggetto", "importo_aggiudicazione", "importo_somme_liquidate", "data_aggiudicazione", "data_inizio",
+    "cig",
+    "oggetto",
+    "importo_aggiudicazione",
+    "importo_somme_liquidate",
+    "data_aggiudicazione",
+    "data_inizio",
     "data_ultimazione",
 }
 MSG_PERMESSO_PUBBLICA = "Solo gli utenti della struttura proponente possono completare e pubblicare questo esito."
@@ -42,6 +55,7 @@ MSG_PERMESSO_RITIRA = "Solo il banditore del contratto o la redazione possono ri
 
 
 # --- permissions ---------------------------------------------------------------------------------
+
 
 def e_utente_ente(user, ente_id):
     return bool(user and user.is_authenticated and Incarico.objects.filter(user=user, ente_id=ente_id).exists())
@@ -68,6 +82,7 @@ def puo_ritirare(user, esito):
 
 # --- helpers -------------------------------------------------------------------------------------
 
+
 def ocid_per(cig):
     """One contracting process per order: the ocid is the prefix plus the order's CIG."""
     return f"{conf.prefisso_ocid()}-{cig}" if cig else ""
@@ -89,8 +104,7 @@ def partecipanti_da_contratto(contratto):
     membri = list(oe.membri.all()) if oe.raggruppamento else []
     if membri:
         return [
-            {"ragione_sociale": m.ragione_sociale, "codice_fiscale": m.codice_fiscale, "ruolo": m.ruolo}
-            for m in membri
+            {"ragione_sociale": m.ragione_sociale, "codice_fiscale": m.codice_fiscale, "ruolo": m.ruolo} for m in membri
         ]
     return [{"ragione_sociale": oe.denominazione, "codice_fiscale": oe.codice_fiscale, "ruolo": ""}]
 
@@ -118,6 +132,7 @@ def _aggiorna_ricerca(esito):
 
 
 # --- state changes -------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def crea_bozza(*, contratto, ente, utente, riferimento=None, **dati):
@@ -169,8 +184,14 @@ def crea_bozza(*, contratto, ente, utente, riferimento=None, **dati):
         ]
     )
     _aggiorna_ricerca(esito)
-    registra("esito.bozza_creata", esito, utente=_utente(utente), contratto=contratto, a=Esito.Stato.BOZZA,
-             dati={"cig": cig, "riferimento": str(riferimento) if riferimento is not None else ""})
+    registra(
+        "esito.bozza_creata",
+        esito,
+        utente=_utente(utente),
+        contratto=contratto,
+        a=Esito.Stato.BOZZA,
+        dati={"cig": cig, "riferimento": str(riferimento) if riferimento is not None else ""},
+    )
     return esito
 
 
@@ -180,8 +201,13 @@ def bozza_da_ordinativo(ordinativo, *, utente):
     if ordinativo.stato != ordinativo.Stato.APPROVATO:
         raise ValidationError("L'esito si pubblica dopo l'approvazione dell'ordinativo.")
     return crea_bozza(
-        contratto=ordinativo.contratto, ente=ordinativo.ente, utente=utente, riferimento=ordinativo,
-        cig=ordinativo.cig_derivato, oggetto=ordinativo.oggetto, importo_aggiudicazione=ordinativo.importo_totale,
+        contratto=ordinativo.contratto,
+        ente=ordinativo.ente,
+        utente=utente,
+        riferimento=ordinativo,
+        cig=ordinativo.cig_derivato,
+        oggetto=ordinativo.oggetto,
+        importo_aggiudicazione=ordinativo.importo_totale,
         data_aggiudicazione=timezone.localtime(ordinativo.approvato_il).date() if ordinativo.approvato_il else None,
     )
 
@@ -205,8 +231,14 @@ def completa_bozza(esito, *, utente, request=None, **dati):
     esito.full_clean()
     esito.save()
     _aggiorna_ricerca(esito)
-    registra("esito.bozza_modificata", esito, utente=utente, request=request, contratto=esito.contratto_id,
-             dati={k: v for k, v in dati.items()})
+    registra(
+        "esito.bozza_modificata",
+        esito,
+        utente=utente,
+        request=request,
+        contratto=esito.contratto_id,
+        dati={k: v for k, v in dati.items()},
+    )
     return esito
 
 
@@ -221,9 +253,7 @@ def verifica_pubblicabile(esito):
         errore("__all__", "L'ordinativo è stato annullato con una scheda ANN: l'esito non può essere pubblicato.")
     if not esito.cig:
         errore("cig", "Il CIG derivato è obbligatorio.")
-    elif (
-        Esito.objects.filter(cig=esito.cig, stato=Esito.Stato.PUBBLICATO).exclude(pk=esito.pk).exists()
-    ):
+    elif Esito.objects.filter(cig=esito.cig, stato=Esito.Stato.PUBBLICATO).exclude(pk=esito.pk).exists():
         errore("cig", f"Esiste già un esito pubblicato con il CIG {esito.cig}.")
     if not (esito.oggetto or "").strip():
         errore("oggetto", "L'oggetto è obbligatorio.")
@@ -255,7 +285,8 @@ def pubblica(esito, *, utente, request=None):
             raise PermissionDenied(MSG_PERMESSO_PUBBLICA)
         if bloccato.stato != Esito.Stato.BOZZA:
             raise ValidationError(
-                "L'esito è già stato pubblicato." if bloccato.stato == Esito.Stato.PUBBLICATO
+                "L'esito è già stato pubblicato."
+                if bloccato.stato == Esito.Stato.PUBBLICATO
                 else "L'esito è stato ritirato: non può essere pubblicato di nuovo."
             )
         if errori := verifica_pubblicabile(bloccato):
@@ -263,7 +294,11 @@ def pubblica(esito, *, utente, request=None):
         ocid = bloccato.ocid or ocid_per(bloccato.cig)
         try:
             stati.cambia_stato(
-                bloccato, "pubblica", utente=utente, request=request, dati={"cig": bloccato.cig, "ocid": ocid},
+                bloccato,
+                "pubblica",
+                utente=utente,
+                request=request,
+                dati={"cig": bloccato.cig, "ocid": ocid},
                 campi={"pubblicato_il": timezone.now(), "pubblicato_da": utente, "ocid": ocid},
             )
         except IntegrityError as exc:  # a concurrent publication of the same CIG
@@ -286,7 +321,11 @@ def ritira(esito, *, utente, motivo, request=None):
         if not motivo:
             raise ValidationError({"motivo": ["Il motivo del ritiro è obbligatorio."]})
         stati.cambia_stato(
-            bloccato, "ritira", utente=utente, request=request, motivo=motivo,
+            bloccato,
+            "ritira",
+            utente=utente,
+            request=request,
+            motivo=motivo,
             campi={"ritirato_il": timezone.now(), "ritirato_da": utente, "ritirato_motivo": motivo},
         )
         _segnala(bloccato)

@@ -69,7 +69,7 @@ def dispositivo_da_attivare(request) -> TOTPDevice:
 def segreto_base32(device: TOTPDevice) -> str:
     """The key as authenticator apps ask for it when typed by hand, in groups of four."""
     testo = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
-    return " ".join(testo[i:i + 4] for i in range(0, len(testo), 4))
+    return " ".join(testo[i : i + 4] for i in range(0, len(testo), 4))
 
 
 class EsitoCodice:

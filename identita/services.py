@@ -102,13 +102,20 @@ def normalizza_codice_fiscale(valore: str) -> str:
     cf = (valore or "").strip().upper()
     for prefisso in ("TINIT-", "TINIT:", "IT:", "IT-"):
         if cf.startswith(prefisso):
-            cf = cf[len(prefisso):]
+            cf = cf[len(prefisso) :]
             break
     return cf
 
 
-def registra_autenticazione(request: HttpRequest, *, fonte: str, livello: int, codice_fiscale: str = "", simulata: bool = False,
-                            quando: datetime.datetime | None = None) -> AutenticazioneSessione | None:
+def registra_autenticazione(
+    request: HttpRequest,
+    *,
+    fonte: str,
+    livello: int,
+    codice_fiscale: str = "",
+    simulata: bool = False,
+    quando: datetime.datetime | None = None,
+) -> AutenticazioneSessione | None:
     """Record in the session how ``request.user`` just authenticated, and write ``identita.accesso``.
 
     Call it after ``django.contrib.auth.login`` (which cycles the session). ``quando`` defaults to
@@ -144,8 +151,13 @@ def registra_autenticazione(request: HttpRequest, *, fonte: str, livello: int, c
         "identita.accesso",
         user if user_id else None,
         request=request,
-        dati={"fonte": fonte, "livello": livello, "codice_fiscale": cf, "simulata": bool(simulata),
-              "quando": quando.isoformat()},
+        dati={
+            "fonte": fonte,
+            "livello": livello,
+            "codice_fiscale": cf,
+            "simulata": bool(simulata),
+            "quando": quando.isoformat(),
+        },
     )
     return autenticazione(request)
 

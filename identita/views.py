@@ -17,8 +17,11 @@ from . import cns, oidc, services, spid_idp
 logger_csp = logging.getLogger("identita.csp")
 
 BACKEND_LOCALE = "django.contrib.auth.backends.ModelBackend"
-LIVELLI_SPID = [(1, "SPID livello 1 (nome utente e password)"), (2, "SPID livello 2 (con codice temporaneo OTP)"),
-                (3, "SPID livello 3 (con dispositivo di firma)")]
+LIVELLI_SPID = [
+    (1, "SPID livello 1 (nome utente e password)"),
+    (2, "SPID livello 2 (con codice temporaneo OTP)"),
+    (3, "SPID livello 3 (con dispositivo di firma)"),
+]
 
 
 def _prossima(request, valore):
@@ -52,8 +55,8 @@ class SpidSimulatoForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["utente"].queryset = _identita_dimostrative()
-        self.fields["utente"].label_from_instance = (
-            lambda u: f"{u.get_full_name() or u.username} ({u.username}) – C.F. {u.profilo.codice_fiscale}"
+        self.fields["utente"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.username} ({u.username}) – C.F. {u.profilo.codice_fiscale}"
         )
 
 
@@ -89,8 +92,12 @@ def avvia_oidc(request):
         raise Http404("L'accesso con SPID/CIE non è configurato.")
     idp = request.GET.get("idp", "")
     if idp and (request.GET.get("fonte") == "cie" or not spid_idp.provider_noto(idp)):
-        messaggio = "Gestore dell'identità SPID non riconosciuto: scegli il gestore dall'elenco del pulsante «Entra con SPID»."
-        return render(request, "identita/accesso_non_riuscito.html", {"messaggio": messaggio, "fonte": "SPID"}, status=400)
+        messaggio = (
+            "Gestore dell'identità SPID non riconosciuto: scegli il gestore dall'elenco del pulsante «Entra con SPID»."
+        )
+        return render(
+            request, "identita/accesso_non_riuscito.html", {"messaggio": messaggio, "fonte": "SPID"}, status=400
+        )
     return oidc.AvvioOIDCView.as_view()(request)
 
 
@@ -111,7 +118,9 @@ def accesso_cns(request):
     except cns.CertificatoNonValido as exc:
         if request.method == "POST":
             services.registra_accesso_rifiutato(request, fonte="cns", motivo=str(exc))
-        return render(request, "identita/accesso_non_riuscito.html", {"messaggio": str(exc), "fonte": "CNS"}, status=403)
+        return render(
+            request, "identita/accesso_non_riuscito.html", {"messaggio": str(exc), "fonte": "CNS"}, status=403
+        )
     if request.method != "POST":
         return render(request, "identita/cns.html", {"certificato": certificato, "next": prossima})
     try:
@@ -120,7 +129,9 @@ def accesso_cns(request):
         services.registra_accesso_rifiutato(
             request, fonte="cns", motivo=str(exc), codice_fiscale=certificato.codice_fiscale
         )
-        return render(request, "identita/accesso_non_riuscito.html", {"messaggio": str(exc), "fonte": "CNS"}, status=403)
+        return render(
+            request, "identita/accesso_non_riuscito.html", {"messaggio": str(exc), "fonte": "CNS"}, status=403
+        )
     request.identita_accesso_esterno = True
     login(request, user, backend=BACKEND_LOCALE)
     services.registra_autenticazione(request, fonte="cns", livello=3, codice_fiscale=certificato.codice_fiscale)
@@ -170,8 +181,10 @@ class CodiceDueFattoriForm(forms.Form):
         regex=r"^\d{6}$",
         max_length=12,
         strip=True,
-        error_messages={"required": "Inserisci il codice di 6 cifre mostrato dall'applicazione di autenticazione.",
-                        "invalid": "Il codice è formato da 6 cifre: inseriscilo senza spazi né lettere."},
+        error_messages={
+            "required": "Inserisci il codice di 6 cifre mostrato dall'applicazione di autenticazione.",
+            "invalid": "Il codice è formato da 6 cifre: inseriscilo senza spazi né lettere.",
+        },
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -210,8 +223,11 @@ def due_fattori(request):
                 form.add_error("codice", f"Troppi codici errati: attendi {attesa} secondi prima di riprovare.")
                 stato = 429
             else:
-                form.add_error("codice", "Il codice non è valido o è scaduto: inserisci quello mostrato ora "
-                                         "dall'applicazione di autenticazione.")
+                form.add_error(
+                    "codice",
+                    "Il codice non è valido o è scaduto: inserisci quello mostrato ora "
+                    "dall'applicazione di autenticazione.",
+                )
                 stato = 400
         else:
             stato = 400

@@ -36,7 +36,7 @@ MSG_NON_MODIFICABILE = "L'adesione è già stata inviata: per apportare modifich
 MSG_ELIMINATA = "L'adesione è stata eliminata: resta consultabile, ma non è più possibile operare su di essa."
 MOTIVI_NON_ELIMINABILE = {
     Adesione.Stato.IN_VALUTAZIONE: "L'adesione è in attesa di approvazione: per eliminarla ritira prima l'invio con "
-                                   "“ritira invio adesione”.",
+    "“ritira invio adesione”.",
     Adesione.Stato.APPROVATA: "Un'adesione approvata non può essere eliminata.",
     Adesione.Stato.ELIMINATA: MSG_ELIMINATA,
 }
@@ -110,10 +110,14 @@ def enti_che_possono_richiedere(user, contratto):
 
 
 def massimale(contratto):
-    approvato = Adesione.objects.ordinabili().filter(contratto=contratto).aggregate(
-        totale=Sum("importo")
-    )["totale"] or Decimal("0.00")
-    return {"massimale": contratto.importo_massimale, "approvato": approvato, "residuo": contratto.importo_massimale - approvato}
+    approvato = Adesione.objects.ordinabili().filter(contratto=contratto).aggregate(totale=Sum("importo"))[
+        "totale"
+    ] or Decimal("0.00")
+    return {
+        "massimale": contratto.importo_massimale,
+        "approvato": approvato,
+        "residuo": contratto.importo_massimale - approvato,
+    }
 
 
 def supera_massimale(adesione):
@@ -130,13 +134,23 @@ def _salva_documenti(adesione, utente, files, numero_round, *, sostituisci_invia
 
     richieste = {r.codice: r for r in adesione.richieste_round(numero_round)}
     elementi = [
-        (codice, richieste[codice].etichetta, richieste[codice], valida(upload, firma_richiesta=richieste[codice].firma_digitale,
-                                                                        per_conto_di=Titolare(adesione.ente)))
+        (
+            codice,
+            richieste[codice].etichetta,
+            richieste[codice],
+            valida(upload, firma_richiesta=richieste[codice].firma_digitale, per_conto_di=Titolare(adesione.ente)),
+        )
         for codice, upload in files.items()
     ]
     salva_versioni(
-        adesione.documenti, elementi, utente=utente, oggetto=adesione, contratto_id=adesione.contratto_id,
-        azione="adesione.documento_caricato", sostituisci_inviati=sostituisci_inviati, round=numero_round,
+        adesione.documenti,
+        elementi,
+        utente=utente,
+        oggetto=adesione,
+        contratto_id=adesione.contratto_id,
+        azione="adesione.documento_caricato",
+        sostituisci_inviati=sostituisci_inviati,
+        round=numero_round,
     )
 
 
@@ -155,7 +169,9 @@ def _controlla_file_ipotesi(adesione, files, numero_round):
 
 
 @transaction.atomic
-def crea_bozza(*, contratto, ente, utente, ipotesi, importo, scadenza, files, importo_piano=None, data_piano=None, request=None):
+def crea_bozza(
+    *, contratto, ente, utente, ipotesi, importo, scadenza, files, importo_piano=None, data_piano=None, request=None
+):
     """Passo 1 → "salva e procedi": the draft with its code and the round 0 documents."""
     if not contratto.live:
         raise OperazioneNonConsentita("Il contratto non è pubblicato: non è possibile aderire.")
@@ -169,22 +185,40 @@ def crea_bozza(*, contratto, ente, utente, ipotesi, importo, scadenza, files, im
     anno = timezone.localdate().year
     numero = Contatore.prossimo(f"adesione:{anno}")
     adesione = Adesione(
-        contratto=contratto, ente=ente, anno=anno, numero=numero, codice=Adesione.formatta_codice(numero, anno),
-        ipotesi=ipotesi, importo=importo, scadenza=scadenza, importo_piano_fabbisogni=importo_piano,
-        data_piano_fabbisogni=data_piano, creata_da=utente, live=False,
+        contratto=contratto,
+        ente=ente,
+        anno=anno,
+        numero=numero,
+        codice=Adesione.formatta_codice(numero, anno),
+        ipotesi=ipotesi,
+        importo=importo,
+        scadenza=scadenza,
+        importo_piano_fabbisogni=importo_piano,
+        data_piano_fabbisogni=data_piano,
+        creata_da=utente,
+        live=False,
     )
     adesione.save()
     _controlla_file_ipotesi(adesione, files, 0)
     _salva_documenti(adesione, utente, files, 0)
     for perm in (PERM_VEDI, PERM_MODIFICA):
         assign_perm(perm, ente.gruppo, adesione)
-    registra("adesione.creata", adesione, utente=utente, request=request, contratto=contratto, a=adesione.stato,
-             dati={"importo": str(importo), "ipotesi": ipotesi})
+    registra(
+        "adesione.creata",
+        adesione,
+        utente=utente,
+        request=request,
+        contratto=contratto,
+        a=adesione.stato,
+        dati={"importo": str(importo), "ipotesi": ipotesi},
+    )
     return adesione
 
 
 @transaction.atomic
-def aggiorna_bozza(adesione, *, utente, ipotesi, importo, scadenza, files, importo_piano=None, data_piano=None, request=None):
+def aggiorna_bozza(
+    adesione, *, utente, ipotesi, importo, scadenza, files, importo_piano=None, data_piano=None, request=None
+):
     adesione = Adesione.objects.select_for_update().get(pk=adesione.pk)
     if not adesione.modificabile:
         raise OperazioneNonConsentita(motivo_non_modificabile(adesione))
@@ -228,7 +262,9 @@ def documenti_mancanti(adesione):
 def _workflow():
     workflow = workflow_di(Adesione)
     if workflow is None:
-        raise OperazioneNonConsentita("Il flusso di approvazione delle adesioni non è configurato: contatta l'assistenza.")
+        raise OperazioneNonConsentita(
+            "Il flusso di approvazione delle adesioni non è configurato: contatta l'assistenza."
+        )
     return workflow
 
 
@@ -237,14 +273,20 @@ def invia(adesione, *, utente, request=None):
     """INVIA → sì: the current round goes to the banditore for approval."""
     adesione = Adesione.objects.select_for_update().get(pk=adesione.pk)
     if not adesione.inviabile:
-        raise OperazioneNonConsentita("L'adesione non può essere inviata nello stato attuale: " + adesione.get_stato_display() + ".")
+        raise OperazioneNonConsentita(
+            "L'adesione non può essere inviata nello stato attuale: " + adesione.get_stato_display() + "."
+        )
     if not adesione.contratto.live:
         raise OperazioneNonConsentita("Il contratto non è pubblicato: non è possibile inviare l'adesione.")
     mancanti = documenti_mancanti(adesione)
     if len(mancanti) == 1:
-        raise OperazioneNonConsentita(f"Per inviare l'adesione manca il documento obbligatorio: {elenco_virgolettato(mancanti)}.")
+        raise OperazioneNonConsentita(
+            f"Per inviare l'adesione manca il documento obbligatorio: {elenco_virgolettato(mancanti)}."
+        )
     if mancanti:
-        raise OperazioneNonConsentita(f"Per inviare l'adesione mancano i documenti obbligatori: {elenco_virgolettato(mancanti)}.")
+        raise OperazioneNonConsentita(
+            f"Per inviare l'adesione mancano i documenti obbligatori: {elenco_virgolettato(mancanti)}."
+        )
     # A round sent again after a non-approval: the earlier rounds' approvals stay.
     transizione = "reinvia" if adesione.stato == Adesione.Stato.NON_APPROVATA else "invia"
     stati.verifica(adesione, transizione)
@@ -255,9 +297,16 @@ def invia(adesione, *, utente, request=None):
     documenti.filter(inviato=False).update(inviato=True, inviato_il=adesso)
     workflow = _workflow()
     stati.cambia_stato(
-        adesione, transizione, utente=utente, request=request,
-        campi={"inviata_il": adesso, "prima_inviata_il": adesione.prima_inviata_il or adesso, "inviata_da": utente,
-               "motivo_rifiuto": ""},
+        adesione,
+        transizione,
+        utente=utente,
+        request=request,
+        campi={
+            "inviata_il": adesso,
+            "prima_inviata_il": adesione.prima_inviata_il or adesso,
+            "inviata_da": utente,
+            "motivo_rifiuto": "",
+        },
         dati={"round": adesione.round_corrente, "documenti": inviati},
     )
     # The revision the workflow approves: it must hold the new state.
@@ -274,7 +323,7 @@ def _annulla_workflow(adesione, utente):
 
 @transaction.atomic
 def ritira(adesione, *, utente, request=None):
-    """"ritira invio adesione": back to the riepilogo with "elimina bozza" and "invia"."""
+    """ "ritira invio adesione": back to the riepilogo with "elimina bozza" and "invia"."""
     adesione = Adesione.objects.select_for_update().get(pk=adesione.pk)
     if not adesione.ritirabile:
         raise OperazioneNonConsentita("L'invio può essere ritirato solo mentre l'adesione è in attesa di approvazione.")
@@ -284,15 +333,24 @@ def ritira(adesione, *, utente, request=None):
     # still in effect (none for a first sending). The audit keeps both the sending and the withdrawal.
     ripresi = adesione.documenti.filter(round=adesione.round_corrente, inviato=True, inviato_il=ritirata_il)
     ripresi_n = ripresi.update(inviato=False)
-    precedente = adesione.documenti.filter(inviato=True).order_by("-inviato_il").values_list("inviato_il", flat=True).first()
+    precedente = (
+        adesione.documenti.filter(inviato=True).order_by("-inviato_il").values_list("inviato_il", flat=True).first()
+    )
     campi = {"inviata_il": precedente}
     if precedente is None:
         campi["inviata_da"] = None
     stati.cambia_stato(
-        adesione, "ritira", a=Adesione.Stato.BOZZA if adesione.round_corrente == 0 else Adesione.Stato.ROUND_APPROVATO,
-        utente=utente, request=request, campi=campi,
-        dati={"round": adesione.round_corrente, "inviata_il": ritirata_il.isoformat() if ritirata_il else None,
-              "documenti_ripresi": ripresi_n},
+        adesione,
+        "ritira",
+        a=Adesione.Stato.BOZZA if adesione.round_corrente == 0 else Adesione.Stato.ROUND_APPROVATO,
+        utente=utente,
+        request=request,
+        campi=campi,
+        dati={
+            "round": adesione.round_corrente,
+            "inviata_il": ritirata_il.isoformat() if ritirata_il else None,
+            "documenti_ripresi": ripresi_n,
+        },
     )
     return adesione
 
@@ -320,7 +378,7 @@ def _togli_permessi(adesione):
 
 @transaction.atomic
 def elimina_bozza(adesione, *, utente, request=None):
-    """"elimina bozza". What was never sent to the banditore is deleted; what was sent is final:
+    """ "elimina bozza". What was never sent to the banditore is deleted; what was sent is final:
 
     - never sent (not even once, then withdrawn): the adesione and its documents are deleted
       (the code's number is not given back); returns ``None``;
@@ -337,8 +395,14 @@ def elimina_bozza(adesione, *, utente, request=None):
     # Sent at least once (also if then withdrawn): the banditore had it.
     inviati = adesione.documenti.filter(inviato_il__isnull=False)
     if adesione.mai_inviata and not inviati.exists():
-        stati.cambia_stato(adesione, "elimina", utente=utente, request=request, conserva=False,
-                           dati={"codice": adesione.codice, "conservata": False, "round": adesione.round_corrente})
+        stati.cambia_stato(
+            adesione,
+            "elimina",
+            utente=utente,
+            request=request,
+            conserva=False,
+            dati={"codice": adesione.codice, "conservata": False, "round": adesione.round_corrente},
+        )
         documenti = list(adesione.documenti.select_related("documento"))
         _togli_permessi(adesione)
         adesione.delete()
@@ -351,10 +415,17 @@ def elimina_bozza(adesione, *, utente, request=None):
             d.corrente = True
             d.save(update_fields=["corrente"])
     stati.cambia_stato(
-        adesione, "elimina", utente=utente, request=request,
+        adesione,
+        "elimina",
+        utente=utente,
+        request=request,
         campi={"eliminata_il": timezone.now(), "eliminata_da": utente},
-        dati={"codice": adesione.codice, "conservata": True, "round": adesione.round_corrente,
-              "documenti_non_inviati_eliminati": eliminati},
+        dati={
+            "codice": adesione.codice,
+            "conservata": True,
+            "round": adesione.round_corrente,
+            "documenti_non_inviati_eliminati": eliminati,
+        },
     )
     return adesione
 
@@ -371,7 +442,9 @@ def approva_round(adesione, *, utente, task_state, commento="", request=None):
     round_approvato = adesione.round_corrente
     prossimo = adesione.prossimo_round(round_approvato)
     campi = {}
-    if adesione.approvata_il is None and (prossimo is None or round_approvato >= adesione.contratto.round_per_ordinare_effettivo):
+    if adesione.approvata_il is None and (
+        prossimo is None or round_approvato >= adesione.contratto.round_per_ordinare_effettivo
+    ):
         # The round for ordering: "nuovo ordine" is possible from now on, also while a later round
         # (ipotesi B's round 1) is in course. The public contract page shows the approved total.
         campi["approvata_il"] = _adesso()
@@ -379,8 +452,14 @@ def approva_round(adesione, *, utente, task_state, commento="", request=None):
     if prossimo is not None:
         campi["round_corrente"] = prossimo
     stati.cambia_stato(
-        adesione, "approva_round", a=Adesione.Stato.APPROVATA if prossimo is None else Adesione.Stato.ROUND_APPROVATO,
-        utente=utente, request=request, motivo=commento, campi=campi, dati={"round": round_approvato},
+        adesione,
+        "approva_round",
+        a=Adesione.Stato.APPROVATA if prossimo is None else Adesione.Stato.ROUND_APPROVATO,
+        utente=utente,
+        request=request,
+        motivo=commento,
+        campi=campi,
+        dati={"round": round_approvato},
     )
     return adesione
 
@@ -398,7 +477,12 @@ def rifiuta_round(adesione, *, utente, task_state, motivo, request=None):
     adesione = Adesione.objects.get(pk=adesione.pk)
     _annulla_workflow(adesione, utente)
     stati.cambia_stato(
-        adesione, "rifiuta_round", utente=utente, request=request, motivo=motivo.strip(),
-        campi={"motivo_rifiuto": motivo.strip(), "rifiutata_il": timezone.now()}, dati={"round": adesione.round_corrente},
+        adesione,
+        "rifiuta_round",
+        utente=utente,
+        request=request,
+        motivo=motivo.strip(),
+        campi={"motivo_rifiuto": motivo.strip(), "rifiutata_il": timezone.now()},
+        dati={"round": adesione.round_corrente},
     )
     return adesione

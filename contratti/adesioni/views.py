@@ -42,7 +42,7 @@ def _adesione_operabile(request, contratto, pk):
 
 
 def _form_calcolato(form, **kwargs):
-    """"calcola importo": the same form with the importo computed from the piano dei fabbisogni."""
+    """ "calcola importo": the same form with the importo computed from the piano dei fabbisogni."""
     form.is_valid()
     importo = form.cleaned_data.get("importo") if hasattr(form, "cleaned_data") else None
     if importo is None:
@@ -78,8 +78,12 @@ def nuova(request, contratto):
     richieste = contratto.richieste_per_round().get(0, [])
     iniziali = {"scadenza": services.scadenza_predefinita(contratto), "ente": enti[0]}
     if request.method == "GET":
-        return _render_passo1(request, contratto, PassoUnoForm(initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto))
-    form = PassoUnoForm(request.POST, request.FILES, initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto)
+        return _render_passo1(
+            request, contratto, PassoUnoForm(initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto)
+        )
+    form = PassoUnoForm(
+        request.POST, request.FILES, initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto
+    )
     if "calcola" in request.POST:
         form = _form_calcolato(form, initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto)
         return _render_passo1(request, contratto, form)
@@ -88,9 +92,16 @@ def nuova(request, contratto):
     dati = form.cleaned_data
     try:
         adesione = services.crea_bozza(
-            contratto=contratto, ente=dati["ente"], utente=request.user, ipotesi=dati.get("ipotesi", ""),
-            importo=dati["importo"], scadenza=dati["scadenza"], files=form.files_per_codice(),
-            importo_piano=dati.get("importo_piano"), data_piano=dati.get("data_piano"), request=request,
+            contratto=contratto,
+            ente=dati["ente"],
+            utente=request.user,
+            ipotesi=dati.get("ipotesi", ""),
+            importo=dati["importo"],
+            scadenza=dati["scadenza"],
+            files=form.files_per_codice(),
+            importo_piano=dati.get("importo_piano"),
+            data_piano=dati.get("data_piano"),
+            request=request,
         )
     except ValidationError as exc:
         for errore in messaggi_errore(exc):
@@ -111,12 +122,23 @@ def modifica(request, contratto, pk):
     enti_qs = Ente.objects.filter(pk=adesione.ente_id)
     richieste = contratto.richieste_per_round().get(0, [])
     iniziali = {
-        "ente": adesione.ente, "importo": adesione.importo, "scadenza": adesione.scadenza, "ipotesi": adesione.ipotesi,
-        "importo_piano": adesione.importo_piano_fabbisogni, "data_piano": adesione.data_piano_fabbisogni,
+        "ente": adesione.ente,
+        "importo": adesione.importo,
+        "scadenza": adesione.scadenza,
+        "ipotesi": adesione.ipotesi,
+        "importo_piano": adesione.importo_piano_fabbisogni,
+        "data_piano": adesione.data_piano_fabbisogni,
     }
     if request.method == "GET":
-        return _render_passo1(request, contratto, PassoUnoForm(initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto), adesione)
-    form = PassoUnoForm(request.POST, request.FILES, initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto)
+        return _render_passo1(
+            request,
+            contratto,
+            PassoUnoForm(initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto),
+            adesione,
+        )
+    form = PassoUnoForm(
+        request.POST, request.FILES, initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto
+    )
     if "calcola" in request.POST:
         form = _form_calcolato(form, initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto)
         return _render_passo1(request, contratto, form, adesione)
@@ -125,8 +147,14 @@ def modifica(request, contratto, pk):
     dati = form.cleaned_data
     try:
         services.aggiorna_bozza(
-            adesione, utente=request.user, ipotesi=dati.get("ipotesi", ""), importo=dati["importo"], scadenza=dati["scadenza"],
-            files=form.files_per_codice(), importo_piano=dati.get("importo_piano"), data_piano=dati.get("data_piano"),
+            adesione,
+            utente=request.user,
+            ipotesi=dati.get("ipotesi", ""),
+            importo=dati["importo"],
+            scadenza=dati["scadenza"],
+            files=form.files_per_codice(),
+            importo_piano=dati.get("importo_piano"),
+            data_piano=dati.get("data_piano"),
             request=request,
         )
     except ValidationError as exc:
@@ -181,11 +209,17 @@ def invia(request, contratto, pk):
     if request.method == "GET":
         if not adesione.inviabile:
             return redirect(url_sottopagina(contratto, "adesione_riepilogo", adesione.pk))
-        return TemplateResponse(request, "contratti/adesioni/conferma.html", {
-            "page": contratto, "adesione": adesione, "domanda": "Confermi l'invio dell'adesione?",
-            "azione": url_sottopagina(contratto, "adesione_invia", adesione.pk),
-            "nota": NOTA_REINVIO.format(round=adesione.round_corrente) if adesione.round_da_reinviare else "",
-        })
+        return TemplateResponse(
+            request,
+            "contratti/adesioni/conferma.html",
+            {
+                "page": contratto,
+                "adesione": adesione,
+                "domanda": "Confermi l'invio dell'adesione?",
+                "azione": url_sottopagina(contratto, "adesione_invia", adesione.pk),
+                "nota": NOTA_REINVIO.format(round=adesione.round_corrente) if adesione.round_da_reinviare else "",
+            },
+        )
     try:
         services.invia(adesione, utente=request.user, request=request)
     except ValidationError as exc:
@@ -214,11 +248,18 @@ def elimina(request, contratto, pk):
         if not adesione.eliminabile:
             messages.error(request, services.motivo_non_eliminabile(adesione))
             return redirect(url_sottopagina(contratto, "adesione_riepilogo", adesione.pk))
-        return TemplateResponse(request, "contratti/adesioni/conferma.html", {
-            "page": contratto, "adesione": adesione, "domanda": "Confermi l'eliminazione della bozza?",
-            "azione": url_sottopagina(contratto, "adesione_elimina", adesione.pk), "pericolo": True,
-            "nota": "" if adesione.mai_inviata else NOTA_ELIMINA_INVIATA,
-        })
+        return TemplateResponse(
+            request,
+            "contratti/adesioni/conferma.html",
+            {
+                "page": contratto,
+                "adesione": adesione,
+                "domanda": "Confermi l'eliminazione della bozza?",
+                "azione": url_sottopagina(contratto, "adesione_elimina", adesione.pk),
+                "pericolo": True,
+                "nota": "" if adesione.mai_inviata else NOTA_ELIMINA_INVIATA,
+            },
+        )
     try:
         services.elimina_bozza(adesione, utente=request.user, request=request)
     except ValidationError as exc:

@@ -19,7 +19,9 @@ def _form_commento(nome, **campo):
 @functools.cache
 def form_motivo_rifiuto():
     return _form_commento(
-        "MotivoRifiutoForm", label="Motivo della mancata approvazione", required=True,
+        "MotivoRifiutoForm",
+        label="Motivo della mancata approvazione",
+        required=True,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Indica il motivo della mancata approvazione."},
     )
@@ -28,7 +30,9 @@ def form_motivo_rifiuto():
 @functools.cache
 def form_conferma_approvazione():
     return _form_commento(
-        "ConfermaApprovazioneForm", label="Nota (facoltativa)", required=False,
+        "ConfermaApprovazioneForm",
+        label="Nota (facoltativa)",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Confermi l'approvazione? La nota resta nello storico e nel registro di audit.",
     )
@@ -105,5 +109,9 @@ def workflow_di(modello):
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import WorkflowContentType
 
-    wct = WorkflowContentType.objects.filter(content_type=ContentType.objects.get_for_model(modello)).select_related("workflow").first()
+    wct = (
+        WorkflowContentType.objects.filter(content_type=ContentType.objects.get_for_model(modello))
+        .select_related("workflow")
+        .first()
+    )
     return wct.workflow if wct is not None and wct.workflow.active else None

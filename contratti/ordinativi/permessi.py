@@ -39,8 +39,9 @@ def puo_vedere_dati_anac(user, ordinativo):
     sees the approved ordinativo but not the exchanges with ANAC nor the data of the CIG request."""
     if not user.is_authenticated:
         return False
-    return ((user.has_perm(PERM_VEDI, ordinativo) and e_utente_ente(user, ordinativo))
-            or e_banditore_dell_ordinativo(user, ordinativo))
+    return (user.has_perm(PERM_VEDI, ordinativo) and e_utente_ente(user, ordinativo)) or e_banditore_dell_ordinativo(
+        user, ordinativo
+    )
 
 
 def puo_operare(user, ordinativo):

@@ -60,8 +60,12 @@ def adesioni_ordinabili(ordinativo):
 
 def adesioni_per_nuovo_ordine(contratto, enti):
     """The approved adesioni of ``enti`` in the contract, newest first (the first is proposed)."""
-    return (Adesione.objects.ordinabili().filter(contratto=contratto, ente__in=enti)
-            .select_related("ente").order_by("-approvata_il"))
+    return (
+        Adesione.objects.ordinabili()
+        .filter(contratto=contratto, ente__in=enti)
+        .select_related("ente")
+        .order_by("-approvata_il")
+    )
 
 
 def richiesta_cig_proposta(contratto, adesione, *, utente):
@@ -109,9 +113,13 @@ MSG_RUP_NON_DELL_ENTE = (
 def rup_dell_ente(ente):
     """The RUPs the ordinativo may name: ``[(codice_fiscale, "Nome Cognome")]`` of the users with the
     RUP incarico in ``ente`` and a codice fiscale in their profile (ANAC and SPID identify them by it)."""
-    incarichi = (Incarico.objects.filter(ente=ente, ruolo=Incarico.Ruolo.RUP)
-                 .exclude(user__profilo__codice_fiscale="").filter(user__profilo__isnull=False, user__is_active=True)
-                 .select_related("user__profilo").order_by("user__last_name", "user__first_name", "user__username"))
+    incarichi = (
+        Incarico.objects.filter(ente=ente, ruolo=Incarico.Ruolo.RUP)
+        .exclude(user__profilo__codice_fiscale="")
+        .filter(user__profilo__isnull=False, user__is_active=True)
+        .select_related("user__profilo")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
     scelte = {}
     for incarico in incarichi:
         utente = incarico.user
@@ -129,36 +137,64 @@ def controlla_rup(ente, cf_rup):
 
 @transaction.atomic
 def crea(contratto, *, ente, adesione, utente, dati, request=None):
-    """"Richiedi CIG" → "Vai all'ordine": the ordinativo in bozza with the data for the derived CIG."""
+    """ "Richiedi CIG" → "Vai all'ordine": the ordinativo in bozza with the data for the derived CIG."""
     if ente not in enti_che_possono_ordinare(utente, contratto):
-        raise PermissionDenied("Per un nuovo ordine serve un'adesione approvata dell'ente e il ruolo di Responsabile/Buyer o RUP.")
+        raise PermissionDenied(
+            "Per un nuovo ordine serve un'adesione approvata dell'ente e il ruolo di Responsabile/Buyer o RUP."
+        )
     if adesione.contratto_id != contratto.pk or adesione.ente_id != ente.pk or not adesione.ordinabile:
         raise OperazioneNonConsentita("L'adesione scelta non è un'adesione approvata dell'ente a questo contratto.")
     controlla_rup(ente, dati.get("cf_rup"))
     anno = timezone.localdate().year
     numero = Contatore.prossimo(f"ordinativo:{anno}")
     ordinativo = Ordinativo(
-        contratto=contratto, ente=ente, adesione=adesione, anno=anno, numero=numero,
-        codice=Ordinativo.formatta_codice(numero, anno), cig_accordo_quadro=contratto.cig, creato_da=utente, live=False,
+        contratto=contratto,
+        ente=ente,
+        adesione=adesione,
+        anno=anno,
+        numero=numero,
+        codice=Ordinativo.formatta_codice(numero, anno),
+        cig_accordo_quadro=contratto.cig,
+        creato_da=utente,
+        live=False,
         **dati,
     )
     ordinativo.full_clean()
     ordinativo.save()
     for perm in (PERM_VEDI, PERM_MODIFICA):
         assign_perm(perm, ente.gruppo, ordinativo)
-    _registra("ordinativo.creato", ordinativo, utente, a=ordinativo.stato, dati={"importo_totale": str(ordinativo.importo_totale)})
+    _registra(
+        "ordinativo.creato",
+        ordinativo,
+        utente,
+        a=ordinativo.stato,
+        dati={"importo_totale": str(ordinativo.importo_totale)},
+    )
     return ordinativo
 
 
-def _solo_bozza(ordinativo, messaggio="Le righe dell'ordine non possono più essere modificate: il CIG è in acquisizione o acquisito."):
+def _solo_bozza(
+    ordinativo,
+    messaggio="Le righe dell'ordine non possono più essere modificate: il CIG è in acquisizione o acquisito.",
+):
     if ordinativo.stato != Ordinativo.Stato.BOZZA:
         raise OperazioneNonConsentita(messaggio)
 
 
 # "Richiedi CIG" of an existing ordinativo: the data of the scheda AD4.
 CAMPI_RICHIESTA_CIG = (
-    "oggetto", "importo_totale", "cpv", "codice_istat", "codice_nuts", "durata_mesi", "categoria",
-    "finanziamento", "cf_rup", "data_adesione", "codice_appalto", "tracciabilita",
+    "oggetto",
+    "importo_totale",
+    "cpv",
+    "codice_istat",
+    "codice_nuts",
+    "durata_mesi",
+    "categoria",
+    "finanziamento",
+    "cf_rup",
+    "data_adesione",
+    "codice_appalto",
+    "tracciabilita",
 )
 # ANAC finds the appalto by its codice (also to recover a lost answer) and lets only its RUP act on it.
 CAMPI_LEGATI_ALL_APPALTO = ("codice_appalto", "cf_rup")
@@ -186,13 +222,18 @@ def _senza_risposta(operazione):
 def conferma_senza_risposta(ordinativo):
     """The last conferma-appalto got no usable answer (timeouts, 5xx until the attempts ran out):
     ANAC may be confirming the appalto with the data it has."""
-    return (ordinativo.stato == Ordinativo.Stato.BOZZA and bool(ordinativo.id_appalto)
-            and _senza_risposta(sequenza_anac.operazione_del_tentativo(ordinativo, "conferma-appalto")))
+    return (
+        ordinativo.stato == Ordinativo.Stato.BOZZA
+        and bool(ordinativo.id_appalto)
+        and _senza_risposta(sequenza_anac.operazione_del_tentativo(ordinativo, "conferma-appalto"))
+    )
 
 
 def appalto_su_anac(ordinativo):
     """ANAC has the appalto (its idAppalto is known) or may have it (crea-appalto without an answer)."""
-    return bool(ordinativo.id_appalto) or _senza_risposta(sequenza_anac.operazione_del_tentativo(ordinativo, "crea-appalto"))
+    return bool(ordinativo.id_appalto) or _senza_risposta(
+        sequenza_anac.operazione_del_tentativo(ordinativo, "crea-appalto")
+    )
 
 
 def motivo_richiesta_cig_non_modificabile(ordinativo):
@@ -220,7 +261,7 @@ def campi_bloccati_richiesta_cig(ordinativo):
 
 @transaction.atomic
 def aggiorna_richiesta_cig(ordinativo, *, utente, dati, request=None):
-    """"Richiedi CIG" of an existing ordinativo → "Vai all'ordine". Once the appalto exists on ANAC the
+    """ "Richiedi CIG" of an existing ordinativo → "Vai all'ordine". Once the appalto exists on ANAC the
     changed data go there with the next "Conferma appalto" (modifica-appalto before conferma-appalto)."""
     ordinativo = _blocca(ordinativo)
     if not puo_operare(utente, ordinativo):
@@ -230,7 +271,9 @@ def aggiorna_richiesta_cig(ordinativo, *, utente, dati, request=None):
         raise OperazioneNonConsentita(motivo)
     sconosciuti = set(dati) - set(CAMPI_RICHIESTA_CIG)
     if sconosciuti:
-        raise OperazioneNonConsentita("Campi non previsti nella richiesta del CIG: " + ", ".join(sorted(sconosciuti)) + ".")
+        raise OperazioneNonConsentita(
+            "Campi non previsti nella richiesta del CIG: " + ", ".join(sorted(sconosciuti)) + "."
+        )
     bloccati = campi_bloccati_richiesta_cig(ordinativo)
     modificati = {}
     for campo, valore in dati.items():
@@ -257,7 +300,11 @@ def aggiorna_richiesta_cig(ordinativo, *, utente, dati, request=None):
 def scegli_adesione(ordinativo, *, utente, adesione):
     ordinativo = _blocca(ordinativo)
     _solo_bozza(ordinativo, "L'adesione non può più essere cambiata.")
-    if adesione.ente_id != ordinativo.ente_id or adesione.contratto_id != ordinativo.contratto_id or not adesione.ordinabile:
+    if (
+        adesione.ente_id != ordinativo.ente_id
+        or adesione.contratto_id != ordinativo.contratto_id
+        or not adesione.ordinabile
+    ):
         raise OperazioneNonConsentita("L'adesione scelta non è un'adesione approvata dell'ente a questo contratto.")
     ordinativo.adesione = adesione
     ordinativo.save(update_fields=["adesione"])
@@ -268,10 +315,14 @@ def scegli_adesione(ordinativo, *, utente, adesione):
 def aggiungi_riga(ordinativo, *, utente, descrizione, importo_unitario, quantita):
     ordinativo = _blocca(ordinativo)
     _solo_bozza(ordinativo)
-    riga = RigaOrdinativo(ordinativo=ordinativo, descrizione=descrizione, importo_unitario=importo_unitario, quantita=quantita)
+    riga = RigaOrdinativo(
+        ordinativo=ordinativo, descrizione=descrizione, importo_unitario=importo_unitario, quantita=quantita
+    )
     riga.full_clean()
     riga.save()
-    _registra("ordinativo.riga_aggiunta", ordinativo, utente, dati={"descrizione": descrizione, "importo": str(riga.importo)})
+    _registra(
+        "ordinativo.riga_aggiunta", ordinativo, utente, dati={"descrizione": descrizione, "importo": str(riga.importo)}
+    )
     return riga
 
 
@@ -304,24 +355,36 @@ def carica_documenti(ordinativo, *, utente, files):
     if set(files) - set(richieste):
         raise OperazioneNonConsentita("Il documento caricato non è tra quelli richiesti per gli ordinativi.")
     elementi = [
-        (codice, richieste[codice].etichetta, richieste[codice], valida(upload, firma_richiesta=richieste[codice].firma_digitale,
-                                                                        per_conto_di=Titolare(ordinativo.ente)))
+        (
+            codice,
+            richieste[codice].etichetta,
+            richieste[codice],
+            valida(upload, firma_richiesta=richieste[codice].firma_digitale, per_conto_di=Titolare(ordinativo.ente)),
+        )
         for codice, upload in files.items()
     ]
     # Not approved by the banditore: the sent atto is replaced by a new version, the sent one stays in the history.
-    salva_versioni(ordinativo.documenti, elementi, utente=utente, oggetto=ordinativo,
-                   contratto_id=ordinativo.contratto_id, azione="ordinativo.documento_caricato",
-                   sostituisci_inviati=ordinativo.stato == Ordinativo.Stato.RIFIUTATO)
+    salva_versioni(
+        ordinativo.documenti,
+        elementi,
+        utente=utente,
+        oggetto=ordinativo,
+        contratto_id=ordinativo.contratto_id,
+        azione="ordinativo.documento_caricato",
+        sostituisci_inviati=ordinativo.stato == Ordinativo.Stato.RIFIUTATO,
+    )
 
 
 def _controlla_rup(ordinativo, utente):
     if not e_rup_dell_ente(utente, ordinativo):
-        raise PermissionDenied("Solo il RUP dell'amministrazione aderente può compiere le azioni che presuppongono l'integrazione con i servizi di ANAC.")
+        raise PermissionDenied(
+            "Solo il RUP dell'amministrazione aderente può compiere le azioni che presuppongono l'integrazione con i servizi di ANAC."
+        )
 
 
 @transaction.atomic
 def conferma_appalto(ordinativo, *, utente, simulata=False, request=None):
-    """"Conferma appalto": crea-appalto then conferma-appalto on ANAC, in the background."""
+    """ "Conferma appalto": crea-appalto then conferma-appalto on ANAC, in the background."""
     ordinativo = _blocca(ordinativo)
     _controlla_rup(ordinativo, utente)
     if ordinativo.stato != Ordinativo.Stato.BOZZA:
@@ -334,17 +397,26 @@ def conferma_appalto(ordinativo, *, utente, simulata=False, request=None):
     mancanti = documenti_mancanti(ordinativo)
     if mancanti:
         raise OperazioneNonConsentita(MSG_CONFERMA_SENZA_DOCUMENTI.format(elenco=", ".join(mancanti)))
-    stati.transita(ordinativo, "conferma_appalto", utente=utente, request=request, dati={"simulata": simulata}, campi={
-        "tentativo_conferma": ordinativo.tentativo_conferma + 1, "attesa_esito": 0, "errore_anac": "",
-        "autenticazione_simulata": ordinativo.autenticazione_simulata or simulata,
-    })
+    stati.transita(
+        ordinativo,
+        "conferma_appalto",
+        utente=utente,
+        request=request,
+        dati={"simulata": simulata},
+        campi={
+            "tentativo_conferma": ordinativo.tentativo_conferma + 1,
+            "attesa_esito": 0,
+            "errore_anac": "",
+            "autenticazione_simulata": ordinativo.autenticazione_simulata or simulata,
+        },
+    )
     sequenza_anac.avvia_conferma_appalto(ordinativo, utente=utente)
     return ordinativo
 
 
 @transaction.atomic
 def acquisisci_cig(ordinativo, *, utente, simulata=False, request=None):
-    """"Acquisisci CIG": recupera-cig on ANAC, in the background."""
+    """ "Acquisisci CIG": recupera-cig on ANAC, in the background."""
     ordinativo = _blocca(ordinativo)
     _controlla_rup(ordinativo, utente)
     if ordinativo.stato != Ordinativo.Stato.APPALTO_CONFERMATO:
@@ -371,7 +443,10 @@ def scheda_sintesi(ordinativo):
         ordinativo = _blocca(ordinativo)
         if ordinativo.scheda_generata_id:
             return scheda_sintesi(ordinativo)
-        if ordinativo.stato not in (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO) or not ordinativo.cig_derivato:
+        if (
+            ordinativo.stato not in (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO)
+            or not ordinativo.cig_derivato
+        ):
             raise OperazioneNonConsentita("La scheda di sintesi si genera dopo l'acquisizione del CIG derivato.")
         from documenti.validazione import salva, valida
 
@@ -396,8 +471,9 @@ def carica_scheda_firmata(ordinativo, *, utente, upload):
         raise OperazioneNonConsentita(MSG_CHIUSO)
     if ordinativo.stato not in (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO):
         raise OperazioneNonConsentita("La scheda di sintesi firmata non può essere caricata in questo stato.")
-    documento = salva(valida(upload, firma_richiesta=True, generato=generato, per_conto_di=titolare_scheda(ordinativo)),
-                      utente=utente)
+    documento = salva(
+        valida(upload, firma_richiesta=True, generato=generato, per_conto_di=titolare_scheda(ordinativo)), utente=utente
+    )
     precedente = ordinativo.scheda_firmata
     ordinativo.scheda_firmata = documento
     ordinativo.save(update_fields=["scheda_firmata"])
@@ -445,7 +521,8 @@ def documenti_per_pagina(ordinativo, *, con_storia):
         "documenti_oe": [d for d in documenti if d.corrente and d.caricato_da == "oe"],
         "storico": [d for d in documenti if not d.corrente],
         "storico_inviati": [d for d in documenti if not d.corrente and d.inviato and d.caricato_da == "aderente"]
-        if con_storia else [],
+        if con_storia
+        else [],
     }
 
 
@@ -459,7 +536,9 @@ def mancanze_invio(ordinativo):
 def _workflow():
     workflow = workflow_di(Ordinativo)
     if workflow is None:
-        raise OperazioneNonConsentita("Il flusso di approvazione degli ordinativi non è configurato: contatta l'assistenza.")
+        raise OperazioneNonConsentita(
+            "Il flusso di approvazione degli ordinativi non è configurato: contatta l'assistenza."
+        )
     return workflow
 
 
@@ -481,7 +560,10 @@ def invia(ordinativo, *, utente, request=None):
     # Sent again after the banditore's refusal: same CIG and ANAC data, new documents (the audit says which).
     azione = "reinvia" if ordinativo.stato == Ordinativo.Stato.RIFIUTATO else "invia"
     stati.transita(
-        ordinativo, azione, utente=utente, request=request,
+        ordinativo,
+        azione,
+        utente=utente,
+        request=request,
         dati={"documenti": inviati, "scheda_firmata": ordinativo.scheda_firmata.sha256, "cig": ordinativo.cig_derivato},
         campi={"inviato_il": timezone.now(), "inviato_da": utente, "motivo_rifiuto": ""},
     )
@@ -501,8 +583,9 @@ def approva(ordinativo, *, utente, task_state, commento="", request=None):
     task_state.approve(user=utente, comment=commento)
     ordinativo = Ordinativo.objects.get(pk=ordinativo.pk)
     assign_perm(PERM_VEDI, ordinativo.contratto.aggiudicatario.gruppo, ordinativo)
-    return stati.transita(ordinativo, "approva", utente=utente, request=request, motivo=commento,
-                          campi={"approvato_il": timezone.now()})
+    return stati.transita(
+        ordinativo, "approva", utente=utente, request=request, motivo=commento, campi={"approvato_il": timezone.now()}
+    )
 
 
 @transaction.atomic
@@ -519,8 +602,14 @@ def rifiuta(ordinativo, *, utente, task_state, motivo, request=None):
     stato_wf = ordinativo.current_workflow_state
     if stato_wf is not None:
         stato_wf.cancel(user=utente)
-    return stati.transita(ordinativo, "rifiuta", utente=utente, request=request, motivo=motivo.strip(),
-                          campi={"motivo_rifiuto": motivo.strip(), "rifiutato_il": timezone.now()})
+    return stati.transita(
+        ordinativo,
+        "rifiuta",
+        utente=utente,
+        request=request,
+        motivo=motivo.strip(),
+        campi={"motivo_rifiuto": motivo.strip(), "rifiutato_il": timezone.now()},
+    )
 
 
 def chiudibile(ordinativo):
@@ -530,7 +619,7 @@ def chiudibile(ordinativo):
 
 @transaction.atomic
 def chiudi(ordinativo, *, utente, request=None):
-    """"chiudi ordinativo" of a rejected ordinativo: final, nothing more is sent. The CIG already
+    """ "chiudi ordinativo" of a rejected ordinativo: final, nothing more is sent. The CIG already
     acquired stays on ANAC: the ente cancels it with the scheda ANN (still available)."""
     ordinativo = _blocca(ordinativo)
     if not puo_operare(utente, ordinativo):
@@ -539,8 +628,15 @@ def chiudi(ordinativo, *, utente, request=None):
         raise OperazioneNonConsentita("L'ordinativo è già chiuso.")
     if not chiudibile(ordinativo):
         raise OperazioneNonConsentita(MSG_CHIUDI_STATO)
-    return stati.transita(ordinativo, "chiudi", utente=utente, request=request, motivo=ordinativo.motivo_rifiuto,
-                          dati={"cig": ordinativo.cig_derivato}, campi={"chiuso_il": timezone.now(), "chiuso_da": utente})
+    return stati.transita(
+        ordinativo,
+        "chiudi",
+        utente=utente,
+        request=request,
+        motivo=ordinativo.motivo_rifiuto,
+        dati={"cig": ordinativo.cig_derivato},
+        campi={"chiuso_il": timezone.now(), "chiuso_da": utente},
+    )
 
 
 def richieste_oe(ordinativo):
@@ -552,7 +648,9 @@ def richieste_oe(ordinativo):
     membri = list(ordinativo.contratto.aggiudicatario.membri.all())
     if ordinativo.tracciabilita == Ordinativo.Tracciabilita.OGNI_MEMBRO and membri:
         for m in membri:
-            richieste.append((f"tracciabilita-{m.codice_fiscale.lower()}", f"Comunicazione dati tracciabilità – {m.ragione_sociale}"))
+            richieste.append(
+                (f"tracciabilita-{m.codice_fiscale.lower()}", f"Comunicazione dati tracciabilità – {m.ragione_sociale}")
+            )
     else:
         mandataria = ordinativo.contratto.aggiudicatario.mandataria
         nome = mandataria.ragione_sociale if mandataria else ordinativo.contratto.aggiudicatario.denominazione
@@ -565,7 +663,9 @@ def mancanze_oe(ordinativo):
     "Pagamento a ciascun soggetto del RTI"), after the approval."""
     if ordinativo.stato != Ordinativo.Stato.APPROVATO:
         return []
-    caricati = set(ordinativo.documenti.filter(corrente=True, caricato_da="oe").values_list("codice_richiesta", flat=True))
+    caricati = set(
+        ordinativo.documenti.filter(corrente=True, caricato_da="oe").values_list("codice_richiesta", flat=True)
+    )
     return [etichetta for codice, etichetta in richieste_oe(ordinativo) if codice not in caricati]
 
 
@@ -575,11 +675,27 @@ def carica_documenti_oe(ordinativo, *, utente, files):
 
     ordinativo = _blocca(ordinativo)
     if not puo_caricare_documenti_oe(utente, ordinativo):
-        raise PermissionDenied("Solo il fornitore aggiudicatario carica questi documenti, dopo l'approvazione dell'ordinativo.")
+        raise PermissionDenied(
+            "Solo il fornitore aggiudicatario carica questi documenti, dopo l'approvazione dell'ordinativo."
+        )
     richieste = dict(richieste_oe(ordinativo))
     if set(files) - set(richieste):
         raise OperazioneNonConsentita("Il documento caricato non è tra quelli richiesti al fornitore.")
-    elementi = [(codice, richieste[codice], None, valida(upload, firma_richiesta=True, per_conto_di=Titolare(ordinativo.contratto.aggiudicatario)))
-                for codice, upload in files.items()]
-    salva_versioni(ordinativo.documenti, elementi, utente=utente, oggetto=ordinativo, contratto_id=ordinativo.contratto_id,
-                   azione="ordinativo.documento_oe_caricato", caricato_da="oe")
+    elementi = [
+        (
+            codice,
+            richieste[codice],
+            None,
+            valida(upload, firma_richiesta=True, per_conto_di=Titolare(ordinativo.contratto.aggiudicatario)),
+        )
+        for codice, upload in files.items()
+    ]
+    salva_versioni(
+        ordinativo.documenti,
+        elementi,
+        utente=utente,
+        oggetto=ordinativo,
+        contratto_id=ordinativo.contratto_id,
+        azione="ordinativo.documento_oe_caricato",
+        caricato_da="oe",
+    )

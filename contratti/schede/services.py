@@ -31,8 +31,12 @@ from .permessi import MSG_SOLO_ENTE, MSG_SOLO_RUP, puo_gestire, puo_inviare
 
 # Ordinativo states in which a scheda of each type may be created and sent.
 STATI_ORDINATIVO = {
-    Scheda.Tipo.ANN: (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO, Ordinativo.Stato.CHIUSO,
-                      Ordinativo.Stato.APPROVATO),
+    Scheda.Tipo.ANN: (
+        Ordinativo.Stato.CIG_ACQUISITO,
+        Ordinativo.Stato.RIFIUTATO,
+        Ordinativo.Stato.CHIUSO,
+        Ordinativo.Stato.APPROVATO,
+    ),
     Scheda.Tipo.SC1: (Ordinativo.Stato.APPROVATO,),
 }
 
@@ -46,9 +50,13 @@ MSG_ANN_IN_APPROVAZIONE = (
 )
 MSG_ANN_STATO = "La scheda ANN si invia per un ordinativo con CIG acquisito, rifiutato, chiuso dall'ente o approvato."
 MSG_SC1_STATO = "La scheda di sottoscrizione del contratto (SC1) si invia dopo l'approvazione dell'ordinativo."
-MSG_DOPPIA = "Esiste già una scheda “{nome}” per questo ordinativo: aprila dall'elenco delle schede per inviarla o eliminarla."
+MSG_DOPPIA = (
+    "Esiste già una scheda “{nome}” per questo ordinativo: aprila dall'elenco delle schede per inviarla o eliminarla."
+)
 # The same, when that scheda is no longer a draft: it cannot be sent again nor deleted.
-MSG_DOPPIA_INVIATA = "Esiste già una scheda “{nome}” per questo ordinativo, nello stato “{stato}”: non se ne crea un'altra."
+MSG_DOPPIA_INVIATA = (
+    "Esiste già una scheda “{nome}” per questo ordinativo, nello stato “{stato}”: non se ne crea un'altra."
+)
 MSG_CIG_FISSO = "Il CIG non è modificabile: ogni scheda riguarda il solo CIG derivato dell'ordinativo ({cig})."
 MSG_UN_CIG = "Ogni scheda riguarda un solo CIG: il CIG derivato dell'ordinativo ({cig})."
 MSG_MOTIVO_FISSO = (
@@ -64,6 +72,7 @@ MSG_TIPO = "Tipo di scheda non previsto: scegli una voce del menu “Crea nuova 
 
 
 # --- rules ---------------------------------------------------------------------------------------
+
 
 def _attive(ordinativo, esclusa=None):
     schede = ordinativo.schede.exclude(stato=Scheda.Stato.ELIMINATA)
@@ -120,8 +129,10 @@ def _verifica_campi_fissi(ordinativo, tipo, dati):
     if cig is not None and str(cig).strip().upper() != ordinativo.cig_derivato:
         raise OperazioneNonConsentita(MSG_CIG_FISSO.format(cig=ordinativo.cig_derivato))
     motivo = dati.get("motivo")
-    if tipo == Scheda.Tipo.ANN and motivo is not None and (
-        isinstance(motivo, list | tuple) or str(motivo).strip() != MOTIVO_ERRATA_COMUNICAZIONE
+    if (
+        tipo == Scheda.Tipo.ANN
+        and motivo is not None
+        and (isinstance(motivo, list | tuple) or str(motivo).strip() != MOTIVO_ERRATA_COMUNICAZIONE)
     ):
         raise OperazioneNonConsentita(MSG_MOTIVO_FISSO)
 
@@ -153,15 +164,22 @@ def _dati(scheda, **extra):
 
 
 def _registra(azione, scheda, utente, **kwargs):
-    registra(azione, scheda, utente=utente, contratto=scheda.ordinativo.contratto_id,
-             dati=_dati(scheda, **kwargs.pop("dati", {})), **kwargs)
+    registra(
+        azione,
+        scheda,
+        utente=utente,
+        contratto=scheda.ordinativo.contratto_id,
+        dati=_dati(scheda, **kwargs.pop("dati", {})),
+        **kwargs,
+    )
 
 
 # --- drafts --------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def crea(ordinativo, *, tipo, utente, dati=None, request=None):
-    """"Crea nuova scheda" → "salva e procedi": the scheda in bozza, on the ordinativo's CIG."""
+    """ "Crea nuova scheda" → "salva e procedi": the scheda in bozza, on the ordinativo's CIG."""
     dati = dict(dati or {})
     ordinativo = _blocca_ordinativo(ordinativo)
     if not puo_gestire(utente, ordinativo):
@@ -173,7 +191,10 @@ def crea(ordinativo, *, tipo, utente, dati=None, request=None):
         raise OperazioneNonConsentita(motivo)
     _verifica_campi_fissi(ordinativo, tipo, dati)
     scheda = Scheda(
-        ordinativo=ordinativo, tipo=tipo, cig=ordinativo.cig_derivato, creata_da=utente,
+        ordinativo=ordinativo,
+        tipo=tipo,
+        cig=ordinativo.cig_derivato,
+        creata_da=utente,
         motivo=MOTIVO_ERRATA_COMUNICAZIONE if tipo == Scheda.Tipo.ANN else "",
     )
     if tipo == Scheda.Tipo.SC1:
@@ -190,7 +211,7 @@ def crea(ordinativo, *, tipo, utente, dati=None, request=None):
 
 @transaction.atomic
 def aggiorna(scheda, *, utente, dati, request=None):
-    """"salva e procedi" on a draft: for SC1 the contract's dates; CIG and reason never change."""
+    """ "salva e procedi" on a draft: for SC1 the contract's dates; CIG and reason never change."""
     scheda = _blocca(scheda)
     if not puo_gestire(utente, scheda.ordinativo):
         raise PermissionDenied(MSG_SOLO_ENTE)
@@ -207,7 +228,7 @@ def aggiorna(scheda, *, utente, dati, request=None):
 
 @transaction.atomic
 def elimina(scheda, *, utente, request=None):
-    """"elimina" a draft. The record stays (stato "eliminata", for the audit and the Log
+    """ "elimina" a draft. The record stays (stato "eliminata", for the audit and the Log
     Trasmissioni); if ANAC already has the draft (a send that came back negative) it is cancelled
     there too, in the background (cancella-scheda, which needs the RUP)."""
     scheda = _blocca(scheda)
@@ -218,14 +239,21 @@ def elimina(scheda, *, utente, request=None):
         raise OperazioneNonConsentita(MSG_GIA_INVIATA)
     if scheda.id_scheda and not puo_inviare(utente, ordinativo):
         raise PermissionDenied(MSG_SOLO_RUP)
-    stati.transita(scheda, "elimina", utente=utente, request=request, dati=_dati(scheda),
-                   campi={"eliminata_il": timezone.now(), "eliminata_da": utente})
+    stati.transita(
+        scheda,
+        "elimina",
+        utente=utente,
+        request=request,
+        dati=_dati(scheda),
+        campi={"eliminata_il": timezone.now(), "eliminata_da": utente},
+    )
     if scheda.id_scheda:
         sequenza_anac.avvia_cancellazione(scheda, utente=utente)
     return scheda
 
 
 # --- ANAC ----------------------------------------------------------------------------------------
+
 
 def _controlla_rup(scheda, utente):
     if not puo_inviare(utente, scheda.ordinativo):
@@ -234,7 +262,7 @@ def _controlla_rup(scheda, utente):
 
 @transaction.atomic
 def invia(scheda, *, utente, simulata=False, request=None):
-    """"invia scheda": crea-scheda then conferma-scheda on ANAC, in the background. After a negative
+    """ "invia scheda": crea-scheda then conferma-scheda on ANAC, in the background. After a negative
     outcome the draft ANAC already has is confirmed again (no second crea-scheda)."""
     scheda = _blocca(scheda)
     ordinativo = scheda.ordinativo
@@ -249,11 +277,18 @@ def invia(scheda, *, utente, simulata=False, request=None):
     if scheda.tipo == Scheda.Tipo.SC1 and not (scheda.data_stipula and scheda.data_decorrenza and scheda.data_scadenza):
         raise OperazioneNonConsentita(MSG_DATI_SC1)
     stati.transita(
-        scheda, "invia", utente=utente, request=request,
+        scheda,
+        "invia",
+        utente=utente,
+        request=request,
         dati=_dati(scheda, tentativo=scheda.tentativo_invio + 1, simulata=simulata),
         campi={
-            "tentativo_invio": scheda.tentativo_invio + 1, "errore_anac": "", "esito_verifica": "", "inviata_da": utente,
-            "inviata_il": timezone.now(), "autenticazione_simulata": scheda.autenticazione_simulata or simulata,
+            "tentativo_invio": scheda.tentativo_invio + 1,
+            "errore_anac": "",
+            "esito_verifica": "",
+            "inviata_da": utente,
+            "inviata_il": timezone.now(),
+            "autenticazione_simulata": scheda.autenticazione_simulata or simulata,
         },
     )
     sequenza_anac.avvia_invio(scheda, utente=utente)
@@ -262,7 +297,7 @@ def invia(scheda, *, utente, simulata=False, request=None):
 
 @transaction.atomic
 def verifica(scheda, *, utente, simulata=False, request=None):
-    """"Verifica invio": esito-operazione (SC_CONF) on ANAC, in the background."""
+    """ "Verifica invio": esito-operazione (SC_CONF) on ANAC, in the background."""
     scheda = _blocca(scheda)
     _controlla_rup(scheda, utente)
     if scheda.stato == Scheda.Stato.CONFERMATA:
@@ -278,5 +313,7 @@ def verifica(scheda, *, utente, simulata=False, request=None):
     scheda.autenticazione_simulata = scheda.autenticazione_simulata or simulata
     scheda.save()
     sequenza_anac.avvia_verifica(scheda, utente=utente)
-    _registra("scheda.verifica_richiesta", scheda, utente, request=request, dati={"tentativo": scheda.tentativo_verifica})
+    _registra(
+        "scheda.verifica_richiesta", scheda, utente, request=request, dati={"tentativo": scheda.tentativo_verifica}
+    )
     return scheda

@@ -45,8 +45,9 @@ class SitoInCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any,
-                     view_kwargs: Any) -> None:
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> None:
         from wagtail.views import serve as wagtail_serve
 
         if view_func is not wagtail_serve or hasattr(request, "_wagtail_site"):

@@ -28,8 +28,16 @@ MODELLI = (
 
 # What Wagtail writes on a page when a draft is saved, locked or scheduled: nothing public changes.
 _CAMPI_DI_BOZZA = {
-    "comments", "latest_revision", "latest_revision_created_at", "draft_title", "has_unpublished_changes",
-    "locked", "locked_at", "locked_by", "go_live_at", "expire_at",
+    "comments",
+    "latest_revision",
+    "latest_revision_created_at",
+    "draft_title",
+    "has_unpublished_changes",
+    "locked",
+    "locked_at",
+    "locked_by",
+    "go_live_at",
+    "expire_at",
 }
 
 

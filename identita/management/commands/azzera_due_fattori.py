@@ -4,8 +4,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class Command(BaseCommand):
-    help = ("Azzera la verifica in due passaggi di un utente (dispositivo perso): al prossimo accesso all'admin "
-            "gli sarà mostrato un nuovo codice QR.")
+    help = (
+        "Azzera la verifica in due passaggi di un utente (dispositivo perso): al prossimo accesso all'admin "
+        "gli sarà mostrato un nuovo codice QR."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
