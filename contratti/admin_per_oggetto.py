@@ -4,11 +4,13 @@ Wagtail's snippet views check only model-wide permissions; here every view of th
 only objects of contracts the user is banditore of, and the index lists only those. The banditore
 decides through the workflow actions; the records are read-only in the admin."""
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_list_or_404
 from django.utils.functional import cached_property
+from guardian.models import UserObjectPermission
 from wagtail.admin import messages
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.panels import FieldPanel, Panel
@@ -107,8 +109,6 @@ class PolicyBanditore(ModelPermissionPolicy):
         return self.model.objects.filter(_visibili_al_banditore(self.model), contratto__in=contratti_gestiti_ids(user))
 
     def users_with_any_permission(self, actions):
-        from django.contrib.auth import get_user_model
-        from guardian.models import UserObjectPermission
 
         ids = UserObjectPermission.objects.filter(permission__codename=PERM_GESTISCI.split(".")[1]).values("user_id")
         return get_user_model().objects.filter(pk__in=ids, is_active=True)

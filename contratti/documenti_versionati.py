@@ -6,6 +6,7 @@ was not approved); the old one stays in the history (``corrente=False``), the se
 from django.core.exceptions import ValidationError
 
 from audit.services import registra
+from documenti.validazione import salva
 
 
 def salva_versioni(documenti, elementi, *, utente, oggetto, contratto_id, azione, sostituisci_inviati=False, **comuni):
@@ -15,7 +16,6 @@ def salva_versioni(documenti, elementi, *, utente, oggetto, contratto_id, azione
     ``sostituisci_inviati``: a sent document may be replaced by a new version (the caller has checked
     that the state allows it); otherwise a sent document is final.
     Nothing is stored unless every element may be stored."""
-    from documenti.validazione import salva
 
     precedenti = {}
     for codice, etichetta, _richiesta, _validato in elementi:

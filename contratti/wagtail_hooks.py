@@ -6,6 +6,7 @@ from wagtail.snippets.views.snippets import IndexView
 
 from sct_site.rotte import url_rotta
 
+from .adesioni.services import massimale, supera_massimale
 from .admin_per_oggetto import (
     CampoImporto,
     EliminaMultiplaPerContratto,
@@ -20,7 +21,6 @@ from .models import Adesione, Ordinativo
 
 
 def _contesto_adesione(adesione):
-    from .adesioni.services import massimale, supera_massimale
 
     contratto = adesione.contratto
     tutti = list(adesione.documenti.select_related("documento").order_by("round", "codice_richiesta", "-versione"))

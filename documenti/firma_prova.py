@@ -8,6 +8,7 @@ The signer certificates look like Italian qualified ones where it matters here: 
 non-repudiation + digitalSignature, subject serialNumber ``TINIT-<codice fiscale>``.
 """
 
+import asyncio
 import base64
 import datetime
 import fcntl
@@ -16,6 +17,7 @@ import hashlib
 import io
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko.sign.fields import enumerate_sig_fields
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from . import conf
 
@@ -232,9 +239,6 @@ def _genera_firmatario(ca_path, cert_path, key_path, nome, codice_fiscale):
 
 @functools.lru_cache(maxsize=64)
 def _carica_firmatario(cert_pem: bytes, key_pem: bytes, ca_pem_: bytes):
-    from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
-    from pyhanko.sign import signers
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     (cert,) = load_certs_from_pemder_data(cert_pem)
     (ca,) = load_certs_from_pemder_data(ca_pem_)
@@ -251,7 +255,6 @@ def firmatario(nome: str, codice_fiscale: str, *, autorita: str = "prova"):
 
 
 def _nome_campo_libero(reader) -> str:
-    from pyhanko.sign.fields import enumerate_sig_fields
 
     esistenti = {nome for nome, _valore, _ref in enumerate_sig_fields(reader)}
     n = 1
@@ -262,8 +265,6 @@ def _nome_campo_libero(reader) -> str:
 
 def firma_pades(pdf: bytes, *, nome: str, codice_fiscale: str, autorita: str = "prova") -> bytes:
     """Sign ``pdf`` with a PAdES signature in a new incremental update (the original bytes stay a prefix)."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
 
     signer = firmatario(nome, codice_fiscale, autorita=autorita)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
@@ -293,7 +294,6 @@ def firma_cades(data: bytes, *, nome: str, codice_fiscale: str, formato: str = "
 
 
 def _loop_attivo() -> bool:
-    import asyncio
 
     try:
         asyncio.get_running_loop()
@@ -304,11 +304,9 @@ def _loop_attivo() -> bool:
 
 def _esegui(coro):
     """Run a pyHanko coroutine from sync code (in a worker thread when a loop already runs here)."""
-    import asyncio
 
     if not _loop_attivo():
         return asyncio.run(coro)
-    from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coro).result()

@@ -15,14 +15,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from asn1crypto import cms
+from pyhanko.keys import load_certs_from_pemder_data
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESIndeterminate
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.validation import (
+    SignatureCoverageLevel,
+    StandardCMSSignatureStatus,
+    async_validate_cms_signature,
+    validate_pdf_signature,
+)
+from pyhanko.sign.validation.generic_cms import collect_timing_info
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 from pyhanko_certvalidator.policy_decl import CertRevTrustPolicy, RevocationCheckingPolicy, RevocationCheckingRule
 from pyhanko_certvalidator.util import get_declared_revinfo
 
 from . import conf, elenco_fiducia
-from .contenuto import decodifica_cms, e_pdf, payload_cms
+from .contenuto import decodifica_cms, e_pdf, payload_cms, rifiuta_contenuto
 from .errori import FileNonValido
 
 logger = logging.getLogger(__name__)
@@ -121,7 +131,6 @@ class _FirmaPdf:
 
 @functools.lru_cache(maxsize=8)
 def _carica_radici(chiave: tuple) -> tuple:
-    from pyhanko.keys import load_certs_from_pemder_data
 
     radici = []
     for percorso, _mtime in chiave:
@@ -311,9 +320,6 @@ def _firmatario_da_cert(cert) -> tuple[str, str, str]:
 
 
 def _verifica_pades(data: bytes) -> EsitoFirma:
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.diff_analysis import ModificationLevel
-    from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
 
     esito = EsitoFirma(
         tipo="",
@@ -386,8 +392,6 @@ def _verifica_signer_info(
 ) -> Firmatario | tuple[Firmatario, str] | str:
     """A ``Firmatario`` (with REVOCATO/SCADUTO when its certificate was), or a problem code when the
     signature cannot even be checked."""
-    from pyhanko.sign.validation import StandardCMSSignatureStatus, async_validate_cms_signature
-    from pyhanko.sign.validation.generic_cms import collect_timing_info
 
     singolo = signed_data.copy()
     singolo["signer_infos"] = cms.SignerInfos([signer_info])
@@ -517,7 +521,5 @@ def verifica_firma(data: bytes, *, nome: str = "documento") -> EsitoFirma:
         return _verifica_pades(data)
     ci = decodifica_cms(data)
     if ci is None:
-        from .contenuto import rifiuta_contenuto
-
         raise rifiuta_contenuto(data, nome)
     return _verifica_cades(ci, nome)

@@ -18,7 +18,7 @@ from wagtail.documents.forms import BaseDocumentForm
 
 from . import conf
 from .errori import FileNonValido
-from .validazione import valida
+from .validazione import _mb, valida, valida_e_salva
 
 ACCEPT = ".pdf,.p7m,application/pdf,application/pkcs7-mime"
 
@@ -52,7 +52,6 @@ class DocumentoField(forms.FileField):
         return self.max_bytes if self.max_bytes is not None else conf.max_upload_bytes()
 
     def clean(self, data, initial=None):
-        from .validazione import _mb
 
         valore = super().clean(data, initial)
         if valore and hasattr(valore, "size"):
@@ -71,7 +70,6 @@ class DocumentoField(forms.FileField):
 def salva_campo(form, campo: str, *, utente, firma_richiesta: bool | None = None, request=None, generato=None):
     """Run ``valida_e_salva`` on ``form.cleaned_data[campo]``; on ``FileNonValido`` add the message to the
     field and return ``None``. Returns ``None`` also when the field is empty."""
-    from .validazione import valida_e_salva
 
     upload = form.cleaned_data.get(campo)
     if not upload:

@@ -17,9 +17,12 @@ import logging
 import re
 from dataclasses import dataclass
 
+import pypdf
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+
+from audit.services import registra
 
 from . import antivirus, conf
 from .contenuto import (
@@ -44,6 +47,7 @@ from .firme import (
     controlla_certificato,
     verifica_firma,
 )
+from .models import DocumentoPrivato
 from .titolari import Titolare, controlla_firmatari
 
 __all__ = [
@@ -229,9 +233,6 @@ def valida(
 
 def salva(validato: FileValidato, *, utente=None, request=None):
     """Store a validated file in the private storage under a random name and create its record."""
-    from audit.services import registra
-
-    from .models import DocumentoPrivato
 
     esito = validato.esito
     firmato = esito.firmato and esito.intatta
@@ -321,7 +322,6 @@ def riverifica_firma(documento) -> EsitoFirma:
 
 
 def _testo(pdf: bytes) -> str:
-    import pypdf
 
     try:
         reader = pypdf.PdfReader(io.BytesIO(pdf), strict=False)

@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 
+from audit.services import registra
+
 from . import conf, firma_prova
 from .contenuto import controlla_pdf, decodifica_cms, e_pdf, nome_visualizzato, rifiuta_contenuto
 from .errori import FileNonValido
@@ -49,7 +51,6 @@ def risposta_download(request, documento, *, inline=False, verifica_integrita=Tr
     the stored SHA-256 first (``verifica_integrita``). The download is recorded in the audit trail
     (``documento.scaricato``).
     """
-    from audit.services import registra
 
     storage = documento.file.storage
     try:

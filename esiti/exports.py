@@ -24,6 +24,7 @@ from contratti.models import ContrattoPage
 from organizzazioni.models import Ente
 from sct_site.esportazioni import cella_testo
 from sct_site.rotte import url_rotta, url_rotta_per_id
+from sct_site.templatetags.sct_tags import euro
 
 from . import conf
 from .forms import RicercaEsitiForm
@@ -560,7 +561,6 @@ def feed_view(request, pagina):
         )
         .order_by("-pubblicato_il", "-id")[: conf.voci_feed()]
     )
-    from sct_site.templatetags.sct_tags import euro
 
     for e in esiti:
         segno = "[Annullato] " if e.annullato else "[Ritirato] " if e.ritirato else ""

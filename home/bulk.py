@@ -40,7 +40,16 @@ from decimal import Decimal
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
+from guardian.models import GroupObjectPermission
+from wagtail.models import Page
+
+from contratti.models import Adesione, ContrattiIndexPage, ContrattoPage, Ordinativo, RigaOrdinativo
+from esiti.bulk import genera_esiti
+from esiti.models import Esito, PartecipanteEsito
+from organizzazioni.models import Ente, MembroRTI, OperatoreEconomico
+from sct_site.cache import invalida, invalidazione_sospesa
 
 MARCA_PEC = "@bulk.invalid"
 PREFISSO_SLUG = "bulk-"
@@ -147,9 +156,6 @@ def _numero_path(segmento):
 
 def presenti():
     """How many bulk records there are, by kind."""
-    from contratti.models import Adesione, ContrattoPage, Ordinativo
-    from esiti.models import Esito
-    from organizzazioni.models import Ente, OperatoreEconomico
 
     return {
         "contratti": ContrattoPage.objects.filter(slug__startswith=PREFISSO_SLUG).count(),
@@ -172,10 +178,6 @@ class Generatore:
 
     def _numero(self, modello, anno):
         if self._numeri is None:
-            from django.db.models import Max
-
-            from contratti.models import Adesione, Ordinativo
-
             self._numeri = {}
             for m in (Adesione, Ordinativo):
                 for riga in m.objects.filter(numero__gte=NUMERO_BASE).values("anno").annotate(ultimo=Max("numero")):
@@ -190,7 +192,6 @@ class Generatore:
         return risultato
 
     def esegui(self):
-        from sct_site.cache import invalidazione_sospesa
 
         with invalidazione_sospesa():
             enti = self._fase(f"{self.d.enti} enti", self.enti)
@@ -211,7 +212,6 @@ class Generatore:
 
     @transaction.atomic
     def enti(self):
-        from organizzazioni.models import Ente
 
         codici = [_cf_numerico("97", i) for i in range(self.d.enti)]
         gruppi = self._gruppi("ente", codici)
@@ -233,7 +233,6 @@ class Generatore:
 
     @transaction.atomic
     def operatori(self):
-        from organizzazioni.models import MembroRTI, OperatoreEconomico
 
         codici = [_cf_numerico("96", i) for i in range(self.d.operatori)]
         gruppi = self._gruppi("operatoreeconomico", codici)
@@ -283,9 +282,6 @@ class Generatore:
     # --- contract pages ----------------------------------------------------------------------
 
     def contratti(self, enti, operatori):
-        from wagtail.models import Page
-
-        from contratti.models import ContrattiIndexPage, ContrattoPage
 
         indice = ContrattiIndexPage.objects.get()
         ultimo = Page.objects.filter(path__startswith=indice.path, depth=indice.depth + 1).order_by("-path").first()
@@ -363,7 +359,6 @@ class Generatore:
     def _permessi(self, modello, righe):
         """Object permissions (view, change) for the ente's group, as the services assign them.
         ``righe`` = [(object pk, group id)]."""
-        from guardian.models import GroupObjectPermission
 
         ct = ContentType.objects.get_for_model(modello)
         permessi = list(
@@ -384,8 +379,6 @@ class Generatore:
     def adesioni(self, contratti, enti=None):
         """``self.d.adesioni`` adesioni to random contracts of ``contratti`` by random enti (all by
         default); returns ``[(pk, contratto_id, ente_id, gruppo_id)]`` for ``ordinativi``."""
-        from contratti.models import Adesione
-        from organizzazioni.models import Ente
 
         enti = [(e.pk, e.gruppo_id) for e in enti] if enti else list(Ente.objects.values_list("id", "gruppo_id"))
         create = []
@@ -421,7 +414,6 @@ class Generatore:
         return create
 
     def ordinativi(self, adesioni):
-        from contratti.models import ContrattoPage, Ordinativo, RigaOrdinativo
 
         cig_aq = dict(ContrattoPage.objects.values_list("id", "cig"))
         if self._ordinativi_creati is None:
@@ -477,8 +469,6 @@ class Generatore:
     # --- esiti -------------------------------------------------------------------------------
 
     def esiti(self, contratti):
-        from esiti.bulk import genera_esiti
-        from organizzazioni.models import Ente
 
         if not self.d.esiti:
             return []
@@ -495,13 +485,6 @@ class Generatore:
 
 def elimina(log=None):
     """Remove every bulk record (see the markers in the module's docstring)."""
-    from guardian.models import GroupObjectPermission
-    from wagtail.models import Page
-
-    from contratti.models import Adesione, ContrattiIndexPage, ContrattoPage, Ordinativo, RigaOrdinativo
-    from esiti.models import Esito, PartecipanteEsito
-    from organizzazioni.models import Ente, MembroRTI, OperatoreEconomico
-    from sct_site.cache import invalida, invalidazione_sospesa
 
     log = log or (lambda messaggio: None)
     alias = connection.alias

@@ -9,6 +9,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
+from contratti.models import ContrattoPage
 from sct_site.cache.instradamento import InstradamentoInCacheMixin, RestrizioniInCacheMixin, pubbliche
 
 
@@ -29,7 +30,6 @@ class HomePage(InstradamentoInCacheMixin, RestrizioniInCacheMixin, Page):
         verbose_name = "home page"
 
     def get_context(self, request, *args, **kwargs):
-        from contratti.models import ContrattoPage
 
         context = super().get_context(request, *args, **kwargs)
         context["contratti_recenti"] = (

@@ -8,6 +8,8 @@ from contratti.models import ContrattoPage, UtenteAbilitato
 from organizzazioni.models import Incarico
 from organizzazioni.permessi import contratti_gestiti_ids
 
+from .area_riservata import sezioni_aggiuntive
+
 CONTRATTI_IN_EVIDENZA = 10
 
 
@@ -59,7 +61,6 @@ def area_riservata(request):
         )
         sezioni["contratti_aderibili"] = list(aderibili[:CONTRATTI_IN_EVIDENZA])
         sezioni["contratti_aderibili_totale"] = aderibili.count()
-    from .area_riservata import sezioni_aggiuntive
 
     return render(
         request,

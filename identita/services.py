@@ -16,9 +16,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
+
+from audit.services import registra
+from organizzazioni.models import Incarico, Profilo
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +149,6 @@ def registra_autenticazione(
         "simulata": bool(simulata),
         "user_id": user_id,
     }
-    from audit.services import registra
 
     registra(
         "identita.accesso",
@@ -239,7 +242,6 @@ def verifica_autenticazione_forte(
 
 def codici_fiscali_rup(ente: Any) -> list[str]:
     """The codici fiscali of the users who hold the RUP role in ``ente`` (for ``codice_fiscale_atteso``)."""
-    from organizzazioni.models import Incarico, Profilo
 
     return [
         cf
@@ -258,7 +260,6 @@ class UtenteNonTrovato(Exception):
 
 def utente_per_codice_fiscale(codice_fiscale: str) -> Any:
     """The one active user whose Profilo has this codice fiscale. Users are never created here."""
-    from django.contrib.auth import get_user_model
 
     cf = normalizza_codice_fiscale(codice_fiscale)
     if not cf:
@@ -279,7 +280,6 @@ def utente_per_codice_fiscale(codice_fiscale: str) -> Any:
 
 def registra_accesso_rifiutato(request: HttpRequest, *, fonte: str, motivo: str, codice_fiscale: str = "") -> None:
     """Audit a refused SPID/CIE/CNS login (unknown codice fiscale, low level, untrusted proxy…)."""
-    from audit.services import registra
 
     registra(
         "identita.accesso_rifiutato",

@@ -1,6 +1,8 @@
 import json
 import logging
 
+import segno
+from axes.helpers import get_cool_off
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, login
@@ -13,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import cns, oidc, services, spid_idp
+from . import due_fattori as df
 
 logger_csp = logging.getLogger("identita.csp")
 
@@ -147,7 +150,6 @@ def stato(request):
 
 def bloccato(request, original_response=None, credentials=None):
     """django-axes lockout page (``AXES_LOCKOUT_CALLABLE``), in Italian, status 429."""
-    from axes.helpers import get_cool_off
 
     attesa = get_cool_off(request)
     minuti = max(1, int(attesa.total_seconds() // 60)) if attesa else None
@@ -201,7 +203,6 @@ class CodiceDueFattoriForm(forms.Form):
 @login_required
 def due_fattori(request):
     """Second factor for the admin staff: the QR code of a new device the first time, then the code."""
-    from . import due_fattori as df
 
     if not df.e_staff(request.user):
         raise Http404("La verifica in due passaggi riguarda gli utenti dell'area di amministrazione.")
@@ -235,8 +236,6 @@ def due_fattori(request):
         form = CodiceDueFattoriForm(initial={"next": prossima})
     contesto = {"form": form, "da_attivare": da_attivare, "ritorno": request.get_full_path()}
     if da_attivare:
-        import segno
-
         contesto["qr_svg"] = segno.make_qr(device.config_url, error="m").svg_inline(scale=4, title="Codice QR")
         contesto["segreto"] = df.segreto_base32(device)
     return render(request, "identita/due_fattori.html", contesto, status=stato)

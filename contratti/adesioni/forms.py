@@ -3,6 +3,7 @@ from django import forms
 from sct_site.forms import DataField, ImportoField
 
 from ..models import Adesione
+from .services import importo_da_piano
 
 
 def campo_file(richiesta):
@@ -71,7 +72,6 @@ class PassoUnoForm(DocumentiRoundMixin, forms.Form):
         return self.cleaned_data.get("ente") or self.ente_unico
 
     def clean(self):
-        from .services import importo_da_piano
 
         dati = super().clean()
         piano, data = dati.get("importo_piano"), dati.get("data_piano")

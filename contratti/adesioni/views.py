@@ -7,6 +7,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from documenti.views import risposta_download
+from organizzazioni.models import Ente
+
 from .. import aggiornamenti
 from ..models import Adesione
 from ..viste_comuni import messaggi_errore, richiede_login, richiede_login_json, risposta_stato, url_sottopagina
@@ -72,7 +75,6 @@ def nuova(request, contratto):
             "Non puoi richiedere un'adesione a questo contratto: serve il ruolo di Responsabile/Buyer o RUP di un ente "
             "che non abbia già un'adesione in corso o tornata in bozza."
         )
-    from organizzazioni.models import Ente
 
     enti_qs = Ente.objects.filter(pk__in=[e.pk for e in enti])
     richieste = contratto.richieste_per_round().get(0, [])
@@ -117,7 +119,6 @@ def modifica(request, contratto, pk):
     if not adesione.modificabile:
         messages.error(request, services.motivo_non_modificabile(adesione))
         return redirect(url_sottopagina(contratto, "adesione_riepilogo", adesione.pk))
-    from organizzazioni.models import Ente
 
     enti_qs = Ente.objects.filter(pk=adesione.ente_id)
     richieste = contratto.richieste_per_round().get(0, [])
@@ -292,7 +293,6 @@ def carica_documenti(request, contratto, pk):
 @richiede_login
 @require_http_methods(["GET"])
 def scarica_documento(request, contratto, pk, documento_pk):
-    from documenti.views import risposta_download
 
     adesione = _adesione_visibile(request, contratto, pk)
     documento = get_object_or_404(adesione.documenti.select_related("documento"), pk=documento_pk)

@@ -1,8 +1,13 @@
 import functools
 
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from wagtail.models import Task, TaskState
+from django.db.models import Q
+from wagtail.models import Task, TaskState, WorkflowContentType
+
+from contratti.models import Adesione, Ordinativo
+from contratti.permessi import e_banditore
 
 
 def _form_commento(nome, **campo):
@@ -53,7 +58,6 @@ class ValutazioneBanditoreTask(Task):
 
     @staticmethod
     def _e_banditore(obj, user):
-        from contratti.permessi import e_banditore
 
         return e_banditore(user, obj.contratto)
 
@@ -87,10 +91,7 @@ class ValutazioneBanditoreTask(Task):
             obj.valutazione_rifiutata(utente=user, task_state=task_state, motivo=commento)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        from django.contrib.contenttypes.models import ContentType
-        from django.db.models import Q
 
-        from contratti.models import Adesione, Ordinativo
         from organizzazioni.permessi import contratti_gestiti_ids  # guardian's models: not while models load
 
         contratti = contratti_gestiti_ids(user)
@@ -106,8 +107,6 @@ class ValutazioneBanditoreTask(Task):
 
 def workflow_di(modello):
     """The active workflow attached to ``modello`` (adesioni, ordinativi), or None."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import WorkflowContentType
 
     wct = (
         WorkflowContentType.objects.filter(content_type=ContentType.objects.get_for_model(modello))

@@ -1,10 +1,12 @@
 """Who may see and act on an ordinativo. Views ask here; templates mirror the answers."""
 
 from django.db.models import Q
+from guardian.shortcuts import get_objects_for_user
 
 from organizzazioni.models import Incarico
 
 from ..adesioni.permessi import enti_operativi
+from ..models import Ordinativo
 from ..permessi import e_banditore
 
 PERM_VEDI = "contratti.view_ordinativo"
@@ -70,9 +72,6 @@ def e_rup_dell_ente(user, ordinativo):
 
 
 def ordinativi_visibili(user, contratto):
-    from guardian.shortcuts import get_objects_for_user
-
-    from ..models import Ordinativo
 
     ordinativi = Ordinativo.objects.filter(contratto=contratto).select_related("ente", "adesione")
     if not user.is_authenticated:

@@ -7,6 +7,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from anac.services import trasmissioni_di
+from documenti.views import risposta_download
+from identita.services import e_simulata, verifica_autenticazione_forte
+
 from .. import aggiornamenti
 from ..models import Ordinativo
 from ..viste_comuni import messaggi_errore, richiede_login, richiede_login_json, risposta_stato, url_sottopagina
@@ -160,7 +164,6 @@ def richiedi_cig(request, contratto, pk):
 
 
 def _contesto(request, contratto, ordinativo, **extra):
-    from anac.services import trasmissioni_di
 
     storia = puo_vedere_dati_anac(request.user, ordinativo)
     return {
@@ -251,7 +254,6 @@ def azione_passo1(request, contratto, pk, azione):
 
 
 def _azione_anac(request, contratto, pk, funzione):
-    from identita.services import e_simulata, verifica_autenticazione_forte
 
     ordinativo = _operabile(request, contratto, pk)
     verifica_autenticazione_forte(request, codice_fiscale_atteso=ordinativo.cf_rup)
@@ -322,7 +324,6 @@ def passo2(request, contratto, pk):
 @richiede_login
 @require_http_methods(["GET"])
 def scheda_sintesi(request, contratto, pk):
-    from documenti.views import risposta_download
 
     ordinativo = _visibile(request, contratto, pk)
     try:
@@ -419,7 +420,6 @@ def log_trasmissioni(request, contratto, pk):
 @richiede_login
 @require_http_methods(["GET"])
 def documento(request, contratto, pk, documento_pk):
-    from documenti.views import risposta_download
 
     ordinativo = _visibile(request, contratto, pk)
     if documento_pk == 0 and ordinativo.scheda_firmata_id:

@@ -8,6 +8,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from anac.services import trasmissioni_di
+from identita.services import e_simulata, verifica_autenticazione_forte
+
 from .. import aggiornamenti
 from ..models import Ordinativo, Scheda
 from ..viste_comuni import messaggi_errore, richiede_login, richiede_login_json, risposta_stato, url_sottopagina
@@ -82,7 +85,6 @@ def _render_elenco(request, contratto, ordinativo, *, status=200, errori=()):
 
 
 def _render_scheda(request, contratto, scheda, *, status=200, form=None, errori=(), tab="dati"):
-    from anac.services import trasmissioni_di
 
     ordinativo = scheda.ordinativo
     contesto = _contesto(
@@ -113,7 +115,6 @@ def _gestibile(request, ordinativo):
 
 
 def _rup_con_autenticazione_forte(request, ordinativo):
-    from identita.services import verifica_autenticazione_forte
 
     if not permessi.puo_inviare(request.user, ordinativo):
         raise PermissionDenied(permessi.MSG_SOLO_RUP)
@@ -206,7 +207,6 @@ def stato(request, contratto, pk, scheda_pk):
 
 
 def _azione_anac(request, contratto, pk, scheda_pk, funzione):
-    from identita.services import e_simulata
 
     scheda = _scheda(request, contratto, pk, scheda_pk)
     _rup_con_autenticazione_forte(request, scheda.ordinativo)

@@ -2,6 +2,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.services import registra
+
 
 class Command(BaseCommand):
     help = (
@@ -13,7 +15,6 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args, username, **options):
-        from audit.services import registra
 
         try:
             user = get_user_model().objects.get(username=username)
