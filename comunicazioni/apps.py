@@ -1,4 +1,8 @@
+from celery import current_app
+from celery.schedules import crontab
 from django.apps import AppConfig
+
+from . import conf
 
 
 class ComunicazioniConfig(AppConfig):
@@ -15,11 +19,6 @@ class ComunicazioniConfig(AppConfig):
     @staticmethod
     def _pianifica_riepiloghi():
         """Add the daily digest to Celery beat's schedule (unless the settings already name it)."""
-        from celery import current_app
-        from celery.schedules import crontab
-
-        from . import conf
-
         voci = dict(current_app.conf.beat_schedule or {})
         voci.setdefault(
             "comunicazioni-riepiloghi-giornalieri",

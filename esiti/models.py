@@ -49,7 +49,7 @@ class EsitoQuerySet(models.QuerySet):
         One UPDATE for the whole queryset: call it after ``bulk_create``. The services call it on
         every change of an esito.
         """
-        from .ricerca import aggiorna_vettori
+        from .ricerca import aggiorna_vettori  # circle: esiti.ricerca imports esiti.models
 
         return aggiorna_vettori(self)
 
@@ -155,7 +155,7 @@ class Esito(models.Model):
         return f"Esito {self.cig or '(senza CIG)'} – {self.oggetto[:60]}"
 
     def get_absolute_url(self):
-        from .indirizzi import url_esito
+        from .indirizzi import url_esito  # circle: esiti.indirizzi imports esiti.models
 
         return url_esito(self.pk)
 

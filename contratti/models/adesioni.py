@@ -133,12 +133,12 @@ class Adesione(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
         return f"Adesione {self.codice} – {self.ente}"
 
     def valutazione_approvata(self, *, utente, task_state, commento=""):
-        from contratti.adesioni.services import approva_round
+        from contratti.adesioni.services import approva_round  # circle: the services import contratti.models
 
         approva_round(self, utente=utente, task_state=task_state, commento=commento)
 
     def valutazione_rifiutata(self, *, utente, task_state, motivo):
-        from contratti.adesioni.services import rifiuta_round
+        from contratti.adesioni.services import rifiuta_round  # circle: the services import contratti.models
 
         rifiuta_round(self, utente=utente, task_state=task_state, motivo=motivo)
 

@@ -166,12 +166,12 @@ class Ordinativo(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
         return self.stato == self.Stato.CONFERMA_IN_CORSO or self.cig_in_recupero
 
     def valutazione_approvata(self, *, utente, task_state, commento=""):
-        from contratti.ordinativi.services import approva
+        from contratti.ordinativi.services import approva  # circle: the services import contratti.models
 
         approva(self, utente=utente, task_state=task_state, commento=commento)
 
     def valutazione_rifiutata(self, *, utente, task_state, motivo):
-        from contratti.ordinativi.services import rifiuta
+        from contratti.ordinativi.services import rifiuta  # circle: the services import contratti.models
 
         rifiuta(self, utente=utente, task_state=task_state, motivo=motivo)
 

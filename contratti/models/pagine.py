@@ -39,7 +39,7 @@ class ContrattiIndexPage(RestrizioniInCacheMixin, Page):
         verbose_name = "elenco contratti"
 
     def get_context(self, request, *args, **kwargs):
-        from ..forms import RicercaContrattiForm
+        from ..forms import RicercaContrattiForm  # circle: contratti.forms imports contratti.models
 
         context = super().get_context(request, *args, **kwargs)
         form = RicercaContrattiForm(request.GET or None)
@@ -229,7 +229,7 @@ class ContrattoPage(RestrizioniInCacheMixin, RotteAdesioni, RotteOrdinativi, Rot
         return max(rounds) if rounds else 0
 
     def get_context(self, request, *args, **kwargs):
-        from ..tabs import contesto_tabs
+        from ..tabs import contesto_tabs  # circle: contratti.tabs imports the services, which import contratti.models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(contesto_tabs(self, request))
