@@ -131,7 +131,6 @@ def puo_scrivere(user, contratto):
 
 
 def _contratti_operatore(user):
-
     return ContrattoPage.objects.filter(aggiudicatario__incarichi__user=user).values("pk")
 
 

@@ -109,7 +109,6 @@ class PolicyBanditore(ModelPermissionPolicy):
         return self.model.objects.filter(_visibili_al_banditore(self.model), contratto__in=contratti_gestiti_ids(user))
 
     def users_with_any_permission(self, actions):
-
         ids = UserObjectPermission.objects.filter(permission__codename=PERM_GESTISCI.split(".")[1]).values("user_id")
         return get_user_model().objects.filter(pk__in=ids, is_active=True)
 

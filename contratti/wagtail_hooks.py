@@ -21,7 +21,6 @@ from .models import Adesione, Ordinativo
 
 
 def _contesto_adesione(adesione):
-
     contratto = adesione.contratto
     tutti = list(adesione.documenti.select_related("documento").order_by("round", "codice_richiesta", "-versione"))
     for d in tutti:

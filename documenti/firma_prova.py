@@ -239,7 +239,6 @@ def _genera_firmatario(ca_path, cert_path, key_path, nome, codice_fiscale):
 
 @functools.lru_cache(maxsize=64)
 def _carica_firmatario(cert_pem: bytes, key_pem: bytes, ca_pem_: bytes):
-
     (cert,) = load_certs_from_pemder_data(cert_pem)
     (ca,) = load_certs_from_pemder_data(ca_pem_)
     chiave = load_private_key_from_pemder_data(key_pem, passphrase=None)
@@ -255,7 +254,6 @@ def firmatario(nome: str, codice_fiscale: str, *, autorita: str = "prova"):
 
 
 def _nome_campo_libero(reader) -> str:
-
     esistenti = {nome for nome, _valore, _ref in enumerate_sig_fields(reader)}
     n = 1
     while f"Firma{n}" in esistenti:
@@ -294,7 +292,6 @@ def firma_cades(data: bytes, *, nome: str, codice_fiscale: str, formato: str = "
 
 
 def _loop_attivo() -> bool:
-
     try:
         asyncio.get_running_loop()
     except RuntimeError:

@@ -131,7 +131,6 @@ class _FirmaPdf:
 
 @functools.lru_cache(maxsize=8)
 def _carica_radici(chiave: tuple) -> tuple:
-
     radici = []
     for percorso, _mtime in chiave:
         try:
@@ -320,7 +319,6 @@ def _firmatario_da_cert(cert) -> tuple[str, str, str]:
 
 
 def _verifica_pades(data: bytes) -> EsitoFirma:
-
     esito = EsitoFirma(
         tipo="",
         intatta=False,

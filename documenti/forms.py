@@ -52,7 +52,6 @@ class DocumentoField(forms.FileField):
         return self.max_bytes if self.max_bytes is not None else conf.max_upload_bytes()
 
     def clean(self, data, initial=None):
-
         valore = super().clean(data, initial)
         if valore and hasattr(valore, "size"):
             nome = str(getattr(valore, "name", "") or "senza nome")[:255]

@@ -322,7 +322,6 @@ def riverifica_firma(documento) -> EsitoFirma:
 
 
 def _testo(pdf: bytes) -> str:
-
     try:
         reader = pypdf.PdfReader(io.BytesIO(pdf), strict=False)
         testo = " ".join((pagina.extract_text() or "") for pagina in reader.pages)

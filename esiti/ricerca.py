@@ -65,7 +65,6 @@ def aggiorna_vettori(queryset):
 
 
 def filtra_testo(queryset, testo):
-
     testo = " ".join((testo or "").split())
     if not testo:
         return queryset

@@ -192,7 +192,6 @@ class Generatore:
         return risultato
 
     def esegui(self):
-
         with invalidazione_sospesa():
             enti = self._fase(f"{self.d.enti} enti", self.enti)
             operatori = self._fase(f"{self.d.operatori} operatori economici", self.operatori)
@@ -212,7 +211,6 @@ class Generatore:
 
     @transaction.atomic
     def enti(self):
-
         codici = [_cf_numerico("97", i) for i in range(self.d.enti)]
         gruppi = self._gruppi("ente", codici)
         Ente.objects.bulk_create(
@@ -233,7 +231,6 @@ class Generatore:
 
     @transaction.atomic
     def operatori(self):
-
         codici = [_cf_numerico("96", i) for i in range(self.d.operatori)]
         gruppi = self._gruppi("operatoreeconomico", codici)
         operatori = OperatoreEconomico.objects.bulk_create(
@@ -282,7 +279,6 @@ class Generatore:
     # --- contract pages ----------------------------------------------------------------------
 
     def contratti(self, enti, operatori):
-
         indice = ContrattiIndexPage.objects.get()
         ultimo = Page.objects.filter(path__startswith=indice.path, depth=indice.depth + 1).order_by("-path").first()
         prossimo = _numero_path(ultimo.path[-4:]) + 1 if ultimo else 1
@@ -414,7 +410,6 @@ class Generatore:
         return create
 
     def ordinativi(self, adesioni):
-
         cig_aq = dict(ContrattoPage.objects.values_list("id", "cig"))
         if self._ordinativi_creati is None:
             self._ordinativi_creati = Ordinativo.objects.filter(codice_appalto__startswith=PREFISSO_APPALTO).count()
@@ -469,7 +464,6 @@ class Generatore:
     # --- esiti -------------------------------------------------------------------------------
 
     def esiti(self, contratti):
-
         if not self.d.esiti:
             return []
         bulk = [c for c in contratti if c.slug.startswith(PREFISSO_SLUG)]

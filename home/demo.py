@@ -11,7 +11,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
-from weasyprint import HTML
 
 from contratti.models import ContrattiIndexPage, ContrattoPage, DocumentoAllegato, RichiestaDocumento, UtenteAbilitato
 from documentazione.models import DocumentazioneIndexPage, DocumentazionePage
@@ -197,6 +196,7 @@ UTENTI = [
 
 @functools.cache
 def _pdf_modello(titolo, descrizione):
+    from weasyprint import HTML  # heavy (weasyprint, ~1 s): loaded only when a PDF is made
 
     html = f"""<html lang="it"><head><meta charset="utf-8"><style>
       body {{ font-family: sans-serif; margin: 2cm; }} h1 {{ font-size: 18pt; }} .campo {{ border-bottom: 1px solid #000; height: 1.5em; margin: 1em 0; }}
@@ -213,6 +213,7 @@ def _pdf_modello(titolo, descrizione):
 
 @functools.cache
 def _pdf_manuale(titolo, sezioni):
+    from weasyprint import HTML  # heavy (weasyprint, ~1 s): loaded only when a PDF is made
 
     corpo = "".join(
         f"<h2>{titolo_sezione}</h2>" + "".join(f"<p>{p}</p>" for p in paragrafi)

@@ -30,7 +30,6 @@ class HomePage(InstradamentoInCacheMixin, RestrizioniInCacheMixin, Page):
         verbose_name = "home page"
 
     def get_context(self, request, *args, **kwargs):
-
         context = super().get_context(request, *args, **kwargs)
         context["contratti_recenti"] = (
             pubbliche(ContrattoPage.objects.live()).select_related("banditore").order_by("-first_published_at")[:4]

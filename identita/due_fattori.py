@@ -115,7 +115,6 @@ def _codice_valido_per_nuovo(device, codice):
 
 
 def _secondi_di_attesa(dettagli):
-
     fine = (dettagli or {}).get("locked_until")
     return max(1, int((fine - timezone.now()).total_seconds())) if fine else 1
 

@@ -65,7 +65,6 @@ class SpidCieOIDCBackend(OIDCAuthenticationBackend):
     AUTHENTICATION_BACKENDS everywhere and still load users of existing sessions)."""
 
     def __init__(self, *args, **kwargs):
-
         self.attivo = oidc_attivo()
         if self.attivo:
             super().__init__(*args, **kwargs)

@@ -29,5 +29,4 @@ def revoca_incarico(incarico: Incarico) -> None:
 
 
 def incarico_field(organizzazione: Any) -> str:
-
     return "ente" if isinstance(organizzazione, Ente) else "operatore"

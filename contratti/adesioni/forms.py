@@ -72,7 +72,6 @@ class PassoUnoForm(DocumentiRoundMixin, forms.Form):
         return self.cleaned_data.get("ente") or self.ente_unico
 
     def clean(self):
-
         dati = super().clean()
         piano, data = dati.get("importo_piano"), dati.get("data_piano")
         if (

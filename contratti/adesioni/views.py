@@ -293,7 +293,6 @@ def carica_documenti(request, contratto, pk):
 @richiede_login
 @require_http_methods(["GET"])
 def scarica_documento(request, contratto, pk, documento_pk):
-
     adesione = _adesione_visibile(request, contratto, pk)
     documento = get_object_or_404(adesione.documenti.select_related("documento"), pk=documento_pk)
     return risposta_download(request, documento.documento)

@@ -58,7 +58,6 @@ class ValutazioneBanditoreTask(Task):
 
     @staticmethod
     def _e_banditore(obj, user):
-
         return e_banditore(user, obj.contratto)
 
     def user_can_access_editor(self, obj, user):
@@ -91,7 +90,6 @@ class ValutazioneBanditoreTask(Task):
             obj.valutazione_rifiutata(utente=user, task_state=task_state, motivo=commento)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-
         from organizzazioni.permessi import contratti_gestiti_ids  # guardian's models: not while models load
 
         contratti = contratti_gestiti_ids(user)

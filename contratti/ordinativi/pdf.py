@@ -7,12 +7,12 @@ A signature added as an incremental update (PAdES) keeps these bytes as a prefix
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
 
 PDF_VARIANT = "pdf/a-3b"
 
 
 def genera_scheda_sintesi(ordinativo):
+    from weasyprint import HTML  # heavy (weasyprint, ~1 s): loaded only when a PDF is made
 
     contratto = ordinativo.contratto
     html = render_to_string(

@@ -72,7 +72,6 @@ def e_rup_dell_ente(user, ordinativo):
 
 
 def ordinativi_visibili(user, contratto):
-
     ordinativi = Ordinativo.objects.filter(contratto=contratto).select_related("ente", "adesione")
     if not user.is_authenticated:
         return ordinativi.none()

@@ -164,7 +164,6 @@ def richiedi_cig(request, contratto, pk):
 
 
 def _contesto(request, contratto, ordinativo, **extra):
-
     storia = puo_vedere_dati_anac(request.user, ordinativo)
     return {
         "page": contratto,
@@ -254,7 +253,6 @@ def azione_passo1(request, contratto, pk, azione):
 
 
 def _azione_anac(request, contratto, pk, funzione):
-
     ordinativo = _operabile(request, contratto, pk)
     verifica_autenticazione_forte(request, codice_fiscale_atteso=ordinativo.cf_rup)
     try:
@@ -324,7 +322,6 @@ def passo2(request, contratto, pk):
 @richiede_login
 @require_http_methods(["GET"])
 def scheda_sintesi(request, contratto, pk):
-
     ordinativo = _visibile(request, contratto, pk)
     try:
         services.scheda_sintesi(ordinativo)
@@ -420,7 +417,6 @@ def log_trasmissioni(request, contratto, pk):
 @richiede_login
 @require_http_methods(["GET"])
 def documento(request, contratto, pk, documento_pk):
-
     ordinativo = _visibile(request, contratto, pk)
     if documento_pk == 0 and ordinativo.scheda_firmata_id:
         return risposta_download(request, ordinativo.scheda_firmata)

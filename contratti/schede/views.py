@@ -85,7 +85,6 @@ def _render_elenco(request, contratto, ordinativo, *, status=200, errori=()):
 
 
 def _render_scheda(request, contratto, scheda, *, status=200, form=None, errori=(), tab="dati"):
-
     ordinativo = scheda.ordinativo
     contesto = _contesto(
         request,
@@ -115,7 +114,6 @@ def _gestibile(request, ordinativo):
 
 
 def _rup_con_autenticazione_forte(request, ordinativo):
-
     if not permessi.puo_inviare(request.user, ordinativo):
         raise PermissionDenied(permessi.MSG_SOLO_RUP)
     verifica_autenticazione_forte(request, codice_fiscale_atteso=ordinativo.cf_rup)
@@ -207,7 +205,6 @@ def stato(request, contratto, pk, scheda_pk):
 
 
 def _azione_anac(request, contratto, pk, scheda_pk, funzione):
-
     scheda = _scheda(request, contratto, pk, scheda_pk)
     _rup_con_autenticazione_forte(request, scheda.ordinativo)
     try:

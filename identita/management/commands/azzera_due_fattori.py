@@ -15,7 +15,6 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args, username, **options):
-
         try:
             user = get_user_model().objects.get(username=username)
         except get_user_model().DoesNotExist as exc:
