@@ -6,8 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from wagtail.models import Task, TaskState, WorkflowContentType
 
-from contratti.models import Adesione, Ordinativo
 from contratti.permessi import e_banditore
+
+from .adesioni import Adesione
+from .ordinativi import Ordinativo
 
 
 def _form_commento(nome, **campo):
