@@ -54,7 +54,9 @@ class ErroreANAC(Exception):
         self.http_status = http_status
         self.risposta = risposta
 
-    def __reduce__(self) -> tuple[Callable[..., "ErroreANAC"], tuple[Any, ...]]:  # picklable, so that it survives Celery's result backends
+    def __reduce__(
+        self,
+    ) -> tuple[Callable[..., "ErroreANAC"], tuple[Any, ...]]:  # picklable, so that it survives Celery's result backends
         return (
             _ricostruisci_errore,
             (self.codice, self.messaggio, self.transitorio, self.http_status, self.risposta),

@@ -1,6 +1,9 @@
 """Public chiarimenti: the anonymised question and answer that the banditore publishes."""
 
+from __future__ import annotations
+
 import re
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,10 +17,18 @@ from ..permessi import (
 )
 from .scrittura import MSG_NON_PUBBLICATO, _numero
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.contrib.auth.models import User
+    from django.http import HttpRequest
+
+    from contratti.models import ContrattoPage
+
 OMISSIS = "[omissis]"
 
 
-def _nomi_da_nascondere(radice):
+def _nomi_da_nascondere(radice: Any) -> Any:
     """Names that identify who asked: the writers on the ente side of the thread and their enti."""
     nomi = set()
     messaggi = Messaggio.objects.filter(Q(pk=radice.pk) | Q(thread=radice), mittente_parte=Parte.ENTE)
@@ -30,7 +41,7 @@ def _nomi_da_nascondere(radice):
     return sorted({n.strip() for n in nomi if n and len(n.strip()) >= 3}, key=len, reverse=True)
 
 
-def _nomi_presenti(testo, nomi):
+def _nomi_presenti(testo: str, nomi: list[str]) -> Any:
     basso = testo.casefold()
     return [n for n in nomi if re.search(r"(?<!\w)" + re.escape(n.casefold()) + r"(?!\w)", basso)]
 
@@ -46,7 +57,7 @@ _DATA = re.compile(r"[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2,4}")
 _IMPORTO = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
 
 
-def _e_telefono(testo):
+def _e_telefono(testo: str) -> Any:
     cifre = re.sub(r"[^0-9]", "", testo)
     internazionale = testo.startswith(("+", "00"))
     if internazionale:
@@ -56,18 +67,18 @@ def _e_telefono(testo):
     return internazionale or not re.fullmatch(r"[0-9]{11}", testo)
 
 
-def _telefoni_presenti(testo):
+def _telefoni_presenti(testo: str) -> Any:
     return [m.group(0) for m in RE_TELEFONO.finditer(testo) if _e_telefono(m.group(0))]
 
 
-def anonimizza(testo, nomi):
+def anonimizza(testo: str, nomi: list[str]) -> Any:
     """Names of who asked and every phone number replaced by [omissis]."""
     for nome in nomi:
         testo = re.sub(r"(?<!\w)" + re.escape(nome) + r"(?!\w)", OMISSIS, testo, flags=re.IGNORECASE)
     return RE_TELEFONO.sub(lambda m: OMISSIS if _e_telefono(m.group(0)) else m.group(0), testo)
 
 
-def proposta_pubblicazione(messaggio):
+def proposta_pubblicazione(messaggio: Messaggio) -> Any:
     """Question and answer proposed for publication, with the asker's names already replaced."""
     radice = messaggio.radice
     esistente = ChiarimentoPubblicato.objects.filter(conversazione=radice).first()
@@ -84,7 +95,9 @@ def proposta_pubblicazione(messaggio):
 
 
 @transaction.atomic
-def pubblica_chiarimento(messaggio, *, utente, domanda, risposta, request=None):
+def pubblica_chiarimento(
+    messaggio: Messaggio, *, utente: User, domanda: str, risposta: str, request: HttpRequest | None = None
+) -> Any:
     """Publish (or update) the anonymised question and answer of a chiarimento thread."""
     radice = messaggio.radice
     if not radice.contratto.live:
@@ -138,7 +151,7 @@ def pubblica_chiarimento(messaggio, *, utente, domanda, risposta, request=None):
 
 
 @transaction.atomic
-def ritira_chiarimento(chiarimento, *, utente, request=None):
+def ritira_chiarimento(chiarimento: ChiarimentoPubblicato, *, utente: User, request: HttpRequest | None = None) -> None:
     from contratti.permessi import e_banditore
 
     if not e_banditore(utente, chiarimento.contratto):
@@ -149,5 +162,5 @@ def ritira_chiarimento(chiarimento, *, utente, request=None):
     chiarimento.delete()
 
 
-def chiarimenti_pubblicati(contratto):
+def chiarimenti_pubblicati(contratto: ContrattoPage) -> Any:
     return ChiarimentoPubblicato.objects.filter(contratto=contratto).order_by("-pubblicato_il", "-pk")

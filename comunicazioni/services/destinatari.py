@@ -1,6 +1,9 @@
 """Recipients: the sender/recipient pairs a user may choose, and the users of each party."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -15,6 +18,13 @@ from ..permessi import (
     ruoli,
 )
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from contratti.models import ContrattoPage
+
 MSG_DESTINATARIO = "Destinatario non valido: scegli uno dei destinatari proposti."
 
 
@@ -26,15 +36,15 @@ class Destinatari:
     enti: list = field(default_factory=list)
     utenti: list = field(default_factory=list)
 
-    def vuoto(self):
+    def vuoto(self) -> Any:
         return not (self.banditore or self.operatore or self.enti or self.utenti or self.tutti_aderenti)
 
 
-def _etichetta_operatore(contratto):
+def _etichetta_operatore(contratto: ContrattoPage) -> Any:
     return f"OE aggiudicatario – {contratto.aggiudicatario}"
 
 
-def scelte_destinatario(user, contratto):
+def scelte_destinatario(user: User | AnonymousUser, contratto: ContrattoPage) -> Any:
     """``[(Ruolo, [(valore, etichetta), …]), …]``: every sender/recipient pair the user may choose.
 
     ``valore`` is ``"<mittente>><destinatario>"``, e.g. ``"ente:5>banditore"``, ``"banditore>aderenti"``.
@@ -58,7 +68,7 @@ def scelte_destinatario(user, contratto):
     return risultato
 
 
-def _risolvi_scelta(user, contratto, valore):
+def _risolvi_scelta(user: User | AnonymousUser, contratto: ContrattoPage, valore: Any) -> Any:
     for ruolo, opzioni in scelte_destinatario(user, contratto):
         if valore in {v for v, _ in opzioni}:
             chiave = valore.split(">", 1)[1]
@@ -72,7 +82,9 @@ def _risolvi_scelta(user, contratto, valore):
     raise ValidationError({"destinatario": MSG_DESTINATARIO})
 
 
-def utenti_della_parte(contratto, *, banditore=False, operatore=False, enti=(), utenti=()):
+def utenti_della_parte(
+    contratto: ContrattoPage, *, banditore: Any = False, operatore: Any = False, enti: Any = (), utenti: Any = ()
+) -> Any:
     """Active users of the given parties of ``contratto``."""
     from guardian.shortcuts import get_users_with_perms
 

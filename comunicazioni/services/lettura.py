@@ -1,5 +1,9 @@
 """Reading: unread deliveries, threads, the per-contract summary of the inbox."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import Q
 from django.utils import timezone
 
@@ -8,8 +12,15 @@ from ..permessi import (
     messaggi_visibili,
 )
 
+if TYPE_CHECKING:
+    from typing import Any
 
-def segna_letti(utente, messaggi):
+    from django.contrib.auth.models import User
+
+    from comunicazioni.models import Messaggio
+
+
+def segna_letti(utente: User, messaggi: Any) -> Any:
     """Mark the user's deliveries of ``messaggi`` read (first reading only)."""
     ids = [m.pk for m in messaggi]
     return Consegna.objects.filter(utente=utente, messaggio_id__in=ids, letto_il__isnull=True).update(
@@ -17,7 +28,7 @@ def segna_letti(utente, messaggi):
     )
 
 
-def non_lette(utente, contratto=None):
+def non_lette(utente: User, contratto: ContrattoPage = None) -> Any:
     """Unread deliveries of the user in live contracts."""
     if not utente.is_authenticated:
         return Consegna.objects.none()
@@ -27,7 +38,7 @@ def non_lette(utente, contratto=None):
     return qs
 
 
-def conversazione(utente, messaggio):
+def conversazione(utente: User, messaggio: Messaggio) -> Any:
     """The messages of ``messaggio``'s thread the user may read, oldest first."""
     radice_id = messaggio.radice_id
     return (
@@ -39,7 +50,7 @@ def conversazione(utente, messaggio):
     )
 
 
-def riepilogo_per_contratto(utente):
+def riepilogo_per_contratto(utente: User) -> Any:
     """``[(contratto, non_lette, totale)]`` over the live contracts where the user has messages."""
     from django.db.models import Count
 

@@ -1,5 +1,9 @@
 """Automatic notifications: the API of the other apps' receivers (``notifica``)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
 from .. import conf
@@ -7,20 +11,27 @@ from ..models import Messaggio, Parte
 from .destinatari import Destinatari
 from .scrittura import _crea
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.db.models import Model
+
+    from contratti.models import ContrattoPage
+
 
 def notifica(
-    contratto,
+    contratto: ContrattoPage,
     *,
-    evento,
-    oggetto,
-    testo,
-    utenti=(),
-    enti=(),
-    banditore=False,
-    operatore=False,
-    riferimento=None,
-    tipo=Messaggio.Tipo.COMUNICAZIONE,
-):
+    evento: Any,
+    oggetto: str,
+    testo: str,
+    utenti: Any = (),
+    enti: Any = (),
+    banditore: Any = False,
+    operatore: Any = False,
+    riferimento: Model = None,
+    tipo: str = Messaggio.Tipo.COMUNICAZIONE,
+) -> Any:
     """An automatic notification in ``contratto`` to exactly the given recipients.
 
     ``utenti``: specific users; ``enti``: every user of those enti; ``banditore``: the contract's

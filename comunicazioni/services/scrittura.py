@@ -1,5 +1,9 @@
 """Writing: a message or a reply by a user, with validated texts and attachments, and its deliveries."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,16 +20,25 @@ from ..permessi import (
 from .destinatari import Destinatari, _risolvi_scelta, utenti_della_parte
 from .invio import accoda_email
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.contrib.auth.models import User
+    from django.db.models import Model
+    from django.http import HttpRequest
+
+    from contratti.models import ContrattoPage
+
 MSG_NON_PUBBLICATO = "Il modulo comunicazioni è attivo solo nei contratti pubblicati."
 MSG_NON_ABILITATO = "Non sei abilitato a scrivere comunicazioni in questo contratto."
 MSG_CHIARIMENTO_SOLO_ENTE = "Solo un ente aderente può inviare una richiesta di chiarimento."
 
 
-def _numero(n):
+def _numero(n: Any) -> Any:
     return f"{n:,}".replace(",", ".")
 
 
-def _valida_testi(oggetto, testo):
+def _valida_testi(oggetto: str, testo: str) -> Any:
     errori = {}
     oggetto = (oggetto or "").strip()
     testo = (testo or "").strip()
@@ -51,7 +64,7 @@ def _valida_testi(oggetto, testo):
     return oggetto, testo
 
 
-def _valida_allegati(allegati):
+def _valida_allegati(allegati: Any) -> Any:
     """Check every attachment by content (``documenti``) before anything is stored."""
     if not allegati:
         return []
@@ -70,7 +83,7 @@ def _valida_allegati(allegati):
     return validati
 
 
-def _salva_allegati(messaggio, validati, utente, request=None):
+def _salva_allegati(messaggio: Messaggio, validati: Any, utente: User, request: HttpRequest | None = None) -> Any:
     from documenti.validazione import salva
 
     from ..models import Allegato
@@ -82,21 +95,21 @@ def _salva_allegati(messaggio, validati, utente, request=None):
 
 
 def _crea(
-    contratto,
+    contratto: ContrattoPage,
     *,
-    mittente_parte,
-    mittente_ente=None,
-    mittente_utente=None,
-    destinatari,
-    tipo,
-    oggetto,
-    testo,
-    automatica=False,
-    evento="",
-    thread=None,
-    risposta_a=None,
-    riferimento=None,
-):
+    mittente_parte: Any,
+    mittente_ente: Any = None,
+    mittente_utente: Any = None,
+    destinatari: Any,
+    tipo: str,
+    oggetto: str,
+    testo: str,
+    automatica: Any = False,
+    evento: Any = "",
+    thread: Any = None,
+    risposta_a: Any = None,
+    riferimento: Model = None,
+) -> Any:
     messaggio = Messaggio(
         contratto=contratto,
         tipo=tipo,
@@ -125,7 +138,7 @@ def _crea(
     return messaggio
 
 
-def _consegna(messaggio, destinatari, escludi=None):
+def _consegna(messaggio: Messaggio, destinatari: Any, escludi: Any = None) -> Any:
     """Delivery records for every recipient user, and their e-mails after the commit."""
     utenti = utenti_della_parte(
         messaggio.contratto,
@@ -163,7 +176,17 @@ def _consegna(messaggio, destinatari, escludi=None):
 
 
 @transaction.atomic
-def invia_messaggio(contratto, *, utente, destinatario, tipo, oggetto, testo, allegati=(), request=None):
+def invia_messaggio(
+    contratto: ContrattoPage,
+    *,
+    utente: User,
+    destinatario: str,
+    tipo: str,
+    oggetto: str,
+    testo: str,
+    allegati: Any = (),
+    request: HttpRequest | None = None,
+) -> Any:
     """A message written by ``utente``. ``destinatario`` is a value of ``scelte_destinatario``.
 
     Raises ``PermissionDenied`` (unpublished contract, not a party) or ``ValidationError`` (bad
@@ -210,7 +233,15 @@ def invia_messaggio(contratto, *, utente, destinatario, tipo, oggetto, testo, al
 
 
 @transaction.atomic
-def rispondi(messaggio, *, utente, oggetto, testo, allegati=(), request=None):
+def rispondi(
+    messaggio: Messaggio,
+    *,
+    utente: User,
+    oggetto: str,
+    testo: str,
+    allegati: Any = (),
+    request: HttpRequest | None = None,
+) -> Any:
     """A reply: same thread, same type, to the party that sent ``messaggio``."""
     contratto = messaggio.contratto
     if not contratto.live:
@@ -253,7 +284,7 @@ def rispondi(messaggio, *, utente, oggetto, testo, allegati=(), request=None):
     return risposta
 
 
-def _audit(azione, messaggio, utente, request):
+def _audit(azione: str, messaggio: Messaggio, utente: User, request: HttpRequest | None) -> None:
     from audit.services import registra
 
     registra(
