@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 # Ordinativo states in which a scheda of each type may be created and sent.
-STATI_ORDINATIVO = {
+STATI_ORDINATIVO: dict[str, tuple[str, ...]] = {
     Scheda.Tipo.ANN: (
         Ordinativo.Stato.CIG_ACQUISITO,
         Ordinativo.Stato.RIFIUTATO,
@@ -84,14 +84,14 @@ MSG_TIPO = "Tipo di scheda non previsto: scegli una voce del menu “Crea nuova 
 # --- rules ---------------------------------------------------------------------------------------
 
 
-def _attive(ordinativo: Ordinativo, esclusa: Scheda | None = None) -> Any:
+def _attive(ordinativo: Ordinativo, esclusa: int | None = None) -> list[Scheda]:
     schede = ordinativo.schede.exclude(stato=Scheda.Stato.ELIMINATA)
     if esclusa is not None:
         schede = schede.exclude(pk=esclusa)
     return list(schede)
 
 
-def motivo_blocco(ordinativo: Ordinativo, tipo: str, *, esclusa: Scheda | None = None) -> Any:
+def motivo_blocco(ordinativo: Ordinativo, tipo: str, *, esclusa: int | None = None) -> str | None:
     """Why a scheda of ``tipo`` cannot be sent now on ``ordinativo`` (``None``: it can)."""
     if not ordinativo.cig_derivato:
         return MSG_SENZA_CIG
@@ -113,7 +113,7 @@ def motivo_blocco(ordinativo: Ordinativo, tipo: str, *, esclusa: Scheda | None =
     return None
 
 
-def motivo_blocco_creazione(ordinativo: Ordinativo, tipo: str) -> Any:
+def motivo_blocco_creazione(ordinativo: Ordinativo, tipo: str) -> str | None:
     """Why "Crea nuova scheda" → ``tipo`` is not possible now (``None``: it is)."""
     motivo = motivo_blocco(ordinativo, tipo)
     if motivo:
@@ -126,7 +126,7 @@ def motivo_blocco_creazione(ordinativo: Ordinativo, tipo: str) -> Any:
     return None
 
 
-def voci_nuova_scheda(ordinativo: Ordinativo) -> Any:
+def voci_nuova_scheda(ordinativo: Ordinativo) -> list[tuple[str, str, str | None]]:
     """The entries of the "Crea nuova scheda" menu: ``[(tipo, etichetta, motivo_se_disabilitata)]``."""
     return [(tipo.value, tipo.label, motivo_blocco_creazione(ordinativo, tipo)) for tipo in Scheda.Tipo]
 
@@ -157,11 +157,11 @@ def _dati_sc1(scheda: Scheda, dati: dict[str, Any]) -> None:
         raise OperazioneNonConsentita(MSG_DATE_SC1)
 
 
-def _blocca_ordinativo(ordinativo: Ordinativo) -> Any:
+def _blocca_ordinativo(ordinativo: Ordinativo) -> Ordinativo:
     return Ordinativo.objects.select_for_update().select_related("contratto", "ente").get(pk=ordinativo.pk)
 
 
-def _blocca(scheda: Scheda) -> Any:
+def _blocca(scheda: Scheda) -> Scheda:
     """Lock the ordinativo, then the scheda (the same order as the ANAC worker)."""
     ordinativo = _blocca_ordinativo(scheda.ordinativo)
     scheda = Scheda.objects.select_for_update().get(pk=scheda.pk)
@@ -169,7 +169,7 @@ def _blocca(scheda: Scheda) -> Any:
     return scheda
 
 
-def _dati(scheda: Scheda, **extra: Any) -> Any:
+def _dati(scheda: Scheda, **extra: Any) -> dict[str, Any]:
     return {"tipo": scheda.tipo, "cig": scheda.cig, "ordinativo": scheda.ordinativo.codice, **extra}
 
 
@@ -189,8 +189,13 @@ def _registra(azione: str, scheda: Scheda, utente: User, **kwargs: Any) -> None:
 
 @transaction.atomic
 def crea(
-    ordinativo: Ordinativo, *, tipo: str, utente: User, dati: dict[str, Any] = None, request: HttpRequest | None = None
-) -> Any:
+    ordinativo: Ordinativo,
+    *,
+    tipo: str,
+    utente: User,
+    dati: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> Scheda:
     """ "Crea nuova scheda" → "salva e procedi": the scheda in bozza, on the ordinativo's CIG."""
     dati = dict(dati or {})
     ordinativo = _blocca_ordinativo(ordinativo)
@@ -222,7 +227,7 @@ def crea(
 
 
 @transaction.atomic
-def aggiorna(scheda: Scheda, *, utente: User, dati: dict[str, Any], request: HttpRequest | None = None) -> Any:
+def aggiorna(scheda: Scheda, *, utente: User, dati: dict[str, Any], request: HttpRequest | None = None) -> Scheda:
     """ "salva e procedi" on a draft: for SC1 the contract's dates; CIG and reason never change."""
     scheda = _blocca(scheda)
     if not puo_gestire(utente, scheda.ordinativo):
@@ -239,7 +244,7 @@ def aggiorna(scheda: Scheda, *, utente: User, dati: dict[str, Any], request: Htt
 
 
 @transaction.atomic
-def elimina(scheda: Scheda, *, utente: User, request: HttpRequest | None = None) -> Any:
+def elimina(scheda: Scheda, *, utente: User, request: HttpRequest | None = None) -> Scheda:
     """ "elimina" a draft. The record stays (stato "eliminata", for the audit and the Log
     Trasmissioni); if ANAC already has the draft (a send that came back negative) it is cancelled
     there too, in the background (cancella-scheda, which needs the RUP)."""
@@ -273,7 +278,7 @@ def _controlla_rup(scheda: Scheda, utente: User) -> None:
 
 
 @transaction.atomic
-def invia(scheda: Scheda, *, utente: User, simulata: bool = False, request: HttpRequest | None = None) -> Any:
+def invia(scheda: Scheda, *, utente: User, simulata: bool = False, request: HttpRequest | None = None) -> Scheda:
     """ "invia scheda": crea-scheda then conferma-scheda on ANAC, in the background. After a negative
     outcome the draft ANAC already has is confirmed again (no second crea-scheda)."""
     scheda = _blocca(scheda)
@@ -308,7 +313,7 @@ def invia(scheda: Scheda, *, utente: User, simulata: bool = False, request: Http
 
 
 @transaction.atomic
-def verifica(scheda: Scheda, *, utente: User, simulata: bool = False, request: HttpRequest | None = None) -> Any:
+def verifica(scheda: Scheda, *, utente: User, simulata: bool = False, request: HttpRequest | None = None) -> Scheda:
     """ "Verifica invio": esito-operazione (SC_CONF) on ANAC, in the background."""
     scheda = _blocca(scheda)
     _controlla_rup(scheda, utente)
