@@ -16,8 +16,6 @@ Public API for the other features::
              operatore=False, riferimento=None, tipo="comunicazione") -> [Messaggio]
 """
 
-from __future__ import annotations
-
 from ..permessi import Ruolo
 from .chiarimenti import (
     OMISSIS,

@@ -12,26 +12,28 @@ from .destinatari import Destinatari
 from .scrittura import _crea
 
 if TYPE_CHECKING:
-    from typing import Any
+    from collections.abc import Iterable
 
+    from django.contrib.auth.models import User
     from django.db.models import Model
 
     from contratti.models import ContrattoPage
+    from organizzazioni.models import Ente
 
 
 def notifica(
     contratto: ContrattoPage,
     *,
-    evento: Any,
+    evento: str,
     oggetto: str,
     testo: str,
-    utenti: Any = (),
-    enti: Any = (),
-    banditore: Any = False,
-    operatore: Any = False,
-    riferimento: Model = None,
+    utenti: Iterable[User | None] = (),
+    enti: Iterable[Ente | None] = (),
+    banditore: bool = False,
+    operatore: bool = False,
+    riferimento: Model | None = None,
     tipo: str = Messaggio.Tipo.COMUNICAZIONE,
-) -> Any:
+) -> list[Messaggio]:
     """An automatic notification in ``contratto`` to exactly the given recipients.
 
     ``utenti``: specific users; ``enti``: every user of those enti; ``banditore``: the contract's

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -14,11 +12,8 @@ from .. import conf
 from ..models import Consegna
 from .invio import _descrivi, _id_esp, registra_invio_fallito, url_messaggio
 
-if TYPE_CHECKING:
-    from typing import Any
 
-
-def utenti_con_riepilogo() -> Any:
+def utenti_con_riepilogo() -> list[int]:
     return list(
         Consegna.objects.filter(email_stato=Consegna.StatoEmail.RIEPILOGO)
         .order_by()
@@ -27,7 +22,7 @@ def utenti_con_riepilogo() -> Any:
     )
 
 
-def invia_riepilogo(utente_id: int) -> Any:
+def invia_riepilogo(utente_id: int) -> int:
     """One e-mail with every message waiting for the user's daily digest. Returns how many it listed."""
     User = get_user_model()
     utente = User.objects.get(pk=utente_id)

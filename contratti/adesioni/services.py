@@ -13,9 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.shortcuts import assign_perm
 
 from audit.services import registra
+from documenti.validazione import Titolare, valida
 from sct_site.cache import invalida as invalida_cache_pagine
 
 from ..documenti_versionati import salva_versioni
@@ -156,8 +158,6 @@ def _salva_documenti(
     """Store the uploaded files of a round's requests. Every file is validated before any is
     stored, so a bad one leaves nothing behind. ``sostituisci_inviati``: a sent document of the
     round may be replaced (the round was not approved); the sent version stays in the history."""
-    from documenti.validazione import Titolare, valida
-
     richieste = {r.codice: r for r in adesione.richieste_round(numero_round)}
     elementi = [
         (
@@ -416,8 +416,6 @@ def _elimina_documenti(documenti_adesione: Any) -> int:
 
 
 def _togli_permessi(adesione: Adesione) -> None:
-    from guardian.models import GroupObjectPermission, UserObjectPermission
-
     ct = ContentType.objects.get_for_model(adesione)
     for modello in (GroupObjectPermission, UserObjectPermission):
         modello.objects.filter(content_type=ct, object_pk=str(adesione.pk)).delete()

@@ -20,6 +20,7 @@ from guardian.shortcuts import assign_perm
 from anac.models import OperazioneANAC
 from audit.services import registra
 from documenti.models import DocumentoPrivato
+from documenti.validazione import Titolare, salva, valida
 from organizzazioni.models import Incarico
 
 from ..adesioni.permessi import enti_operativi
@@ -30,6 +31,7 @@ from ..permessi import e_banditore
 from . import anac as sequenza_anac
 from . import stati
 from .firmatari import titolare_scheda
+from .pdf import genera_scheda_sintesi
 from .permessi import PERM_MODIFICA, PERM_VEDI, e_rup_dell_ente, puo_caricare_documenti_oe, puo_operare
 
 if TYPE_CHECKING:
@@ -374,8 +376,6 @@ def richieste_atto(ordinativo: Ordinativo) -> list[RichiestaDocumento]:
 @transaction.atomic
 def carica_documenti(ordinativo: Ordinativo, *, utente: User, files: Mapping[str, UploadedFile]) -> None:
     """The signed atto di adesione / contratto attuativo (or the proroga, for ipotesi A)."""
-    from documenti.validazione import Titolare, valida
-
     ordinativo = _blocca(ordinativo)
     if ordinativo.stato == Ordinativo.Stato.CHIUSO:
         raise OperazioneNonConsentita(MSG_CHIUSO)
@@ -482,10 +482,6 @@ def scheda_sintesi(ordinativo: Ordinativo) -> bytes:
             or not ordinativo.cig_derivato
         ):
             raise OperazioneNonConsentita("La scheda di sintesi si genera dopo l'acquisizione del CIG derivato.")
-        from documenti.validazione import salva, valida
-
-        from .pdf import genera_scheda_sintesi
-
         pdf = genera_scheda_sintesi(ordinativo)
         nome = f"scheda-sintesi-{ordinativo.cig_derivato}.pdf"
         documento = salva(valida(ContentFile(pdf, name=nome), firma_richiesta=False), utente=None)
@@ -497,8 +493,6 @@ def scheda_sintesi(ordinativo: Ordinativo) -> bytes:
 
 @transaction.atomic
 def carica_scheda_firmata(ordinativo: Ordinativo, *, utente: User, upload: UploadedFile) -> Ordinativo:
-    from documenti.validazione import salva, valida
-
     generato = scheda_sintesi(ordinativo)
     ordinativo = _blocca(ordinativo)
     if ordinativo.stato == Ordinativo.Stato.CHIUSO:
@@ -718,8 +712,6 @@ def mancanze_oe(ordinativo: Ordinativo) -> list[str]:
 
 @transaction.atomic
 def carica_documenti_oe(ordinativo: Ordinativo, *, utente: User, files: Mapping[str, UploadedFile]) -> None:
-    from documenti.validazione import Titolare, valida
-
     ordinativo = _blocca(ordinativo)
     if not puo_caricare_documenti_oe(utente, ordinativo):
         raise PermissionDenied(
