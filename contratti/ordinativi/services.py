@@ -6,7 +6,10 @@ domain signal of ``segnali``: comunicazioni and esiti react to those); the ANAC 
 idempotency keys are in ``anac.py``. Nothing here imports comunicazioni or esiti except
 ``bozza_esito`` (debt, issue 16)."""
 
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -17,6 +20,7 @@ from guardian.shortcuts import assign_perm
 from anac.models import OperazioneANAC
 from audit.services import registra
 from documenti.models import DocumentoPrivato
+from documenti.validazione import Titolare, salva, valida
 from organizzazioni.models import Incarico
 
 from ..adesioni.permessi import enti_operativi
@@ -27,7 +31,23 @@ from ..permessi import e_banditore
 from . import anac as sequenza_anac
 from . import stati
 from .firmatari import titolare_scheda
+from .pdf import genera_scheda_sintesi
 from .permessi import PERM_MODIFICA, PERM_VEDI, e_rup_dell_ente, puo_caricare_documenti_oe, puo_operare
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any
+
+    from django.contrib.auth.models import AnonymousUser, User
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+    from wagtail.models import TaskState, Workflow
+
+    from contratti.models import ContrattoPage
+    from organizzazioni.models import Ente
+
+    from ..models import DocumentoOrdinativo, RichiestaDocumento
 
 MESSAGGIO_TOTALI = (
     "Il totale delle righe dell’ordine non corrisponde al totale dell’ordine inserito in fase di richiesta del CIG."
@@ -45,20 +65,20 @@ MSG_CHIUDI_STATO = (
 OperazioneNonConsentita = stati.OperazioneNonConsentita
 
 
-def _blocca(ordinativo):
+def _blocca(ordinativo: Ordinativo) -> Ordinativo:
     return Ordinativo.objects.select_for_update().get(pk=ordinativo.pk)
 
 
-def adesioni_approvate(contratto, ente):
+def adesioni_approvate(contratto: ContrattoPage, ente: Ente) -> QuerySet[Adesione]:
     return Adesione.objects.ordinabili().filter(contratto=contratto, ente=ente).order_by("-approvata_il")
 
 
-def adesioni_ordinabili(ordinativo):
+def adesioni_ordinabili(ordinativo: Ordinativo) -> QuerySet[Adesione]:
     """The adesioni the ordinativo may refer to: the approved ones of its ente in its contract."""
     return adesioni_approvate(ordinativo.contratto, ordinativo.ente)
 
 
-def adesioni_per_nuovo_ordine(contratto, enti):
+def adesioni_per_nuovo_ordine(contratto: ContrattoPage, enti: Iterable[Ente]) -> QuerySet[Adesione]:
     """The approved adesioni of ``enti`` in the contract, newest first (the first is proposed)."""
     return (
         Adesione.objects.ordinabili()
@@ -68,7 +88,7 @@ def adesioni_per_nuovo_ordine(contratto, enti):
     )
 
 
-def richiesta_cig_proposta(contratto, adesione, *, utente):
+def richiesta_cig_proposta(contratto: ContrattoPage, adesione: Adesione, *, utente: User) -> dict[str, Any]:
     """The data proposed in "Richiedi CIG" of a new ordine, from the adesione and the contract. The
     RUP is the user when a RUP of the ente, else the ente's only RUP, else left to choose."""
     cf_utente = getattr(getattr(utente, "profilo", None), "codice_fiscale", "")
@@ -88,13 +108,13 @@ def richiesta_cig_proposta(contratto, adesione, *, utente):
     }
 
 
-def enti_che_possono_ordinare(user, contratto):
+def enti_che_possono_ordinare(user: User | AnonymousUser, contratto: ContrattoPage) -> list[Ente]:
     if not contratto.live:
         return []
     return [ente for ente in enti_operativi(user) if adesioni_approvate(contratto, ente).exists()]
 
 
-def _registra(azione, ordinativo, utente, **kwargs):
+def _registra(azione: str, ordinativo: Ordinativo, utente: User | None, **kwargs: Any) -> None:
     registra(azione, ordinativo, utente=utente, contratto=ordinativo.contratto_id, **kwargs)
 
 
@@ -110,7 +130,7 @@ MSG_RUP_NON_DELL_ENTE = (
 )
 
 
-def rup_dell_ente(ente):
+def rup_dell_ente(ente: Ente) -> list[tuple[str, str]]:
     """The RUPs the ordinativo may name: ``[(codice_fiscale, "Nome Cognome")]`` of the users with the
     RUP incarico in ``ente`` and a codice fiscale in their profile (ANAC and SPID identify them by it)."""
     incarichi = (
@@ -120,14 +140,14 @@ def rup_dell_ente(ente):
         .select_related("user__profilo")
         .order_by("user__last_name", "user__first_name", "user__username")
     )
-    scelte = {}
+    scelte: dict[str, str] = {}
     for incarico in incarichi:
         utente = incarico.user
         scelte.setdefault(utente.profilo.codice_fiscale.upper(), utente.get_full_name() or utente.username)
     return list(scelte.items())
 
 
-def controlla_rup(ente, cf_rup):
+def controlla_rup(ente: Ente, cf_rup: str | None) -> None:
     """Refuse a codice fiscale that is not of one of the ente's RUPs (``rup_dell_ente``)."""
     if not rup_dell_ente(ente):
         raise OperazioneNonConsentita(MSG_NESSUN_RUP.format(ente=ente))
@@ -136,7 +156,15 @@ def controlla_rup(ente, cf_rup):
 
 
 @transaction.atomic
-def crea(contratto, *, ente, adesione, utente, dati, request=None):
+def crea(
+    contratto: ContrattoPage,
+    *,
+    ente: Ente,
+    adesione: Adesione,
+    utente: User,
+    dati: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> Ordinativo:
     """ "Richiedi CIG" → "Vai all'ordine": the ordinativo in bozza with the data for the derived CIG."""
     if ente not in enti_che_possono_ordinare(utente, contratto):
         raise PermissionDenied(
@@ -174,9 +202,9 @@ def crea(contratto, *, ente, adesione, utente, dati, request=None):
 
 
 def _solo_bozza(
-    ordinativo,
-    messaggio="Le righe dell'ordine non possono più essere modificate: il CIG è in acquisizione o acquisito.",
-):
+    ordinativo: Ordinativo,
+    messaggio: str = "Le righe dell'ordine non possono più essere modificate: il CIG è in acquisizione o acquisito.",
+) -> None:
     if ordinativo.stato != Ordinativo.Stato.BOZZA:
         raise OperazioneNonConsentita(messaggio)
 
@@ -215,11 +243,11 @@ MSG_CAMPI_BLOCCATI = (
 )
 
 
-def _senza_risposta(operazione):
+def _senza_risposta(operazione: OperazioneANAC | None) -> bool:
     return operazione is not None and operazione.stato == OperazioneANAC.Stato.ERRORE
 
 
-def conferma_senza_risposta(ordinativo):
+def conferma_senza_risposta(ordinativo: Ordinativo) -> bool:
     """The last conferma-appalto got no usable answer (timeouts, 5xx until the attempts ran out):
     ANAC may be confirming the appalto with the data it has."""
     return (
@@ -229,14 +257,14 @@ def conferma_senza_risposta(ordinativo):
     )
 
 
-def appalto_su_anac(ordinativo):
+def appalto_su_anac(ordinativo: Ordinativo) -> bool:
     """ANAC has the appalto (its idAppalto is known) or may have it (crea-appalto without an answer)."""
     return bool(ordinativo.id_appalto) or _senza_risposta(
         sequenza_anac.operazione_del_tentativo(ordinativo, "crea-appalto")
     )
 
 
-def motivo_richiesta_cig_non_modificabile(ordinativo):
+def motivo_richiesta_cig_non_modificabile(ordinativo: Ordinativo) -> str:
     """Why the data of "Richiedi CIG" are read-only now ("" = editable).
 
     Editable while the ordinativo is in bozza: before the first "Conferma appalto" and after ANAC
@@ -255,12 +283,14 @@ def motivo_richiesta_cig_non_modificabile(ordinativo):
     return MSG_RICHIESTA_CONFERMATA
 
 
-def campi_bloccati_richiesta_cig(ordinativo):
+def campi_bloccati_richiesta_cig(ordinativo: Ordinativo) -> tuple[str, ...]:
     return CAMPI_LEGATI_ALL_APPALTO if appalto_su_anac(ordinativo) else ()
 
 
 @transaction.atomic
-def aggiorna_richiesta_cig(ordinativo, *, utente, dati, request=None):
+def aggiorna_richiesta_cig(
+    ordinativo: Ordinativo, *, utente: User, dati: dict[str, Any], request: HttpRequest | None = None
+) -> Ordinativo:
     """ "Richiedi CIG" of an existing ordinativo → "Vai all'ordine". Once the appalto exists on ANAC the
     changed data go there with the next "Conferma appalto" (modifica-appalto before conferma-appalto)."""
     ordinativo = _blocca(ordinativo)
@@ -297,7 +327,7 @@ def aggiorna_richiesta_cig(ordinativo, *, utente, dati, request=None):
 
 
 @transaction.atomic
-def scegli_adesione(ordinativo, *, utente, adesione):
+def scegli_adesione(ordinativo: Ordinativo, *, utente: User, adesione: Adesione) -> Ordinativo:
     ordinativo = _blocca(ordinativo)
     _solo_bozza(ordinativo, "L'adesione non può più essere cambiata.")
     if (
@@ -312,7 +342,9 @@ def scegli_adesione(ordinativo, *, utente, adesione):
 
 
 @transaction.atomic
-def aggiungi_riga(ordinativo, *, utente, descrizione, importo_unitario, quantita):
+def aggiungi_riga(
+    ordinativo: Ordinativo, *, utente: User, descrizione: str, importo_unitario: Decimal, quantita: int
+) -> RigaOrdinativo:
     ordinativo = _blocca(ordinativo)
     _solo_bozza(ordinativo)
     riga = RigaOrdinativo(
@@ -327,7 +359,7 @@ def aggiungi_riga(ordinativo, *, utente, descrizione, importo_unitario, quantita
 
 
 @transaction.atomic
-def elimina_riga(ordinativo, *, utente, riga_id):
+def elimina_riga(ordinativo: Ordinativo, *, utente: User, riga_id: int) -> None:
     ordinativo = _blocca(ordinativo)
     _solo_bozza(ordinativo)
     riga = ordinativo.righe.filter(pk=riga_id).first()
@@ -337,15 +369,13 @@ def elimina_riga(ordinativo, *, utente, riga_id):
     _registra("ordinativo.riga_eliminata", ordinativo, utente, dati={"descrizione": riga.descrizione})
 
 
-def richieste_atto(ordinativo):
+def richieste_atto(ordinativo: Ordinativo) -> list[RichiestaDocumento]:
     return ordinativo.contratto.richieste_ordinativo()
 
 
 @transaction.atomic
-def carica_documenti(ordinativo, *, utente, files):
+def carica_documenti(ordinativo: Ordinativo, *, utente: User, files: Mapping[str, UploadedFile]) -> None:
     """The signed atto di adesione / contratto attuativo (or the proroga, for ipotesi A)."""
-    from documenti.validazione import Titolare, valida
-
     ordinativo = _blocca(ordinativo)
     if ordinativo.stato == Ordinativo.Stato.CHIUSO:
         raise OperazioneNonConsentita(MSG_CHIUSO)
@@ -375,7 +405,7 @@ def carica_documenti(ordinativo, *, utente, files):
     )
 
 
-def _controlla_rup(ordinativo, utente):
+def _controlla_rup(ordinativo: Ordinativo, utente: User) -> None:
     if not e_rup_dell_ente(utente, ordinativo):
         raise PermissionDenied(
             "Solo il RUP dell'amministrazione aderente può compiere le azioni che presuppongono l'integrazione con i servizi di ANAC."
@@ -383,7 +413,9 @@ def _controlla_rup(ordinativo, utente):
 
 
 @transaction.atomic
-def conferma_appalto(ordinativo, *, utente, simulata=False, request=None):
+def conferma_appalto(
+    ordinativo: Ordinativo, *, utente: User, simulata: bool = False, request: HttpRequest | None = None
+) -> Ordinativo:
     """ "Conferma appalto": crea-appalto then conferma-appalto on ANAC, in the background."""
     ordinativo = _blocca(ordinativo)
     _controlla_rup(ordinativo, utente)
@@ -415,7 +447,9 @@ def conferma_appalto(ordinativo, *, utente, simulata=False, request=None):
 
 
 @transaction.atomic
-def acquisisci_cig(ordinativo, *, utente, simulata=False, request=None):
+def acquisisci_cig(
+    ordinativo: Ordinativo, *, utente: User, simulata: bool = False, request: HttpRequest | None = None
+) -> Ordinativo:
     """ "Acquisisci CIG": recupera-cig on ANAC, in the background."""
     ordinativo = _blocca(ordinativo)
     _controlla_rup(ordinativo, utente)
@@ -433,11 +467,11 @@ def acquisisci_cig(ordinativo, *, utente, simulata=False, request=None):
     return ordinativo
 
 
-def scheda_sintesi(ordinativo):
+def scheda_sintesi(ordinativo: Ordinativo) -> bytes:
     """The bytes of the "Scheda di sintesi ordinativo di fornitura": generated once, then kept
     (with their sha256), so that the signed copy can be checked against exactly these bytes."""
     if ordinativo.scheda_generata_id:
-        with ordinativo.scheda_generata.file.open("rb") as fh:
+        with ordinativo.scheda_generata.file.open("rb") as fh:  # type: ignore[union-attr]  # scheda_generata_id is set
             return fh.read()
     with transaction.atomic():
         ordinativo = _blocca(ordinativo)
@@ -448,10 +482,6 @@ def scheda_sintesi(ordinativo):
             or not ordinativo.cig_derivato
         ):
             raise OperazioneNonConsentita("La scheda di sintesi si genera dopo l'acquisizione del CIG derivato.")
-        from documenti.validazione import salva, valida
-
-        from .pdf import genera_scheda_sintesi
-
         pdf = genera_scheda_sintesi(ordinativo)
         nome = f"scheda-sintesi-{ordinativo.cig_derivato}.pdf"
         documento = salva(valida(ContentFile(pdf, name=nome), firma_richiesta=False), utente=None)
@@ -462,9 +492,7 @@ def scheda_sintesi(ordinativo):
 
 
 @transaction.atomic
-def carica_scheda_firmata(ordinativo, *, utente, upload):
-    from documenti.validazione import salva, valida
-
+def carica_scheda_firmata(ordinativo: Ordinativo, *, utente: User, upload: UploadedFile) -> Ordinativo:
     generato = scheda_sintesi(ordinativo)
     ordinativo = _blocca(ordinativo)
     if ordinativo.stato == Ordinativo.Stato.CHIUSO:
@@ -484,16 +512,16 @@ def carica_scheda_firmata(ordinativo, *, utente, upload):
     return ordinativo
 
 
-def documenti_mancanti(ordinativo):
+def documenti_mancanti(ordinativo: Ordinativo) -> list[str]:
     """The mandatory "RICHIESTE PER ORDINATIVI FORNITURA" (the atto di adesione) not uploaded yet."""
     presenti = {d.codice_richiesta for d in ordinativo.documenti.filter(corrente=True, caricato_da="aderente")}
     return [f"“{r.etichetta}”" for r in richieste_atto(ordinativo) if r.obbligatorio and r.codice not in presenti]
 
 
-def schede_firmate_inviate(ordinativo):
+def schede_firmate_inviate(ordinativo: Ordinativo) -> list[DocumentoPrivato]:
     """The signed schede di sintesi sent with an earlier invio and since replaced (from the revisions
     that each invio saves), oldest first."""
-    ids = []
+    ids: list[int] = []
     for revisione in ordinativo.revisions.order_by("created_at", "pk"):
         pk = revisione.content.get("scheda_firmata")
         if pk and pk != ordinativo.scheda_firmata_id and pk not in ids:
@@ -507,11 +535,11 @@ def schede_firmate_inviate(ordinativo):
 STATI_PREPARAZIONE_INVIO = (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO)
 
 
-def in_preparazione_invio(ordinativo):
+def in_preparazione_invio(ordinativo: Ordinativo) -> bool:
     return ordinativo.stato in STATI_PREPARAZIONE_INVIO
 
 
-def documenti_per_pagina(ordinativo, *, con_storia):
+def documenti_per_pagina(ordinativo: Ordinativo, *, con_storia: bool) -> dict[str, list[DocumentoOrdinativo]]:
     """The ordinativo's documents as its pages list them: the current ones of the ente and of the OE,
     every replaced version, and — ``con_storia``, for the ente and the banditore — the versions of the
     ente sent with an earlier invio (the OE gets the approved ones only)."""
@@ -526,14 +554,14 @@ def documenti_per_pagina(ordinativo, *, con_storia):
     }
 
 
-def mancanze_invio(ordinativo):
+def mancanze_invio(ordinativo: Ordinativo) -> list[str]:
     mancanti = documenti_mancanti(ordinativo)
     if not ordinativo.scheda_firmata_id:
         mancanti.append("“Scheda di sintesi ordinativo di fornitura” firmata digitalmente")
     return mancanti
 
 
-def _workflow():
+def _workflow() -> Workflow:
     workflow = workflow_di(Ordinativo)
     if workflow is None:
         raise OperazioneNonConsentita(
@@ -543,7 +571,7 @@ def _workflow():
 
 
 @transaction.atomic
-def invia(ordinativo, *, utente, request=None):
+def invia(ordinativo: Ordinativo, *, utente: User, request: HttpRequest | None = None) -> Ordinativo:
     """Passo 3 "invia": to the banditore for the nulla osta."""
     ordinativo = _blocca(ordinativo)
     if ordinativo.stato == Ordinativo.Stato.CHIUSO:
@@ -564,7 +592,11 @@ def invia(ordinativo, *, utente, request=None):
         azione,
         utente=utente,
         request=request,
-        dati={"documenti": inviati, "scheda_firmata": ordinativo.scheda_firmata.sha256, "cig": ordinativo.cig_derivato},
+        dati={
+            "documenti": inviati,
+            "scheda_firmata": ordinativo.scheda_firmata.sha256,  # type: ignore[union-attr]  # set: mancanze_invio
+            "cig": ordinativo.cig_derivato,
+        },
         campi={"inviato_il": timezone.now(), "inviato_da": utente, "motivo_rifiuto": ""},
     )
     ordinativo.save_revision(user=utente, clean=False)
@@ -573,7 +605,14 @@ def invia(ordinativo, *, utente, request=None):
 
 
 @transaction.atomic
-def approva(ordinativo, *, utente, task_state, commento="", request=None):
+def approva(
+    ordinativo: Ordinativo,
+    *,
+    utente: User,
+    task_state: TaskState,
+    commento: str = "",
+    request: HttpRequest | None = None,
+) -> Ordinativo:
     """The Region's nulla osta: the OE's users can see the order from now on."""
     ordinativo = _blocca(ordinativo)
     if not e_banditore(utente, ordinativo.contratto):
@@ -589,7 +628,9 @@ def approva(ordinativo, *, utente, task_state, commento="", request=None):
 
 
 @transaction.atomic
-def rifiuta(ordinativo, *, utente, task_state, motivo, request=None):
+def rifiuta(
+    ordinativo: Ordinativo, *, utente: User, task_state: TaskState, motivo: str, request: HttpRequest | None = None
+) -> Ordinativo:
     ordinativo = _blocca(ordinativo)
     if not e_banditore(utente, ordinativo.contratto):
         raise PermissionDenied("Solo il banditore del contratto può rifiutare.")
@@ -612,13 +653,13 @@ def rifiuta(ordinativo, *, utente, task_state, motivo, request=None):
     )
 
 
-def chiudibile(ordinativo):
+def chiudibile(ordinativo: Ordinativo) -> bool:
     """Only an ordinativo the banditore did not approve may be closed."""
     return ordinativo.stato == Ordinativo.Stato.RIFIUTATO
 
 
 @transaction.atomic
-def chiudi(ordinativo, *, utente, request=None):
+def chiudi(ordinativo: Ordinativo, *, utente: User, request: HttpRequest | None = None) -> Ordinativo:
     """ "chiudi ordinativo" of a rejected ordinativo: final, nothing more is sent. The CIG already
     acquired stays on ANAC: the ente cancels it with the scheda ANN (still available)."""
     ordinativo = _blocca(ordinativo)
@@ -639,10 +680,10 @@ def chiudi(ordinativo, *, utente, request=None):
     )
 
 
-def richieste_oe(ordinativo):
+def richieste_oe(ordinativo: Ordinativo) -> list[tuple[str, str]]:
     """What the OE uploads after approval: the countersigned DPA (ipotesi B) and the comunicazione
     dati tracciabilità, one per RTI member or only the mandataria, as the atto chose."""
-    richieste = []
+    richieste: list[tuple[str, str]] = []
     if ordinativo.adesione.ipotesi == Adesione.Ipotesi.B:
         richieste.append(("dpa-controfirmato", "Data Protection Agreement controfirmato dal Fornitore"))
     membri = list(ordinativo.contratto.aggiudicatario.membri.all())
@@ -658,7 +699,7 @@ def richieste_oe(ordinativo):
     return richieste
 
 
-def mancanze_oe(ordinativo):
+def mancanze_oe(ordinativo: Ordinativo) -> list[str]:
     """The labels of what the OE has still to upload (each RTI member's comunicazione, with
     "Pagamento a ciascun soggetto del RTI"), after the approval."""
     if ordinativo.stato != Ordinativo.Stato.APPROVATO:
@@ -670,9 +711,7 @@ def mancanze_oe(ordinativo):
 
 
 @transaction.atomic
-def carica_documenti_oe(ordinativo, *, utente, files):
-    from documenti.validazione import Titolare, valida
-
+def carica_documenti_oe(ordinativo: Ordinativo, *, utente: User, files: Mapping[str, UploadedFile]) -> None:
     ordinativo = _blocca(ordinativo)
     if not puo_caricare_documenti_oe(utente, ordinativo):
         raise PermissionDenied(

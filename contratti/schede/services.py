@@ -16,6 +16,10 @@ server for every request, whatever the page offered:
 - a scheda stays in bozza until "invia scheda"; a bozza can be changed, sent or deleted.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -29,8 +33,14 @@ from . import anac as sequenza_anac
 from . import stati
 from .permessi import MSG_SOLO_ENTE, MSG_SOLO_RUP, puo_gestire, puo_inviare
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.contrib.auth.models import User
+    from django.http import HttpRequest
+
 # Ordinativo states in which a scheda of each type may be created and sent.
-STATI_ORDINATIVO = {
+STATI_ORDINATIVO: dict[str, tuple[str, ...]] = {
     Scheda.Tipo.ANN: (
         Ordinativo.Stato.CIG_ACQUISITO,
         Ordinativo.Stato.RIFIUTATO,
@@ -74,14 +84,14 @@ MSG_TIPO = "Tipo di scheda non previsto: scegli una voce del menu “Crea nuova 
 # --- rules ---------------------------------------------------------------------------------------
 
 
-def _attive(ordinativo, esclusa=None):
+def _attive(ordinativo: Ordinativo, esclusa: int | None = None) -> list[Scheda]:
     schede = ordinativo.schede.exclude(stato=Scheda.Stato.ELIMINATA)
     if esclusa is not None:
         schede = schede.exclude(pk=esclusa)
     return list(schede)
 
 
-def motivo_blocco(ordinativo, tipo, *, esclusa=None):
+def motivo_blocco(ordinativo: Ordinativo, tipo: str, *, esclusa: int | None = None) -> str | None:
     """Why a scheda of ``tipo`` cannot be sent now on ``ordinativo`` (``None``: it can)."""
     if not ordinativo.cig_derivato:
         return MSG_SENZA_CIG
@@ -103,7 +113,7 @@ def motivo_blocco(ordinativo, tipo, *, esclusa=None):
     return None
 
 
-def motivo_blocco_creazione(ordinativo, tipo):
+def motivo_blocco_creazione(ordinativo: Ordinativo, tipo: str) -> str | None:
     """Why "Crea nuova scheda" → ``tipo`` is not possible now (``None``: it is)."""
     motivo = motivo_blocco(ordinativo, tipo)
     if motivo:
@@ -116,12 +126,12 @@ def motivo_blocco_creazione(ordinativo, tipo):
     return None
 
 
-def voci_nuova_scheda(ordinativo):
+def voci_nuova_scheda(ordinativo: Ordinativo) -> list[tuple[str, str, str | None]]:
     """The entries of the "Crea nuova scheda" menu: ``[(tipo, etichetta, motivo_se_disabilitata)]``."""
     return [(tipo.value, tipo.label, motivo_blocco_creazione(ordinativo, tipo)) for tipo in Scheda.Tipo]
 
 
-def _verifica_campi_fissi(ordinativo, tipo, dati):
+def _verifica_campi_fissi(ordinativo: Ordinativo, tipo: str, dati: dict[str, Any]) -> None:
     """CIG and reason come from the ordinativo and from ANAC: a request that changes them is refused."""
     cig = dati.get("cig")
     if isinstance(cig, list | tuple):
@@ -137,7 +147,7 @@ def _verifica_campi_fissi(ordinativo, tipo, dati):
         raise OperazioneNonConsentita(MSG_MOTIVO_FISSO)
 
 
-def _dati_sc1(scheda, dati):
+def _dati_sc1(scheda: Scheda, dati: dict[str, Any]) -> None:
     for campo in ("data_stipula", "data_decorrenza", "data_scadenza", "data_esecutivita", "importo_cauzione"):
         if campo in dati:
             setattr(scheda, campo, dati[campo])
@@ -147,11 +157,11 @@ def _dati_sc1(scheda, dati):
         raise OperazioneNonConsentita(MSG_DATE_SC1)
 
 
-def _blocca_ordinativo(ordinativo):
+def _blocca_ordinativo(ordinativo: Ordinativo) -> Ordinativo:
     return Ordinativo.objects.select_for_update().select_related("contratto", "ente").get(pk=ordinativo.pk)
 
 
-def _blocca(scheda):
+def _blocca(scheda: Scheda) -> Scheda:
     """Lock the ordinativo, then the scheda (the same order as the ANAC worker)."""
     ordinativo = _blocca_ordinativo(scheda.ordinativo)
     scheda = Scheda.objects.select_for_update().get(pk=scheda.pk)
@@ -159,11 +169,11 @@ def _blocca(scheda):
     return scheda
 
 
-def _dati(scheda, **extra):
+def _dati(scheda: Scheda, **extra: Any) -> dict[str, Any]:
     return {"tipo": scheda.tipo, "cig": scheda.cig, "ordinativo": scheda.ordinativo.codice, **extra}
 
 
-def _registra(azione, scheda, utente, **kwargs):
+def _registra(azione: str, scheda: Scheda, utente: User, **kwargs: Any) -> None:
     registra(
         azione,
         scheda,
@@ -178,7 +188,14 @@ def _registra(azione, scheda, utente, **kwargs):
 
 
 @transaction.atomic
-def crea(ordinativo, *, tipo, utente, dati=None, request=None):
+def crea(
+    ordinativo: Ordinativo,
+    *,
+    tipo: str,
+    utente: User,
+    dati: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> Scheda:
     """ "Crea nuova scheda" → "salva e procedi": the scheda in bozza, on the ordinativo's CIG."""
     dati = dict(dati or {})
     ordinativo = _blocca_ordinativo(ordinativo)
@@ -210,7 +227,7 @@ def crea(ordinativo, *, tipo, utente, dati=None, request=None):
 
 
 @transaction.atomic
-def aggiorna(scheda, *, utente, dati, request=None):
+def aggiorna(scheda: Scheda, *, utente: User, dati: dict[str, Any], request: HttpRequest | None = None) -> Scheda:
     """ "salva e procedi" on a draft: for SC1 the contract's dates; CIG and reason never change."""
     scheda = _blocca(scheda)
     if not puo_gestire(utente, scheda.ordinativo):
@@ -227,7 +244,7 @@ def aggiorna(scheda, *, utente, dati, request=None):
 
 
 @transaction.atomic
-def elimina(scheda, *, utente, request=None):
+def elimina(scheda: Scheda, *, utente: User, request: HttpRequest | None = None) -> Scheda:
     """ "elimina" a draft. The record stays (stato "eliminata", for the audit and the Log
     Trasmissioni); if ANAC already has the draft (a send that came back negative) it is cancelled
     there too, in the background (cancella-scheda, which needs the RUP)."""
@@ -255,13 +272,13 @@ def elimina(scheda, *, utente, request=None):
 # --- ANAC ----------------------------------------------------------------------------------------
 
 
-def _controlla_rup(scheda, utente):
+def _controlla_rup(scheda: Scheda, utente: User) -> None:
     if not puo_inviare(utente, scheda.ordinativo):
         raise PermissionDenied(MSG_SOLO_RUP)
 
 
 @transaction.atomic
-def invia(scheda, *, utente, simulata=False, request=None):
+def invia(scheda: Scheda, *, utente: User, simulata: bool = False, request: HttpRequest | None = None) -> Scheda:
     """ "invia scheda": crea-scheda then conferma-scheda on ANAC, in the background. After a negative
     outcome the draft ANAC already has is confirmed again (no second crea-scheda)."""
     scheda = _blocca(scheda)
@@ -296,7 +313,7 @@ def invia(scheda, *, utente, simulata=False, request=None):
 
 
 @transaction.atomic
-def verifica(scheda, *, utente, simulata=False, request=None):
+def verifica(scheda: Scheda, *, utente: User, simulata: bool = False, request: HttpRequest | None = None) -> Scheda:
     """ "Verifica invio": esito-operazione (SC_CONF) on ANAC, in the background."""
     scheda = _blocca(scheda)
     _controlla_rup(scheda, utente)
