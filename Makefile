@@ -37,6 +37,7 @@ screenshots: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=sct_site.settings.test $(BIN)/python manage.py check --fail-level WARNING

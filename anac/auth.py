@@ -58,14 +58,14 @@ def tracking_evidence_non_firmata(contesto: Contesto) -> str:
     return f"{_b64(json.dumps(intestazione).encode())}.{_b64(json.dumps(claims).encode())}."
 
 
-def intestazioni_simulatore(contesto: Contesto) -> dict:
+def intestazioni_simulatore(contesto: Contesto) -> dict[str, str]:
     intestazioni = {"Authorization": f"Bearer {conf.token()}"}
     if contesto.codice_fiscale:
         intestazioni["Agid-JWT-TrackingEvidence"] = tracking_evidence_non_firmata(contesto)
     return intestazioni
 
 
-def codice_fiscale_di(utente) -> str:
+def codice_fiscale_di(utente: object) -> str:
     """The codice fiscale stored in the user's Profilo ("" if none)."""
     profilo = getattr(utente, "profilo", None) if utente is not None else None
     return (getattr(profilo, "codice_fiscale", "") or "").upper()

@@ -15,7 +15,9 @@ Errors are :class:`ErroreANAC` with ANAC's code (``ERR98``…) or one of ours (`
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin
 
 import requests
@@ -36,7 +38,15 @@ AUTENTICAZIONE = "AUTENTICAZIONE"
 class ErroreANAC(Exception):
     """A failed call. ``transitorio``: retrying may help (network, timeout, 429, 5xx)."""
 
-    def __init__(self, codice, messaggio, transitorio=False, *, http_status=None, risposta=None):
+    def __init__(
+        self,
+        codice: str,
+        messaggio: str,
+        transitorio: bool = False,
+        *,
+        http_status: int | None = None,
+        risposta: object = None,
+    ) -> None:
         super().__init__(f"{codice}: {messaggio}")
         self.codice = codice
         self.messaggio = messaggio
@@ -44,14 +54,18 @@ class ErroreANAC(Exception):
         self.http_status = http_status
         self.risposta = risposta
 
-    def __reduce__(self):  # picklable, so that it survives Celery's result backends
+    def __reduce__(
+        self,
+    ) -> tuple[Callable[..., "ErroreANAC"], tuple[Any, ...]]:  # picklable, so that it survives Celery's result backends
         return (
             _ricostruisci_errore,
             (self.codice, self.messaggio, self.transitorio, self.http_status, self.risposta),
         )
 
 
-def _ricostruisci_errore(codice, messaggio, transitorio, http_status, risposta):
+def _ricostruisci_errore(
+    codice: str, messaggio: str, transitorio: bool, http_status: int | None, risposta: object
+) -> ErroreANAC:
     return ErroreANAC(codice, messaggio, transitorio, http_status=http_status, risposta=risposta)
 
 
@@ -71,14 +85,14 @@ class Scambio:
     note: list = field(default_factory=list)
 
 
-def _percorsi():
+def _percorsi() -> dict[str, str]:
     valore = conf._valore("SCT_ANAC_PERCORSI", {})
     if isinstance(valore, str):
         valore = json.loads(valore)
     return valore
 
 
-def _decodifica(testo):
+def _decodifica(testo: str) -> tuple[Any, bool]:
     """Parse a JSON body; an answer sent twice in a row is accepted once and flagged."""
     decoder = json.JSONDecoder()
     testo = testo.strip()
@@ -92,14 +106,14 @@ def _decodifica(testo):
     return dati, True
 
 
-def _codice_tipologica(valore):
+def _codice_tipologica(valore: Any) -> Any:
     """ANAC enums travel as ``{"idTipologica": …, "codice": …}``; accept a bare string too."""
     if isinstance(valore, dict):
         return valore.get("codice", "")
     return valore or ""
 
 
-def leggi_errori(dati):
+def leggi_errori(dati: dict[str, Any] | None) -> list[tuple[str, str]]:
     """``[(codice, messaggio)]`` from the ``errori`` of an ANAC answer."""
     risultato = []
     for errore in (dati or {}).get("errori") or []:
@@ -112,7 +126,7 @@ def leggi_errori(dati):
     return risultato
 
 
-def leggi_esito(risposta, tipo_operazione=None):
+def leggi_esito(risposta: Any, tipo_operazione: str | None = None) -> dict[str, Any]:
     """The outcome in an ``esito-operazione`` answer, normalised:
     ``{"esito": "OK"|"KO"|"WT", "dettaglio": "AP_CONF", "codice": "ERR98", "messaggio": …,
     "id_scheda": …, "id_avviso": …, "id_contratto": …, "data_controllo": …}``."""
@@ -146,8 +160,17 @@ class ClientPCP:
     A 401 with a hook that is ``rinnovabile`` (PDND) is retried once with a fresh voucher: both
     exchanges reach the observer."""
 
-    def __init__(self, *, base_url=None, timeout=None, auth=None, osservatore=None, codice_fiscale="", utente=None,
-                 operazione=None):
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        timeout: tuple[float, float] | None = None,
+        auth: Callable[[Contesto], dict[str, str]] | None = None,
+        osservatore: Callable[[Scambio], object] | None = None,
+        codice_fiscale: str | None = "",
+        utente: object = None,
+        operazione: object = None,
+    ) -> None:
         self.base_url = base_url or conf.base_url()
         self.timeout = timeout or conf.timeout()
         self.auth = auth or conf.auth_hook()
@@ -155,41 +178,45 @@ class ClientPCP:
         self.codice_fiscale = (codice_fiscale or "").upper()
         self.utente = utente
         self.operazione = operazione
-        self._voucher_inviato = None
+        self._voucher_inviato: str | None = None
         self.sessione = requests.Session()
 
     # ---- comunicaAppalto ------------------------------------------------------------------
 
-    def crea_appalto(self, payload):
+    def crea_appalto(self, payload: dict[str, Any]) -> Any:
         """``payload``: a CreaAppaltoRequest ``{"scheda": {"codice": "AD4", "versione", "body"}}``
         (see ``anac.services.payload_ad4``). Sync. Returns ``{"idAppalto": …}``."""
         return self._post("crea-appalto", payload)
 
-    def modifica_appalto(self, id_appalto, payload):
+    def modifica_appalto(self, id_appalto: str, payload: dict[str, Any]) -> Any:
         """``payload``: the whole CreaAppaltoRequest (``{"scheda": …}``) that replaces the appalto still
         in lavorazione (DatiAppaltoRequest = ``idAppalto`` + ``scheda``). Sync."""
         return self._post("modifica-appalto", {"idAppalto": id_appalto, **payload})
 
-    def conferma_appalto(self, id_appalto):
+    def conferma_appalto(self, id_appalto: str) -> Any:
         """Async: accepted now, outcome later with ``esito_operazione(id, "AP_CONF")``."""
         return self._post("conferma-appalto", {"idAppalto": id_appalto})
 
-    def recupera_cig(self, id_appalto, page=1, per_page=20):
+    def recupera_cig(self, id_appalto: str, page: int = 1, per_page: int = 20) -> dict[str, Any]:
         """``{"result": [{"cig", "lotIdentifier"}], …}``; only when the appalto is CONF."""
         risposta = self._get("recupera-cig", {"idAppalto": id_appalto, "page": page, "perPage": per_page})
         return self._controlla_cig(risposta)
 
-    def ricerca_appalto(self, codice_appalto=None, cig=None, stato=None):
+    def ricerca_appalto(
+        self, codice_appalto: str | None = None, cig: str | None = None, stato: str | None = None
+    ) -> Any:
         parametri = {k: v for k, v in {"codiceAppalto": codice_appalto, "cig": cig, "stato": stato}.items() if v}
         return self._get("ricerca-appalto", parametri)
 
-    def consulta_appalto(self, id_appalto=None, cig=None):
+    def consulta_appalto(self, id_appalto: str | None = None, cig: str | None = None) -> Any:
         parametri = {k: v for k, v in {"idAppalto": id_appalto, "cig": cig}.items() if v}
         return self._get("consulta-appalto", parametri)
 
     # ---- serviziComuni --------------------------------------------------------------------
 
-    def esito_operazione(self, id_appalto, tipo_operazione, tipo_ricerca="ULTIMO_ESITO"):
+    def esito_operazione(
+        self, id_appalto: str, tipo_operazione: str, tipo_ricerca: str = "ULTIMO_ESITO"
+    ) -> dict[str, Any]:
         """Outcome of an async operation (``AP_CONF``, ``SC_CONF``…); ``leggi_esito`` reads it."""
         risposta = self._get(
             "esito-operazione",
@@ -197,33 +224,42 @@ class ClientPCP:
         )
         return self._controlla_esiti(risposta)
 
-    def stato_appalto(self, id_appalto=None, cig=None):
+    def stato_appalto(self, id_appalto: str | None = None, cig: str | None = None) -> Any:
         parametri = {k: v for k, v in {"idAppalto": id_appalto, "cig": cig}.items() if v}
         return self._get("stato-appalto", parametri)
 
     # ---- gestioneUtenti -------------------------------------------------------------------
 
-    def presa_carico(self, id_appalto):
+    def presa_carico(self, id_appalto: str) -> Any:
         return self._post("presa-carico", {"idAppalto": id_appalto})
 
     # ---- comunicaPostPubblicazione --------------------------------------------------------
 
-    def crea_scheda(self, payload):
+    def crea_scheda(self, payload: dict[str, Any]) -> Any:
         """``payload``: CreaSchedaRequest ``{"idAppalto", "scheda": {"codice", "versione", "body"}}``
         (``anac.services.payload_ann`` / ``payload_sc1``). Sync. Returns ``{"idScheda": …}``."""
         return self._post("crea-scheda", payload)
 
-    def conferma_scheda(self, id_appalto, id_scheda):
+    def conferma_scheda(self, id_appalto: str, id_scheda: str) -> Any:
         """Async: outcome later with ``esito_operazione(id_appalto, "SC_CONF")``."""
         return self._post("conferma-scheda", {"idAppalto": id_appalto, "idScheda": id_scheda})
 
-    def ricerca_scheda(self, id_appalto=None, cig=None, codice_scheda=None, stato_scheda=None):
+    def ricerca_scheda(
+        self,
+        id_appalto: str | None = None,
+        cig: str | None = None,
+        codice_scheda: str | None = None,
+        stato_scheda: str | None = None,
+    ) -> Any:
         parametri = {
-            "idAppalto": id_appalto, "cig": cig, "codiceScheda": codice_scheda, "statoScheda": stato_scheda,
+            "idAppalto": id_appalto,
+            "cig": cig,
+            "codiceScheda": codice_scheda,
+            "statoScheda": stato_scheda,
         }
         return self._get("ricerca-scheda", {k: v for k, v in parametri.items() if v})
 
-    def cancella_scheda(self, id_appalto, id_scheda, motivo=""):
+    def cancella_scheda(self, id_appalto: str, id_scheda: str, motivo: str = "") -> Any:
         corpo = {"idAppalto": id_appalto, "idScheda": id_scheda}
         if motivo:
             corpo["motivo"] = motivo[:200]
@@ -231,21 +267,26 @@ class ClientPCP:
 
     # ---- transport ------------------------------------------------------------------------
 
-    def _url(self, servizio):
+    def _url(self, servizio: str) -> str:
         return urljoin(self.base_url, _percorsi().get(servizio, servizio))
 
-    def _get(self, servizio, parametri):
+    def _get(self, servizio: str, parametri: dict[str, Any]) -> Any:
         return self._invia(servizio, "GET", parametri)
 
-    def _post(self, servizio, corpo):
+    def _post(self, servizio: str, corpo: dict[str, Any]) -> Any:
         return self._invia(servizio, "POST", corpo)
 
-    def _invia(self, servizio, metodo, dati):
+    def _invia(self, servizio: str, metodo: str, dati: dict[str, Any]) -> Any:
         url = self._url(servizio)
         corpo = json.dumps(dati, ensure_ascii=False).encode() if metodo == "POST" else b""
         contesto = Contesto(
-            servizio=servizio, metodo=metodo, url=url, corpo=corpo,
-            codice_fiscale=self.codice_fiscale, utente=self.utente, operazione=self.operazione,
+            servizio=servizio,
+            metodo=metodo,
+            url=url,
+            corpo=corpo,
+            codice_fiscale=self.codice_fiscale,
+            utente=self.utente,
+            operazione=self.operazione,
         )
         try:
             return self._scambio(contesto, dati)
@@ -258,7 +299,7 @@ class ClientPCP:
         contesto.voucher_rifiutato = self._voucher_inviato
         return self._scambio(contesto, dati)
 
-    def _scambio(self, contesto, dati):
+    def _scambio(self, contesto: Contesto, dati: dict[str, Any]) -> Any:
         servizio, metodo, url, corpo = contesto.servizio, contesto.metodo, contesto.url, contesto.corpo
         scambio = Scambio(servizio=servizio, metodo=metodo, url=url, richiesta=dati)
         inizio = time.monotonic()
@@ -268,7 +309,8 @@ class ClientPCP:
                 intestazioni = {"Accept": "application/json", **self.auth(contesto)}
             except Exception as exc:  # the hook (e.g. the PDND voucher request) failed: nothing was sent
                 raise ErroreANAC(
-                    AUTENTICAZIONE, f"Impossibile ottenere le credenziali per ANAC: {exc}",
+                    AUTENTICAZIONE,
+                    f"Impossibile ottenere le credenziali per ANAC: {exc}",
                     getattr(exc, "transitorio", True),  # a refusal of PDND or a missing key: retrying won't help
                 ) from exc
             if metodo == "POST":
@@ -276,8 +318,12 @@ class ClientPCP:
             self._voucher_inviato = intestazioni.get("Authorization", "").removeprefix("Bearer ") or None
             try:
                 risposta = self.sessione.request(
-                    metodo, url, params=dati if metodo == "GET" else None,
-                    data=corpo if metodo == "POST" else None, headers=intestazioni, timeout=self.timeout,
+                    metodo,
+                    url,
+                    params=dati if metodo == "GET" else None,
+                    data=corpo if metodo == "POST" else None,
+                    headers=intestazioni,
+                    timeout=self.timeout,
                 )
             except requests.Timeout as exc:
                 raise ErroreANAC(
@@ -304,8 +350,11 @@ class ClientPCP:
                 raise self._errore_http(risposta.status_code, contenuto)
             if contenuto is None:
                 raise ErroreANAC(
-                    RISPOSTA_NON_VALIDA, "ANAC ha restituito una risposta non leggibile.", True,
-                    http_status=risposta.status_code, risposta=scambio.risposta,
+                    RISPOSTA_NON_VALIDA,
+                    "ANAC ha restituito una risposta non leggibile.",
+                    True,
+                    http_status=risposta.status_code,
+                    risposta=scambio.risposta,
                 )
             self._ultimo_scambio = scambio
             return contenuto
@@ -317,7 +366,7 @@ class ClientPCP:
             if self.osservatore is not None:
                 self.osservatore(scambio)
 
-    def _errore_http(self, status, contenuto):
+    def _errore_http(self, status: int, contenuto: Any) -> ErroreANAC:
         errori = leggi_errori(contenuto if isinstance(contenuto, dict) else None)
         if errori:
             codice, messaggio = errori[0]
@@ -328,9 +377,8 @@ class ClientPCP:
             messaggio = contenuto.get("detail") or contenuto.get("title") or ""
         transitorio = status >= 500 or status in (408, 429)
         if status >= 500:
-            messaggio = (
-                f"La Piattaforma Contratti Pubblici di ANAC non è al momento disponibile (errore {status})"
-                + (f": {messaggio}" if messaggio else ".")
+            messaggio = f"La Piattaforma Contratti Pubblici di ANAC non è al momento disponibile (errore {status})" + (
+                f": {messaggio}" if messaggio else "."
             )
         elif status == 429:
             messaggio = messaggio or "Troppe richieste ad ANAC: riprovare più tardi."
@@ -340,11 +388,11 @@ class ClientPCP:
 
     # ---- checks on the answers ------------------------------------------------------------
 
-    def _nota(self, testo):
+    def _nota(self, testo: str) -> None:
         self._ultimo_scambio.note.append(testo)
         self._ultimo_scambio.duplicata = True
 
-    def _controlla_esiti(self, risposta):
+    def _controlla_esiti(self, risposta: dict[str, Any]) -> dict[str, Any]:
         esiti = risposta.get("listaEsiti") or []
         unici = []
         for esito in esiti:
@@ -352,18 +400,21 @@ class ClientPCP:
                 unici.append(esito)
         if len(unici) < len(esiti):
             self._nota("esito ripetuto nella risposta: considerato una sola volta")
-        per_operazione = {}
+        per_operazione: dict[tuple[Any, Any], set[Any]] = {}
         for esito in unici:
             chiave = (_codice_tipologica(esito.get("tipoOperazione")), esito.get("idScheda"))
             per_operazione.setdefault(chiave, set()).add(_codice_tipologica(esito.get("esito")))
         if any(len(valori) > 1 for valori in per_operazione.values()):
             raise ErroreANAC(
-                RISPOSTA_INCOERENTE, "ANAC ha restituito esiti discordanti per la stessa operazione.", True,
-                http_status=200, risposta=risposta,
+                RISPOSTA_INCOERENTE,
+                "ANAC ha restituito esiti discordanti per la stessa operazione.",
+                True,
+                http_status=200,
+                risposta=risposta,
             )
         return {**risposta, "listaEsiti": unici}
 
-    def _controlla_cig(self, risposta):
+    def _controlla_cig(self, risposta: dict[str, Any]) -> dict[str, Any]:
         coppie = risposta.get("result") or []
         unici = []
         for coppia in coppie:
@@ -371,14 +422,17 @@ class ClientPCP:
                 unici.append(coppia)
         if len(unici) < len(coppie):
             self._nota("CIG ripetuto nella risposta: considerato una sola volta")
-        lotti = {}
-        cig = {}
+        lotti: dict[Any, set[Any]] = {}
+        cig: dict[Any, set[Any]] = {}
         for coppia in unici:
             lotti.setdefault(coppia.get("lotIdentifier"), set()).add(coppia.get("cig"))
             cig.setdefault(coppia.get("cig"), set()).add(coppia.get("lotIdentifier"))
         if any(len(v) > 1 for v in lotti.values()) or any(len(v) > 1 for v in cig.values()):
             raise ErroreANAC(
-                CIG_INCOERENTI, "ANAC ha restituito CIG incoerenti con i lotti: nessun CIG è stato acquisito.",
-                False, http_status=200, risposta=risposta,
+                CIG_INCOERENTI,
+                "ANAC ha restituito CIG incoerenti con i lotti: nessun CIG è stato acquisito.",
+                False,
+                http_status=200,
+                risposta=risposta,
             )
         return {**risposta, "result": unici}

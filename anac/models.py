@@ -55,7 +55,8 @@ class OperazioneANAC(models.Model):
     messaggio = models.TextField("messaggio", blank=True)
     tentativi = models.PositiveSmallIntegerField("tentativi", default=0)
     max_attese = models.PositiveSmallIntegerField(
-        "nuove interrogazioni se ANAC risponde WT", default=0,
+        "nuove interrogazioni se ANAC risponde WT",
+        default=0,
         help_text="Per esito-operazione: quante volte ripetere l'interrogazione finché l'esito è WT.",
     )
     attese = models.PositiveSmallIntegerField("interrogazioni con esito WT", default=0)

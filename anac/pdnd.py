@@ -25,6 +25,7 @@ import os
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import jwt
 import requests
@@ -33,6 +34,7 @@ from django.core.cache import cache
 from sct_site.cache.backend import in_guasto
 
 from . import conf
+from .auth import Contesto
 from .segnali import loa_di, voucher_richiesto
 
 log = logging.getLogger(__name__)
@@ -45,19 +47,19 @@ class ErrorePDND(Exception):
     """The voucher could not be obtained (configuration, network, refusal). The message is Italian
     and carries no secret; ``transitorio``: retrying may help (network, 429, 5xx of PDND)."""
 
-    def __init__(self, messaggio, transitorio=False):
+    def __init__(self, messaggio: str, transitorio: bool = False) -> None:
         super().__init__(messaggio)
         self.transitorio = transitorio
 
 
-def _obbligatorio(nome):
+def _obbligatorio(nome: str) -> str:
     valore = conf.pdnd(nome)
     if not valore:
         raise ErrorePDND(f"Configurazione PDND incompleta: manca {nome}.")
     return valore
 
 
-def chiave_privata():
+def chiave_privata() -> str:
     """The PEM of the client's private key: ``SCT_PDND_CHIAVE_PRIVATA`` (a path) or
     ``SCT_PDND_CHIAVE_PRIVATA_PEM`` (the PEM itself, from the environment)."""
     pem = conf.pdnd("SCT_PDND_CHIAVE_PRIVATA_PEM")
@@ -65,14 +67,16 @@ def chiave_privata():
         return pem.replace("\\n", "\n")
     percorso = conf.pdnd("SCT_PDND_CHIAVE_PRIVATA")
     if not percorso:
-        raise ErrorePDND("Configurazione PDND incompleta: manca SCT_PDND_CHIAVE_PRIVATA (o SCT_PDND_CHIAVE_PRIVATA_PEM).")
+        raise ErrorePDND(
+            "Configurazione PDND incompleta: manca SCT_PDND_CHIAVE_PRIVATA (o SCT_PDND_CHIAVE_PRIVATA_PEM)."
+        )
     try:
         return Path(percorso).read_text()
     except OSError as exc:
         raise ErrorePDND(f"Chiave privata PDND non leggibile ({percorso}): {exc.strerror}.") from None
 
 
-def _firma(claims, tipo="JWT"):
+def _firma(claims: dict[str, Any], tipo: str = "JWT") -> tuple[str, str]:
     durata = int(conf.pdnd("SCT_PDND_DURATA_JWT", "60"))
     adesso = int(time.time())
     claims = {"jti": str(uuid.uuid4()), "iat": adesso, "nbf": adesso, "exp": adesso + durata, **claims}
@@ -80,31 +84,50 @@ def _firma(claims, tipo="JWT"):
     return jwt.encode(claims, chiave_privata(), algorithm="RS256", headers=intestazione), claims["jti"]
 
 
-def client_assertion():
+def client_assertion() -> tuple[str, str]:
     """``(jwt, jti)``: the client assertion for the voucher request."""
     client_id = _obbligatorio("SCT_PDND_CLIENT_ID")
-    return _firma({
-        "iss": client_id, "sub": client_id, "aud": _obbligatorio("SCT_PDND_AUDIENCE"),
-        "purposeId": _obbligatorio("SCT_PDND_PURPOSE_ID"),
-    })
+    return _firma(
+        {
+            "iss": client_id,
+            "sub": client_id,
+            "aud": _obbligatorio("SCT_PDND_AUDIENCE"),
+            "purposeId": _obbligatorio("SCT_PDND_PURPOSE_ID"),
+        }
+    )
 
 
-def _chiave_cache():
+def _chiave_cache() -> str:
     return f"anac:pdnd:voucher:{conf.pdnd('SCT_PDND_CLIENT_ID')}:{conf.pdnd('SCT_PDND_PURPOSE_ID')}"
 
 
-def richiedi_voucher():
+def richiedi_voucher() -> tuple[str, int]:
     """Ask the authorization server for a voucher: ``(voucher, validità in secondi)``."""
     url = _obbligatorio("SCT_PDND_TOKEN_URL")
     asserzione, jti = client_assertion()
     client_id = conf.pdnd("SCT_PDND_CLIENT_ID")
-    dati = {"client_id": client_id, "purpose_id": conf.pdnd("SCT_PDND_PURPOSE_ID"), "jti": jti, "url": url,
-            "esito": "errore", "http_status": None, "scadenza_s": None, "errore": ""}
+    dati: dict[str, Any] = {
+        "client_id": client_id,
+        "purpose_id": conf.pdnd("SCT_PDND_PURPOSE_ID"),
+        "jti": jti,
+        "url": url,
+        "esito": "errore",
+        "http_status": None,
+        "scadenza_s": None,
+        "errore": "",
+    }
     try:
-        risposta = requests.post(url, data={
-            "grant_type": "client_credentials", "client_assertion_type": CLIENT_ASSERTION_TYPE,
-            "client_assertion": asserzione, "client_id": client_id,
-        }, headers={"Accept": "application/json"}, timeout=conf.timeout())
+        risposta = requests.post(
+            url,
+            data={
+                "grant_type": "client_credentials",
+                "client_assertion_type": CLIENT_ASSERTION_TYPE,
+                "client_assertion": asserzione,
+                "client_id": client_id,
+            },
+            headers={"Accept": "application/json"},
+            timeout=conf.timeout(),
+        )
         dati["http_status"] = risposta.status_code
         try:
             corpo = risposta.json()
@@ -114,8 +137,10 @@ def richiedi_voucher():
             corpo = {}
         if risposta.status_code != 200 or not corpo.get("access_token"):
             dati["errore"] = _motivo(corpo, risposta.status_code)
-            raise ErrorePDND(f"PDND ha rifiutato la richiesta del voucher: {dati['errore']}",
-                             transitorio=risposta.status_code >= 500 or risposta.status_code == 429)
+            raise ErrorePDND(
+                f"PDND ha rifiutato la richiesta del voucher: {dati['errore']}",
+                transitorio=risposta.status_code >= 500 or risposta.status_code == 429,
+            )
         durata = int(corpo.get("expires_in") or 600)
         dati.update(esito="ok", scadenza_s=durata)
         return corpo["access_token"], durata
@@ -127,7 +152,7 @@ def richiedi_voucher():
         voucher_richiesto.send(sender=None, dati=dati)
 
 
-def _motivo(corpo, status):
+def _motivo(corpo: dict[str, Any], status: int) -> str:
     """A short reason from an error body (the PCP's ``errori`` / ``detail`` or OAuth's ``error``)."""
     for errore in corpo.get("errori") or []:
         if isinstance(errore, dict) and (errore.get("dettaglio") or errore.get("codice")):
@@ -136,7 +161,7 @@ def _motivo(corpo, status):
     return (str(testo) or f"errore HTTP {status}")[:300]
 
 
-def voucher(rifiutato=None):
+def voucher(rifiutato: str | None = None) -> str:
     """The cached voucher, or a new one. ``rifiutato``: the voucher the PCP just refused (401): it is
     replaced unless another process already did."""
     chiave = _chiave_cache()
@@ -149,8 +174,9 @@ def voucher(rifiutato=None):
         if in_guasto(cache):  # Redis down: no cache, no lock; each call asks for its own voucher
             return richiedi_voucher()[0]
         if time.monotonic() > fine:
-            raise ErrorePDND("Voucher PDND non disponibile: un'altra richiesta del voucher non si è conclusa.",
-                             transitorio=True)
+            raise ErrorePDND(
+                "Voucher PDND non disponibile: un'altra richiesta del voucher non si è conclusa.", transitorio=True
+            )
         time.sleep(0.05)
         attuale = cache.get(chiave)
         if attuale and attuale != rifiutato:
@@ -171,7 +197,7 @@ def digest(corpo: bytes) -> str:
     return "SHA-256=" + base64.b64encode(hashlib.sha256(corpo).digest()).decode()
 
 
-def tracking_evidence(contesto):
+def tracking_evidence(contesto: Contesto) -> str:
     """The signed ``Agid-JWT-TrackingEvidence`` of the operating user."""
     operazione = contesto.operazione
     quando = getattr(operazione, "creata_il", None)
@@ -186,16 +212,20 @@ def tracking_evidence(contesto):
     return _firma(claims)[0]
 
 
-def firma_integrita(contesto, intestazioni_firmate):
+def firma_integrita(contesto: Contesto, intestazioni_firmate: dict[str, str]) -> str:
     """``Agid-JWT-Signature`` over the given headers (``digest``, ``content-type``)."""
     client_id = _obbligatorio("SCT_PDND_CLIENT_ID")
-    return _firma({
-        "iss": client_id, "sub": client_id, "aud": _obbligatorio("SCT_ANAC_AUDIENCE"),
-        "signed_headers": [{nome.lower(): valore} for nome, valore in intestazioni_firmate.items()],
-    })[0]
+    return _firma(
+        {
+            "iss": client_id,
+            "sub": client_id,
+            "aud": _obbligatorio("SCT_ANAC_AUDIENCE"),
+            "signed_headers": [{nome.lower(): valore} for nome, valore in intestazioni_firmate.items()],
+        }
+    )[0]
 
 
-def intestazioni_pdnd(contesto):
+def intestazioni_pdnd(contesto: Contesto) -> dict[str, str]:
     """The authentication hook of ``SCT_ANAC_AUTH=pdnd`` (see ``anac.auth``)."""
     intestazioni = {"Authorization": f"Bearer {voucher(rifiutato=contesto.voucher_rifiutato)}"}
     if contesto.codice_fiscale:
@@ -207,4 +237,5 @@ def intestazioni_pdnd(contesto):
     return intestazioni
 
 
-intestazioni_pdnd.rinnovabile = True  # the client retries once with a fresh voucher after a 401
+# The client retries once with a fresh voucher after a 401.
+intestazioni_pdnd.rinnovabile = True  # type: ignore[attr-defined]  # a marker attribute on the hook function

@@ -7,14 +7,17 @@ happens: answer, ANAC refusal, timeout, network error, unreadable or duplicated 
 
 import datetime
 import uuid
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from .auth import codice_fiscale_di
-from .client import ClientPCP, ErroreANAC, leggi_esito
-from .models import EsitoANAC, Trasmissione
+from .client import ClientPCP, ErroreANAC, Scambio, leggi_esito
+from .models import EsitoANAC, OperazioneANAC, Trasmissione
 
 # Client methods by ANAC service name.
 SERVIZI = {
@@ -53,17 +56,17 @@ TIPO_OE_RTI, TIPO_OE_SINGOLO = "4", "1"
 MOTIVO_ANNULLAMENTO_ERRATA_COMUNICAZIONE = "1"  # the only reason ANAC allows ("Errata comunicazione")
 
 
-def _tip(id_tipologica, codice):
+def _tip(id_tipologica: str, codice: object) -> dict[str, str]:
     """ANAC's enums travel as ``{"idTipologica": …, "codice": …}``."""
     return {"idTipologica": id_tipologica, "codice": str(codice)}
 
 
-def _importo(valore):
+def _importo(valore: object) -> float:
     """Decimal with 2 places → JSON number (no float arithmetic on the way)."""
     return float(Decimal(str(valore)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def _data_ora(valore):
+def _data_ora(valore: object) -> str:
     """ANAC's date-time (RFC 3339, UTC); a date is midnight of that day."""
     if isinstance(valore, datetime.datetime):
         if timezone.is_aware(valore):
@@ -74,10 +77,29 @@ def _data_ora(valore):
     return str(valore)
 
 
-def payload_ad4(*, cig_accordo_quadro, data_adesione, codice_appalto, oggetto, importo, cpv, codice_istat,
-                codice_nuts, durata_mesi, categoria="FS", finanziamenti=(), cf_stazione_appaltante,
-                codice_ausa="", codice_centro_costo="", lotto_id="1", partecipanti=(), cup=None,
-                afferente_pnrr=False, relazione_unica=True, oggetto_contratto="SERVICES"):
+def payload_ad4(
+    *,
+    cig_accordo_quadro: str,
+    data_adesione: datetime.date | str,
+    codice_appalto: str,
+    oggetto: str,
+    importo: Decimal | int | float | str,
+    cpv: str,
+    codice_istat: str,
+    codice_nuts: str,
+    durata_mesi: int | str,
+    categoria: str = "FS",
+    finanziamenti: Iterable[tuple[str, Any] | dict[str, Any]] = (),
+    cf_stazione_appaltante: str,
+    codice_ausa: str = "",
+    codice_centro_costo: str = "",
+    lotto_id: str | int = "1",
+    partecipanti: Sequence[dict[str, Any]] = (),
+    cup: str | None = None,
+    afferente_pnrr: bool = False,
+    relazione_unica: bool = True,
+    oggetto_contratto: str = "SERVICES",
+) -> dict[str, Any]:
     """CreaAppaltoRequest with the scheda AD4 (adesione ad accordo quadro/convenzione senza
     successivo confronto competitivo), one lotto.
 
@@ -99,19 +121,22 @@ def payload_ad4(*, cig_accordo_quadro, data_adesione, codice_appalto, oggetto, i
         quota = partecipante.get("importo")
         if quota is None:
             quota = importo if ruolo in ("mandataria", None) else Decimal("0")
-        voci.append({
-            "idPartecipante": partecipante.get("id") or str(uuid.uuid5(uuid.NAMESPACE_OID, partecipante["codice_fiscale"])),
-            "codiceFiscale": partecipante["codice_fiscale"],
-            "denominazione": partecipante["denominazione"],
-            "ruoloOE": _tip("ruoloOE", RUOLO_OE[ruolo if rti else None]),
-            "tipoOE": _tip("tipoOE", TIPO_OE_RTI if rti else TIPO_OE_SINGOLO),
-            "importo": _importo(quota),
-        })
+        voci.append(
+            {
+                "idPartecipante": partecipante.get("id")
+                or str(uuid.uuid5(uuid.NAMESPACE_OID, partecipante["codice_fiscale"])),
+                "codiceFiscale": partecipante["codice_fiscale"],
+                "denominazione": partecipante["denominazione"],
+                "ruoloOE": _tip("ruoloOE", RUOLO_OE[ruolo if rti else None]),
+                "tipoOE": _tip("tipoOE", TIPO_OE_RTI if rti else TIPO_OE_SINGOLO),
+                "importo": _importo(quota),
+            }
+        )
     fonti = []
     for fonte in finanziamenti:
         tipo, valore = (fonte["tipo"], fonte["importo"]) if isinstance(fonte, dict) else fonte
         fonti.append({"tipoFinanziamento": _tip("tipoFinanziamento", tipo), "importo": _importo(valore)})
-    aggiudicazione = {
+    aggiudicazione: dict[str, Any] = {
         "lotIdentifier": str(lotto_id),
         "afferenteInvestimentiPNRR": bool(afferente_pnrr),
         "categoria": _tip("categoria", categoria),
@@ -138,12 +163,14 @@ def payload_ad4(*, cig_accordo_quadro, data_adesione, codice_appalto, oggetto, i
             "versione": "1.0",
             "body": {
                 "anacForm": {
-                    "stazioniAppaltanti": [{
-                        "codiceFiscale": cf_stazione_appaltante,
-                        "codiceAusa": codice_ausa,
-                        "codiceCentroCosto": codice_centro_costo,
-                        "saTitolare": True,
-                    }],
+                    "stazioniAppaltanti": [
+                        {
+                            "codiceFiscale": cf_stazione_appaltante,
+                            "codiceAusa": codice_ausa,
+                            "codiceCentroCosto": codice_centro_costo,
+                            "saTitolare": True,
+                        }
+                    ],
                     "appalto": {
                         "codiceAppalto": codice_appalto,
                         "cig": cig_accordo_quadro,
@@ -159,7 +186,7 @@ def payload_ad4(*, cig_accordo_quadro, data_adesione, codice_appalto, oggetto, i
     }
 
 
-def payload_ann(*, id_appalto, cig):
+def payload_ann(*, id_appalto: str, cig: str) -> dict[str, Any]:
     """CreaSchedaRequest with the scheda ANN (annullamento): one CIG, reason "1 – Errata comunicazione"."""
     return {
         "idAppalto": id_appalto,
@@ -178,11 +205,21 @@ def payload_ann(*, id_appalto, cig):
     }
 
 
-def payload_sc1(*, id_appalto, cig, id_partecipante, data_decorrenza, data_scadenza, codice_ausa=(),
-                data_stipula=None, data_esecutivita=None, importo_cauzione=Decimal("0")):
+def payload_sc1(
+    *,
+    id_appalto: str,
+    cig: str | Iterable[str],
+    id_partecipante: str,
+    data_decorrenza: datetime.date | str,
+    data_scadenza: datetime.date | str,
+    codice_ausa: str | Iterable[str] = (),
+    data_stipula: datetime.date | str | None = None,
+    data_esecutivita: datetime.date | str | None = None,
+    importo_cauzione: Decimal | int | float | str = Decimal("0"),
+) -> dict[str, Any]:
     """CreaSchedaRequest with the scheda SC1 (sottoscrizione del contratto, fase di esecuzione).
     ``cig``: one CIG or a list; ``id_partecipante``: the ``idPartecipante`` sent in the AD4."""
-    contratto = {
+    contratto: dict[str, Any] = {
         "codiceAusa": list(codice_ausa) if not isinstance(codice_ausa, str) else [codice_ausa],
         "idPartecipante": id_partecipante,
         "cig": [cig] if isinstance(cig, str) else list(cig),
@@ -200,7 +237,9 @@ def payload_sc1(*, id_appalto, cig, id_partecipante, data_decorrenza, data_scade
     }
 
 
-def _identificativi(servizio, args, kwargs, risposta):
+def _identificativi(
+    servizio: str, args: tuple[Any, ...], kwargs: dict[str, Any], risposta: object
+) -> tuple[str, str, str]:
     """idAppalto / idScheda / CIG of an exchange, for the Log Trasmissioni."""
     id_appalto = id_scheda = cig = ""
     primo = args[0] if args else None
@@ -224,8 +263,17 @@ def _identificativi(servizio, args, kwargs, risposta):
     return str(id_appalto)[:64], str(id_scheda or "")[:64], cig
 
 
-def chiama(servizio, *args, oggetto, utente=None, contratto=None, codice_fiscale=None, operazione=None,
-           tentativo=1, **kwargs):
+def chiama(
+    servizio: str,
+    *args: Any,
+    oggetto: Model | None,
+    utente: Any = None,
+    contratto: Model | int | None = None,
+    codice_fiscale: str | None = None,
+    operazione: OperazioneANAC | None = None,
+    tentativo: int = 1,
+    **kwargs: Any,
+) -> Any:
     """Call an ANAC service and record every exchange in the Log Trasmissioni.
 
     ``oggetto``: the record the call is about (an ordinativo, a scheda…); ``contratto``: its
@@ -235,14 +283,15 @@ def chiama(servizio, *args, oggetto, utente=None, contratto=None, codice_fiscale
     """
     if servizio not in SERVIZI:
         raise ValueError(f"Servizio ANAC sconosciuto: {servizio}")
-    scambi = []
+    scambi: list[Scambio] = []
     client = ClientPCP(
         osservatore=scambi.append,
         codice_fiscale=codice_fiscale or codice_fiscale_di(utente),
         utente=utente,
         operazione=operazione,
     )
-    risposta = errore = None
+    risposta: Any = None
+    errore: ErroreANAC | None = None
     try:
         risposta = getattr(client, SERVIZI[servizio])(*args, **kwargs)
         return risposta
@@ -251,11 +300,35 @@ def chiama(servizio, *args, oggetto, utente=None, contratto=None, codice_fiscale
         raise
     finally:
         client.sessione.close()
-        _registra(servizio, scambi, args, kwargs, risposta, errore, oggetto=oggetto, utente=utente,
-                  contratto=contratto, operazione=operazione, tentativo=tentativo)
+        _registra(
+            servizio,
+            scambi,
+            args,
+            kwargs,
+            risposta,
+            errore,
+            oggetto=oggetto,
+            utente=utente,
+            contratto=contratto,
+            operazione=operazione,
+            tentativo=tentativo,
+        )
 
 
-def _registra(servizio, scambi, args, kwargs, risposta, errore, *, oggetto, utente, contratto, operazione, tentativo):
+def _registra(
+    servizio: str,
+    scambi: list[Scambio],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    risposta: Any,
+    errore: ErroreANAC | None,
+    *,
+    oggetto: Model | None,
+    utente: Any,
+    contratto: Model | int | None,
+    operazione: OperazioneANAC | None,
+    tentativo: int,
+) -> None:
     content_type = ContentType.objects.get_for_model(oggetto, for_concrete_model=False) if oggetto is not None else None
     utente = utente if utente is not None and getattr(utente, "is_authenticated", False) else None
     for i, scambio in enumerate(scambi):
@@ -302,7 +375,7 @@ def _registra(servizio, scambi, args, kwargs, risposta, errore, *, oggetto, uten
         )
 
 
-def trasmissioni_di(oggetto):
+def trasmissioni_di(oggetto: Model) -> QuerySet[Trasmissione]:
     """The Log Trasmissioni of a record, newest first (for the template include)."""
     ct = ContentType.objects.get_for_model(oggetto, for_concrete_model=False)
     return Trasmissione.objects.filter(content_type=ct, object_id=str(oggetto.pk))

@@ -59,8 +59,9 @@ class TaskANAC(DjangoTask):
         return base * random.uniform(0.8, 1.0)  # noqa: S311 (jitter, not security)
 
 
-def avvia_operazione(oggetto, servizio, *args, chiave, utente=None, contratto=None, codice_fiscale=None,
-                     max_attese=0, **kwargs):
+def avvia_operazione(
+    oggetto, servizio, *args, chiave, utente=None, contratto=None, codice_fiscale=None, max_attese=0, **kwargs
+):
     """Create (once per ``chiave``) the operation "call ``servizio``(*args, **kwargs) for
     ``oggetto``" and queue it when the current transaction commits. Returns the
     :class:`~anac.models.OperazioneANAC` (the existing one if the key was used already).
@@ -102,6 +103,7 @@ def riaccoda_operazioni_ferme(piu_vecchie_di=timedelta(minutes=10)):
 
 
 # ---- reconciliation of answers lost in a timeout ------------------------------------------
+
 
 def _ack_recuperato():
     return {"status": 200, "title": "Richiesta acquisita", "recuperata": True}
@@ -151,10 +153,16 @@ def _scheda_gia_creata(chiama_op, payload):
     scheda = payload.get("scheda") or {}
     form = (scheda.get("body") or {}).get("anacForm") or {}
     cig = form.get("cig") or ((form.get("datiContratto") or {}).get("cig") or [None])[0]
-    trovate = chiama_op(
-        "ricerca-scheda", id_appalto=payload.get("idAppalto"), cig=cig if isinstance(cig, str) else None,
-        codice_scheda=_codice(scheda.get("codice")), stato_scheda="IN_LAV",
-    ).get("result") or []
+    trovate = (
+        chiama_op(
+            "ricerca-scheda",
+            id_appalto=payload.get("idAppalto"),
+            cig=cig if isinstance(cig, str) else None,
+            codice_scheda=_codice(scheda.get("codice")),
+            stato_scheda="IN_LAV",
+        ).get("result")
+        or []
+    )
     if trovate:
         return {"idScheda": trovate[-1]["_idScheda"], "recuperata": True}
     return None
@@ -166,8 +174,15 @@ def _esegui(operazione, oggetto):
 
     def chiama_op(servizio, *a, **k):
         return chiama(
-            servizio, *a, oggetto=oggetto, utente=operazione.utente, contratto=operazione.contratto_id,
-            codice_fiscale=operazione.codice_fiscale, operazione=operazione, tentativo=operazione.tentativi, **k,
+            servizio,
+            *a,
+            oggetto=oggetto,
+            utente=operazione.utente,
+            contratto=operazione.contratto_id,
+            codice_fiscale=operazione.codice_fiscale,
+            operazione=operazione,
+            tentativo=operazione.tentativi,
+            **k,
         )
 
     if operazione.servizio == "crea-scheda" and operazione.tentativi > 1:
@@ -231,12 +246,16 @@ def esegui_operazione(self, operazione_id):
     """Run one :class:`~anac.models.OperazioneANAC` (see the module docstring)."""
     adesso = timezone.now()
     lease = sum(conf.timeout()) * 2 + 30
-    presa = OperazioneANAC.objects.filter(
-        pk=operazione_id, stato__in=[OperazioneANAC.Stato.IN_CODA, OperazioneANAC.Stato.IN_CORSO]
-    ).filter(Q(in_esecuzione_fino__isnull=True) | Q(in_esecuzione_fino__lt=adesso)).update(
-        stato=OperazioneANAC.Stato.IN_CORSO,
-        in_esecuzione_fino=adesso + timedelta(seconds=lease),
-        tentativi=F("tentativi") + 1,
+    presa = (
+        OperazioneANAC.objects.filter(
+            pk=operazione_id, stato__in=[OperazioneANAC.Stato.IN_CODA, OperazioneANAC.Stato.IN_CORSO]
+        )
+        .filter(Q(in_esecuzione_fino__isnull=True) | Q(in_esecuzione_fino__lt=adesso))
+        .update(
+            stato=OperazioneANAC.Stato.IN_CORSO,
+            in_esecuzione_fino=adesso + timedelta(seconds=lease),
+            tentativi=F("tentativi") + 1,
+        )
     )
     if not presa:
         # Already done (idempotency), being run by another delivery, or deleted.
@@ -244,8 +263,12 @@ def esegui_operazione(self, operazione_id):
     operazione = OperazioneANAC.objects.select_related("utente").get(pk=operazione_id)
     oggetto = operazione.oggetto
     if oggetto is None:
-        _concludi(operazione.pk, OperazioneANAC.Stato.ERRORE, codice="OGGETTO_ASSENTE",
-                  messaggio="L'oggetto dell'operazione non esiste più: ANAC non è stata contattata.")
+        _concludi(
+            operazione.pk,
+            OperazioneANAC.Stato.ERRORE,
+            codice="OGGETTO_ASSENTE",
+            messaggio="L'oggetto dell'operazione non esiste più: ANAC non è stata contattata.",
+        )
         return {"eseguita": False}
     try:
         risultato = _esegui(operazione, oggetto)
@@ -264,9 +287,12 @@ def esegui_operazione(self, operazione_id):
         if errore.transitorio:
             messaggio = f"{messaggio} Tentativi esauriti ({operazione.tentativi})."
         _concludi(
-            operazione.pk, OperazioneANAC.Stato.KO if rifiuto else OperazioneANAC.Stato.ERRORE,
-            esito=EsitoANAC.KO if rifiuto else EsitoANAC.ERRORE, risultato=errore.risposta if rifiuto else None,
-            codice=errore.codice, messaggio=messaggio,
+            operazione.pk,
+            OperazioneANAC.Stato.KO if rifiuto else OperazioneANAC.Stato.ERRORE,
+            esito=EsitoANAC.KO if rifiuto else EsitoANAC.ERRORE,
+            risultato=errore.risposta if rifiuto else None,
+            codice=errore.codice,
+            messaggio=messaggio,
         )
         return {"eseguita": True, "stato": "ko" if rifiuto else "errore"}
 
@@ -275,13 +301,22 @@ def esegui_operazione(self, operazione_id):
         if letto["esito"] == EsitoANAC.WT and operazione.attese < operazione.max_attese:
             attesa = self.attesa(operazione.attese + 1)
             OperazioneANAC.objects.filter(pk=operazione.pk).update(
-                attese=F("attese") + 1, tentativi=F("tentativi") - 1, in_esecuzione_fino=None,
-                esito=EsitoANAC.WT, prossimo_tentativo_il=timezone.now() + timedelta(seconds=attesa),
+                attese=F("attese") + 1,
+                tentativi=F("tentativi") - 1,
+                in_esecuzione_fino=None,
+                esito=EsitoANAC.WT,
+                prossimo_tentativo_il=timezone.now() + timedelta(seconds=attesa),
             )
             raise self.retry(countdown=attesa)
         stato = OperazioneANAC.Stato.KO if letto["esito"] == EsitoANAC.KO else OperazioneANAC.Stato.OK
-        _concludi(operazione.pk, stato, esito=letto["esito"], risultato=risultato,
-                  codice=letto["codice"], messaggio=letto["messaggio"])
+        _concludi(
+            operazione.pk,
+            stato,
+            esito=letto["esito"],
+            risultato=risultato,
+            codice=letto["codice"],
+            messaggio=letto["messaggio"],
+        )
     else:
         _concludi(operazione.pk, OperazioneANAC.Stato.OK, esito=EsitoANAC.OK, risultato=risultato)
     return {"eseguita": True, "stato": "ok"}

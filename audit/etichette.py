@@ -114,7 +114,7 @@ def etichetta_stato(codice: str, content_type_id: int | None = None) -> str:
 
 
 def transizione(voce: Any) -> str:
-    """"Bozza → Inviata – in attesa di approvazione", or "" when the entry changed no state."""
+    """ "Bozza → Inviata – in attesa di approvazione", or "" when the entry changed no state."""
     if not (voce.stato_da or voce.stato_a):
         return ""
     da = etichetta_stato(voce.stato_da, voce.content_type_id) or "—"

@@ -13,8 +13,20 @@ from django.utils import timezone
 from .models import CatenaAudit, VoceAudit
 
 CAMPI_FIRMATI = (
-    "creato_il", "utente_id", "utente_repr", "azione", "content_type_id", "object_id", "oggetto_repr",
-    "contratto_id", "stato_da", "stato_a", "motivo", "ip", "dati", "hash_precedente",
+    "creato_il",
+    "utente_id",
+    "utente_repr",
+    "azione",
+    "content_type_id",
+    "object_id",
+    "oggetto_repr",
+    "contratto_id",
+    "stato_da",
+    "stato_a",
+    "motivo",
+    "ip",
+    "dati",
+    "hash_precedente",
 )
 
 
@@ -34,9 +46,18 @@ def ip_da_request(request: HttpRequest | None) -> str | None:
 
 
 @transaction.atomic
-def registra(azione: str, oggetto: Model | None = None, *, utente: Any = None, request: HttpRequest | None = None,
-             contratto: Model | int | None = None, da: Any = "", a: Any = "", motivo: str = "",
-             dati: dict[str, Any] | None = None) -> VoceAudit:
+def registra(
+    azione: str,
+    oggetto: Model | None = None,
+    *,
+    utente: Any = None,
+    request: HttpRequest | None = None,
+    contratto: Model | int | None = None,
+    da: Any = "",
+    a: Any = "",
+    motivo: str = "",
+    dati: dict[str, Any] | None = None,
+) -> VoceAudit:
     """Append an entry. ``oggetto`` is any model instance; ``contratto`` a ContrattoPage (or its id)."""
     catena, _ = CatenaAudit.objects.select_for_update().get_or_create(pk=1)
     if utente is None and request is not None and request.user.is_authenticated:
@@ -46,7 +67,9 @@ def registra(azione: str, oggetto: Model | None = None, *, utente: Any = None, r
         utente=utente if utente is not None and utente.is_authenticated else None,
         utente_repr=(utente.get_username() if utente is not None and utente.is_authenticated else "sistema"),
         azione=azione,
-        content_type=ContentType.objects.get_for_model(oggetto, for_concrete_model=False) if oggetto is not None else None,
+        content_type=ContentType.objects.get_for_model(oggetto, for_concrete_model=False)
+        if oggetto is not None
+        else None,
         object_id=str(oggetto.pk) if oggetto is not None else "",
         oggetto_repr=str(oggetto)[:255] if oggetto is not None else "",
         contratto_id=getattr(contratto, "pk", contratto),

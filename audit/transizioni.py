@@ -84,14 +84,25 @@ class MacchinaStati:
         if a is None and len(regola.a) == 1:
             (a,) = regola.a
         if oggetto.stato not in regola.da or a not in regola.a:
-            raise self.eccezione(self.msg_non_consentita.format(
-                oggetto=oggetto, da=self._etichetta(oggetto.stato), a=self._etichetta(a)))
+            raise self.eccezione(
+                self.msg_non_consentita.format(oggetto=oggetto, da=self._etichetta(oggetto.stato), a=self._etichetta(a))
+            )
         assert a is not None
         return a
 
-    def cambia(self, oggetto: Any, azione: str, *, a: str | None = None, utente: Any = None, request: Any = None,
-               motivo: str = "", dati: dict[str, Any] | None = None, campi: dict[str, Any] | None = None,
-               conserva: bool = True) -> Any:
+    def cambia(
+        self,
+        oggetto: Any,
+        azione: str,
+        *,
+        a: str | None = None,
+        utente: Any = None,
+        request: Any = None,
+        motivo: str = "",
+        dati: dict[str, Any] | None = None,
+        campi: dict[str, Any] | None = None,
+        conserva: bool = True,
+    ) -> Any:
         """Apply ``azione`` to ``oggetto`` (locked by the caller): set ``campi`` and the state, save
         (unless ``conserva=False``: the record is about to be deleted), record the audit entry, send
         the signal with ``utente``, ``da``, ``a`` and ``dati``. Returns the record."""
@@ -100,8 +111,18 @@ class MacchinaStati:
         with transaction.atomic():
             return self._cambia(oggetto, azione, a, utente, request, motivo, dati or {}, campi or {}, conserva)
 
-    def _cambia(self, oggetto: Any, azione: str, a: str | None, utente: Any, request: Any, motivo: str,
-                dati: dict[str, Any], campi: dict[str, Any], conserva: bool) -> Any:
+    def _cambia(
+        self,
+        oggetto: Any,
+        azione: str,
+        a: str | None,
+        utente: Any,
+        request: Any,
+        motivo: str,
+        dati: dict[str, Any],
+        campi: dict[str, Any],
+        conserva: bool,
+    ) -> Any:
         regola = self.regola(azione)
         arrivo = self.verifica(oggetto, azione, a)
         da = oggetto.stato
@@ -110,7 +131,16 @@ class MacchinaStati:
         oggetto.stato = arrivo
         if conserva:
             self.salva(oggetto)
-        registra(regola.azione, oggetto, utente=utente, request=request, contratto=self.contratto(oggetto),
-                 da=da, a=arrivo, motivo=motivo, dati=dati)
+        registra(
+            regola.azione,
+            oggetto,
+            utente=utente,
+            request=request,
+            contratto=self.contratto(oggetto),
+            da=da,
+            a=arrivo,
+            motivo=motivo,
+            dati=dati,
+        )
         regola.segnale.send(sender=self.modello, **{self.nome: oggetto}, utente=utente, da=da, a=arrivo, dati=dati)
         return oggetto

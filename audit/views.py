@@ -36,14 +36,18 @@ def contratto(request, page_id):
     id_contratto = set(voci.filter(pk__in=[v.pk for v in rotte]).values_list("pk", flat=True))
     for voce in pagina.object_list:
         voce.alterata = voce.pk in id_contratto
-    return render(request, "audit/contratto.html", {
-        "contratto": contratto,
-        "pagina": pagina,
-        "azioni": azioni,
-        "azione": azione,
-        "query_senza_pagina": f"azione={azione}" if azione else "",
-        "totale": filtrate.count(),
-        "catena_integra": not rotte,
-        "rotte_del_contratto": [v for v in rotte if v.pk in id_contratto],
-        "rotte_altre": len(rotte) - len(id_contratto),
-    })
+    return render(
+        request,
+        "audit/contratto.html",
+        {
+            "contratto": contratto,
+            "pagina": pagina,
+            "azioni": azioni,
+            "azione": azione,
+            "query_senza_pagina": f"azione={azione}" if azione else "",
+            "totale": filtrate.count(),
+            "catena_integra": not rotte,
+            "rotte_del_contratto": [v for v in rotte if v.pk in id_contratto],
+            "rotte_altre": len(rotte) - len(id_contratto),
+        },
+    )

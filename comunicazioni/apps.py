@@ -1,4 +1,8 @@
+from celery import current_app
+from celery.schedules import crontab
 from django.apps import AppConfig
+
+from . import conf
 
 
 class ComunicazioniConfig(AppConfig):
@@ -15,14 +19,12 @@ class ComunicazioniConfig(AppConfig):
     @staticmethod
     def _pianifica_riepiloghi():
         """Add the daily digest to Celery beat's schedule (unless the settings already name it)."""
-        from celery import current_app
-        from celery.schedules import crontab
-
-        from . import conf
-
         voci = dict(current_app.conf.beat_schedule or {})
         voci.setdefault(
             "comunicazioni-riepiloghi-giornalieri",
-            {"task": "comunicazioni.invia_riepiloghi_giornalieri", "schedule": crontab(hour=conf.ora_riepilogo(), minute=0)},
+            {
+                "task": "comunicazioni.invia_riepiloghi_giornalieri",
+                "schedule": crontab(hour=conf.ora_riepilogo(), minute=0),
+            },
         )
         current_app.conf.beat_schedule = voci

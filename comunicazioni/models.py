@@ -40,11 +40,19 @@ class Messaggio(models.Model):
     # sender
     mittente_parte = models.CharField("parte mittente", max_length=10, choices=Parte.choices)
     mittente_ente = models.ForeignKey(
-        "organizzazioni.Ente", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "organizzazioni.Ente",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="ente mittente",
     )
     mittente_utente = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="utente mittente",
     )
 
@@ -61,7 +69,11 @@ class Messaggio(models.Model):
 
     # thread
     thread = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="messaggi_thread",
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messaggi_thread",
         verbose_name="primo messaggio della conversazione",
     )
     risposta_a = models.ForeignKey(
@@ -69,7 +81,9 @@ class Messaggio(models.Model):
     )
 
     # what an automatic notification is about
-    riferimento_tipo = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    riferimento_tipo = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     riferimento_id = models.CharField(max_length=64, blank=True)
     riferimento = GenericForeignKey("riferimento_tipo", "riferimento_id")
 
@@ -136,7 +150,9 @@ class Consegna(models.Model):
         NESSUN_INDIRIZZO = "nessun_indirizzo", "Nessun indirizzo e-mail"
 
     messaggio = models.ForeignKey(Messaggio, on_delete=models.CASCADE, related_name="consegne")
-    utente = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consegne_comunicazioni")
+    utente = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consegne_comunicazioni"
+    )
     consegnato_il = models.DateTimeField("consegnato il", default=timezone.now)
     letto_il = models.DateTimeField("letto il", null=True, blank=True)
     email_stato = models.CharField("e-mail", max_length=20, choices=StatoEmail.choices, default=StatoEmail.IN_CODA)
@@ -193,9 +209,7 @@ class ChiarimentoPubblicato(models.Model):
     domanda = models.TextField("domanda")
     risposta = models.TextField("risposta")
     pubblicato_il = models.DateTimeField("pubblicato il", default=timezone.now)
-    pubblicato_da = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    pubblicato_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:
         verbose_name = "chiarimento pubblicato"

@@ -21,6 +21,7 @@ from django.core.exceptions import FieldError
 from django.db.models import Q
 from wagtail import hooks
 
+from contratti.models import ContrattoPage
 from contratti.permessi import e_aggiudicatario, e_banditore
 from organizzazioni.models import Ente
 from organizzazioni.permessi import contratti_gestiti_ids, enti_di
@@ -130,8 +131,6 @@ def puo_scrivere(user, contratto):
 
 
 def _contratti_operatore(user):
-    from contratti.models import ContrattoPage
-
     return ContrattoPage.objects.filter(aggiudicatario__incarichi__user=user).values("pk")
 
 

@@ -19,7 +19,9 @@ from .models import Allegato, ChiarimentoPubblicato, Consegna, Messaggio
 
 
 def _negato(request, testo, contratto=None, status=403):
-    return render(request, "comunicazioni/non_disponibile.html", {"testo": testo, "contratto": contratto}, status=status)
+    return render(
+        request, "comunicazioni/non_disponibile.html", {"testo": testo, "contratto": contratto}, status=status
+    )
 
 
 def _annota(qs, user):
@@ -131,7 +133,10 @@ def scrivi(request, page_id):
     else:
         form = MessaggioForm(
             scelte=scelte,
-            initial={"destinatario": request.GET.get("a", ""), "tipo": request.GET.get("tipo") or Messaggio.Tipo.COMUNICAZIONE},
+            initial={
+                "destinatario": request.GET.get("a", ""),
+                "tipo": request.GET.get("tipo") or Messaggio.Tipo.COMUNICAZIONE,
+            },
         )
     return render(request, "comunicazioni/scrivi.html", {"contratto": contratto, "form": form}, status=status)
 
@@ -162,7 +167,9 @@ def messaggio(request, pk):
                 "m": m,
                 "corrente": m.pk == messaggio.pk,
                 "mittente": mittente,
-                "destinatari": m.destinatari_etichette() if mittente or not m.dest_tutti_aderenti else ["Tutti gli enti aderenti"],
+                "destinatari": m.destinatari_etichette()
+                if mittente or not m.dest_tutti_aderenti
+                else ["Tutti gli enti aderenti"],
                 "consegne": list(m.consegne.select_related("utente").order_by("utente__last_name", "utente__username"))
                 if mittente
                 else [],
@@ -231,7 +238,9 @@ def pubblica(request, pk):
     if negato:
         return negato
     if not permessi.puo_pubblicare_chiarimento(request.user, messaggio):
-        return _negato(request, "Solo il CdC_Banditore del contratto può pubblicare i chiarimenti.", messaggio.contratto)
+        return _negato(
+            request, "Solo il CdC_Banditore del contratto può pubblicare i chiarimenti.", messaggio.contratto
+        )
     status = 200
     if request.method == "POST":
         form = PubblicazioneForm(request.POST)
@@ -287,7 +296,9 @@ def ritenta(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"L'e-mail per {consegna.utente.get_full_name() or consegna.utente} è di nuovo in invio.")
+        messages.success(
+            request, f"L'e-mail per {consegna.utente.get_full_name() or consegna.utente} è di nuovo in invio."
+        )
     return redirect("comunicazioni:messaggio", pk=consegna.messaggio_id)
 
 

@@ -17,7 +17,9 @@ def _messaggi(user, contratto):
 
 def _allegati(user, contratto):
     """The attachments of the messages the user reads."""
-    return Allegato.objects.filter(messaggio_id__in=list(_messaggi(user, contratto))).values_list("documento_id", flat=True)
+    return Allegato.objects.filter(messaggio_id__in=list(_messaggi(user, contratto))).values_list(
+        "documento_id", flat=True
+    )
 
 
 def registra():

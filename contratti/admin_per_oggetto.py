@@ -4,11 +4,13 @@ Wagtail's snippet views check only model-wide permissions; here every view of th
 only objects of contracts the user is banditore of, and the index lists only those. The banditore
 decides through the workflow actions; the records are read-only in the admin."""
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_list_or_404
 from django.utils.functional import cached_property
+from guardian.models import UserObjectPermission
 from wagtail.admin import messages
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.panels import FieldPanel, Panel
@@ -40,8 +42,15 @@ ETICHETTE_STORICO = {
 # Wagtail's technical entries (a revision saved when the record is sent, the publication that
 # follows an approval, the workflow closed after a non-approval or a withdrawal): the entries above
 # and the audit trail ("ritirata") already say what happened.
-AZIONI_STORICO_NASCOSTE = {"wagtail.create", "wagtail.edit", "wagtail.publish", "wagtail.unpublish",
-                           "wagtail.revert", "wagtail.rename", "wagtail.workflow.cancel"}
+AZIONI_STORICO_NASCOSTE = {
+    "wagtail.create",
+    "wagtail.edit",
+    "wagtail.publish",
+    "wagtail.unpublish",
+    "wagtail.revert",
+    "wagtail.rename",
+    "wagtail.workflow.cancel",
+}
 
 
 # model -> its viewset's ``femminile`` (filled by ``SnippetViewSetPerContratto``).
@@ -100,9 +109,6 @@ class PolicyBanditore(ModelPermissionPolicy):
         return self.model.objects.filter(_visibili_al_banditore(self.model), contratto__in=contratti_gestiti_ids(user))
 
     def users_with_any_permission(self, actions):
-        from django.contrib.auth import get_user_model
-        from guardian.models import UserObjectPermission
-
         ids = UserObjectPermission.objects.filter(permission__codename=PERM_GESTISCI.split(".")[1]).values("user_id")
         return get_user_model().objects.filter(pk__in=ids, is_active=True)
 
@@ -191,7 +197,9 @@ class FiltriStorico(HistoryFilterSet):
 
     def get_action_choices(self):
         presenti = set(self.queryset.get_actions())
-        return [(azione, parola(self.oggetto, coppia)) for azione, coppia in ETICHETTE_STORICO.items() if azione in presenti]
+        return [
+            (azione, parola(self.oggetto, coppia)) for azione, coppia in ETICHETTE_STORICO.items() if azione in presenti
+        ]
 
 
 class StoricoDominio(HistoryView):
@@ -210,8 +218,9 @@ class StoricoDominio(HistoryView):
     def columns(self):
         colonne = super().columns
         vecchia = colonne[0]
-        colonne[0] = ColonnaAzioneStorico("message", label="Azione", object=self.object, url_names=vecchia.url_names,
-                                          user_can_unschedule=False)
+        colonne[0] = ColonnaAzioneStorico(
+            "message", label="Azione", object=self.object, url_names=vecchia.url_names, user_can_unschedule=False
+        )
         return colonne
 
 
@@ -238,7 +247,11 @@ class SnippetViewSetPerContratto(SnippetViewSet):
         for nome in dir(type(self)):
             if nome.endswith("_view_class") and not isinstance(getattr(type(self), nome, None), property):
                 classe = getattr(self, nome)
-                if isinstance(classe, type) and hasattr(classe, "get_object") and not issubclass(classe, PerOggettoMixin):
+                if (
+                    isinstance(classe, type)
+                    and hasattr(classe, "get_object")
+                    and not issubclass(classe, PerOggettoMixin)
+                ):
                     setattr(self, nome, type(f"PerOggetto{classe.__name__}", (PerOggettoMixin, classe), {}))
         super().__init__(*args, **kwargs)
         GENERE[self.model] = self.femminile

@@ -46,7 +46,14 @@ def _in_attesa_scheda(scheda):
 
 
 def _parti_scheda(scheda):
-    return (scheda.pk, scheda.stato, scheda.verifica_in_corso, scheda.esito_verifica, scheda.errore_anac, scheda.id_scheda)
+    return (
+        scheda.pk,
+        scheda.stato,
+        scheda.verifica_in_corso,
+        scheda.esito_verifica,
+        scheda.errore_anac,
+        scheda.id_scheda,
+    )
 
 
 def stato_schede(ordinativo):
@@ -60,7 +67,9 @@ def stato_schede(ordinativo):
         "in_attesa": any(_in_attesa_scheda(s) for s in schede),
         "versione": _impronta(*parti),
         "annuncio": f"Stato delle schede aggiornato. {annuncio}." if annuncio else "Stato delle schede aggiornato.",
-        "schede": [{"id": s.pk, "tipo": s.tipo, "stato": s.stato, "verifica_in_corso": s.verifica_in_corso} for s in schede],
+        "schede": [
+            {"id": s.pk, "tipo": s.tipo, "stato": s.stato, "verifica_in_corso": s.verifica_in_corso} for s in schede
+        ],
     }
 
 
@@ -86,4 +95,3 @@ def stato_adesione(adesione):
         "versione": _impronta(adesione.stato, adesione.round_corrente, adesione.motivo_rifiuto),
         "annuncio": f"Stato dell'adesione aggiornato: {adesione.descrizione_stato}.",
     }
-

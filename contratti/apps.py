@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from wagtail.signals import workflow_approved, workflow_rejected, workflow_submitted
 
 
 def _nessuna_email_wagtail(sender, **kwargs):
@@ -9,12 +10,11 @@ class ContrattiConfig(AppConfig):
     name = "contratti"
 
     def ready(self):
-        from wagtail.models import WorkflowState
-        from wagtail.signals import workflow_approved, workflow_rejected, workflow_submitted
+        from wagtail.models import WorkflowState  # a model: only once the registry is ready
 
         from . import signals, visibilita_audit  # import models: only once the registry is ready
-        from .ordinativi import anac as anac_ordinativi
-        from .schede import anac as anac_schede
+        from .ordinativi import anac as anac_ordinativi  # import models: only once the registry is ready
+        from .schede import anac as anac_schede  # import models: only once the registry is ready
 
         signals.connect()
         visibilita_audit.registra()

@@ -6,6 +6,7 @@ was not approved); the old one stays in the history (``corrente=False``), the se
 from django.core.exceptions import ValidationError
 
 from audit.services import registra
+from documenti.validazione import salva
 
 
 def salva_versioni(documenti, elementi, *, utente, oggetto, contratto_id, azione, sostituisci_inviati=False, **comuni):
@@ -15,7 +16,6 @@ def salva_versioni(documenti, elementi, *, utente, oggetto, contratto_id, azione
     ``sostituisci_inviati``: a sent document may be replaced by a new version (the caller has checked
     that the state allows it); otherwise a sent document is final.
     Nothing is stored unless every element may be stored."""
-    from documenti.validazione import salva
 
     precedenti = {}
     for codice, etichetta, _richiesta, _validato in elementi:
@@ -32,13 +32,20 @@ def salva_versioni(documenti, elementi, *, utente, oggetto, contratto_id, azione
             precedente.save(update_fields=["corrente"])
         creati.append(
             documenti.create(
-                richiesta=richiesta, codice_richiesta=codice, etichetta=etichetta, documento=documento,
-                versione=(precedente.versione + 1) if precedente else 1, **comuni,
+                richiesta=richiesta,
+                codice_richiesta=codice,
+                etichetta=etichetta,
+                documento=documento,
+                versione=(precedente.versione + 1) if precedente else 1,
+                **comuni,
             )
         )
         dati = {"documento": etichetta, "sha256": documento.sha256, **comuni}
         if precedente is not None:
-            dati.update(versione=precedente.versione + 1, sostituisce=precedente.documento.sha256,
-                        sostituito_inviato=precedente.inviato)
+            dati.update(
+                versione=precedente.versione + 1,
+                sostituisce=precedente.documento.sha256,
+                sostituito_inviato=precedente.inviato,
+            )
         registra(azione, oggetto, utente=utente, contratto=contratto_id, dati=dati)
     return creati

@@ -14,13 +14,19 @@ FORMATI_DATA = ["%d/%m/%Y", "%Y-%m-%d"]
 
 def scelte_banditori():
     """The enti that are banditore of some contract, once per version of the public data."""
-    return memorizzato("contratti:banditori", lambda: list(
-        Ente.objects.filter(contratti_banditi__isnull=False).distinct().order_by("denominazione")
-        .values_list("pk", "denominazione")))
+    return memorizzato(
+        "contratti:banditori",
+        lambda: list(
+            Ente.objects.filter(contratti_banditi__isnull=False)
+            .distinct()
+            .order_by("denominazione")
+            .values_list("pk", "denominazione")
+        ),
+    )
 
 
 class RicercaContrattiForm(forms.Form):
-    """"Parametri di ricerca" of the Elenco contratti. Invalid parameters are ignored and reported."""
+    """ "Parametri di ricerca" of the Elenco contratti. Invalid parameters are ignored and reported."""
 
     ORDINAMENTI = {
         "scadenza": (F("data_scadenza").asc(nulls_last=True), "title"),

@@ -16,8 +16,7 @@ def e_banditore(user, contratto):
 @per_richiesta
 def e_aggiudicatario(user, contratto):
     return (
-        user.is_authenticated
-        and Incarico.objects.filter(user=user, operatore_id=contratto.aggiudicatario_id).exists()
+        user.is_authenticated and Incarico.objects.filter(user=user, operatore_id=contratto.aggiudicatario_id).exists()
     )
 
 

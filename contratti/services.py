@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import Group
 from django.db import transaction
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
@@ -6,9 +10,12 @@ from organizzazioni import ruoli
 
 from .permessi import PERM_GESTISCI
 
+if TYPE_CHECKING:
+    from contratti.models import ContrattoPage
+
 
 @transaction.atomic
-def sincronizza_utenti_abilitati(contratto):
+def sincronizza_utenti_abilitati(contratto: ContrattoPage) -> None:
     """Grant the banditore's object permission to exactly the contract's utenti abilitati."""
     codename = PERM_GESTISCI.split(".")[1]
     voluti = {u.user for u in contratto.utenti_abilitati.select_related("user")}

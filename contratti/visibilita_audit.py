@@ -22,8 +22,9 @@ def _documenti(user, contratto):
     ids = set(DocumentoAdesione.objects.filter(adesione__contratto=contratto).values_list("documento_id", flat=True))
     ids |= set(DocumentoOrdinativo.objects.filter(ordinativo__in=ordinativi).values_list("documento_id", flat=True))
     for campo in ("scheda_firmata_id", "scheda_generata_id"):
-        ids |= set(ordinativi.model.objects.filter(pk__in=ordinativi).exclude(**{campo: None})
-                   .values_list(campo, flat=True))
+        ids |= set(
+            ordinativi.model.objects.filter(pk__in=ordinativi).exclude(**{campo: None}).values_list(campo, flat=True)
+        )
     return ids
 
 

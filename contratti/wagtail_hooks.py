@@ -6,6 +6,7 @@ from wagtail.snippets.views.snippets import IndexView
 
 from sct_site.rotte import url_rotta
 
+from .adesioni.services import massimale, supera_massimale
 from .admin_per_oggetto import (
     CampoImporto,
     EliminaMultiplaPerContratto,
@@ -20,8 +21,6 @@ from .models import Adesione, Ordinativo
 
 
 def _contesto_adesione(adesione):
-    from .adesioni.services import massimale, supera_massimale
-
     contratto = adesione.contratto
     tutti = list(adesione.documenti.select_related("documento").order_by("round", "codice_richiesta", "-versione"))
     for d in tutti:
@@ -59,12 +58,29 @@ class AdesioneViewSet(SnippetViewSetPerContratto):
     menu_label = "Adesioni"
     menu_order = 210
     femminile = True
-    list_display = ["codice", "ente", "contratto", "ipotesi", colonna_importo("importo", "Importo di adesione"),
-                    "round_corrente", "stato", "inviata_il"]
+    list_display = [
+        "codice",
+        "ente",
+        "contratto",
+        "ipotesi",
+        colonna_importo("importo", "Importo di adesione"),
+        "round_corrente",
+        "stato",
+        "inviata_il",
+    ]
     list_filter = ["stato", "ipotesi"]
     # "Controlla": the record's data, not Wagtail's publication fields (live, go live at, …).
-    inspect_view_fields = ["codice", "contratto", "ente", "ipotesi", "importo", "scadenza", "stato", "round_corrente",
-                           "inviata_il"]
+    inspect_view_fields = [
+        "codice",
+        "contratto",
+        "ente",
+        "ipotesi",
+        "importo",
+        "scadenza",
+        "stato",
+        "round_corrente",
+        "inviata_il",
+    ]
     search_fields = ["codice"]
     edit_handler = ObjectList(
         [
@@ -110,12 +126,28 @@ class OrdinativoViewSet(SnippetViewSetPerContratto):
     icon = "doc-full-inverse"
     menu_label = "Ordinativi"
     menu_order = 220
-    list_display = ["codice", "ente", "contratto", "cig_derivato", colonna_importo("importo_totale", "Importo totale dell'ordine (lotto)"),
-                    "stato", "inviato_il"]
+    list_display = [
+        "codice",
+        "ente",
+        "contratto",
+        "cig_derivato",
+        colonna_importo("importo_totale", "Importo totale dell'ordine (lotto)"),
+        "stato",
+        "inviato_il",
+    ]
     list_filter = ["stato"]
     search_fields = ["codice", "cig_derivato", "oggetto"]
-    inspect_view_fields = ["codice", "contratto", "ente", "adesione", "oggetto", "importo_totale", "cig_derivato",
-                           "stato", "inviato_il"]
+    inspect_view_fields = [
+        "codice",
+        "contratto",
+        "ente",
+        "adesione",
+        "oggetto",
+        "importo_totale",
+        "cig_derivato",
+        "stato",
+        "inviato_il",
+    ]
     edit_handler = ObjectList(
         [
             RiepilogoPanel("contratti/admin/riepilogo_ordinativo.html", _contesto_ordinativo, heading="Riepilogo"),

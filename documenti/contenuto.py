@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 import filetype
+import pypdf
 from asn1crypto import cms, core, pem
 
 from .errori import FileNonValido
@@ -135,7 +136,6 @@ def e_pdf(data: bytes) -> bool:
 
 def controlla_pdf(data: bytes, nome: str, *, dentro_p7m: bool = False) -> int:
     """Parse the PDF (pypdf); return its page count or raise ``FileNonValido``."""
-    import pypdf
 
     dove = f"Il documento contenuto nel file firmato «{nome}»" if dentro_p7m else f"Il file «{nome}»"
     danneggiato = FileNonValido(

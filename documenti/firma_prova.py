@@ -8,6 +8,7 @@ The signer certificates look like Italian qualified ones where it matters here: 
 non-repudiation + digitalSignature, subject serialNumber ``TINIT-<codice fiscale>``.
 """
 
+import asyncio
 import base64
 import datetime
 import fcntl
@@ -16,6 +17,7 @@ import hashlib
 import io
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko.sign.fields import enumerate_sig_fields
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from . import conf
 
@@ -133,9 +140,15 @@ def percorso_ca(autorita: str = "prova") -> Path:
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .add_extension(
                 x509.KeyUsage(
-                    digital_signature=False, content_commitment=False, key_encipherment=False,
-                    data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
-                    encipher_only=False, decipher_only=False,
+                    digital_signature=False,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=True,
+                    crl_sign=True,
+                    encipher_only=False,
+                    decipher_only=False,
                 ),
                 critical=True,
             )
@@ -204,16 +217,20 @@ def _genera_firmatario(ca_path, cert_path, key_path, nome, codice_fiscale):
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=True, content_commitment=True, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
-                encipher_only=False, decipher_only=False,
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
             ),
             critical=True,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(chiave.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False
-        )
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
     _scrivi_atomico(key_path, _pem_chiave(chiave), privato=True)
@@ -222,10 +239,6 @@ def _genera_firmatario(ca_path, cert_path, key_path, nome, codice_fiscale):
 
 @functools.lru_cache(maxsize=64)
 def _carica_firmatario(cert_pem: bytes, key_pem: bytes, ca_pem_: bytes):
-    from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
-    from pyhanko.sign import signers
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
-
     (cert,) = load_certs_from_pemder_data(cert_pem)
     (ca,) = load_certs_from_pemder_data(ca_pem_)
     chiave = load_private_key_from_pemder_data(key_pem, passphrase=None)
@@ -241,8 +254,6 @@ def firmatario(nome: str, codice_fiscale: str, *, autorita: str = "prova"):
 
 
 def _nome_campo_libero(reader) -> str:
-    from pyhanko.sign.fields import enumerate_sig_fields
-
     esistenti = {nome for nome, _valore, _ref in enumerate_sig_fields(reader)}
     n = 1
     while f"Firma{n}" in esistenti:
@@ -252,8 +263,6 @@ def _nome_campo_libero(reader) -> str:
 
 def firma_pades(pdf: bytes, *, nome: str, codice_fiscale: str, autorita: str = "prova") -> bytes:
     """Sign ``pdf`` with a PAdES signature in a new incremental update (the original bytes stay a prefix)."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
 
     signer = firmatario(nome, codice_fiscale, autorita=autorita)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
@@ -268,9 +277,7 @@ def firma_pades(pdf: bytes, *, nome: str, codice_fiscale: str, autorita: str = "
     return uscita.getvalue()
 
 
-def firma_cades(
-    data: bytes, *, nome: str, codice_fiscale: str, formato: str = "der", autorita: str = "prova"
-) -> bytes:
+def firma_cades(data: bytes, *, nome: str, codice_fiscale: str, formato: str = "der", autorita: str = "prova") -> bytes:
     """A CAdES-BES envelope (CMS SignedData, content attached) of ``data``: DER, PEM or bare base64."""
     if formato not in FORMATI_CADES:
         raise ValueError(f"Formato CAdES sconosciuto: {formato!r}")
@@ -285,8 +292,6 @@ def firma_cades(
 
 
 def _loop_attivo() -> bool:
-    import asyncio
-
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -296,11 +301,9 @@ def _loop_attivo() -> bool:
 
 def _esegui(coro):
     """Run a pyHanko coroutine from sync code (in a worker thread when a loop already runs here)."""
-    import asyncio
 
     if not _loop_attivo():
         return asyncio.run(coro)
-    from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coro).result()

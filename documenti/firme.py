@@ -15,14 +15,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from asn1crypto import cms
+from pyhanko.keys import load_certs_from_pemder_data
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESIndeterminate
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.validation import (
+    SignatureCoverageLevel,
+    StandardCMSSignatureStatus,
+    async_validate_cms_signature,
+    validate_pdf_signature,
+)
+from pyhanko.sign.validation.generic_cms import collect_timing_info
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 from pyhanko_certvalidator.policy_decl import CertRevTrustPolicy, RevocationCheckingPolicy, RevocationCheckingRule
 from pyhanko_certvalidator.util import get_declared_revinfo
 
 from . import conf, elenco_fiducia
-from .contenuto import decodifica_cms, e_pdf, payload_cms
+from .contenuto import decodifica_cms, e_pdf, payload_cms, rifiuta_contenuto
 from .errori import FileNonValido
 
 logger = logging.getLogger(__name__)
@@ -121,8 +131,6 @@ class _FirmaPdf:
 
 @functools.lru_cache(maxsize=8)
 def _carica_radici(chiave: tuple) -> tuple:
-    from pyhanko.keys import load_certs_from_pemder_data
-
     radici = []
     for percorso, _mtime in chiave:
         try:
@@ -209,7 +217,10 @@ def _esito_revoca(stato, contesto: ValidationContext) -> tuple[str, str]:
         quando = dettagli.revocation_date if dettagli else None
         return "", f"certificato revocato il {_data(quando)}"
     if indicazione in _SCADUTO:
-        return "", f"certificato scaduto il {_data(stato.signing_cert['tbs_certificate']['validity']['not_after'].native)}"
+        return (
+            "",
+            f"certificato scaduto il {_data(stato.signing_cert['tbs_certificate']['validity']['not_after'].native)}",
+        )
     if not stato.trusted:
         return "", ""
     ha_crl, ha_ocsp = get_declared_revinfo(stato.signing_cert)
@@ -221,8 +232,11 @@ def _esito_revoca(stato, contesto: ValidationContext) -> tuple[str, str]:
     if _risposte_sul_certificato(stato.signing_cert, contesto):
         return REVOCA_VERIFICATA, ""
     # pyhanko_certvalidator's own log is silenced (apps.py): an unreachable responder is an operations matter.
-    logger.warning("Revoca non verificabile per %s: %s", stato.signing_cert.subject.human_friendly,
-                   "; ".join(str(e) for e in contesto.soft_fail_exceptions) or "ricerca online spenta")
+    logger.warning(
+        "Revoca non verificabile per %s: %s",
+        stato.signing_cert.subject.human_friendly,
+        "; ".join(str(e) for e in contesto.soft_fail_exceptions) or "ricerca online spenta",
+    )
     return REVOCA_NON_VERIFICABILE, "né il servizio OCSP né la CRL del certificatore hanno risposto"
 
 
@@ -293,7 +307,7 @@ def _firmatario_da_cert(cert) -> tuple[str, str, str]:
     cf = ""
     for prefisso in ("TINIT-", "IT:"):
         if seriale.upper().startswith(prefisso):
-            cf = seriale[len(prefisso):].strip().upper()
+            cf = seriale[len(prefisso) :].strip().upper()
             break
     nome_emittente = emittente.get("common_name") or emittente.get("organization_name") or ""
     if isinstance(nome_emittente, list):
@@ -305,12 +319,15 @@ def _firmatario_da_cert(cert) -> tuple[str, str, str]:
 
 
 def _verifica_pades(data: bytes) -> EsitoFirma:
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.diff_analysis import ModificationLevel
-    from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
-
-    esito = EsitoFirma(tipo="", intatta=False, attendibile=False, firmatario_nome="", firmatario_cf="",
-                       contenuto=data, problema=NON_FIRMATO)
+    esito = EsitoFirma(
+        tipo="",
+        intatta=False,
+        attendibile=False,
+        firmatario_nome="",
+        firmatario_cf="",
+        contenuto=data,
+        problema=NON_FIRMATO,
+    )
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         firme = reader.embedded_regular_signatures
@@ -373,8 +390,6 @@ def _verifica_signer_info(
 ) -> Firmatario | tuple[Firmatario, str] | str:
     """A ``Firmatario`` (with REVOCATO/SCADUTO when its certificate was), or a problem code when the
     signature cannot even be checked."""
-    from pyhanko.sign.validation import StandardCMSSignatureStatus, async_validate_cms_signature
-    from pyhanko.sign.validation.generic_cms import collect_timing_info
 
     singolo = signed_data.copy()
     singolo["signer_infos"] = cms.SignerInfos([signer_info])
@@ -423,8 +438,15 @@ def _buste(ci: cms.ContentInfo, nome_file: str) -> tuple[list[cms.ContentInfo], 
 
 def _verifica_cades(ci: cms.ContentInfo, nome_file: str) -> EsitoFirma:
     buste, payload = _buste(ci, nome_file)
-    esito = EsitoFirma(tipo=TIPO_CADES, intatta=True, attendibile=True, firmatario_nome="",
-                       firmatario_cf="", contenuto=payload, livelli=len(buste))
+    esito = EsitoFirma(
+        tipo=TIPO_CADES,
+        intatta=True,
+        attendibile=True,
+        firmatario_nome="",
+        firmatario_cf="",
+        contenuto=payload,
+        livelli=len(buste),
+    )
     for livello, busta in enumerate(buste, start=1):
         signed_data = busta["content"]
         try:
@@ -497,7 +519,5 @@ def verifica_firma(data: bytes, *, nome: str = "documento") -> EsitoFirma:
         return _verifica_pades(data)
     ci = decodifica_cms(data)
     if ci is None:
-        from .contenuto import rifiuta_contenuto
-
         raise rifiuta_contenuto(data, nome)
     return _verifica_cades(ci, nome)

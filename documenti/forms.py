@@ -18,7 +18,7 @@ from wagtail.documents.forms import BaseDocumentForm
 
 from . import conf
 from .errori import FileNonValido
-from .validazione import valida
+from .validazione import _mb, valida, valida_e_salva
 
 ACCEPT = ".pdf,.p7m,application/pdf,application/pkcs7-mime"
 
@@ -40,7 +40,9 @@ class DocumentoField(forms.FileField):
         kwargs.setdefault("allow_empty_file", True)  # the emptiness message below names the file
         if "help_text" not in kwargs:
             kwargs["help_text"] = (
-                "PDF firmato digitalmente (PAdES) o file .p7m (CAdES)." if firma_richiesta else "Documento PDF o file .p7m."
+                "PDF firmato digitalmente (PAdES) o file .p7m (CAdES)."
+                if firma_richiesta
+                else "Documento PDF o file .p7m."
             )
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ACCEPT}))
         super().__init__(**kwargs)
@@ -50,8 +52,6 @@ class DocumentoField(forms.FileField):
         return self.max_bytes if self.max_bytes is not None else conf.max_upload_bytes()
 
     def clean(self, data, initial=None):
-        from .validazione import _mb
-
         valore = super().clean(data, initial)
         if valore and hasattr(valore, "size"):
             nome = str(getattr(valore, "name", "") or "senza nome")[:255]
@@ -59,7 +59,8 @@ class DocumentoField(forms.FileField):
                 raise forms.ValidationError(self.error_messages["empty"], code="vuoto", params={"nome": nome})
             if valore.size > self.limite:
                 raise forms.ValidationError(
-                    self.error_messages["troppo_grande"], code="troppo_grande",
+                    self.error_messages["troppo_grande"],
+                    code="troppo_grande",
                     params={"nome": nome, "limite": _mb(self.limite)},
                 )
         return valore
@@ -68,7 +69,6 @@ class DocumentoField(forms.FileField):
 def salva_campo(form, campo: str, *, utente, firma_richiesta: bool | None = None, request=None, generato=None):
     """Run ``valida_e_salva`` on ``form.cleaned_data[campo]``; on ``FileNonValido`` add the message to the
     field and return ``None``. Returns ``None`` also when the field is empty."""
-    from .validazione import valida_e_salva
 
     upload = form.cleaned_data.get(campo)
     if not upload:
@@ -78,7 +78,11 @@ def salva_campo(form, campo: str, *, utente, firma_richiesta: bool | None = None
     max_bytes = getattr(form.fields[campo], "max_bytes", None)
     try:
         return valida_e_salva(
-            upload, utente=utente, firma_richiesta=firma_richiesta, max_bytes=max_bytes, request=request,
+            upload,
+            utente=utente,
+            firma_richiesta=firma_richiesta,
+            max_bytes=max_bytes,
+            request=request,
             generato=generato,
         )
     except FileNonValido as errore:

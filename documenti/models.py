@@ -90,7 +90,9 @@ class DocumentoQuerySet(models.QuerySet):
     def update(self, **kwargs):
         vietati = sorted(set(kwargs) & set(CAMPI_IMMUTABILI))
         if vietati:
-            raise DocumentoImmutabile(f"I campi {', '.join(vietati)} di un documento salvato non si possono modificare.")
+            raise DocumentoImmutabile(
+                f"I campi {', '.join(vietati)} di un documento salvato non si possono modificare."
+            )
         return super().update(**kwargs)
 
 
@@ -124,14 +126,19 @@ class DocumentoPrivato(models.Model):
         help_text="Per un .p7m il documento contenuto nella busta, per un PDF il file stesso.",
     )
     caricato_da = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="caricato da",
     )
     caricato_il = models.DateTimeField("caricato il", default=timezone.now, editable=False)
     firmato = models.BooleanField("firmato digitalmente", default=False)
     firma_tipo = models.CharField("tipo di firma", max_length=5, choices=FirmaTipo.choices, blank=True, default="")
     firma_attendibile = models.BooleanField(
-        "firma attendibile", default=False,
+        "firma attendibile",
+        default=False,
         help_text="Il certificato del firmatario è rilasciato da un'autorità di certificazione riconosciuta.",
     )
     firmatario_nome = models.CharField("firmatario", max_length=255, blank=True)
@@ -154,7 +161,8 @@ class DocumentoPrivato(models.Model):
             originale = type(self).objects.filter(pk=self.pk).values(*CAMPI_IMMUTABILI).first()
             if originale is not None:
                 cambiati = [
-                    campo for campo in CAMPI_IMMUTABILI
+                    campo
+                    for campo in CAMPI_IMMUTABILI
                     if (self.file.name if campo == "file" else getattr(self, campo)) != originale[campo]
                 ]
                 if cambiati:

@@ -32,8 +32,10 @@ class Titolare:
         if self.chi_puo_firmare:
             return self.chi_puo_firmare
         if isinstance(self.organizzazione, Ente):
-            return ("Può firmare per l'ente chi vi ha l'incarico di RUP, Responsabile/Buyer, legale rappresentante "
-                    "o delegato alla firma, con il codice fiscale nel profilo.")
+            return (
+                "Può firmare per l'ente chi vi ha l'incarico di RUP, Responsabile/Buyer, legale rappresentante "
+                "o delegato alla firma, con il codice fiscale nel profilo."
+            )
         return "Per il fornitore firmano i suoi referenti registrati per l'operatore economico."
 
 
@@ -77,8 +79,11 @@ def esame(documento, titolare: Titolare | None) -> EsameFirma:
     if documento is None or not documento.firmato:
         return EsameFirma(firmato=False)
     intatte = [f for f in documento.firmatari if f.get("intatta")] or [
-        {"nome": documento.firmatario_nome, "codice_fiscale": documento.firmatario_cf,
-         "attendibile": documento.firma_attendibile}
+        {
+            "nome": documento.firmatario_nome,
+            "codice_fiscale": documento.firmatario_cf,
+            "attendibile": documento.firma_attendibile,
+        }
     ]
     ammessi = titolare.ammessi() if titolare is not None else set()
     scelta = next((f for f in intatte if (f.get("codice_fiscale") or "").upper() in ammessi), intatte[0])

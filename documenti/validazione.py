@@ -17,9 +17,12 @@ import logging
 import re
 from dataclasses import dataclass
 
+import pypdf
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+
+from audit.services import registra
 
 from . import antivirus, conf
 from .contenuto import (
@@ -44,6 +47,7 @@ from .firme import (
     controlla_certificato,
     verifica_firma,
 )
+from .models import DocumentoPrivato
 from .titolari import Titolare, controlla_firmatari
 
 __all__ = [
@@ -136,8 +140,12 @@ def _messaggio_firma(problema: str, nome: str) -> FileNonValido:
 
 def _non_attendibile(esito: EsitoFirma, nome: str) -> FileNonValido:
     estranei = [f for f in esito.firmatari if not f.attendibile]
-    chi = ", ".join(f"{f.nome or 'firmatario sconosciuto'} (certificato rilasciato da {f.emittente or '?'})"
-                    for f in estranei) or "firmatario sconosciuto"
+    chi = (
+        ", ".join(
+            f"{f.nome or 'firmatario sconosciuto'} (certificato rilasciato da {f.emittente or '?'})" for f in estranei
+        )
+        or "firmatario sconosciuto"
+    )
     return FileNonValido(
         f"La firma del file «{nome}» è integra, ma il certificato del firmatario non è rilasciato da un'autorità "
         f"di certificazione riconosciuta: {chi}.",
@@ -158,8 +166,14 @@ def _applica_politica_firma(esito: EsitoFirma, nome: str, *, firma_richiesta: bo
         raise _non_attendibile(esito, nome)
 
 
-def valida(upload, *, firma_richiesta: bool, max_bytes: int | None = None, generato: bytes | None = None,
-           per_conto_di: Titolare | None = None) -> FileValidato:
+def valida(
+    upload,
+    *,
+    firma_richiesta: bool,
+    max_bytes: int | None = None,
+    generato: bytes | None = None,
+    per_conto_di: Titolare | None = None,
+) -> FileValidato:
     """Check ``upload`` (any Django ``File``/``UploadedFile``) by content; store nothing.
 
     Accepted: a PDF, or a CAdES SignedData envelope (DER, PEM or base64; nested at most
@@ -219,9 +233,6 @@ def valida(upload, *, firma_richiesta: bool, max_bytes: int | None = None, gener
 
 def salva(validato: FileValidato, *, utente=None, request=None):
     """Store a validated file in the private storage under a random name and create its record."""
-    from audit.services import registra
-
-    from .models import DocumentoPrivato
 
     esito = validato.esito
     firmato = esito.firmato and esito.intatta
@@ -245,9 +256,17 @@ def salva(validato: FileValidato, *, utente=None, request=None):
         with transaction.atomic():
             documento.save()
             registra(
-                "documento.caricato", documento, utente=documento.caricato_da, request=request,
-                dati={"sha256": documento.sha256, "tipo": documento.tipo, "firma": documento.firma_tipo,
-                      "firmatario_cf": documento.firmatario_cf, "attendibile": documento.firma_attendibile},
+                "documento.caricato",
+                documento,
+                utente=documento.caricato_da,
+                request=request,
+                dati={
+                    "sha256": documento.sha256,
+                    "tipo": documento.tipo,
+                    "firma": documento.firma_tipo,
+                    "firmatario_cf": documento.firmatario_cf,
+                    "attendibile": documento.firma_attendibile,
+                },
             )
     except BaseException:
         documento.file.storage.delete(documento.file.name)
@@ -255,11 +274,20 @@ def salva(validato: FileValidato, *, utente=None, request=None):
     return documento
 
 
-def valida_e_salva(upload, *, utente, firma_richiesta: bool, max_bytes: int | None = None, request=None,
-                   generato: bytes | None = None, per_conto_di: Titolare | None = None):
+def valida_e_salva(
+    upload,
+    *,
+    utente,
+    firma_richiesta: bool,
+    max_bytes: int | None = None,
+    request=None,
+    generato: bytes | None = None,
+    per_conto_di: Titolare | None = None,
+):
     """Validate ``upload`` by content (see ``valida``) and store it; nothing is stored on ``FileNonValido``."""
-    validato = valida(upload, firma_richiesta=firma_richiesta, max_bytes=max_bytes, generato=generato,
-                      per_conto_di=per_conto_di)
+    validato = valida(
+        upload, firma_richiesta=firma_richiesta, max_bytes=max_bytes, generato=generato, per_conto_di=per_conto_di
+    )
     return salva(validato, utente=utente, request=request)
 
 
@@ -276,10 +304,17 @@ def riverifica_firma(documento) -> EsitoFirma:
     documento.firmatario_cf = esito.firmatario_cf if firmato else ""
     documento.firmatari = [f.come_dict() for f in esito.firmatari] if firmato else []
     documento.firma_verificata_il = timezone.now()
-    documento.save(update_fields=[
-        "firmato", "firma_tipo", "firma_attendibile", "firmatario_nome", "firmatario_cf", "firmatari",
-        "firma_verificata_il",
-    ])
+    documento.save(
+        update_fields=[
+            "firmato",
+            "firma_tipo",
+            "firma_attendibile",
+            "firmatario_nome",
+            "firmatario_cf",
+            "firmatari",
+            "firma_verificata_il",
+        ]
+    )
     return esito
 
 
@@ -287,8 +322,6 @@ def riverifica_firma(documento) -> EsitoFirma:
 
 
 def _testo(pdf: bytes) -> str:
-    import pypdf
-
     try:
         reader = pypdf.PdfReader(io.BytesIO(pdf), strict=False)
         testo = " ".join((pagina.extract_text() or "") for pagina in reader.pages)
@@ -302,7 +335,9 @@ def _stesso_testo(generato: bytes, firmato: bytes) -> bool:
     return bool(a) and a == _testo(firmato)
 
 
-def verifica_documento_generato(generato: bytes, caricato: bytes, *, nome: str = "documento", _esito=None) -> EsitoFirma:
+def verifica_documento_generato(
+    generato: bytes, caricato: bytes, *, nome: str = "documento", _esito=None
+) -> EsitoFirma:
     """Accept ``caricato`` only if it is ``generato`` (a PDF the platform produced) signed as it is.
 
     PAdES: ``caricato`` starts with the generated bytes, an intact signature's byte range starts at

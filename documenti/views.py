@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 
+from audit.services import registra
+
 from . import conf, firma_prova
 from .contenuto import controlla_pdf, decodifica_cms, e_pdf, nome_visualizzato, rifiuta_contenuto
 from .errori import FileNonValido
@@ -49,7 +51,6 @@ def risposta_download(request, documento, *, inline=False, verifica_integrita=Tr
     the stored SHA-256 first (``verifica_integrita``). The download is recorded in the audit trail
     (``documento.scaricato``).
     """
-    from audit.services import registra
 
     storage = documento.file.storage
     try:
@@ -91,7 +92,9 @@ class FirmaDiProvaForm(forms.Form):
         ("cades-pem", "CAdES: file .p7m in formato PEM"),
         ("cades-base64", "CAdES: file .p7m in base64"),
     ]
-    file = DocumentoField(label="Documento PDF da firmare", help_text="Un documento PDF (o un file .p7m da firmare di nuovo in CAdES).")
+    file = DocumentoField(
+        label="Documento PDF da firmare", help_text="Un documento PDF (o un file .p7m da firmare di nuovo in CAdES)."
+    )
     formato = forms.ChoiceField(label="Tipo di firma", choices=FORMATI, initial="pades", widget=forms.RadioSelect)
 
 
@@ -124,7 +127,11 @@ def firma_di_prova(request):
     """Demo only: sign a PDF with the demo certificate of the user's codice fiscale."""
     cf = _codice_fiscale(request.user)
     nome_firmatario = request.user.get_full_name() or request.user.get_username()
-    contesto = {"codice_fiscale": cf, "nome_firmatario": nome_firmatario, "senza_codice_fiscale": MESSAGGIO_SENZA_CODICE_FISCALE}
+    contesto = {
+        "codice_fiscale": cf,
+        "nome_firmatario": nome_firmatario,
+        "senza_codice_fiscale": MESSAGGIO_SENZA_CODICE_FISCALE,
+    }
     if request.method != "POST":
         return _intestazioni_private(
             render(request, "documenti/firma_di_prova.html", {**contesto, "form": FirmaDiProvaForm()})

@@ -51,27 +51,42 @@ def genera_esiti(n, *, contratti=None, enti=None, prefisso_cig="B", lotto=2000, 
                 aggiudicazione = datetime.date(2019, 1, 1) + datetime.timedelta(days=rng.randrange(2400))
                 cig = f"{prefisso_cig}{inizio_cig + i:0{10 - len(prefisso_cig)}d}"
                 oe = contratto.aggiudicatario
-                esiti.append(Esito(
-                    contratto=contratto, contratto_titolo=contratto.title[:255], ente=ente,
-                    ente_denominazione=ente.denominazione, ente_codice_fiscale=ente.codice_fiscale,
-                    cig=cig, cig_accordo_quadro=contratto.cig, ocid=ocid_per(cig),
-                    oggetto=f"{OGGETTI[rng.randrange(len(OGGETTI))]} – lotto {i}",
-                    importo_aggiudicazione=Decimal(rng.randrange(1_000_00, 5_000_000_00)) / 100,
-                    importo_somme_liquidate=Decimal("0.00"),
-                    aggiudicatario_denominazione=oe.denominazione, aggiudicatario_codice_fiscale=oe.codice_fiscale,
-                    data_aggiudicazione=aggiudicazione, data_inizio=aggiudicazione + datetime.timedelta(days=15),
-                    data_ultimazione=aggiudicazione + datetime.timedelta(days=15 + 365 * rng.randrange(1, 4)),
-                    stato=stato, pubblicato_il=adesso - datetime.timedelta(minutes=n - i) if stato != "bozza" else None,
-                ))
-            Esito.objects.bulk_create(esiti)
-            PartecipanteEsito.objects.bulk_create([
-                PartecipanteEsito(
-                    esito=e, ragione_sociale=p["ragione_sociale"], codice_fiscale=p["codice_fiscale"],
-                    ruolo=p["ruolo"], ordine=k,
+                esiti.append(
+                    Esito(
+                        contratto=contratto,
+                        contratto_titolo=contratto.title[:255],
+                        ente=ente,
+                        ente_denominazione=ente.denominazione,
+                        ente_codice_fiscale=ente.codice_fiscale,
+                        cig=cig,
+                        cig_accordo_quadro=contratto.cig,
+                        ocid=ocid_per(cig),
+                        oggetto=f"{OGGETTI[rng.randrange(len(OGGETTI))]} – lotto {i}",
+                        importo_aggiudicazione=Decimal(rng.randrange(1_000_00, 5_000_000_00)) / 100,
+                        importo_somme_liquidate=Decimal("0.00"),
+                        aggiudicatario_denominazione=oe.denominazione,
+                        aggiudicatario_codice_fiscale=oe.codice_fiscale,
+                        data_aggiudicazione=aggiudicazione,
+                        data_inizio=aggiudicazione + datetime.timedelta(days=15),
+                        data_ultimazione=aggiudicazione + datetime.timedelta(days=15 + 365 * rng.randrange(1, 4)),
+                        stato=stato,
+                        pubblicato_il=adesso - datetime.timedelta(minutes=n - i) if stato != "bozza" else None,
+                    )
                 )
-                for e in esiti
-                for k, p in enumerate(membri[e.contratto_id])
-            ])
+            Esito.objects.bulk_create(esiti)
+            PartecipanteEsito.objects.bulk_create(
+                [
+                    PartecipanteEsito(
+                        esito=e,
+                        ragione_sociale=p["ragione_sociale"],
+                        codice_fiscale=p["codice_fiscale"],
+                        ruolo=p["ruolo"],
+                        ordine=k,
+                    )
+                    for e in esiti
+                    for k, p in enumerate(membri[e.contratto_id])
+                ]
+            )
             creati = [e.pk for e in esiti]
             Esito.objects.filter(pk__in=creati).aggiorna_ricerca()
             ids.extend(creati)

@@ -40,5 +40,6 @@ def segnala_modifica(esito=None):
 
 def memorizzato(nome, calcola):
     """``calcola()`` once per version of the esiti (and at most every ``DURATA`` seconds)."""
-    return memorizzato_per_versione(f"esiti:{nome}", calcola, versione_attuale=_versione_della_richiesta, cache=cache,
-                                    durata=DURATA)
+    return memorizzato_per_versione(
+        f"esiti:{nome}", calcola, versione_attuale=_versione_della_richiesta, cache=cache, durata=DURATA
+    )

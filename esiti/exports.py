@@ -24,25 +24,63 @@ from contratti.models import ContrattoPage
 from organizzazioni.models import Ente
 from sct_site.esportazioni import cella_testo
 from sct_site.rotte import url_rotta, url_rotta_per_id
+from sct_site.templatetags.sct_tags import euro
 
 from . import conf
 from .forms import RicercaEsitiForm
 from .models import SCELTA_CONTRAENTE_ADESIONE, Esito, PartecipanteEsito
 
 CAMPI = (
-    "id", "ocid", "cig", "cig_accordo_quadro", "contratto_id", "contratto_titolo", "oggetto", "ente_denominazione",
-    "ente_codice_fiscale", "aggiudicatario_denominazione", "aggiudicatario_codice_fiscale", "importo_aggiudicazione",
-    "importo_somme_liquidate", "data_aggiudicazione", "data_inizio", "data_ultimazione", "stato", "annullato",
-    "pubblicato_il", "aggiornato_il", "ritirato_il", "ritirato_motivo",
+    "id",
+    "ocid",
+    "cig",
+    "cig_accordo_quadro",
+    "contratto_id",
+    "contratto_titolo",
+    "oggetto",
+    "ente_denominazione",
+    "ente_codice_fiscale",
+    "aggiudicatario_denominazione",
+    "aggiudicatario_codice_fiscale",
+    "importo_aggiudicazione",
+    "importo_somme_liquidate",
+    "data_aggiudicazione",
+    "data_inizio",
+    "data_ultimazione",
+    "stato",
+    "annullato",
+    "pubblicato_il",
+    "aggiornato_il",
+    "ritirato_il",
+    "ritirato_motivo",
 )
 Riga = namedtuple("Riga", CAMPI)
 Membro = namedtuple("Membro", ("ragione_sociale", "codice_fiscale", "identificativo_estero", "ruolo"))
 
 INTESTAZIONE_CSV = (
-    "id", "ocid", "cig", "cig_accordo_quadro", "contratto", "oggetto", "struttura_proponente",
-    "codice_fiscale_struttura_proponente", "scelta_contraente", "aggiudicatario", "codice_fiscale_aggiudicatario",
-    "partecipanti", "importo_aggiudicazione", "importo_somme_liquidate", "data_aggiudicazione", "data_inizio",
-    "data_ultimazione", "stato", "annullato", "pubblicato_il", "ritirato_il", "motivo_ritiro", "url",
+    "id",
+    "ocid",
+    "cig",
+    "cig_accordo_quadro",
+    "contratto",
+    "oggetto",
+    "struttura_proponente",
+    "codice_fiscale_struttura_proponente",
+    "scelta_contraente",
+    "aggiudicatario",
+    "codice_fiscale_aggiudicatario",
+    "partecipanti",
+    "importo_aggiudicazione",
+    "importo_somme_liquidate",
+    "data_aggiudicazione",
+    "data_inizio",
+    "data_ultimazione",
+    "stato",
+    "annullato",
+    "pubblicato_il",
+    "ritirato_il",
+    "motivo_ritiro",
+    "url",
 )
 PROCEDURA_OCDS = "Affidamento diretto in adesione ad accordo quadro/convenzione"
 RUOLI_L190 = {"mandataria": "02-MANDATARIA", "mandante": "01-MANDANTE"}
@@ -57,6 +95,7 @@ RE_CONTROLLO = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 # --- reading -------------------------------------------------------------------------------------
+
 
 def blocchi(queryset, dimensione=None):
     """Yield lists of ``(Riga, [Membro, …])``, ``dimensione`` esiti at a time."""
@@ -132,6 +171,7 @@ def _url_esito(request, pagina):
 
 # --- CSV -----------------------------------------------------------------------------------------
 
+
 def genera_csv(queryset, url_esito):
     buffer = io.StringIO()
     scrittore = csv.writer(buffer, lineterminator="\r\n")
@@ -147,18 +187,37 @@ def genera_csv(queryset, url_esito):
             if chiave not in membri_json:
                 if len(membri_json) >= MAX_CACHE:
                     membri_json.clear()
-                membri_json[chiave] = json.dumps([m._asdict() for m in membri], ensure_ascii=False, separators=(",", ":"))
+                membri_json[chiave] = json.dumps(
+                    [m._asdict() for m in membri], ensure_ascii=False, separators=(",", ":")
+                )
             # Text cells through cella_testo (formula injection); the JSON of the members starts with "[".
-            scrittore.writerow((
-                r.id, t(r.ocid), t(r.cig), t(r.cig_accordo_quadro), t(r.contratto_titolo), t(r.oggetto),
-                t(r.ente_denominazione), t(r.ente_codice_fiscale), SCELTA_CONTRAENTE_ADESIONE,
-                t(r.aggiudicatario_denominazione), t(r.aggiudicatario_codice_fiscale),
-                membri_json[chiave],
-                _importo(r.importo_aggiudicazione), _importo(r.importo_somme_liquidate),
-                _iso(r.data_aggiudicazione), _iso(r.data_inizio), _iso(r.data_ultimazione), r.stato,
-                "true" if r.annullato else "false", _iso(r.pubblicato_il), _iso(r.ritirato_il), t(r.ritirato_motivo),
-                url_esito(r.id),
-            ))
+            scrittore.writerow(
+                (
+                    r.id,
+                    t(r.ocid),
+                    t(r.cig),
+                    t(r.cig_accordo_quadro),
+                    t(r.contratto_titolo),
+                    t(r.oggetto),
+                    t(r.ente_denominazione),
+                    t(r.ente_codice_fiscale),
+                    SCELTA_CONTRAENTE_ADESIONE,
+                    t(r.aggiudicatario_denominazione),
+                    t(r.aggiudicatario_codice_fiscale),
+                    membri_json[chiave],
+                    _importo(r.importo_aggiudicazione),
+                    _importo(r.importo_somme_liquidate),
+                    _iso(r.data_aggiudicazione),
+                    _iso(r.data_inizio),
+                    _iso(r.data_ultimazione),
+                    r.stato,
+                    "true" if r.annullato else "false",
+                    _iso(r.pubblicato_il),
+                    _iso(r.ritirato_il),
+                    t(r.ritirato_motivo),
+                    url_esito(r.id),
+                )
+            )
         del blocco
         yield buffer.getvalue()
 
@@ -169,6 +228,7 @@ def csv_view(request, pagina):
 
 
 # --- OCDS ----------------------------------------------------------------------------------------
+
 
 def _organizzazione(cf, nome, ruoli, estero=""):
     if cf:
@@ -229,7 +289,9 @@ class CodificaOcds:
         def calcola():
             parti, riferimenti = {}, []
             for m in membri:
-                parte = _organizzazione(m.codice_fiscale, m.ragione_sociale, ["supplier", "tenderer"], m.identificativo_estero)
+                parte = _organizzazione(
+                    m.codice_fiscale, m.ragione_sociale, ["supplier", "tenderer"], m.identificativo_estero
+                )
                 if parte["id"] in parti:
                     esistenti = parti[parte["id"]]["roles"]
                     esistenti += [x for x in parte["roles"] if x not in esistenti]
@@ -247,6 +309,7 @@ class CodificaOcds:
         parti_fornitori, fornitori, rif_fornitori = self._fornitori_di(membri)
         if id_acquirente not in parti_fornitori:
             return f"[{acquirente},{fornitori}]", rif_acquirente, rif_fornitori
+
         # The buyer is also a supplier (an ente in the RTI): one party with both roles.
         def calcola():
             unite = {id_acquirente: json.loads(acquirente)}
@@ -257,19 +320,27 @@ class CodificaOcds:
                     unite[oid] = parte
             return _json(list(unite.values()))
 
-        return self._memo(self._parti, (r.ente_codice_fiscale, r.ente_denominazione, membri), calcola), rif_acquirente, rif_fornitori
+        return (
+            self._memo(self._parti, (r.ente_codice_fiscale, r.ente_denominazione, membri), calcola),
+            rif_acquirente,
+            rif_fornitori,
+        )
 
     def quadro(self, r):
         def calcola():
             url = self.url_contratti.get(r.contratto_id)
-            return _json([{
-                "id": "1",
-                "relationship": ["framework"],
-                "title": r.contratto_titolo,
-                "scheme": "ocid",
-                "identifier": f"{conf.prefisso_ocid()}-{r.cig_accordo_quadro}",
-                **({"uri": url} if url else {}),
-            }])
+            return _json(
+                [
+                    {
+                        "id": "1",
+                        "relationship": ["framework"],
+                        "title": r.contratto_titolo,
+                        "scheme": "ocid",
+                        "identifier": f"{conf.prefisso_ocid()}-{r.cig_accordo_quadro}",
+                        **({"uri": url} if url else {}),
+                    }
+                ]
+            )
 
         return self._memo(self._quadri, (r.contratto_id, r.cig_accordo_quadro, r.contratto_titolo), calcola)
 
@@ -281,7 +352,8 @@ class CodificaOcds:
         valore = f'{{"amount":{float(r.importo_aggiudicazione or 0)!r},"currency":"EUR"}}'
         periodo = ",".join(
             f'"{chiave}":"{_data_ora(data)}"'
-            for chiave, data in (("startDate", r.data_inizio), ("endDate", r.data_ultimazione)) if data
+            for chiave, data in (("startDate", r.data_inizio), ("endDate", r.data_ultimazione))
+            if data
         )
         periodo = f"{{{periodo}}}" if periodo else ""
         award = f'{{"id":{cig},"title":{oggetto},"status":{stato},"value":{valore}'
@@ -344,13 +416,18 @@ def ocds_view(request, pagina):
     form, esiti = _esiti_filtrati(request)
     ultimo = esiti.aggregate(ultimo=Max("aggiornato_il"))["ultimo"] or timezone.now()
     contenuto = genera_ocds(
-        esiti, uri=request.build_absolute_uri(), pubblicato=_iso(ultimo), url_esito=_url_esito(request, pagina),
-        url_dati_aperti=url_rotta(pagina, "dati_aperti", request=request, assoluto=True), request=request,
+        esiti,
+        uri=request.build_absolute_uri(),
+        pubblicato=_iso(ultimo),
+        url_esito=_url_esito(request, pagina),
+        url_dati_aperti=url_rotta(pagina, "dati_aperti", request=request, assoluto=True),
+        request=request,
     )
     return _risposta(contenuto, "application/json; charset=utf-8", "esiti-ocds.json", form)
 
 
 # --- L.190/2012 ----------------------------------------------------------------------------------
+
 
 def _t(valore):
     return escape(RE_CONTROLLO.sub("", str(valore)))
@@ -431,21 +508,29 @@ def l190_view(request, pagina, anno, codice_fiscale):
         raise Http404("Dataset non disponibile")
     esiti = (
         Esito.objects.in_vigore()
-        .filter(ente=ente, data_aggiudicazione__gte=datetime.date(anno, 1, 1),
-                data_aggiudicazione__lte=datetime.date(anno, 12, 31))
+        .filter(
+            ente=ente,
+            data_aggiudicazione__gte=datetime.date(anno, 1, 1),
+            data_aggiudicazione__lte=datetime.date(anno, 12, 31),
+        )
         .order_by("pk")
     )
     estremi = esiti.aggregate(primo=Min("pubblicato_il"), ultimo=Max("aggiornato_il"))
     pubblicato = timezone.localdate(estremi["primo"]) if estremi["primo"] else oggi
     aggiornato = timezone.localdate(estremi["ultimo"]) if estremi["ultimo"] else oggi
     contenuto = genera_l190(
-        esiti, ente=ente, anno=anno, url_file=request.build_absolute_uri(), pubblicato=pubblicato,
+        esiti,
+        ente=ente,
+        anno=anno,
+        url_file=request.build_absolute_uri(),
+        pubblicato=pubblicato,
         aggiornato=max(aggiornato, pubblicato),
     )
     return _risposta(contenuto, "application/xml; charset=utf-8", f"l190-{anno}-{codice_fiscale}.xml")
 
 
 # --- Atom feed -----------------------------------------------------------------------------------
+
 
 def feed_view(request, pagina):
     url_base = _url_esiti(request, pagina)
@@ -461,11 +546,21 @@ def feed_view(request, pagina):
     )
     esiti = (
         Esito.objects.visibili()
-        .only("id", "cig", "oggetto", "ente_denominazione", "aggiudicatario_denominazione", "importo_aggiudicazione",
-              "data_aggiudicazione", "stato", "annullato", "pubblicato_il", "aggiornato_il")
+        .only(
+            "id",
+            "cig",
+            "oggetto",
+            "ente_denominazione",
+            "aggiudicatario_denominazione",
+            "importo_aggiudicazione",
+            "data_aggiudicazione",
+            "stato",
+            "annullato",
+            "pubblicato_il",
+            "aggiornato_il",
+        )
         .order_by("-pubblicato_il", "-id")[: conf.voci_feed()]
     )
-    from sct_site.templatetags.sct_tags import euro
 
     for e in esiti:
         segno = "[Annullato] " if e.annullato else "[Ritirato] " if e.ritirato else ""

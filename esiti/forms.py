@@ -48,25 +48,33 @@ class RicercaEsitiForm(forms.Form):
         "-importo": ("-importo_aggiudicazione", "-id"),
     }
 
-    q = forms.CharField(label="Testo", required=False, max_length=200,
-                        help_text="Oggetto, CIG, struttura proponente, aggiudicatario")
+    q = forms.CharField(
+        label="Testo", required=False, max_length=200, help_text="Oggetto, CIG, struttura proponente, aggiudicatario"
+    )
     ente = forms.TypedChoiceField(label="Struttura proponente", required=False, coerce=int, empty_value=None)
-    contratto = forms.TypedChoiceField(label="Contratto / accordo quadro", required=False, coerce=int,
-                                       empty_value=None)
-    cig = forms.CharField(label="CIG", required=False, max_length=10,
-                          help_text="CIG derivato o CIG dell'accordo quadro")
-    anno = forms.TypedChoiceField(label="Anno di aggiudicazione", required=False, coerce=int, empty_value=None,
-                                  error_messages={"invalid_choice": "Anno non valido."})
+    contratto = forms.TypedChoiceField(label="Contratto / accordo quadro", required=False, coerce=int, empty_value=None)
+    cig = forms.CharField(
+        label="CIG", required=False, max_length=10, help_text="CIG derivato o CIG dell'accordo quadro"
+    )
+    anno = forms.TypedChoiceField(
+        label="Anno di aggiudicazione",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "Anno non valido."},
+    )
     importo_min = ImportoField(label="Importo da (€)", required=False, minimo=Decimal("0"))
     importo_max = ImportoField(label="Importo fino a (€)", required=False, minimo=Decimal("0"))
     data_dal = DataField(label="Aggiudicato dal", required=False)
     data_al = DataField(label="Aggiudicato al", required=False)
     stato = forms.ChoiceField(
-        label="Stato", required=False,
+        label="Stato",
+        required=False,
         choices=[("", "Tutti"), ("in-vigore", "In vigore"), ("annullati", "Annullati"), ("ritirati", "Ritirati")],
     )
     ordina = forms.ChoiceField(
-        label="Ordina per", required=False,
+        label="Ordina per",
+        required=False,
         choices=[
             ("recenti", "Pubblicazione (più recenti)"),
             ("-data", "Data di aggiudicazione (più recenti)"),
@@ -173,7 +181,12 @@ class PubblicazioneEsitoForm(forms.ModelForm):
     class Meta:
         model = Esito
         fields = [
-            "cig", "oggetto", "importo_aggiudicazione", "data_aggiudicazione", "data_inizio", "data_ultimazione",
+            "cig",
+            "oggetto",
+            "importo_aggiudicazione",
+            "data_aggiudicazione",
+            "data_inizio",
+            "data_ultimazione",
             "importo_somme_liquidate",
         ]
         labels = {
@@ -194,15 +207,20 @@ class PubblicazioneEsitoForm(forms.ModelForm):
         for nome in ("data_aggiudicazione", "data_inizio", "data_ultimazione"):
             vecchio = self.fields[nome]
             self.fields[nome] = DataField(
-                label=vecchio.label, help_text=vecchio.help_text, initial=vecchio.initial,
+                label=vecchio.label,
+                help_text=vecchio.help_text,
+                initial=vecchio.initial,
                 widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
             )
         for nome in ("importo_aggiudicazione", "importo_somme_liquidate"):
             if nome in self.fields:
                 vecchio = self.fields[nome]
                 self.fields[nome] = ImportoField(
-                    label=vecchio.label, help_text=vecchio.help_text, required=nome == "importo_aggiudicazione",
-                    minimo=Decimal("0"), widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                    label=vecchio.label,
+                    help_text=vecchio.help_text,
+                    required=nome == "importo_aggiudicazione",
+                    minimo=Decimal("0"),
+                    widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                 )
         if "cig" in self.fields:
             self.fields["cig"].required = True
@@ -230,7 +248,9 @@ class PubblicazioneEsitoForm(forms.ModelForm):
 
 class RitiroEsitoForm(forms.Form):
     motivo = forms.CharField(
-        label="Motivo del ritiro", max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        label="Motivo del ritiro",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         error_messages={"required": "Il motivo del ritiro è obbligatorio."},
     )
 

@@ -18,7 +18,7 @@ SCELTA_CONTRAENTE_ADESIONE = "26-AFFIDAMENTO DIRETTO IN ADESIONE AD ACCORDO QUAD
 
 
 class AggiudicazioniIndexPage(RestrizioniInCacheMixin, RotteEsiti, RotteDatiAperti, Page):
-    """"Aggiudicazioni e affidamenti": the published esiti, their pages, the publication flow of the
+    """ "Aggiudicazioni e affidamenti": the published esiti, their pages, the publication flow of the
     ente and the open data. Every sub-address is a route of this page (``esiti/rotte.py``), so the
     section keeps its stable address ``/aggiudicazioni-e-affidamenti/``."""
 
@@ -49,7 +49,7 @@ class EsitoQuerySet(models.QuerySet):
         One UPDATE for the whole queryset: call it after ``bulk_create``. The services call it on
         every change of an esito.
         """
-        from .ricerca import aggiorna_vettori
+        from .ricerca import aggiorna_vettori  # circle: esiti.ricerca imports esiti.models
 
         return aggiorna_vettori(self)
 
@@ -77,16 +77,18 @@ class Esito(models.Model):
     ente_codice_fiscale = models.CharField("codice fiscale della struttura proponente", max_length=16)
 
     cig = models.CharField("CIG derivato", max_length=10, blank=True, validators=[valida_cig])
-    cig_accordo_quadro = models.CharField(
-        "CIG dell'accordo quadro/convenzione", max_length=10, validators=[valida_cig]
-    )
+    cig_accordo_quadro = models.CharField("CIG dell'accordo quadro/convenzione", max_length=10, validators=[valida_cig])
     ocid = models.CharField("identificativo OCDS (ocid)", max_length=64, blank=True, editable=False)
     oggetto = models.CharField("oggetto", max_length=250)
     procedura = models.CharField(
         "procedura di scelta del contraente", max_length=20, choices=Procedura.choices, default=Procedura.ADESIONE_AQ
     )
     importo_aggiudicazione = models.DecimalField(
-        "importo di aggiudicazione", max_digits=14, decimal_places=2, null=True, blank=True,
+        "importo di aggiudicazione",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     importo_somme_liquidate = models.DecimalField(
@@ -153,7 +155,7 @@ class Esito(models.Model):
         return f"Esito {self.cig or '(senza CIG)'} – {self.oggetto[:60]}"
 
     def get_absolute_url(self):
-        from .indirizzi import url_esito
+        from .indirizzi import url_esito  # circle: esiti.indirizzi imports esiti.models
 
         return url_esito(self.pk)
 

@@ -16,11 +16,18 @@ from django.db.models import Exists, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 
 from . import conf
+from .models import PartecipanteEsito
 
 RE_CIG = re.compile(r"^[0-9A-Z]{10}$")
 CAMPI_TESTO = (
-    "oggetto", "cig", "cig_accordo_quadro", "ente_denominazione", "ente_codice_fiscale",
-    "aggiudicatario_denominazione", "aggiudicatario_codice_fiscale", "contratto_titolo",
+    "oggetto",
+    "cig",
+    "cig_accordo_quadro",
+    "ente_denominazione",
+    "ente_codice_fiscale",
+    "aggiudicatario_denominazione",
+    "aggiudicatario_codice_fiscale",
+    "contratto_titolo",
 )
 MAX_PAROLE = 10
 
@@ -31,7 +38,6 @@ def usa_postgres(queryset):
 
 def vettore():
     """The expression stored in ``vettore_ricerca``: codes first, then the object, then names."""
-    from .models import PartecipanteEsito
 
     cfg = conf.configurazione_fts()
     membri = (
@@ -59,8 +65,6 @@ def aggiorna_vettori(queryset):
 
 
 def filtra_testo(queryset, testo):
-    from .models import PartecipanteEsito
-
     testo = " ".join((testo or "").split())
     if not testo:
         return queryset

@@ -15,4 +15,6 @@ def esiti_dell_ordinativo_annullati(sender, ordinativo, utente=None, **kwargs):
 
 def connect():
     """Connect the receivers (called once from EsitiConfig.ready)."""
-    ordinativo_annullato.connect(esiti_dell_ordinativo_annullati, sender=Ordinativo, dispatch_uid="esiti_ordinativo_annullato")
+    ordinativo_annullato.connect(
+        esiti_dell_ordinativo_annullati, sender=Ordinativo, dispatch_uid="esiti_ordinativo_annullato"
+    )

@@ -21,8 +21,9 @@ urlpatterns_dati_aperti = [
     path("dati-aperti/", views.dati_aperti, name="dati_aperti"),
     path("dati-aperti/csv/", exports.csv_view, name="csv"),
     path("dati-aperti/ocds/", exports.ocds_view, name="ocds"),
-    re_path(r"^dati-aperti/l190/(?P<anno>[0-9]{4})/(?P<codice_fiscale>[0-9A-Za-z]{11,16})/$", exports.l190_view,
-            name="l190"),
+    re_path(
+        r"^dati-aperti/l190/(?P<anno>[0-9]{4})/(?P<codice_fiscale>[0-9A-Za-z]{11,16})/$", exports.l190_view, name="l190"
+    ),
     path("dati-aperti/feed/", exports.feed_view, name="feed"),
 ]
 

@@ -15,6 +15,10 @@ in ``stati`` (audit entry and domain signal included).
     puo_vedere / puo_pubblicare / puo_ritirare(user, esito) -> bool
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -29,12 +33,35 @@ from . import conf, stati
 from .cache import segnala_modifica
 from .models import Esito, PartecipanteEsito
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.contrib.auth.models import AnonymousUser, User
+    from django.db.models import Model
+    from django.http import HttpRequest
+
+    from contratti.models import ContrattoPage, Ordinativo
+    from organizzazioni.models import Ente
+
 CAMPI_BOZZA = {
-    "cig", "oggetto", "importo_aggiudicazione", "importo_somme_liquidate", "data_aggiudicazione", "data_inizio",
-    "data_ultimazione", "aggiudicatario_denominazione", "aggiudicatario_codice_fiscale", "partecipanti",
+    "cig",
+    "oggetto",
+    "importo_aggiudicazione",
+    "importo_somme_liquidate",
+    "data_aggiudicazione",
+    "data_inizio",
+    "data_ultimazione",
+    "aggiudicatario_denominazione",
+    "aggiudicatario_codice_fiscale",
+    "partecipanti",
 }
 CAMPI_COMPLETABILI = {
-    "cig", "oggetto", "importo_aggiudicazione", "importo_somme_liquidate", "data_aggiudicazione", "data_inizio",
+    "cig",
+    "oggetto",
+    "importo_aggiudicazione",
+    "importo_somme_liquidate",
+    "data_aggiudicazione",
+    "data_inizio",
     "data_ultimazione",
 }
 MSG_PERMESSO_PUBBLICA = "Solo gli utenti della struttura proponente possono completare e pubblicare questo esito."
@@ -43,59 +70,60 @@ MSG_PERMESSO_RITIRA = "Solo il banditore del contratto o la redazione possono ri
 
 # --- permissions ---------------------------------------------------------------------------------
 
-def e_utente_ente(user, ente_id):
+
+def e_utente_ente(user: User | AnonymousUser, ente_id: int) -> bool:
     return bool(user and user.is_authenticated and Incarico.objects.filter(user=user, ente_id=ente_id).exists())
 
 
-def e_editor(user):
+def e_editor(user: User | AnonymousUser) -> bool:
     return bool(
         user and user.is_authenticated and (user.is_superuser or user.groups.filter(name=ruoli.EDITOR).exists())
     )
 
 
-def puo_vedere(user, esito):
+def puo_vedere(user: User | AnonymousUser, esito: Esito) -> bool:
     """The public sees published (and withdrawn) esiti; a draft only the users of its ente."""
     return esito.visibile_al_pubblico or e_utente_ente(user, esito.ente_id)
 
 
-def puo_pubblicare(user, esito):
+def puo_pubblicare(user: User | AnonymousUser, esito: Esito) -> bool:
     return esito.stato == Esito.Stato.BOZZA and e_utente_ente(user, esito.ente_id)
 
 
-def puo_ritirare(user, esito):
+def puo_ritirare(user: User | AnonymousUser, esito: Esito) -> bool:
     return esito.stato == Esito.Stato.PUBBLICATO and (e_banditore(user, esito.contratto) or e_editor(user))
 
 
 # --- helpers -------------------------------------------------------------------------------------
 
-def ocid_per(cig):
+
+def ocid_per(cig: str) -> str:
     """One contracting process per order: the ocid is the prefix plus the order's CIG."""
     return f"{conf.prefisso_ocid()}-{cig}" if cig else ""
 
 
-def _tronca(testo, lunghezza):
+def _tronca(testo: str, lunghezza: int) -> str:
     testo = " ".join((testo or "").split())
     return testo if len(testo) <= lunghezza else testo[: lunghezza - 1].rstrip() + "…"
 
 
-def _utente(user):
+def _utente(user: User | AnonymousUser) -> User | None:
     return user if user is not None and user.is_authenticated else None
 
 
-def partecipanti_da_contratto(contratto):
+def partecipanti_da_contratto(contratto: ContrattoPage) -> list[dict[str, str]]:
     """The supplier of the contract as participants: each RTI member with its role, or the single
     company."""
     oe = contratto.aggiudicatario
     membri = list(oe.membri.all()) if oe.raggruppamento else []
     if membri:
         return [
-            {"ragione_sociale": m.ragione_sociale, "codice_fiscale": m.codice_fiscale, "ruolo": m.ruolo}
-            for m in membri
+            {"ragione_sociale": m.ragione_sociale, "codice_fiscale": m.codice_fiscale, "ruolo": m.ruolo} for m in membri
         ]
     return [{"ragione_sociale": oe.denominazione, "codice_fiscale": oe.codice_fiscale, "ruolo": ""}]
 
 
-def esito_di(riferimento):
+def esito_di(riferimento: Model) -> Esito | None:
     """The current esito (draft or published, not withdrawn) of a source record, or None."""
     ct = ContentType.objects.get_for_model(riferimento)
     return (
@@ -106,21 +134,24 @@ def esito_di(riferimento):
     )
 
 
-def _segnala(esito):
+def _segnala(esito: Esito) -> None:
     """New cache version now and again after commit (so that nothing computed from the data before the
     commit survives under the new version)."""
     segnala_modifica(esito)
     transaction.on_commit(lambda: segnala_modifica(esito))
 
 
-def _aggiorna_ricerca(esito):
+def _aggiorna_ricerca(esito: Esito) -> None:
     Esito.objects.filter(pk=esito.pk).aggiorna_ricerca()
 
 
 # --- state changes -------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def crea_bozza(*, contratto, ente, utente, riferimento=None, **dati):
+def crea_bozza(
+    *, contratto: ContrattoPage, ente: Ente, utente: User, riferimento: Model | None = None, **dati: Any
+) -> Esito:
     """A draft esito prefilled from the contract (framework CIG, supplier and its RTI members) and from
     ``dati`` (the order: ``cig``, ``oggetto``, ``importo_aggiudicazione``, optionally dates,
     ``partecipanti`` as a list of dicts ``ragione_sociale``/``codice_fiscale``/``ruolo``).
@@ -169,25 +200,36 @@ def crea_bozza(*, contratto, ente, utente, riferimento=None, **dati):
         ]
     )
     _aggiorna_ricerca(esito)
-    registra("esito.bozza_creata", esito, utente=_utente(utente), contratto=contratto, a=Esito.Stato.BOZZA,
-             dati={"cig": cig, "riferimento": str(riferimento) if riferimento is not None else ""})
+    registra(
+        "esito.bozza_creata",
+        esito,
+        utente=_utente(utente),
+        contratto=contratto,
+        a=Esito.Stato.BOZZA,
+        dati={"cig": cig, "riferimento": str(riferimento) if riferimento is not None else ""},
+    )
     return esito
 
 
-def bozza_da_ordinativo(ordinativo, *, utente):
+def bozza_da_ordinativo(ordinativo: Ordinativo, *, utente: User) -> Esito:
     """The blue "esito" button: the esito of an approved ordinativo, as a draft prefilled from the
     order (idempotent)."""
     if ordinativo.stato != ordinativo.Stato.APPROVATO:
         raise ValidationError("L'esito si pubblica dopo l'approvazione dell'ordinativo.")
     return crea_bozza(
-        contratto=ordinativo.contratto, ente=ordinativo.ente, utente=utente, riferimento=ordinativo,
-        cig=ordinativo.cig_derivato, oggetto=ordinativo.oggetto, importo_aggiudicazione=ordinativo.importo_totale,
+        contratto=ordinativo.contratto,
+        ente=ordinativo.ente,
+        utente=utente,
+        riferimento=ordinativo,
+        cig=ordinativo.cig_derivato,
+        oggetto=ordinativo.oggetto,
+        importo_aggiudicazione=ordinativo.importo_totale,
         data_aggiudicazione=timezone.localtime(ordinativo.approvato_il).date() if ordinativo.approvato_il else None,
     )
 
 
 @transaction.atomic
-def completa_bozza(esito, *, utente, request=None, **dati):
+def completa_bozza(esito: Esito, *, utente: User, request: HttpRequest | None = None, **dati: Any) -> Esito:
     """Save what the ente adds to a draft (dates, somme liquidate, a corrected oggetto…)."""
     sconosciuti = set(dati) - CAMPI_COMPLETABILI
     if sconosciuti:
@@ -205,25 +247,29 @@ def completa_bozza(esito, *, utente, request=None, **dati):
     esito.full_clean()
     esito.save()
     _aggiorna_ricerca(esito)
-    registra("esito.bozza_modificata", esito, utente=utente, request=request, contratto=esito.contratto_id,
-             dati={k: v for k, v in dati.items()})
+    registra(
+        "esito.bozza_modificata",
+        esito,
+        utente=utente,
+        request=request,
+        contratto=esito.contratto_id,
+        dati={k: v for k, v in dati.items()},
+    )
     return esito
 
 
-def verifica_pubblicabile(esito):
+def verifica_pubblicabile(esito: Esito) -> dict[str, list[str]]:
     """What is missing or wrong before publication, as ``{campo: [messaggi]}`` (empty when ready)."""
-    errori = {}
+    errori: dict[str, list[str]] = {}
 
-    def errore(campo, messaggio):
+    def errore(campo: str, messaggio: str) -> None:
         errori.setdefault(campo, []).append(messaggio)
 
     if esito.annullato:
         errore("__all__", "L'ordinativo è stato annullato con una scheda ANN: l'esito non può essere pubblicato.")
     if not esito.cig:
         errore("cig", "Il CIG derivato è obbligatorio.")
-    elif (
-        Esito.objects.filter(cig=esito.cig, stato=Esito.Stato.PUBBLICATO).exclude(pk=esito.pk).exists()
-    ):
+    elif Esito.objects.filter(cig=esito.cig, stato=Esito.Stato.PUBBLICATO).exclude(pk=esito.pk).exists():
         errore("cig", f"Esiste già un esito pubblicato con il CIG {esito.cig}.")
     if not (esito.oggetto or "").strip():
         errore("oggetto", "L'oggetto è obbligatorio.")
@@ -246,7 +292,7 @@ def verifica_pubblicabile(esito):
     return errori
 
 
-def pubblica(esito, *, utente, request=None):
+def pubblica(esito: Esito, *, utente: User, request: HttpRequest | None = None) -> Esito:
     """Make the esito public. Only users of its ente; all mandatory data present; the CIG not already
     published in another esito."""
     with transaction.atomic():
@@ -255,7 +301,8 @@ def pubblica(esito, *, utente, request=None):
             raise PermissionDenied(MSG_PERMESSO_PUBBLICA)
         if bloccato.stato != Esito.Stato.BOZZA:
             raise ValidationError(
-                "L'esito è già stato pubblicato." if bloccato.stato == Esito.Stato.PUBBLICATO
+                "L'esito è già stato pubblicato."
+                if bloccato.stato == Esito.Stato.PUBBLICATO
                 else "L'esito è stato ritirato: non può essere pubblicato di nuovo."
             )
         if errori := verifica_pubblicabile(bloccato):
@@ -263,7 +310,11 @@ def pubblica(esito, *, utente, request=None):
         ocid = bloccato.ocid or ocid_per(bloccato.cig)
         try:
             stati.cambia_stato(
-                bloccato, "pubblica", utente=utente, request=request, dati={"cig": bloccato.cig, "ocid": ocid},
+                bloccato,
+                "pubblica",
+                utente=utente,
+                request=request,
+                dati={"cig": bloccato.cig, "ocid": ocid},
                 campi={"pubblicato_il": timezone.now(), "pubblicato_da": utente, "ocid": ocid},
             )
         except IntegrityError as exc:  # a concurrent publication of the same CIG
@@ -273,7 +324,7 @@ def pubblica(esito, *, utente, request=None):
     return esito
 
 
-def ritira(esito, *, utente, motivo, request=None):
+def ritira(esito: Esito, *, utente: User, motivo: str, request: HttpRequest | None = None) -> Esito:
     """Withdraw a published esito: the banditore of its contract or an editor, with a reason. Nothing
     is deleted: the public page says it was withdrawn, when and why."""
     motivo = (motivo or "").strip()
@@ -286,7 +337,11 @@ def ritira(esito, *, utente, motivo, request=None):
         if not motivo:
             raise ValidationError({"motivo": ["Il motivo del ritiro è obbligatorio."]})
         stati.cambia_stato(
-            bloccato, "ritira", utente=utente, request=request, motivo=motivo,
+            bloccato,
+            "ritira",
+            utente=utente,
+            request=request,
+            motivo=motivo,
             campi={"ritirato_il": timezone.now(), "ritirato_da": utente, "ritirato_motivo": motivo},
         )
         _segnala(bloccato)
@@ -294,7 +349,7 @@ def ritira(esito, *, utente, motivo, request=None):
     return esito
 
 
-def segna_annullato(esito, *, utente=None, request=None):
+def segna_annullato(esito: Esito, *, utente: User | None = None, request: HttpRequest | None = None) -> Esito:
     """The order was cancelled by a confirmed ANN scheda: the esito stays visible, marked "Annullato".
     Idempotent."""
     with transaction.atomic():
@@ -305,7 +360,9 @@ def segna_annullato(esito, *, utente=None, request=None):
     return esito
 
 
-def segna_annullato_per(riferimento, *, utente=None, request=None):
+def segna_annullato_per(
+    riferimento: Model, *, utente: User | None = None, request: HttpRequest | None = None
+) -> list[Esito]:
     """Mark as cancelled every esito of a source record (the ordinativo cancelled by ANN)."""
     ct = ContentType.objects.get_for_model(riferimento)
     return [

@@ -39,9 +39,13 @@ def _salva(esito):
 
 
 MACCHINA = MacchinaStati(
-    Esito, TRANSIZIONI, "esito", TransizioneNonConsentita,
+    Esito,
+    TRANSIZIONI,
+    "esito",
+    TransizioneNonConsentita,
     "L'esito non può passare dallo stato “{da}” allo stato “{a}”.",
-    msg_sconosciuta="Operazione sconosciuta sull'esito: “{azione}”.", salva=_salva,
+    msg_sconosciuta="Operazione sconosciuta sull'esito: “{azione}”.",
+    salva=_salva,
 )
 
 
@@ -68,7 +72,13 @@ def segna_annullato(esito, *, utente=None, request=None):
     esito.annullato = True
     esito.annullato_il = timezone.now()
     esito.save()
-    registra("esito.annullato", esito, utente=_utente(utente), request=request, contratto=esito.contratto_id,
-             motivo=MOTIVO_ANNULLATO)
+    registra(
+        "esito.annullato",
+        esito,
+        utente=_utente(utente),
+        request=request,
+        contratto=esito.contratto_id,
+        motivo=MOTIVO_ANNULLATO,
+    )
     segnali.esito_annullato.send(sender=Esito, esito=esito, utente=_utente(utente), da=esito.stato, a=esito.stato)
     return True

@@ -24,8 +24,16 @@ CONFERMA_PUBBLICAZIONE = (
 )
 CONFERMA_RITIRO = "L'esito è stato ritirato. La pagina pubblica riporta la data e il motivo del ritiro."
 CAMPI_ELENCO = (
-    "id", "cig", "oggetto", "ente_denominazione", "aggiudicatario_denominazione", "importo_aggiudicazione",
-    "data_aggiudicazione", "stato", "annullato", "pubblicato_il",
+    "id",
+    "cig",
+    "oggetto",
+    "ente_denominazione",
+    "aggiudicatario_denominazione",
+    "importo_aggiudicazione",
+    "data_aggiudicazione",
+    "stato",
+    "annullato",
+    "pubblicato_il",
 )
 
 
@@ -56,7 +64,11 @@ def elenco(request, pagina):
     for esito in esiti:
         esito.indirizzo = url_esito(esito.pk)
     contesto.update(
-        form=form, pagina=pagina_esiti, esiti=esiti, query_senza_pagina=query, base=_base(pagina, request),
+        form=form,
+        pagina=pagina_esiti,
+        esiti=esiti,
+        query_senza_pagina=query,
+        base=_base(pagina, request),
     )
     return _render(request, pagina, "esiti/aggiudicazioni_index_page.html", contesto)
 
@@ -199,8 +211,11 @@ def ritira(request, pagina, pk):
 
 
 def _dataset_l190():
-    return Esito.objects.in_vigore().filter(data_aggiudicazione__isnull=False).annotate(
-        anno=ExtractYear("data_aggiudicazione"))
+    return (
+        Esito.objects.in_vigore()
+        .filter(data_aggiudicazione__isnull=False)
+        .annotate(anno=ExtractYear("data_aggiudicazione"))
+    )
 
 
 def _anni_l190():
@@ -209,8 +224,11 @@ def _anni_l190():
 
 def _tabella_l190(anno, pagina, request):
     righe = list(
-        _dataset_l190().filter(anno=anno).values("ente__codice_fiscale", "ente__denominazione")
-        .annotate(numero=Count("id")).order_by("ente__denominazione")
+        _dataset_l190()
+        .filter(anno=anno)
+        .values("ente__codice_fiscale", "ente__denominazione")
+        .annotate(numero=Count("id"))
+        .order_by("ente__denominazione")
     )
     for riga in righe:
         riga["url"] = url_rotta(pagina, "l190", request=request, anno=anno, codice_fiscale=riga["ente__codice_fiscale"])
@@ -227,15 +245,19 @@ def dati_aperti(request, pagina):
     valido = richiesto.isascii() and richiesto.isdigit() and len(richiesto) == 4 and int(richiesto) in anni
     anno = int(richiesto) if valido else (anni[0] if anni else None)
     # An unknown year is refused (400) with the message, as the list reports its invalid filters.
-    avviso_anno = "" if valido or not richiesto else (
-        f"Anno non valido: scegli uno degli anni elencati{f' (è mostrato il {anno})' if anno else ''}."
+    avviso_anno = (
+        ""
+        if valido or not richiesto
+        else (f"Anno non valido: scegli uno degli anni elencati{f' (è mostrato il {anno})' if anno else ''}.")
     )
     contesto = {
         "avviso_anno": avviso_anno,
         "base": base,
         "anni_l190": anni,
         "anno_l190": anno,
-        "tabella_l190": memorizzato(f"l190:tabella:{anno}:{base}", lambda: _tabella_l190(anno, pagina, request)) if anno else "",
+        "tabella_l190": memorizzato(f"l190:tabella:{anno}:{base}", lambda: _tabella_l190(anno, pagina, request))
+        if anno
+        else "",
         "licenza_nome": conf.LICENZA_NOME,
         "licenza_url": conf.LICENZA_URL,
         "prefisso_ocid": conf.prefisso_ocid(),

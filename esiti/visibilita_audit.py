@@ -8,8 +8,11 @@ from .models import Esito
 
 
 def _esiti(user, contratto):
-    return [e.pk for e in Esito.objects.filter(contratto=contratto).only("pk", "stato", "ente_id")
-            if services.puo_vedere(user, e)]
+    return [
+        e.pk
+        for e in Esito.objects.filter(contratto=contratto).only("pk", "stato", "ente_id")
+        if services.puo_vedere(user, e)
+    ]
 
 
 def registra():

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 
 from sct_site.cache import invalida
 
@@ -13,8 +14,6 @@ class HomeConfig(AppConfig):
     name = "home"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-
         for nome in ("ImpostazioniSito", "MenuPrincipale", "VoceMenu"):
             modello = self.get_model(nome)
             post_save.connect(_impostazioni_cambiate, sender=modello, dispatch_uid=f"home_{nome}_salvato")

@@ -40,7 +40,16 @@ from decimal import Decimal
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
+from guardian.models import GroupObjectPermission
+from wagtail.models import Page
+
+from contratti.models import Adesione, ContrattiIndexPage, ContrattoPage, Ordinativo, RigaOrdinativo
+from esiti.bulk import genera_esiti
+from esiti.models import Esito, PartecipanteEsito
+from organizzazioni.models import Ente, MembroRTI, OperatoreEconomico
+from sct_site.cache import invalida, invalidazione_sospesa
 
 MARCA_PEC = "@bulk.invalid"
 PREFISSO_SLUG = "bulk-"
@@ -51,12 +60,40 @@ PREFISSO_CIG_ORDINATIVI = "Z"
 ALFABETO = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 PAROLE = (
-    "cloud", "hosting", "connettività", "sicurezza", "backup", "conservazione", "posta", "data center",
-    "postazioni", "telefonia", "reti", "software", "manutenzione", "assistenza", "formazione",
+    "cloud",
+    "hosting",
+    "connettività",
+    "sicurezza",
+    "backup",
+    "conservazione",
+    "posta",
+    "data center",
+    "postazioni",
+    "telefonia",
+    "reti",
+    "software",
+    "manutenzione",
+    "assistenza",
+    "formazione",
 )
 COMUNI = (
-    "Firenze", "Prato", "Pistoia", "Livorno", "Pisa", "Arezzo", "Siena", "Grosseto", "Lucca", "Massa",
-    "Carrara", "Empoli", "Viareggio", "Scandicci", "Sesto Fiorentino", "Pontedera", "Poggibonsi",
+    "Firenze",
+    "Prato",
+    "Pistoia",
+    "Livorno",
+    "Pisa",
+    "Arezzo",
+    "Siena",
+    "Grosseto",
+    "Lucca",
+    "Massa",
+    "Carrara",
+    "Empoli",
+    "Viareggio",
+    "Scandicci",
+    "Sesto Fiorentino",
+    "Pontedera",
+    "Poggibonsi",
 )
 
 
@@ -119,9 +156,6 @@ def _numero_path(segmento):
 
 def presenti():
     """How many bulk records there are, by kind."""
-    from contratti.models import Adesione, ContrattoPage, Ordinativo
-    from esiti.models import Esito
-    from organizzazioni.models import Ente, OperatoreEconomico
 
     return {
         "contratti": ContrattoPage.objects.filter(slug__startswith=PREFISSO_SLUG).count(),
@@ -144,10 +178,6 @@ class Generatore:
 
     def _numero(self, modello, anno):
         if self._numeri is None:
-            from django.db.models import Max
-
-            from contratti.models import Adesione, Ordinativo
-
             self._numeri = {}
             for m in (Adesione, Ordinativo):
                 for riga in m.objects.filter(numero__gte=NUMERO_BASE).values("anno").annotate(ultimo=Max("numero")):
@@ -162,14 +192,14 @@ class Generatore:
         return risultato
 
     def esegui(self):
-        from sct_site.cache import invalidazione_sospesa
-
         with invalidazione_sospesa():
             enti = self._fase(f"{self.d.enti} enti", self.enti)
             operatori = self._fase(f"{self.d.operatori} operatori economici", self.operatori)
             contratti = self._fase(f"{self.d.contratti} contratti (pagine)", lambda: self.contratti(enti, operatori))
             adesioni = self._fase(f"{self.d.adesioni} adesioni", lambda: self.adesioni(contratti))
-            self._fase(f"{self.d.ordinativi} ordinativi (+{self.d.righe} righe ciascuno)", lambda: self.ordinativi(adesioni))
+            self._fase(
+                f"{self.d.ordinativi} ordinativi (+{self.d.righe} righe ciascuno)", lambda: self.ordinativi(adesioni)
+            )
             self._fase(f"{self.d.esiti} esiti (+ vettore di ricerca)", lambda: self.esiti(contratti))
 
     # --- organisations -----------------------------------------------------------------------
@@ -181,16 +211,17 @@ class Generatore:
 
     @transaction.atomic
     def enti(self):
-        from organizzazioni.models import Ente
-
         codici = [_cf_numerico("97", i) for i in range(self.d.enti)]
         gruppi = self._gruppi("ente", codici)
         Ente.objects.bulk_create(
             [
                 Ente(
                     denominazione=f"Comune di {COMUNI[i % len(COMUNI)]} {i // len(COMUNI) + 1} (prova)",
-                    codice_fiscale=cf, pec=f"ente{i}{MARCA_PEC}", gruppo_id=gruppi[f"ente:{cf}"],
-                    codice_istat=f"{48000 + i % 999:06d}", codice_nuts="ITI14",
+                    codice_fiscale=cf,
+                    pec=f"ente{i}{MARCA_PEC}",
+                    gruppo_id=gruppi[f"ente:{cf}"],
+                    codice_istat=f"{48000 + i % 999:06d}",
+                    codice_nuts="ITI14",
                 )
                 for i, cf in enumerate(codici)
             ],
@@ -200,15 +231,15 @@ class Generatore:
 
     @transaction.atomic
     def operatori(self):
-        from organizzazioni.models import MembroRTI, OperatoreEconomico
-
         codici = [_cf_numerico("96", i) for i in range(self.d.operatori)]
         gruppi = self._gruppi("operatoreeconomico", codici)
         operatori = OperatoreEconomico.objects.bulk_create(
             [
                 OperatoreEconomico(
-                    denominazione=f"{'RTI ' if i % 3 == 0 else ''}Fornitore di prova {i} S.p.A.", codice_fiscale=cf,
-                    pec=f"oe{i}{MARCA_PEC}", raggruppamento=i % 3 == 0,
+                    denominazione=f"{'RTI ' if i % 3 == 0 else ''}Fornitore di prova {i} S.p.A.",
+                    codice_fiscale=cf,
+                    pec=f"oe{i}{MARCA_PEC}",
+                    raggruppamento=i % 3 == 0,
                     gruppo_id=gruppi[f"operatoreeconomico:{cf}"],
                 )
                 for i, cf in enumerate(codici)
@@ -220,23 +251,34 @@ class Generatore:
         for i, oe in enumerate(operatori):
             if not oe.raggruppamento:
                 continue
-            membri.append(MembroRTI(operatore=oe, ragione_sociale=oe.denominazione.removeprefix("RTI "),
-                                    codice_fiscale=oe.codice_fiscale, partita_iva=oe.codice_fiscale,
-                                    ruolo="mandataria", sort_order=0))
+            membri.append(
+                MembroRTI(
+                    operatore=oe,
+                    ragione_sociale=oe.denominazione.removeprefix("RTI "),
+                    codice_fiscale=oe.codice_fiscale,
+                    partita_iva=oe.codice_fiscale,
+                    ruolo="mandataria",
+                    sort_order=0,
+                )
+            )
             for k in (1, 2):
                 cf = _cf_numerico("95", i * 3 + k)
-                membri.append(MembroRTI(operatore=oe, ragione_sociale=f"Mandante {k} del fornitore {i} S.r.l.",
-                                        codice_fiscale=cf, partita_iva=cf, ruolo="mandante", sort_order=k))
+                membri.append(
+                    MembroRTI(
+                        operatore=oe,
+                        ragione_sociale=f"Mandante {k} del fornitore {i} S.r.l.",
+                        codice_fiscale=cf,
+                        partita_iva=cf,
+                        ruolo="mandante",
+                        sort_order=k,
+                    )
+                )
         MembroRTI.objects.bulk_create(membri, batch_size=self.d.lotto)
         return operatori
 
     # --- contract pages ----------------------------------------------------------------------
 
     def contratti(self, enti, operatori):
-        from wagtail.models import Page
-
-        from contratti.models import ContrattiIndexPage, ContrattoPage
-
         indice = ContrattiIndexPage.objects.get()
         ultimo = Page.objects.filter(path__startswith=indice.path, depth=indice.depth + 1).order_by("-path").first()
         prossimo = _numero_path(ultimo.path[-4:]) + 1 if ultimo else 1
@@ -253,25 +295,43 @@ class Generatore:
                     parole = self.rng.sample(PAROLE, 3)
                     titolo = f"Servizi di {parole[0]}, {parole[1]} e {parole[2]} – lotto {i}"
                     pubblicato = self.adesso - datetime.timedelta(days=self.d.contratti - i)
-                    pagine.append(Page(
-                        path=_path_figlio(indice.path, prossimo + i), depth=indice.depth + 1, numchild=0,
-                        translation_key=uuid.uuid4(), locale_id=indice.locale_id, live=True,
-                        has_unpublished_changes=False, first_published_at=pubblicato, last_published_at=pubblicato,
-                        title=titolo, draft_title=titolo, slug=slug, content_type=content_type,
-                        url_path=f"{indice.url_path}{slug}/", show_in_menus=False,
-                    ))
+                    pagine.append(
+                        Page(
+                            path=_path_figlio(indice.path, prossimo + i),
+                            depth=indice.depth + 1,
+                            numchild=0,
+                            translation_key=uuid.uuid4(),
+                            locale_id=indice.locale_id,
+                            live=True,
+                            has_unpublished_changes=False,
+                            first_published_at=pubblicato,
+                            last_published_at=pubblicato,
+                            title=titolo,
+                            draft_title=titolo,
+                            slug=slug,
+                            content_type=content_type,
+                            url_path=f"{indice.url_path}{slug}/",
+                            show_in_menus=False,
+                        )
+                    )
                     scadenza = oggi + datetime.timedelta(days=self.rng.randrange(-700, 1500))
-                    dati.append(dict(
-                        tipo="aq" if i % 4 else "convenzione",
-                        descrizione=f"<p>Contratto di prova per i {titolo.lower()}.</p>",
-                        cig=f"W{i:09d}", cup="", cpv="72000000-5",
-                        banditore_id=banditori[i % len(banditori)].pk,
-                        aggiudicatario_id=operatori[i % len(operatori)].pk,
-                        importo_massimale=Decimal(self.rng.randrange(100_000, 50_000_000)),
-                        data_stipula=scadenza - datetime.timedelta(days=1460), data_decorrenza=scadenza - datetime.timedelta(days=1400),
-                        data_scadenza=scadenza, scadenza_adesioni_suggerita=scadenza - datetime.timedelta(days=60),
-                        note_scadenza="",
-                    ))
+                    dati.append(
+                        dict(
+                            tipo="aq" if i % 4 else "convenzione",
+                            descrizione=f"<p>Contratto di prova per i {titolo.lower()}.</p>",
+                            cig=f"W{i:09d}",
+                            cup="",
+                            cpv="72000000-5",
+                            banditore_id=banditori[i % len(banditori)].pk,
+                            aggiudicatario_id=operatori[i % len(operatori)].pk,
+                            importo_massimale=Decimal(self.rng.randrange(100_000, 50_000_000)),
+                            data_stipula=scadenza - datetime.timedelta(days=1460),
+                            data_decorrenza=scadenza - datetime.timedelta(days=1400),
+                            data_scadenza=scadenza,
+                            scadenza_adesioni_suggerita=scadenza - datetime.timedelta(days=60),
+                            note_scadenza="",
+                        )
+                    )
                 Page.objects.bulk_create(pagine)
                 figli = []
                 for pagina, valori in zip(pagine, dati, strict=True):
@@ -295,15 +355,18 @@ class Generatore:
     def _permessi(self, modello, righe):
         """Object permissions (view, change) for the ente's group, as the services assign them.
         ``righe`` = [(object pk, group id)]."""
-        from guardian.models import GroupObjectPermission
 
         ct = ContentType.objects.get_for_model(modello)
-        permessi = list(Permission.objects.filter(content_type=ct, codename__in=[
-            f"view_{modello._meta.model_name}", f"change_{modello._meta.model_name}"]).values_list("id", flat=True))
+        permessi = list(
+            Permission.objects.filter(
+                content_type=ct, codename__in=[f"view_{modello._meta.model_name}", f"change_{modello._meta.model_name}"]
+            ).values_list("id", flat=True)
+        )
         GroupObjectPermission.objects.bulk_create(
             [
                 GroupObjectPermission(group_id=gruppo, permission_id=perm, content_type=ct, object_pk=str(pk))
-                for pk, gruppo in righe if gruppo
+                for pk, gruppo in righe
+                if gruppo
                 for perm in permessi
             ],
             batch_size=self.d.lotto,
@@ -312,8 +375,6 @@ class Generatore:
     def adesioni(self, contratti, enti=None):
         """``self.d.adesioni`` adesioni to random contracts of ``contratti`` by random enti (all by
         default); returns ``[(pk, contratto_id, ente_id, gruppo_id)]`` for ``ordinativi``."""
-        from contratti.models import Adesione
-        from organizzazioni.models import Ente
 
         enti = [(e.pk, e.gruppo_id) for e in enti] if enti else list(Ente.objects.values_list("id", "gruppo_id"))
         create = []
@@ -326,13 +387,22 @@ class Generatore:
                     contratto = contratti[self.rng.randrange(len(contratti))]
                     ente_id, gruppo = enti[self.rng.randrange(len(enti))]
                     inviata = self.adesso - datetime.timedelta(days=self.rng.randrange(1, 2000))
-                    blocco.append(Adesione(
-                        contratto_id=contratto.pk, ente_id=ente_id, anno=anno, numero=numero,
-                        codice=Adesione.formatta_codice(numero, anno), ipotesi="A" if numero % 3 else "B",
-                        importo=Decimal(self.rng.randrange(10_000, 2_000_000)), scadenza=inviata.date() + datetime.timedelta(days=730),
-                        stato=Adesione.Stato.APPROVATA, round_corrente=0, inviata_il=inviata,
-                        approvata_il=inviata + datetime.timedelta(days=7),
-                    ))
+                    blocco.append(
+                        Adesione(
+                            contratto_id=contratto.pk,
+                            ente_id=ente_id,
+                            anno=anno,
+                            numero=numero,
+                            codice=Adesione.formatta_codice(numero, anno),
+                            ipotesi="A" if numero % 3 else "B",
+                            importo=Decimal(self.rng.randrange(10_000, 2_000_000)),
+                            scadenza=inviata.date() + datetime.timedelta(days=730),
+                            stato=Adesione.Stato.APPROVATA,
+                            round_corrente=0,
+                            inviata_il=inviata,
+                            approvata_il=inviata + datetime.timedelta(days=7),
+                        )
+                    )
                     blocco[-1]._gruppo = gruppo
                 Adesione.objects.bulk_create(blocco)
                 self._permessi(Adesione, [(a.pk, a._gruppo) for a in blocco])
@@ -340,8 +410,6 @@ class Generatore:
         return create
 
     def ordinativi(self, adesioni):
-        from contratti.models import ContrattoPage, Ordinativo, RigaOrdinativo
-
         cig_aq = dict(ContrattoPage.objects.values_list("id", "cig"))
         if self._ordinativi_creati is None:
             self._ordinativi_creati = Ordinativo.objects.filter(codice_appalto__startswith=PREFISSO_APPALTO).count()
@@ -356,51 +424,61 @@ class Generatore:
                     numero = self._numero(Ordinativo, anno)
                     data = datetime.date(anno, 1, 1) + datetime.timedelta(days=self.rng.randrange(360))
                     o = Ordinativo(
-                        contratto_id=contratto_id, ente_id=ente_id, adesione_id=adesione_id, anno=anno, numero=numero,
+                        contratto_id=contratto_id,
+                        ente_id=ente_id,
+                        adesione_id=adesione_id,
+                        anno=anno,
+                        numero=numero,
                         codice=Ordinativo.formatta_codice(numero, anno),
                         oggetto=f"Ordinativo di prova {i}: {', '.join(self.rng.sample(PAROLE, 2))}",
-                        importo_totale=Decimal(self.rng.randrange(1_000_00, 500_000_00)) / 100, cpv="72000000-5",
-                        codice_istat="048017", codice_nuts="ITI14", durata_mesi=self.rng.randrange(6, 48),
-                        cf_rup="BNCLRA75E45G999M", cig_accordo_quadro=cig_aq[contratto_id], data_adesione=data,
-                        codice_appalto=f"{PREFISSO_APPALTO}{i:09d}", stato=Ordinativo.Stato.APPROVATO,
+                        importo_totale=Decimal(self.rng.randrange(1_000_00, 500_000_00)) / 100,
+                        cpv="72000000-5",
+                        codice_istat="048017",
+                        codice_nuts="ITI14",
+                        durata_mesi=self.rng.randrange(6, 48),
+                        cf_rup="BNCLRA75E45G999M",
+                        cig_accordo_quadro=cig_aq[contratto_id],
+                        data_adesione=data,
+                        codice_appalto=f"{PREFISSO_APPALTO}{i:09d}",
+                        stato=Ordinativo.Stato.APPROVATO,
                         cig_derivato=f"{PREFISSO_CIG_ORDINATIVI}{i:09d}",
                         inviato_il=self.adesso - datetime.timedelta(days=self.rng.randrange(1, 2000)),
                     )
                     o._gruppo = gruppo
                     blocco.append(o)
                 Ordinativo.objects.bulk_create(blocco)
-                RigaOrdinativo.objects.bulk_create([
-                    RigaOrdinativo(ordinativo_id=o.pk, descrizione=f"Servizio {k + 1} dell'ordinativo {o.codice}",
-                                   importo_unitario=(o.importo_totale / self.d.righe).quantize(Decimal("0.01")),
-                                   quantita=Decimal("1.00"))
-                    for o in blocco for k in range(self.d.righe)
-                ])
+                RigaOrdinativo.objects.bulk_create(
+                    [
+                        RigaOrdinativo(
+                            ordinativo_id=o.pk,
+                            descrizione=f"Servizio {k + 1} dell'ordinativo {o.codice}",
+                            importo_unitario=(o.importo_totale / self.d.righe).quantize(Decimal("0.01")),
+                            quantita=Decimal("1.00"),
+                        )
+                        for o in blocco
+                        for k in range(self.d.righe)
+                    ]
+                )
                 self._permessi(Ordinativo, [(o.pk, o._gruppo) for o in blocco])
 
     # --- esiti -------------------------------------------------------------------------------
 
     def esiti(self, contratti):
-        from esiti.bulk import genera_esiti
-        from organizzazioni.models import Ente
-
         if not self.d.esiti:
             return []
         bulk = [c for c in contratti if c.slug.startswith(PREFISSO_SLUG)]
         return genera_esiti(
-            self.d.esiti, contratti=bulk, enti=list(Ente.objects.all()), prefisso_cig=PREFISSO_CIG_ESITI,
-            lotto=self.d.lotto, seme=self.d.seme,
+            self.d.esiti,
+            contratti=bulk,
+            enti=list(Ente.objects.all()),
+            prefisso_cig=PREFISSO_CIG_ESITI,
+            lotto=self.d.lotto,
+            seme=self.d.seme,
         )
 
 
 def elimina(log=None):
     """Remove every bulk record (see the markers in the module's docstring)."""
-    from guardian.models import GroupObjectPermission
-    from wagtail.models import Page
-
-    from contratti.models import Adesione, ContrattiIndexPage, ContrattoPage, Ordinativo, RigaOrdinativo
-    from esiti.models import Esito, PartecipanteEsito
-    from organizzazioni.models import Ente, MembroRTI, OperatoreEconomico
-    from sct_site.cache import invalida, invalidazione_sospesa
 
     log = log or (lambda messaggio: None)
     alias = connection.alias
@@ -417,7 +495,9 @@ def elimina(log=None):
             ct = ContentType.objects.get_for_model(modello)
             ids = [str(pk) for pk in qs.values_list("pk", flat=True)]
             for partenza in range(0, len(ids), 5000):
-                GroupObjectPermission.objects.filter(content_type=ct, object_pk__in=ids[partenza:partenza + 5000])._raw_delete(alias)
+                GroupObjectPermission.objects.filter(
+                    content_type=ct, object_pk__in=ids[partenza : partenza + 5000]
+                )._raw_delete(alias)
         RigaOrdinativo.objects.filter(ordinativo__in=ordinativi)._raw_delete(alias)
         n_ordinativi = ordinativi.count()
         Ordinativo.objects.filter(pk__in=ordinativi.values("pk")).delete()
@@ -441,5 +521,7 @@ def elimina(log=None):
             qs.delete()
         Group.objects.filter(pk__in=gruppi).delete()
     invalida()
-    log(f"Eliminati {n_pagine} contratti, {n_adesioni} adesioni, {n_ordinativi} ordinativi, {n_esiti} esiti "
-        f"e le organizzazioni di prova in {time.perf_counter() - inizio:.1f} s")
+    log(
+        f"Eliminati {n_pagine} contratti, {n_adesioni} adesioni, {n_ordinativi} ordinativi, {n_esiti} esiti "
+        f"e le organizzazioni di prova in {time.perf_counter() - inizio:.1f} s"
+    )

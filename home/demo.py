@@ -22,21 +22,42 @@ SCT_SLUG = "sistema-cloud-toscana"
 SECONDO_SLUG = "servizi-di-connettivita-rtrt"
 
 MODELLI = [
-    ("manifestazione-interesse-proroga", "Manifestazione di interesse alla proroga",
-     "Modello da compilare con la durata della proroga e l'importo di adesione, firmato digitalmente dal Responsabile."),
-    ("atto-adesione", "Atto di adesione – contratto attuativo",
-     "Documento contrattuale che formalizza l'accordo tra l'Amministrazione contraente e il Fornitore."),
-    ("proroga-atto-adesione", "Proroga atto di adesione – contratto attuativo",
-     "Per l'ipotesi A: proroga del contratto attuativo già sottoscritto."),
-    ("piano-fabbisogni", "Piano dei fabbisogni",
-     "Da inviare al Fornitore tramite PEC all'indirizzo SCT.Toscana@pec.telecomitalia.it (ipotesi B)."),
-    ("data-protection-agreement", "Data Protection Agreement",
-     "Accordo sul trattamento dei dati (Regolamento UE 2016/679, D.Lgs. 196/2003), sottoscritto dall'amministrazione e poi dal Fornitore."),
-    ("comunicazione-tracciabilita", "Comunicazione dati tracciabilità",
-     "Comunicazione dei conti correnti dedicati ai fini della tracciabilità dei pagamenti."),
-    ("richiesta-tracciabilita", "Richiesta di acquisizione dei conti correnti dedicati (tracciabilità dei pagamenti)",
-     "Predisposta dall'Amministrazione contraente e inoltrata al Fornitore con l'atto di adesione: chiede gli estremi "
-     "dei conti correnti dedicati (art. 3 L. 136/2010) e le persone delegate a operarvi."),
+    (
+        "manifestazione-interesse-proroga",
+        "Manifestazione di interesse alla proroga",
+        "Modello da compilare con la durata della proroga e l'importo di adesione, firmato digitalmente dal Responsabile.",
+    ),
+    (
+        "atto-adesione",
+        "Atto di adesione – contratto attuativo",
+        "Documento contrattuale che formalizza l'accordo tra l'Amministrazione contraente e il Fornitore.",
+    ),
+    (
+        "proroga-atto-adesione",
+        "Proroga atto di adesione – contratto attuativo",
+        "Per l'ipotesi A: proroga del contratto attuativo già sottoscritto.",
+    ),
+    (
+        "piano-fabbisogni",
+        "Piano dei fabbisogni",
+        "Da inviare al Fornitore tramite PEC all'indirizzo SCT.Toscana@pec.telecomitalia.it (ipotesi B).",
+    ),
+    (
+        "data-protection-agreement",
+        "Data Protection Agreement",
+        "Accordo sul trattamento dei dati (Regolamento UE 2016/679, D.Lgs. 196/2003), sottoscritto dall'amministrazione e poi dal Fornitore.",
+    ),
+    (
+        "comunicazione-tracciabilita",
+        "Comunicazione dati tracciabilità",
+        "Comunicazione dei conti correnti dedicati ai fini della tracciabilità dei pagamenti.",
+    ),
+    (
+        "richiesta-tracciabilita",
+        "Richiesta di acquisizione dei conti correnti dedicati (tracciabilità dei pagamenti)",
+        "Predisposta dall'Amministrazione contraente e inoltrata al Fornitore con l'atto di adesione: chiede gli estremi "
+        "dei conti correnti dedicati (art. 3 L. 136/2010) e le persone delegate a operarvi.",
+    ),
 ]
 
 # Manuals of the "Istruzioni" page (manual: "Manuale Richiedi Cig", "Manuale nuovo modulo Comunicazioni"):
@@ -47,52 +68,67 @@ MANUALI = [
         "Manuale Richiedi Cig",
         "Come compilare il modulo “Richiedi CIG” del nuovo ordine e acquisire il CIG derivato (Conferma appalto, Acquisisci CIG).",
         [
-            ("A cosa serve", [
-                "Il modulo “Richiedi CIG” raccoglie i dati che ANAC chiede per il CIG derivato dell'ordinativo di "
-                "fornitura (scheda AD4 della Piattaforma dei Contratti Pubblici: adesione ad accordo quadro senza "
-                "nuovo confronto competitivo).",
-                "Si apre dalla pagina del contratto, tab “elenco ordinativi”, con il pulsante “nuovo ordine”: il "
-                "pulsante compare quando l'ente ha un'adesione approvata.",
-            ]),
-            ("I campi del modulo", [
-                "<b>Adesione</b>: l'adesione approvata a cui collegare l'ordine (se l'ente ne ha più di una).",
-                "<b>Oggetto</b>: al massimo 250 caratteri.",
-                "<b>Importo totale dell'ordine (lotto, euro)</b>: scritto all'italiana, ad esempio 12.345,67 "
-                "(anche 12345,67 o 12345.67); al massimo due decimali. Spazi interni, cifre di altri alfabeti e "
-                "separatori come 1_000 sono rifiutati.",
-                "<b>CPV</b>: nel formato 72000000-5. <b>Codice ISTAT</b> del comune del luogo di esecuzione: 6 cifre "
-                "(048017 per Firenze). <b>NUTS</b>: codice italiano, ad esempio ITI14 (Firenze) o ITI1 (Toscana).",
-                "<b>Durata (mesi)</b>, <b>Categoria</b> (fornitura di servizi o di beni), <b>Finanziamento</b>.",
-                "<b>Codice fiscale del RUP</b>: il RUP dell'amministrazione aderente; solo lui compie le azioni verso ANAC.",
-                "<b>Data adesione</b>: una data tra il 01/01/2000 e il 31/12/2100.",
-                "<b>Codice appalto</b>: da 8 a 64 caratteri, solo lettere, cifre e i separatori - _ . / (all'inizio e "
-                "alla fine lettere o cifre); deve essere diverso da quello di ogni altro ordinativo. Il sistema ne "
-                "propone uno.",
-                "<b>Comunicazione dati tracciabilità</b>: come indicato nell'atto di adesione, una comunicazione per la "
-                "sola mandataria o una per ciascun soggetto del RTI.",
-                "Se un dato non è valido il modulo lo indica accanto al campo e non salva nulla.",
-            ]),
-            ("Vai all'ordine: il passo 1", [
-                "Con “Vai all'ordine” il sistema crea l'ordinativo in bozza e apre il passo 1. Il campo “CIG derivato” "
-                "è ingrigito e vuoto: Per poter finalizzare l’invio dell’ordine è necessario integrare la richiesta del "
-                "CIG tramite il bottone “Conferma appalto”.",
-                "Al passo 1 si inseriscono le righe dell'ordine (descrizione, importo unitario, quantità) e si allega "
-                "l'atto di adesione / contratto attuativo firmato digitalmente. Il totale delle righe deve coincidere "
-                "con l'importo totale indicato in “Richiedi CIG”, altrimenti la conferma si ferma con il messaggio: "
-                "Il totale delle righe dell'ordine non corrisponde al totale dell'ordine inserito in fase di richiesta del CIG.",
-            ]),
-            ("Conferma appalto e Acquisisci CIG", [
-                "“Conferma appalto” invia i dati ad ANAC (crea appalto e conferma appalto); “Acquisisci CIG” recupera "
-                "il CIG derivato quando ANAC lo ha rilasciato. Entrambe le azioni richiedono il RUP autenticato con "
-                "SPID, CIE o CNS; le altre attività si possono compiere con nome utente e password.",
-                "Il pulsante “salva e procedi” resta ingrigito finché il CIG derivato non è acquisito. L'esito di ogni "
-                "chiamata ad ANAC è nel “Log Trasmissioni” dell'ordinativo.",
-            ]),
-            ("Correggere i dati", [
-                "Finché l'ordinativo è in bozza i dati di “Richiedi CIG” si correggono dal link “Richiedi CIG” del "
-                "passo 1. Se l'appalto è già su ANAC, le correzioni partono alla successiva “Conferma appalto” "
-                "(modifica appalto). Dopo la conferma i dati restano consultabili in sola lettura.",
-            ]),
+            (
+                "A cosa serve",
+                [
+                    "Il modulo “Richiedi CIG” raccoglie i dati che ANAC chiede per il CIG derivato dell'ordinativo di "
+                    "fornitura (scheda AD4 della Piattaforma dei Contratti Pubblici: adesione ad accordo quadro senza "
+                    "nuovo confronto competitivo).",
+                    "Si apre dalla pagina del contratto, tab “elenco ordinativi”, con il pulsante “nuovo ordine”: il "
+                    "pulsante compare quando l'ente ha un'adesione approvata.",
+                ],
+            ),
+            (
+                "I campi del modulo",
+                [
+                    "<b>Adesione</b>: l'adesione approvata a cui collegare l'ordine (se l'ente ne ha più di una).",
+                    "<b>Oggetto</b>: al massimo 250 caratteri.",
+                    "<b>Importo totale dell'ordine (lotto, euro)</b>: scritto all'italiana, ad esempio 12.345,67 "
+                    "(anche 12345,67 o 12345.67); al massimo due decimali. Spazi interni, cifre di altri alfabeti e "
+                    "separatori come 1_000 sono rifiutati.",
+                    "<b>CPV</b>: nel formato 72000000-5. <b>Codice ISTAT</b> del comune del luogo di esecuzione: 6 cifre "
+                    "(048017 per Firenze). <b>NUTS</b>: codice italiano, ad esempio ITI14 (Firenze) o ITI1 (Toscana).",
+                    "<b>Durata (mesi)</b>, <b>Categoria</b> (fornitura di servizi o di beni), <b>Finanziamento</b>.",
+                    "<b>Codice fiscale del RUP</b>: il RUP dell'amministrazione aderente; solo lui compie le azioni verso ANAC.",
+                    "<b>Data adesione</b>: una data tra il 01/01/2000 e il 31/12/2100.",
+                    "<b>Codice appalto</b>: da 8 a 64 caratteri, solo lettere, cifre e i separatori - _ . / (all'inizio e "
+                    "alla fine lettere o cifre); deve essere diverso da quello di ogni altro ordinativo. Il sistema ne "
+                    "propone uno.",
+                    "<b>Comunicazione dati tracciabilità</b>: come indicato nell'atto di adesione, una comunicazione per la "
+                    "sola mandataria o una per ciascun soggetto del RTI.",
+                    "Se un dato non è valido il modulo lo indica accanto al campo e non salva nulla.",
+                ],
+            ),
+            (
+                "Vai all'ordine: il passo 1",
+                [
+                    "Con “Vai all'ordine” il sistema crea l'ordinativo in bozza e apre il passo 1. Il campo “CIG derivato” "
+                    "è ingrigito e vuoto: Per poter finalizzare l’invio dell’ordine è necessario integrare la richiesta del "
+                    "CIG tramite il bottone “Conferma appalto”.",
+                    "Al passo 1 si inseriscono le righe dell'ordine (descrizione, importo unitario, quantità) e si allega "
+                    "l'atto di adesione / contratto attuativo firmato digitalmente. Il totale delle righe deve coincidere "
+                    "con l'importo totale indicato in “Richiedi CIG”, altrimenti la conferma si ferma con il messaggio: "
+                    "Il totale delle righe dell'ordine non corrisponde al totale dell'ordine inserito in fase di richiesta del CIG.",
+                ],
+            ),
+            (
+                "Conferma appalto e Acquisisci CIG",
+                [
+                    "“Conferma appalto” invia i dati ad ANAC (crea appalto e conferma appalto); “Acquisisci CIG” recupera "
+                    "il CIG derivato quando ANAC lo ha rilasciato. Entrambe le azioni richiedono il RUP autenticato con "
+                    "SPID, CIE o CNS; le altre attività si possono compiere con nome utente e password.",
+                    "Il pulsante “salva e procedi” resta ingrigito finché il CIG derivato non è acquisito. L'esito di ogni "
+                    "chiamata ad ANAC è nel “Log Trasmissioni” dell'ordinativo.",
+                ],
+            ),
+            (
+                "Correggere i dati",
+                [
+                    "Finché l'ordinativo è in bozza i dati di “Richiedi CIG” si correggono dal link “Richiedi CIG” del "
+                    "passo 1. Se l'appalto è già su ANAC, le correzioni partono alla successiva “Conferma appalto” "
+                    "(modifica appalto). Dopo la conferma i dati restano consultabili in sola lettura.",
+                ],
+            ),
         ],
     ),
     (
@@ -100,33 +136,48 @@ MANUALI = [
         "Manuale nuovo modulo Comunicazioni (revisione Luglio 2022)",
         "Comunicazioni e chiarimenti nei contratti del Negozio Elettronico: chi scrive a chi, risposte, allegati, notifiche e chiarimenti pubblicati.",
         [
-            ("Dove si trova", [
-                "Il modulo comunicazioni è attivo solo nei contratti pubblicati. La posta dell'utente è nella pagina "
-                "“Comunicazioni” (indirizzo /comunicazioni/) e nel blocco “Comunicazioni” dell'Area riservata; da ogni "
-                "contratto si scrive con “scrivi” nella sua sezione comunicazioni.",
-            ]),
-            ("Chi scrive a chi", [
-                "Centro di costo banditore e Centri di costo aderenti; Centri di costo aderenti e OE aggiudicatario; "
-                "Centro di costo banditore e OE aggiudicatario.",
-                "L'ente aderente compone due tipi di messaggio: <b>Comunicazione</b> e <b>Chiarimento</b>, con "
-                "destinatari il CdC_Banditore o l'OE aggiudicatario.",
-            ]),
-            ("Scrivere e rispondere", [
-                "Un messaggio ha un oggetto (al massimo 200 caratteri), un testo e fino a 5 allegati (documenti PDF o "
-                "file firmati .p7m, controllati al caricamento). La risposta resta nella stessa conversazione, visibile "
-                "a chi vi partecipa; ogni messaggio mostra chi l'ha letto.",
-            ]),
-            ("Notifiche via e-mail", [
-                "Ogni nuovo messaggio e ogni evento del contratto (adesioni inviate, approvate o rifiutate, "
-                "ordinativi) arrivano nella posta del sito e per e-mail. Nelle preferenze (/comunicazioni/preferenze/) "
-                "si sceglie una e-mail per ogni notifica oppure un riepilogo giornaliero.",
-            ]),
-            ("Chiarimenti pubblicati", [
-                "Il CdC_Banditore può pubblicare un chiarimento, con la sua risposta, nel tab “Chiarimenti” del "
-                "contratto, visibile a tutti. La pubblicazione è anonima: il modulo propone il testo con i nomi di "
-                "chi ha chiesto, del suo ente, gli indirizzi e-mail e i numeri di telefono sostituiti da [omissis], "
-                "e rifiuta un testo che li contenga ancora. Il banditore può ritirare un chiarimento pubblicato.",
-            ]),
+            (
+                "Dove si trova",
+                [
+                    "Il modulo comunicazioni è attivo solo nei contratti pubblicati. La posta dell'utente è nella pagina "
+                    "“Comunicazioni” (indirizzo /comunicazioni/) e nel blocco “Comunicazioni” dell'Area riservata; da ogni "
+                    "contratto si scrive con “scrivi” nella sua sezione comunicazioni.",
+                ],
+            ),
+            (
+                "Chi scrive a chi",
+                [
+                    "Centro di costo banditore e Centri di costo aderenti; Centri di costo aderenti e OE aggiudicatario; "
+                    "Centro di costo banditore e OE aggiudicatario.",
+                    "L'ente aderente compone due tipi di messaggio: <b>Comunicazione</b> e <b>Chiarimento</b>, con "
+                    "destinatari il CdC_Banditore o l'OE aggiudicatario.",
+                ],
+            ),
+            (
+                "Scrivere e rispondere",
+                [
+                    "Un messaggio ha un oggetto (al massimo 200 caratteri), un testo e fino a 5 allegati (documenti PDF o "
+                    "file firmati .p7m, controllati al caricamento). La risposta resta nella stessa conversazione, visibile "
+                    "a chi vi partecipa; ogni messaggio mostra chi l'ha letto.",
+                ],
+            ),
+            (
+                "Notifiche via e-mail",
+                [
+                    "Ogni nuovo messaggio e ogni evento del contratto (adesioni inviate, approvate o rifiutate, "
+                    "ordinativi) arrivano nella posta del sito e per e-mail. Nelle preferenze (/comunicazioni/preferenze/) "
+                    "si sceglie una e-mail per ogni notifica oppure un riepilogo giornaliero.",
+                ],
+            ),
+            (
+                "Chiarimenti pubblicati",
+                [
+                    "Il CdC_Banditore può pubblicare un chiarimento, con la sua risposta, nel tab “Chiarimenti” del "
+                    "contratto, visibile a tutti. La pubblicazione è anonima: il modulo propone il testo con i nomi di "
+                    "chi ha chiesto, del suo ente, gli indirizzi e-mail e i numeri di telefono sostituiti da [omissis], "
+                    "e rifiuta un testo che li contenga ancora. Il banditore può ritirare un chiarimento pubblicato.",
+                ],
+            ),
         ],
     ),
 ]
@@ -145,7 +196,7 @@ UTENTI = [
 
 @functools.cache
 def _pdf_modello(titolo, descrizione):
-    from weasyprint import HTML
+    from weasyprint import HTML  # heavy (weasyprint, ~1 s): loaded only when a PDF is made
 
     html = f"""<html lang="it"><head><meta charset="utf-8"><style>
       body {{ font-family: sans-serif; margin: 2cm; }} h1 {{ font-size: 18pt; }} .campo {{ border-bottom: 1px solid #000; height: 1.5em; margin: 1em 0; }}
@@ -162,10 +213,11 @@ def _pdf_modello(titolo, descrizione):
 
 @functools.cache
 def _pdf_manuale(titolo, sezioni):
-    from weasyprint import HTML
+    from weasyprint import HTML  # heavy (weasyprint, ~1 s): loaded only when a PDF is made
 
     corpo = "".join(
-        f"<h2>{titolo_sezione}</h2>" + "".join(f"<p>{p}</p>" for p in paragrafi) for titolo_sezione, paragrafi in sezioni
+        f"<h2>{titolo_sezione}</h2>" + "".join(f"<p>{p}</p>" for p in paragrafi)
+        for titolo_sezione, paragrafi in sezioni
     )
     html = f"""<html lang="it"><head><meta charset="utf-8"><title>{titolo}</title><style>
       body {{ font-family: sans-serif; margin: 2cm; font-size: 11pt; line-height: 1.4; }} h1 {{ font-size: 18pt; }}
@@ -204,7 +256,8 @@ class DemoLoader:
         enti = {}
         for chiave, nome, cf, pec, istat in dati:
             enti[chiave], _ = Ente.objects.update_or_create(
-                codice_fiscale=cf, defaults={"denominazione": nome, "pec": pec, "codice_istat": istat, "codice_nuts": "ITI1"}
+                codice_fiscale=cf,
+                defaults={"denominazione": nome, "pec": pec, "codice_istat": istat, "codice_nuts": "ITI1"},
             )
         return enti
 
@@ -225,11 +278,21 @@ class DemoLoader:
         rti.membri.all().delete()
         for i, (nome, cf, piva, pec, ruolo) in enumerate(membri):
             MembroRTI.objects.create(
-                operatore=rti, ragione_sociale=nome, codice_fiscale=cf, partita_iva=piva, pec=pec, ruolo=ruolo, sort_order=i
+                operatore=rti,
+                ragione_sociale=nome,
+                codice_fiscale=cf,
+                partita_iva=piva,
+                pec=pec,
+                ruolo=ruolo,
+                sort_order=i,
             )
         altro, _ = OperatoreEconomico.objects.update_or_create(
             codice_fiscale="07396190964",
-            defaults={"denominazione": "Connettività Toscana S.p.A.", "pec": "connettivita@pec.example.it", "raggruppamento": False},
+            defaults={
+                "denominazione": "Connettività Toscana S.p.A.",
+                "pec": "connettivita@pec.example.it",
+                "raggruppamento": False,
+            },
         )
         return {"rti": rti, "altro": altro}
 
@@ -322,12 +385,66 @@ class DemoLoader:
         )
         allegati = [documenti[c] for c, *_ in MODELLI]
         richieste = [
-            ("adesione", 0, "manifestazione-interesse", "Manifestazione di interesse alla proroga", "Modello “MANIFESTAZIONE DI INTERESSE ALLA PROROGA” compilato e firmato digitalmente dal Responsabile.", True, False, True),
-            ("adesione", 0, "piano-fabbisogni", "Piano dei Fabbisogni", "Il Piano dei Fabbisogni inviato al Fornitore (SOLO NEL CASO DI IPOTESI B).", True, True, False),
-            ("adesione", 0, "progetto-fabbisogni", "Progetto dei Fabbisogni", "Il Progetto dei Fabbisogni predisposto dal Fornitore e validato dall'Amministrazione (SOLO NEL CASO DI IPOTESI B).", True, True, False),
-            ("adesione", 1, "data-protection-agreement", "Data Protection Agreement sottoscritto dall'amministrazione", "Solo ipotesi B: il DPA firmato digitalmente dall'amministrazione contraente.", True, True, True),
-            ("adesione", 1, "referente-tecnico", "Comunicazione del referente tecnico", "Nominativo e recapiti del referente tecnico dell'amministrazione per l'avvio dei servizi.", False, False, False),
-            ("ordinativo", 0, "atto-adesione", "Atto di adesione / contratto attuativo (o proroga, per l'ipotesi A)", "Compilato e firmato digitalmente da un soggetto autorizzato ad impegnare l'amministrazione.", True, False, True),
+            (
+                "adesione",
+                0,
+                "manifestazione-interesse",
+                "Manifestazione di interesse alla proroga",
+                "Modello “MANIFESTAZIONE DI INTERESSE ALLA PROROGA” compilato e firmato digitalmente dal Responsabile.",
+                True,
+                False,
+                True,
+            ),
+            (
+                "adesione",
+                0,
+                "piano-fabbisogni",
+                "Piano dei Fabbisogni",
+                "Il Piano dei Fabbisogni inviato al Fornitore (SOLO NEL CASO DI IPOTESI B).",
+                True,
+                True,
+                False,
+            ),
+            (
+                "adesione",
+                0,
+                "progetto-fabbisogni",
+                "Progetto dei Fabbisogni",
+                "Il Progetto dei Fabbisogni predisposto dal Fornitore e validato dall'Amministrazione (SOLO NEL CASO DI IPOTESI B).",
+                True,
+                True,
+                False,
+            ),
+            (
+                "adesione",
+                1,
+                "data-protection-agreement",
+                "Data Protection Agreement sottoscritto dall'amministrazione",
+                "Solo ipotesi B: il DPA firmato digitalmente dall'amministrazione contraente.",
+                True,
+                True,
+                True,
+            ),
+            (
+                "adesione",
+                1,
+                "referente-tecnico",
+                "Comunicazione del referente tecnico",
+                "Nominativo e recapiti del referente tecnico dell'amministrazione per l'avvio dei servizi.",
+                False,
+                False,
+                False,
+            ),
+            (
+                "ordinativo",
+                0,
+                "atto-adesione",
+                "Atto di adesione / contratto attuativo (o proroga, per l'ipotesi A)",
+                "Compilato e firmato digitalmente da un soggetto autorizzato ad impegnare l'amministrazione.",
+                True,
+                False,
+                True,
+            ),
         ]
         utenti_abilitati = [(utenti["banditore"], UtenteAbilitato.Ruolo.RUP)]
         self._figli(sct, allegati, richieste, utenti_abilitati)
@@ -357,8 +474,26 @@ class DemoLoader:
             secondo,
             [documenti["atto-adesione"], documenti["comunicazione-tracciabilita"]],
             [
-                ("adesione", 0, "manifestazione-interesse", "Manifestazione di interesse", "Firmata digitalmente dal Responsabile.", True, False, True),
-                ("ordinativo", 0, "atto-adesione", "Atto di adesione / contratto attuativo", "Firmato digitalmente.", True, False, True),
+                (
+                    "adesione",
+                    0,
+                    "manifestazione-interesse",
+                    "Manifestazione di interesse",
+                    "Firmata digitalmente dal Responsabile.",
+                    True,
+                    False,
+                    True,
+                ),
+                (
+                    "ordinativo",
+                    0,
+                    "atto-adesione",
+                    "Atto di adesione / contratto attuativo",
+                    "Firmato digitalmente.",
+                    True,
+                    False,
+                    True,
+                ),
             ],
             [(utenti["banditore2"], UtenteAbilitato.Ruolo.RUP)],
         )
@@ -379,8 +514,14 @@ class DemoLoader:
         ]
         pagina.richieste_documenti = [
             RichiestaDocumento(
-                fase=fase, round=rnd, codice=codice, etichetta=etichetta, descrizione=descr,
-                obbligatorio=obbl, solo_ipotesi_b=solo_b, firma_digitale=firma,
+                fase=fase,
+                round=rnd,
+                codice=codice,
+                etichetta=etichetta,
+                descrizione=descr,
+                obbligatorio=obbl,
+                solo_ipotesi_b=solo_b,
+                firma_digitale=firma,
             )
             for fase, rnd, codice, etichetta, descr, obbl, solo_b, firma in richieste
         ]
@@ -392,15 +533,32 @@ class DemoLoader:
         indice.intro = "<p>Istruzioni operative, domande frequenti e modelli dei documenti del Negozio Elettronico.</p>"
         indice.save_revision().publish()
         pagine = [
-            ("istruzioni", "Istruzioni per l'adesione al Sistema Cloud Toscana", DocumentazionePage.Categoria.ISTRUZIONI,
-             "Come aderire alla proroga: ipotesi A (proroga semplificata) e ipotesi B.",
-             self._corpo_istruzioni() + [("titolo", "Manuali")]
-             + [("modello", {"titolo": t, "documento": d, "descrizione": descr}) for d, t, descr in manuali]),
-            ("modelli", "Modelli dei documenti", DocumentazionePage.Categoria.MODELLI,
-             "I modelli da scaricare, compilare e firmare digitalmente.",
-             [("modello", {"titolo": t, "documento": d, "descrizione": descr}) for d, t, descr in documenti.values()]),
-            ("faq", "Domande frequenti", DocumentazionePage.Categoria.FAQ,
-             "Le risposte alle domande più comuni degli enti aderenti.", self._corpo_faq()),
+            (
+                "istruzioni",
+                "Istruzioni per l'adesione al Sistema Cloud Toscana",
+                DocumentazionePage.Categoria.ISTRUZIONI,
+                "Come aderire alla proroga: ipotesi A (proroga semplificata) e ipotesi B.",
+                self._corpo_istruzioni()
+                + [("titolo", "Manuali")]
+                + [("modello", {"titolo": t, "documento": d, "descrizione": descr}) for d, t, descr in manuali],
+            ),
+            (
+                "modelli",
+                "Modelli dei documenti",
+                DocumentazionePage.Categoria.MODELLI,
+                "I modelli da scaricare, compilare e firmare digitalmente.",
+                [
+                    ("modello", {"titolo": t, "documento": d, "descrizione": descr})
+                    for d, t, descr in documenti.values()
+                ],
+            ),
+            (
+                "faq",
+                "Domande frequenti",
+                DocumentazionePage.Categoria.FAQ,
+                "Le risposte alle domande più comuni degli enti aderenti.",
+                self._corpo_faq(),
+            ),
         ]
         for slug, titolo, categoria, sommario, corpo in pagine:
             pagina = DocumentazionePage.objects.filter(slug=slug).first()
@@ -414,23 +572,53 @@ class DemoLoader:
     def _corpo_istruzioni():
         return [
             ("titolo", "Ipotesi A – proroga semplificata"),
-            ("paragrafo", "<p>Le amministrazioni presentano in sequenza una manifestazione di interesse con l'indicazione della durata della proroga e dell'importo di adesione previsto e poi il documento di PROROGA DI ATTO DI ADESIONE - CONTRATTO ATTUATIVO comprensivo della scheda di sintesi predisposta dal sistema. Non devono essere ripresentati il piano ed il progetto dei fabbisogni.</p>"),
-            ("avviso", "<p>Nell'ipotesi A NON deve essere caricata documentazione negli spazi predisposti denominati Piano dei Fabbisogni e Progetto dei Fabbisogni.</p>"),
+            (
+                "paragrafo",
+                "<p>Le amministrazioni presentano in sequenza una manifestazione di interesse con l'indicazione della durata della proroga e dell'importo di adesione previsto e poi il documento di PROROGA DI ATTO DI ADESIONE - CONTRATTO ATTUATIVO comprensivo della scheda di sintesi predisposta dal sistema. Non devono essere ripresentati il piano ed il progetto dei fabbisogni.</p>",
+            ),
+            (
+                "avviso",
+                "<p>Nell'ipotesi A NON deve essere caricata documentazione negli spazi predisposti denominati Piano dei Fabbisogni e Progetto dei Fabbisogni.</p>",
+            ),
             ("titolo", "Ipotesi B"),
-            ("paragrafo", "<p>L'Amministrazione contraente invia al Fornitore tramite PEC all'indirizzo SCT.Toscana@pec.telecomitalia.it il Piano dei fabbisogni; il Fornitore inoltra un dettagliato Progetto dei Fabbisogni. Sul Negozio Elettronico l'amministrazione invia la manifestazione di interesse con il piano e il progetto dei fabbisogni.</p>"),
+            (
+                "paragrafo",
+                "<p>L'Amministrazione contraente invia al Fornitore tramite PEC all'indirizzo SCT.Toscana@pec.telecomitalia.it il Piano dei fabbisogni; il Fornitore inoltra un dettagliato Progetto dei Fabbisogni. Sul Negozio Elettronico l'amministrazione invia la manifestazione di interesse con il piano e il progetto dei fabbisogni.</p>",
+            ),
             ("titolo", "Importo di adesione"),
-            ("paragrafo", "<p>Con decreto n. 6687 del 04/04/2023 (modificato con decreto n. 8220 del 26/4/2023) è stato applicato a ciascuna voce del listino un incremento del 4,9% con decorrenza dal mese di aprile 2023. Qualora il piano dei fabbisogni sia stato redatto precedentemente a tale periodo il calcolo dell'importo di adesione dovrà essere adeguato sulla base di tale incremento.</p>"),
+            (
+                "paragrafo",
+                "<p>Con decreto n. 6687 del 04/04/2023 (modificato con decreto n. 8220 del 26/4/2023) è stato applicato a ciascuna voce del listino un incremento del 4,9% con decorrenza dal mese di aprile 2023. Qualora il piano dei fabbisogni sia stato redatto precedentemente a tale periodo il calcolo dell'importo di adesione dovrà essere adeguato sulla base di tale incremento.</p>",
+            ),
             ("titolo", "Ordinativo di fornitura"),
-            ("paragrafo", "<p>Dopo l'approvazione della manifestazione di interesse, dal tab “elenco ordinativi” del contratto si clicca “nuovo ordine”, si compila il modulo “Richiedi CIG” e si prosegue con “Vai all'ordine”. Le azioni “Conferma appalto” e “Acquisisci CIG” devono essere compiute dal RUP dell'amministrazione aderente autenticato con SPID, CIE o CNS.</p>"),
+            (
+                "paragrafo",
+                "<p>Dopo l'approvazione della manifestazione di interesse, dal tab “elenco ordinativi” del contratto si clicca “nuovo ordine”, si compila il modulo “Richiedi CIG” e si prosegue con “Vai all'ordine”. Le azioni “Conferma appalto” e “Acquisisci CIG” devono essere compiute dal RUP dell'amministrazione aderente autenticato con SPID, CIE o CNS.</p>",
+            ),
         ]
 
     @staticmethod
     def _corpo_faq():
         return [
-            ("faq", {"domanda": "Chi deve cliccare “Conferma appalto” e “Acquisisci CIG”?",
-                     "risposta": "<p>Il RUP dell'amministrazione aderente, autenticato con SPID, CIE o CNS. Le altre attività possono essere compiute con nome utente e password.</p>"}),
-            ("faq", {"domanda": "La mia manifestazione di interesse è stata rifiutata: cosa devo fare?",
-                     "risposta": "<p>Dal tab “elenco adesioni” apri l'adesione tornata in bozza con l'icona occhio, clicca “elimina bozza” e ripeti il round 0 con “richiedi adesione”.</p>"}),
-            ("faq", {"domanda": "A chi devo inviare i documenti firmati dopo il nulla osta?",
-                     "risposta": "<p>Oltre che caricati in piattaforma, vanno inviati al Fornitore tramite PEC all'indirizzo SCT.Toscana@pec.telecomitalia.it.</p>"}),
+            (
+                "faq",
+                {
+                    "domanda": "Chi deve cliccare “Conferma appalto” e “Acquisisci CIG”?",
+                    "risposta": "<p>Il RUP dell'amministrazione aderente, autenticato con SPID, CIE o CNS. Le altre attività possono essere compiute con nome utente e password.</p>",
+                },
+            ),
+            (
+                "faq",
+                {
+                    "domanda": "La mia manifestazione di interesse è stata rifiutata: cosa devo fare?",
+                    "risposta": "<p>Dal tab “elenco adesioni” apri l'adesione tornata in bozza con l'icona occhio, clicca “elimina bozza” e ripeti il round 0 con “richiedi adesione”.</p>",
+                },
+            ),
+            (
+                "faq",
+                {
+                    "domanda": "A chi devo inviare i documenti firmati dopo il nulla osta?",
+                    "risposta": "<p>Oltre che caricati in piattaforma, vanno inviati al Fornitore tramite PEC all'indirizzo SCT.Toscana@pec.telecomitalia.it.</p>",
+                },
+            ),
         ]

@@ -9,6 +9,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
+from contratti.models import ContrattoPage
 from sct_site.cache.instradamento import InstradamentoInCacheMixin, RestrizioniInCacheMixin, pubbliche
 
 
@@ -29,20 +30,22 @@ class HomePage(InstradamentoInCacheMixin, RestrizioniInCacheMixin, Page):
         verbose_name = "home page"
 
     def get_context(self, request, *args, **kwargs):
-        from contratti.models import ContrattoPage
-
         context = super().get_context(request, *args, **kwargs)
         context["contratti_recenti"] = (
             pubbliche(ContrattoPage.objects.live()).select_related("banditore").order_by("-first_published_at")[:4]
         )
         figlie = {}
-        for figlia in Page.objects.child_of(self).live().order_by("path").only("id", "path", "url_path", "content_type_id"):
+        for figlia in (
+            Page.objects.child_of(self).live().order_by("path").only("id", "path", "url_path", "content_type_id")
+        ):
             figlie.setdefault(figlia.content_type_id, figlia)
         context["sezioni"] = {
             nome: figlie.get(ContentType.objects.get_for_model(apps.get_model(modello)).pk)
-            for nome, modello in (("contratti", "contratti.ContrattiIndexPage"),
-                                  ("documentazione", "documentazione.DocumentazioneIndexPage"),
-                                  ("aggiudicazioni", "esiti.AggiudicazioniIndexPage"))
+            for nome, modello in (
+                ("contratti", "contratti.ContrattiIndexPage"),
+                ("documentazione", "documentazione.DocumentazioneIndexPage"),
+                ("aggiudicazioni", "esiti.AggiudicazioniIndexPage"),
+            )
         }
         return context
 
@@ -68,41 +71,86 @@ class ImpostazioniSito(BaseGenericSetting):
     """What a PA site shows in its footer (the ente's data, the mandatory links, the support)."""
 
     ente_nome = models.CharField("ente titolare del sito", max_length=200, default="Regione Toscana – Giunta Regionale")
-    ente_indirizzo = models.CharField("indirizzo", max_length=300, blank=True,
-                                      default="Piazza del Duomo 10, 50122 Firenze")
-    ente_codice_fiscale = models.CharField("codice fiscale / partita IVA", max_length=16, blank=True,
-                                           default="01386030488")
+    ente_indirizzo = models.CharField(
+        "indirizzo", max_length=300, blank=True, default="Piazza del Duomo 10, 50122 Firenze"
+    )
+    ente_codice_fiscale = models.CharField(
+        "codice fiscale / partita IVA", max_length=16, blank=True, default="01386030488"
+    )
     ente_pec = models.EmailField("PEC", blank=True, default="regionetoscana@postacert.toscana.it")
     ente_sito = models.URLField("sito istituzionale", blank=True, default="https://www.regione.toscana.it")
     descrizione = models.CharField(
-        "descrizione del sito", max_length=300, blank=True,
+        "descrizione del sito",
+        max_length=300,
+        blank=True,
         default="Adesioni e ordinativi di fornitura dell'Accordo Quadro Sistema Cloud Toscana.",
     )
-    supporto_telefono = models.CharField("telefono del Customer Support", max_length=40, blank=True,
-                                         default="055.642259")
-    supporto_orari = models.CharField("orari del Customer Support", max_length=200, blank=True,
-                                      default="da lunedì a venerdì dalle ore 08:30 alle ore 18:30")
+    supporto_telefono = models.CharField(
+        "telefono del Customer Support", max_length=40, blank=True, default="055.642259"
+    )
+    supporto_orari = models.CharField(
+        "orari del Customer Support",
+        max_length=200,
+        blank=True,
+        default="da lunedì a venerdì dalle ore 08:30 alle ore 18:30",
+    )
     supporto_email = models.EmailField("e-mail del Customer Support", blank=True, default="start.sa@pamercato.it")
     url_dichiarazione_accessibilita = models.URLField(
-        "indirizzo della Dichiarazione di accessibilità", blank=True, default="https://form.agid.gov.it/",
+        "indirizzo della Dichiarazione di accessibilità",
+        blank=True,
+        default="https://form.agid.gov.it/",
         help_text="La dichiarazione pubblicata sul sito di AgID (form.agid.gov.it) per questo sito.",
     )
-    pagina_privacy = models.ForeignKey("wagtailcore.Page", verbose_name="informativa privacy", null=True, blank=True,
-                                       on_delete=models.SET_NULL, related_name="+")
-    pagina_note_legali = models.ForeignKey("wagtailcore.Page", verbose_name="note legali", null=True, blank=True,
-                                           on_delete=models.SET_NULL, related_name="+")
-    pagina_cookie = models.ForeignKey("wagtailcore.Page", verbose_name="informativa cookie", null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="+")
+    pagina_privacy = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name="informativa privacy",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    pagina_note_legali = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name="note legali",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    pagina_cookie = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name="informativa cookie",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     panels = [
-        MultiFieldPanel([FieldPanel("ente_nome"), FieldPanel("ente_indirizzo"), FieldPanel("ente_codice_fiscale"),
-                         FieldPanel("ente_pec"), FieldPanel("ente_sito"), FieldPanel("descrizione")],
-                        heading="Ente titolare"),
-        MultiFieldPanel([FieldPanel("supporto_telefono"), FieldPanel("supporto_orari"), FieldPanel("supporto_email")],
-                        heading="Informazioni e chiarimenti (Customer Support)"),
-        MultiFieldPanel([FieldPanel("url_dichiarazione_accessibilita"), FieldPanel("pagina_privacy"),
-                         FieldPanel("pagina_note_legali"), FieldPanel("pagina_cookie")],
-                        heading="Collegamenti obbligatori"),
+        MultiFieldPanel(
+            [
+                FieldPanel("ente_nome"),
+                FieldPanel("ente_indirizzo"),
+                FieldPanel("ente_codice_fiscale"),
+                FieldPanel("ente_pec"),
+                FieldPanel("ente_sito"),
+                FieldPanel("descrizione"),
+            ],
+            heading="Ente titolare",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("supporto_telefono"), FieldPanel("supporto_orari"), FieldPanel("supporto_email")],
+            heading="Informazioni e chiarimenti (Customer Support)",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("url_dichiarazione_accessibilita"),
+                FieldPanel("pagina_privacy"),
+                FieldPanel("pagina_note_legali"),
+                FieldPanel("pagina_cookie"),
+            ],
+            heading="Collegamenti obbligatori",
+        ),
     ]
 
     class Meta:
@@ -122,10 +170,20 @@ class MenuPrincipale(ClusterableModel, BaseGenericSetting):
 class VoceMenu(Orderable):
     menu = ParentalKey(MenuPrincipale, on_delete=models.CASCADE, related_name="voci")
     etichetta = models.CharField("etichetta", max_length=60)
-    pagina = models.ForeignKey("wagtailcore.Page", verbose_name="pagina del sito", null=True, blank=True,
-                               on_delete=models.CASCADE, related_name="+")
-    indirizzo = models.CharField("oppure indirizzo", max_length=300, blank=True,
-                                 help_text="Un indirizzo del sito (che inizia con /) o esterno (https://…).")
+    pagina = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name="pagina del sito",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    indirizzo = models.CharField(
+        "oppure indirizzo",
+        max_length=300,
+        blank=True,
+        help_text="Un indirizzo del sito (che inizia con /) o esterno (https://…).",
+    )
 
     panels = [FieldPanel("etichetta"), FieldPanel("pagina"), FieldPanel("indirizzo")]
 

@@ -10,11 +10,22 @@ from sct_site.cache import memorizzato
 from .models import ImpostazioniSito, MenuPrincipale
 
 CAMPI_ENTE = (
-    "ente_nome", "ente_indirizzo", "ente_codice_fiscale", "ente_pec", "ente_sito", "descrizione",
-    "supporto_telefono", "supporto_orari", "supporto_email", "url_dichiarazione_accessibilita",
+    "ente_nome",
+    "ente_indirizzo",
+    "ente_codice_fiscale",
+    "ente_pec",
+    "ente_sito",
+    "descrizione",
+    "supporto_telefono",
+    "supporto_orari",
+    "supporto_email",
+    "url_dichiarazione_accessibilita",
 )
-PAGINE_OBBLIGATORIE = (("pagina_privacy", "Informativa privacy"), ("pagina_note_legali", "Note legali"),
-                       ("pagina_cookie", "Informativa cookie"))
+PAGINE_OBBLIGATORIE = (
+    ("pagina_privacy", "Informativa privacy"),
+    ("pagina_note_legali", "Note legali"),
+    ("pagina_cookie", "Informativa cookie"),
+)
 
 
 def _calcola():

@@ -115,8 +115,15 @@ class StatoServizio(HealthCheckView):
     async def get(self, request, *args, **kwargs):
         solo, tutti = _solo(request), [nome for nome, _ in controlli()]
         if solo is not None and (not solo or not solo <= set(tutti)):
-            return JsonResponse({"status": "errore", "errore": "Parametro «solo» non valido: usare uno o più tra "
-                                 + ", ".join(tutti) + ", separati da virgole."}, status=400)
+            return JsonResponse(
+                {
+                    "status": "errore",
+                    "errore": "Parametro «solo» non valido: usare uno o più tra "
+                    + ", ".join(tutti)
+                    + ", separati da virgole.",
+                },
+                status=400,
+            )
         if request.GET.get("format") != "openmetrics":
             request.GET = request.GET.copy()
             request.GET["format"] = "json"  # machines first: the same JSON whatever the Accept header

@@ -8,6 +8,8 @@ from contratti.models import ContrattoPage, UtenteAbilitato
 from organizzazioni.models import Incarico
 from organizzazioni.permessi import contratti_gestiti_ids
 
+from .area_riservata import sezioni_aggiuntive
+
 CONTRATTI_IN_EVIDENZA = 10
 
 
@@ -52,11 +54,13 @@ def area_riservata(request):
         # publishes thousands: the list is not the place for all of them). Only the roles that request
         # adesioni see them, and never the contracts the user manages as banditore.
         oggi = timezone.localdate()
-        aderibili = contratti.filter(Q(data_scadenza__isnull=True) | Q(data_scadenza__gte=oggi)).exclude(
-            pk__in=[c.pk for c in gestiti]).order_by(F("data_scadenza").asc(nulls_last=True), "title")
+        aderibili = (
+            contratti.filter(Q(data_scadenza__isnull=True) | Q(data_scadenza__gte=oggi))
+            .exclude(pk__in=[c.pk for c in gestiti])
+            .order_by(F("data_scadenza").asc(nulls_last=True), "title")
+        )
         sezioni["contratti_aderibili"] = list(aderibili[:CONTRATTI_IN_EVIDENZA])
         sezioni["contratti_aderibili_totale"] = aderibili.count()
-    from .area_riservata import sezioni_aggiuntive
 
     return render(
         request,

@@ -6,4 +6,4 @@ class IdentitaConfig(AppConfig):
     verbose_name = "Identità e autenticazione"
 
     def ready(self):
-        from . import checks, signals  # noqa: F401
+        from . import checks, signals  # noqa: F401 - registers checks and receivers: only once the registry is ready

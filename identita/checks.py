@@ -53,9 +53,7 @@ def configurazione_cns(app_configs, **kwargs):
         try:
             ipaddress.ip_network(str(voce).strip(), strict=False)
         except ValueError:
-            errori.append(
-                Error(f"SCT_TRUSTED_PROXIES contiene un indirizzo non valido: {voce!r}.", id="identita.E004")
-            )
+            errori.append(Error(f"SCT_TRUSTED_PROXIES contiene un indirizzo non valido: {voce!r}.", id="identita.E004"))
     if getattr(settings, "SCT_CNS_ENABLED", False) and not getattr(settings, "SCT_TRUSTED_PROXIES", []):
         errori.append(
             Error(

@@ -56,7 +56,7 @@ def carica_certificato(valore: str) -> x509.Certificate:
     if not trovato:
         raise CertificatoNonValido("Il certificato presentato non è leggibile.")
     corpo = re.sub(r"\s+", "", trovato.group(1))
-    righe = "\n".join(corpo[i:i + 64] for i in range(0, len(corpo), 64))
+    righe = "\n".join(corpo[i : i + 64] for i in range(0, len(corpo), 64))
     pem = f"-----BEGIN CERTIFICATE-----\n{righe}\n-----END CERTIFICATE-----\n".encode()
     try:
         return x509.load_pem_x509_certificate(pem)
@@ -98,7 +98,9 @@ def certificato_da_request(request) -> CertificatoCNS:
         )
     esito = request.META.get(_meta(settings.SCT_CNS_VERIFY_HEADER), "").strip().upper()
     if esito != "SUCCESS":
-        raise CertificatoNonValido("Il certificato CNS presentato non è stato verificato dal proxy: accesso non possibile.")
+        raise CertificatoNonValido(
+            "Il certificato CNS presentato non è stato verificato dal proxy: accesso non possibile."
+        )
     cert = carica_certificato(valore)
     adesso = timezone.now()
     if not (cert.not_valid_before_utc <= adesso <= cert.not_valid_after_utc):

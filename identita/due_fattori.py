@@ -16,12 +16,15 @@ import time
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
+
+from audit.services import registra
 
 from .services import autenticazione
 
@@ -69,7 +72,7 @@ def dispositivo_da_attivare(request) -> TOTPDevice:
 def segreto_base32(device: TOTPDevice) -> str:
     """The key as authenticator apps ask for it when typed by hand, in groups of four."""
     testo = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
-    return " ".join(testo[i:i + 4] for i in range(0, len(testo), 4))
+    return " ".join(testo[i : i + 4] for i in range(0, len(testo), 4))
 
 
 class EsitoCodice:
@@ -82,7 +85,6 @@ def verifica_codice(request, device: TOTPDevice, codice: str) -> tuple[str, int]
     """Check ``codice`` against ``device``. A new device (not saved yet) is saved, confirmed, when its
     first code is right; for a confirmed one django-otp throttles repeated failures. On success the
     session is verified. Returns (esito, seconds to wait)."""
-    from audit.services import registra
 
     if device.pk is None:
         if not _codice_valido_per_nuovo(device, codice):
@@ -113,8 +115,6 @@ def _codice_valido_per_nuovo(device, codice):
 
 
 def _secondi_di_attesa(dettagli):
-    from django.utils import timezone
-
     fine = (dettagli or {}).get("locked_until")
     return max(1, int((fine - timezone.now()).total_seconds())) if fine else 1
 

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlparse
 import jwt
 import requests
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
 from django.shortcuts import render
 from django.utils import timezone
@@ -64,8 +65,6 @@ class SpidCieOIDCBackend(OIDCAuthenticationBackend):
     AUTHENTICATION_BACKENDS everywhere and still load users of existing sessions)."""
 
     def __init__(self, *args, **kwargs):
-        from django.contrib.auth import get_user_model
-
         self.attivo = oidc_attivo()
         if self.attivo:
             super().__init__(*args, **kwargs)

@@ -16,9 +16,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
+
+from audit.services import registra
+from organizzazioni.models import Incarico, Profilo
 
 logger = logging.getLogger(__name__)
 
@@ -102,13 +106,20 @@ def normalizza_codice_fiscale(valore: str) -> str:
     cf = (valore or "").strip().upper()
     for prefisso in ("TINIT-", "TINIT:", "IT:", "IT-"):
         if cf.startswith(prefisso):
-            cf = cf[len(prefisso):]
+            cf = cf[len(prefisso) :]
             break
     return cf
 
 
-def registra_autenticazione(request: HttpRequest, *, fonte: str, livello: int, codice_fiscale: str = "", simulata: bool = False,
-                            quando: datetime.datetime | None = None) -> AutenticazioneSessione | None:
+def registra_autenticazione(
+    request: HttpRequest,
+    *,
+    fonte: str,
+    livello: int,
+    codice_fiscale: str = "",
+    simulata: bool = False,
+    quando: datetime.datetime | None = None,
+) -> AutenticazioneSessione | None:
     """Record in the session how ``request.user`` just authenticated, and write ``identita.accesso``.
 
     Call it after ``django.contrib.auth.login`` (which cycles the session). ``quando`` defaults to
@@ -138,14 +149,18 @@ def registra_autenticazione(request: HttpRequest, *, fonte: str, livello: int, c
         "simulata": bool(simulata),
         "user_id": user_id,
     }
-    from audit.services import registra
 
     registra(
         "identita.accesso",
         user if user_id else None,
         request=request,
-        dati={"fonte": fonte, "livello": livello, "codice_fiscale": cf, "simulata": bool(simulata),
-              "quando": quando.isoformat()},
+        dati={
+            "fonte": fonte,
+            "livello": livello,
+            "codice_fiscale": cf,
+            "simulata": bool(simulata),
+            "quando": quando.isoformat(),
+        },
     )
     return autenticazione(request)
 
@@ -227,7 +242,6 @@ def verifica_autenticazione_forte(
 
 def codici_fiscali_rup(ente: Any) -> list[str]:
     """The codici fiscali of the users who hold the RUP role in ``ente`` (for ``codice_fiscale_atteso``)."""
-    from organizzazioni.models import Incarico, Profilo
 
     return [
         cf
@@ -246,7 +260,6 @@ class UtenteNonTrovato(Exception):
 
 def utente_per_codice_fiscale(codice_fiscale: str) -> Any:
     """The one active user whose Profilo has this codice fiscale. Users are never created here."""
-    from django.contrib.auth import get_user_model
 
     cf = normalizza_codice_fiscale(codice_fiscale)
     if not cf:
@@ -267,7 +280,6 @@ def utente_per_codice_fiscale(codice_fiscale: str) -> Any:
 
 def registra_accesso_rifiutato(request: HttpRequest, *, fonte: str, motivo: str, codice_fiscale: str = "") -> None:
     """Audit a refused SPID/CIE/CNS login (unknown codice fiscale, low level, untrusted proxy…)."""
-    from audit.services import registra
 
     registra(
         "identita.accesso_rifiutato",

@@ -41,8 +41,10 @@ def _configurati():
 
 def provider_spid():
     """``[{"nome", "entity_id", "logo"}]`` in a random order."""
-    voci = [{"nome": nome, "entity_id": entity_id, "logo": f"identita/spid/{logo}"}
-            for nome, entity_id, logo in _configurati()]
+    voci = [
+        {"nome": nome, "entity_id": entity_id, "logo": f"identita/spid/{logo}"}
+        for nome, entity_id, logo in _configurati()
+    ]
     random.shuffle(voci)  # noqa: S311 - presentation order, not security
     return voci
 

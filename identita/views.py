@@ -1,6 +1,8 @@
 import json
 import logging
 
+import segno
+from axes.helpers import get_cool_off
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, login
@@ -13,12 +15,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import cns, oidc, services, spid_idp
+from . import due_fattori as df
 
 logger_csp = logging.getLogger("identita.csp")
 
 BACKEND_LOCALE = "django.contrib.auth.backends.ModelBackend"
-LIVELLI_SPID = [(1, "SPID livello 1 (nome utente e password)"), (2, "SPID livello 2 (con codice temporaneo OTP)"),
-                (3, "SPID livello 3 (con dispositivo di firma)")]
+LIVELLI_SPID = [
+    (1, "SPID livello 1 (nome utente e password)"),
+    (2, "SPID livello 2 (con codice temporaneo OTP)"),
+    (3, "SPID livello 3 (con dispositivo di firma)"),
+]
 
 
 def _prossima(request, valore):
@@ -52,8 +58,8 @@ class SpidSimulatoForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["utente"].queryset = _identita_dimostrative()
-        self.fields["utente"].label_from_instance = (
-            lambda u: f"{u.get_full_name() or u.username} ({u.username}) – C.F. {u.profilo.codice_fiscale}"
+        self.fields["utente"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.username} ({u.username}) – C.F. {u.profilo.codice_fiscale}"
         )
 
 
@@ -89,8 +95,12 @@ def avvia_oidc(request):
         raise Http404("L'accesso con SPID/CIE non è configurato.")
     idp = request.GET.get("idp", "")
     if idp and (request.GET.get("fonte") == "cie" or not spid_idp.provider_noto(idp)):
-        messaggio = "Gestore dell'identità SPID non riconosciuto: scegli il gestore dall'elenco del pulsante «Entra con SPID»."
-        return render(request, "identita/accesso_non_riuscito.html", {"messaggio": messaggio, "fonte": "SPID"}, status=400)
+        messaggio = (
+            "Gestore dell'identità SPID non riconosciuto: scegli il gestore dall'elenco del pulsante «Entra con SPID»."
+        )
+        return render(
+            request, "identita/accesso_non_riuscito.html", {"messaggio": messaggio, "fonte": "SPID"}, status=400
+        )
     return oidc.AvvioOIDCView.as_view()(request)
 
 
@@ -111,7 +121,9 @@ def accesso_cns(request):
     except cns.CertificatoNonValido as exc:
         if request.method == "POST":
             services.registra_accesso_rifiutato(request, fonte="cns", motivo=str(exc))
-        return render(request, "identita/accesso_non_riuscito.html", {"messaggio": str(exc), "fonte": "CNS"}, status=403)
+        return render(
+            request, "identita/accesso_non_riuscito.html", {"messaggio": str(exc), "fonte": "CNS"}, status=403
+        )
     if request.method != "POST":
         return render(request, "identita/cns.html", {"certificato": certificato, "next": prossima})
     try:
@@ -120,7 +132,9 @@ def accesso_cns(request):
         services.registra_accesso_rifiutato(
             request, fonte="cns", motivo=str(exc), codice_fiscale=certificato.codice_fiscale
         )
-        return render(request, "identita/accesso_non_riuscito.html", {"messaggio": str(exc), "fonte": "CNS"}, status=403)
+        return render(
+            request, "identita/accesso_non_riuscito.html", {"messaggio": str(exc), "fonte": "CNS"}, status=403
+        )
     request.identita_accesso_esterno = True
     login(request, user, backend=BACKEND_LOCALE)
     services.registra_autenticazione(request, fonte="cns", livello=3, codice_fiscale=certificato.codice_fiscale)
@@ -136,7 +150,6 @@ def stato(request):
 
 def bloccato(request, original_response=None, credentials=None):
     """django-axes lockout page (``AXES_LOCKOUT_CALLABLE``), in Italian, status 429."""
-    from axes.helpers import get_cool_off
 
     attesa = get_cool_off(request)
     minuti = max(1, int(attesa.total_seconds() // 60)) if attesa else None
@@ -170,8 +183,10 @@ class CodiceDueFattoriForm(forms.Form):
         regex=r"^\d{6}$",
         max_length=12,
         strip=True,
-        error_messages={"required": "Inserisci il codice di 6 cifre mostrato dall'applicazione di autenticazione.",
-                        "invalid": "Il codice è formato da 6 cifre: inseriscilo senza spazi né lettere."},
+        error_messages={
+            "required": "Inserisci il codice di 6 cifre mostrato dall'applicazione di autenticazione.",
+            "invalid": "Il codice è formato da 6 cifre: inseriscilo senza spazi né lettere.",
+        },
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -188,7 +203,6 @@ class CodiceDueFattoriForm(forms.Form):
 @login_required
 def due_fattori(request):
     """Second factor for the admin staff: the QR code of a new device the first time, then the code."""
-    from . import due_fattori as df
 
     if not df.e_staff(request.user):
         raise Http404("La verifica in due passaggi riguarda gli utenti dell'area di amministrazione.")
@@ -210,8 +224,11 @@ def due_fattori(request):
                 form.add_error("codice", f"Troppi codici errati: attendi {attesa} secondi prima di riprovare.")
                 stato = 429
             else:
-                form.add_error("codice", "Il codice non è valido o è scaduto: inserisci quello mostrato ora "
-                                         "dall'applicazione di autenticazione.")
+                form.add_error(
+                    "codice",
+                    "Il codice non è valido o è scaduto: inserisci quello mostrato ora "
+                    "dall'applicazione di autenticazione.",
+                )
                 stato = 400
         else:
             stato = 400
@@ -219,8 +236,6 @@ def due_fattori(request):
         form = CodiceDueFattoriForm(initial={"next": prossima})
     contesto = {"form": form, "da_attivare": da_attivare, "ritorno": request.get_full_path()}
     if da_attivare:
-        import segno
-
         contesto["qr_svg"] = segno.make_qr(device.config_url, error="m").svg_inline(scale=4, title="Codice QR")
         contesto["segreto"] = df.segreto_base32(device)
     return render(request, "identita/due_fattori.html", contesto, status=stato)

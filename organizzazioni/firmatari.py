@@ -28,11 +28,13 @@ def abilitati(organizzazione, ruoli=None) -> dict[str, str]:
     (an Ente or an OperatoreEconomico) with one of ``ruoli`` (default: ``ruoli_di_firma``)."""
     campo = "ente" if isinstance(organizzazione, Ente) else "operatore"
     incarichi = (
-        Incarico.objects.filter(**{campo: organizzazione}, ruolo__in=ruoli_di_firma(organizzazione) if ruoli is None else ruoli,
-                                user__is_active=True, user__profilo__isnull=False)
+        Incarico.objects.filter(
+            **{campo: organizzazione},
+            ruolo__in=ruoli_di_firma(organizzazione) if ruoli is None else ruoli,
+            user__is_active=True,
+            user__profilo__isnull=False,
+        )
         .exclude(user__profilo__codice_fiscale="")
         .select_related("user__profilo")
     )
-    return {
-        i.user.profilo.codice_fiscale.strip().upper(): i.user.get_full_name() or i.user.username for i in incarichi
-    }
+    return {i.user.profilo.codice_fiscale.strip().upper(): i.user.get_full_name() or i.user.username for i in incarichi}

@@ -36,16 +36,21 @@ class Organizzazione(models.Model):
 
 
 class Ente(index.Indexed, Organizzazione):
-    codice_fiscale = models.CharField(
-        "codice fiscale", max_length=16, unique=True, validators=[valida_codice_fiscale]
-    )
+    codice_fiscale = models.CharField("codice fiscale", max_length=16, unique=True, validators=[valida_codice_fiscale])
     indirizzo = models.CharField("indirizzo", max_length=255, blank=True)
     codice_istat = models.CharField(
-        "codice ISTAT del comune", max_length=6, blank=True, validators=[valida_codice_istat],
+        "codice ISTAT del comune",
+        max_length=6,
+        blank=True,
+        validators=[valida_codice_istat],
         help_text="6 cifre, ad esempio 048017 (Firenze).",
     )
     codice_nuts = models.CharField(
-        "codice NUTS", max_length=5, blank=True, default="ITI1", validators=[valida_codice_nuts],
+        "codice NUTS",
+        max_length=5,
+        blank=True,
+        default="ITI1",
+        validators=[valida_codice_nuts],
         help_text="Ad esempio ITI1 (Toscana) o ITI14 (Firenze).",
     )
 
@@ -122,9 +127,7 @@ class Profilo(models.Model):
         DIGEST = "digest", "Un riepilogo giornaliero"
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profilo")
-    codice_fiscale = models.CharField(
-        "codice fiscale", max_length=16, blank=True, validators=[valida_codice_fiscale]
-    )
+    codice_fiscale = models.CharField("codice fiscale", max_length=16, blank=True, validators=[valida_codice_fiscale])
     notifiche_email = models.CharField(
         "notifiche via e-mail", max_length=10, choices=Notifiche.choices, default=Notifiche.IMMEDIATE
     )

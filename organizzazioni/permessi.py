@@ -26,10 +26,7 @@ def operatori_di(user: Any) -> QuerySet[OperatoreEconomico]:
 
 @per_richiesta
 def ha_ruolo(user: Any, ente: Ente, ruolo: str) -> bool:
-    return (
-        user.is_authenticated
-        and Incarico.objects.filter(user=user, ente=ente, ruolo=ruolo).exists()
-    )
+    return user.is_authenticated and Incarico.objects.filter(user=user, ente=ente, ruolo=ruolo).exists()
 
 
 # The object permission of a contract's utenti abilitati (granted by ``contratti.services``). Spelled

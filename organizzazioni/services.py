@@ -4,13 +4,12 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from . import ruoli
-from .models import Incarico, Profilo
+from .models import Ente, Incarico, Profilo
 
 
 @transaction.atomic
 def assegna_incarico(user: Any, organizzazione: Any, ruolo: str) -> Incarico:
     """Make ``user`` a member of ``organizzazione`` (an Ente or an OperatoreEconomico) with ``ruolo``."""
-    from .models import Ente
 
     kwargs = {"ente": organizzazione} if isinstance(organizzazione, Ente) else {"operatore": organizzazione}
     incarico, _ = Incarico.objects.get_or_create(user=user, ruolo=ruolo, **kwargs)
@@ -30,6 +29,4 @@ def revoca_incarico(incarico: Incarico) -> None:
 
 
 def incarico_field(organizzazione: Any) -> str:
-    from .models import Ente
-
     return "ente" if isinstance(organizzazione, Ente) else "operatore"

@@ -33,7 +33,8 @@ class IncaricoViewSet(SnippetViewSet):
     list_display = ["user", "ruolo", "ente", "operatore"]
     list_filter = ["ruolo"]
     edit_handler = ObjectList(
-        [FieldPanel("user"), FieldPanel("ente"), FieldPanel("operatore"), FieldPanel("ruolo")], base_form_class=IncaricoForm
+        [FieldPanel("user"), FieldPanel("ente"), FieldPanel("operatore"), FieldPanel("ruolo")],
+        base_form_class=IncaricoForm,
     )
 
 

@@ -77,6 +77,7 @@ def porta_aperta(porta, host=HOST):
 
 # --- configuration --------------------------------------------------------------------------------
 
+
 class Config:
     def __init__(self):
         self.esiti = intero("SCT_BENCH_ESITI", 10_000)
@@ -94,7 +95,8 @@ class Config:
         self.var.mkdir(parents=True, exist_ok=True)
         self.postgres = not os.environ.get("SCT_BENCH_DATABASE_URL", "").startswith("sqlite") and porta_aperta(5432)
         self.database_url = os.environ.get("SCT_BENCH_DATABASE_URL") or (
-            f"postgres://postgres@{HOST}:5432/sct_bench_{self.esiti}" if self.postgres
+            f"postgres://postgres@{HOST}:5432/sct_bench_{self.esiti}"
+            if self.postgres
             else f"sqlite:///{self.var / f'bench-{self.esiti}.sqlite3'}"
         )
         self.postgres = self.database_url.startswith("postgres")
@@ -117,8 +119,11 @@ class Config:
         for chiave in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
             env.pop(chiave, None)
         if self.redis:
-            env.update(REDIS_URL=f"redis://{HOST}:6379/12", CELERY_BROKER_URL=f"redis://{HOST}:6379/13",
-                       CELERY_RESULT_BACKEND=f"redis://{HOST}:6379/13")
+            env.update(
+                REDIS_URL=f"redis://{HOST}:6379/12",
+                CELERY_BROKER_URL=f"redis://{HOST}:6379/13",
+                CELERY_RESULT_BACKEND=f"redis://{HOST}:6379/13",
+            )
         env.update(extra)
         return env
 
@@ -129,8 +134,12 @@ class Config:
 
 def manage(config, *argomenti, env=None, cattura=False):
     risultato = subprocess.run(
-        [PYTHON, "manage.py", *argomenti], cwd=RADICE, env=env or config.ambiente_dati(), check=True,
-        text=True, capture_output=cattura,
+        [PYTHON, "manage.py", *argomenti],
+        cwd=RADICE,
+        env=env or config.ambiente_dati(),
+        check=True,
+        text=True,
+        capture_output=cattura,
     )
     return risultato.stdout if cattura else None
 
@@ -149,14 +158,25 @@ def prepara_database(config):
     log("migrate, collectstatic")
     manage(config, "migrate", "--noinput", "-v0")
     manage(config, "collectstatic", "--noinput", "-v0", env=config.ambiente())
-    voluti = {"contratti": config.contratti, "enti": config.enti, "adesioni": config.adesioni,
-              "ordinativi": config.ordinativi, "esiti": config.esiti}
-    presenti = json.loads(manage(
-        config, "shell", "-c",
-        "import json; from home.bulk import presenti; from contratti.models import ContrattoPage; "
-        "print(json.dumps({**presenti(), 'demo': ContrattoPage.objects.filter(slug='sistema-cloud-toscana').exists()}))",
-        cattura=True,
-    ).strip().splitlines()[-1])
+    voluti = {
+        "contratti": config.contratti,
+        "enti": config.enti,
+        "adesioni": config.adesioni,
+        "ordinativi": config.ordinativi,
+        "esiti": config.esiti,
+    }
+    presenti = json.loads(
+        manage(
+            config,
+            "shell",
+            "-c",
+            "import json; from home.bulk import presenti; from contratti.models import ContrattoPage; "
+            "print(json.dumps({**presenti(), 'demo': ContrattoPage.objects.filter(slug='sistema-cloud-toscana').exists()}))",
+            cattura=True,
+        )
+        .strip()
+        .splitlines()[-1]
+    )
     if not presenti.pop("demo"):
         log("load_demo")
         manage(config, "load_demo")
@@ -184,6 +204,7 @@ def prepara_database(config):
 
 # --- the server ----------------------------------------------------------------------------------
 
+
 class Server:
     def __init__(self, config, cache):
         self.config = config
@@ -196,18 +217,38 @@ class Server:
         env = self.config.ambiente(SCT_CACHE_PAGINE="1" if self.cache else "0")
         self.log = open(self.config.var / "gunicorn.log", "a")  # noqa: SIM115 - closed in __exit__
         self.processo = subprocess.Popen(
-            [str(VENV / "gunicorn"), "sct_site.wsgi", "-w", str(self.config.workers), "-b", f"{HOST}:{self.config.porta}",
-             "--timeout", "300", "--log-level", "warning", "--pythonpath", f"{RADICE},{RADICE / 'scripts'}"],
-            cwd=RADICE, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(VENV / "gunicorn"),
+                "sct_site.wsgi",
+                "-w",
+                str(self.config.workers),
+                "-b",
+                f"{HOST}:{self.config.porta}",
+                "--timeout",
+                "300",
+                "--log-level",
+                "warning",
+                "--pythonpath",
+                f"{RADICE},{RADICE / 'scripts'}",
+            ],
+            cwd=RADICE,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         limite = time.monotonic() + 90
         while time.monotonic() < limite:
             if self.processo.poll() is not None:
                 raise SystemExit(f"gunicorn è terminato (vedi {self.config.var / 'gunicorn.log'})")
             try:
-                stato, _, _ = richiesta(self.config.porta, "/health/?solo=database,cache,cache_pagine,storage")  # no Celery worker here
+                stato, _, _ = richiesta(
+                    self.config.porta, "/health/?solo=database,cache,cache_pagine,storage"
+                )  # no Celery worker here
                 if stato == 200:
-                    log(f"gunicorn pronto ({self.config.workers} worker, cache delle pagine {'accesa' if self.cache else 'spenta'})")
+                    log(
+                        f"gunicorn pronto ({self.config.workers} worker, cache delle pagine {'accesa' if self.cache else 'spenta'})"
+                    )
                     return self
             except OSError:
                 pass
@@ -247,6 +288,7 @@ class Server:
 
 # --- HTTP ----------------------------------------------------------------------------------------
 
+
 def richiesta(porta, url, *, metodo="GET", corpo=None, intestazioni=None, timeout=300):
     conn = http.client.HTTPConnection(HOST, porta, timeout=timeout)
     try:
@@ -272,10 +314,17 @@ def accedi(porta, username, password):
     raccogli(intestazioni)
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', corpo).group(1).decode()
     dati = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
-    stato, intestazioni, _ = richiesta(porta, "/account/accedi/", metodo="POST", corpo=dati, intestazioni={
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": "; ".join(f"{k}={v}" for k, v in cookie.items()),
-        "Referer": f"http://{HOST}:{porta}/account/accedi/",
-    })
+    stato, intestazioni, _ = richiesta(
+        porta,
+        "/account/accedi/",
+        metodo="POST",
+        corpo=dati,
+        intestazioni={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in cookie.items()),
+            "Referer": f"http://{HOST}:{porta}/account/accedi/",
+        },
+    )
     raccogli(intestazioni)
     if stato != 302 or "sessionid" not in cookie:
         raise SystemExit(f"accesso di {username} non riuscito (HTTP {stato})")
@@ -305,11 +354,20 @@ class Carico:
             return shutil.which("wrk")
         if os.geteuid() == 0 and shutil.which("apt-get"):
             log("wrk manca: apt-get install wrk")
-            for comando in (["apt-get", "install", "-y", "-q", "wrk"], ["apt-get", "update", "-q"],
-                            ["apt-get", "install", "-y", "-q", "wrk"]):
+            for comando in (
+                ["apt-get", "install", "-y", "-q", "wrk"],
+                ["apt-get", "update", "-q"],
+                ["apt-get", "install", "-y", "-q", "wrk"],
+            ):
                 try:
-                    subprocess.run(comando, check=False, timeout=300, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+                    subprocess.run(
+                        comando,
+                        check=False,
+                        timeout=300,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+                    )
                 except (OSError, subprocess.TimeoutExpired):
                     break
                 if shutil.which("wrk"):
@@ -344,18 +402,34 @@ class Carico:
         return risultato
 
     def _wrk(self, url, cookie, durata):
-        comando = [self.wrk, "-t2", f"-c{self.config.connessioni}", f"-d{max(1, round(durata))}s", "--timeout", "60s",
-                   "-s", str(self.script)]
+        comando = [
+            self.wrk,
+            "-t2",
+            f"-c{self.config.connessioni}",
+            f"-d{max(1, round(durata))}s",
+            "--timeout",
+            "60s",
+            "-s",
+            str(self.script),
+        ]
         if cookie:
             comando += ["-H", f"Cookie: {cookie}"]
-        processo = subprocess.run(comando + [f"http://{HOST}:{self.config.porta}{url}"], capture_output=True, text=True,
-                                  timeout=durata + 120)
+        processo = subprocess.run(
+            comando + [f"http://{HOST}:{self.config.porta}{url}"], capture_output=True, text=True, timeout=durata + 120
+        )
         riga = next((r for r in processo.stdout.splitlines() if r.startswith("WRKJSON ")), None)
         if riga is None:
-            raise SystemExit(f"wrk non ha prodotto risultati per {url}: {processo.stdout[-500:]} {processo.stderr[-500:]}")
-        d = json.loads(riga[len("WRKJSON "):])
-        return {"rps": d["richieste"] / (d["durata_us"] / 1e6), "p50": d["p50_us"] / 1000, "p95": d["p95_us"] / 1000,
-                "n": d["richieste"], "errori": d["errori"] + d["non2xx"]}
+            raise SystemExit(
+                f"wrk non ha prodotto risultati per {url}: {processo.stdout[-500:]} {processo.stderr[-500:]}"
+            )
+        d = json.loads(riga[len("WRKJSON ") :])
+        return {
+            "rps": d["richieste"] / (d["durata_us"] / 1e6),
+            "p50": d["p50_us"] / 1000,
+            "p95": d["p95_us"] / 1000,
+            "n": d["richieste"],
+            "errori": d["errori"] + d["non2xx"],
+        }
 
     def _python(self, url, cookie, durata):
         fine = time.monotonic() + durata
@@ -384,8 +458,13 @@ class Carico:
                 pool.submit(ciclo)
         durata = time.perf_counter() - inizio
         latenze.sort()
-        return {"rps": len(latenze) / durata, "p50": latenze[len(latenze) // 2] * 1000,
-                "p95": latenze[int(len(latenze) * 0.95)] * 1000, "n": len(latenze), "errori": errori[0]}
+        return {
+            "rps": len(latenze) / durata,
+            "p50": latenze[len(latenze) // 2] * 1000,
+            "p95": latenze[int(len(latenze) * 0.95)] * 1000,
+            "n": len(latenze),
+            "errori": errori[0],
+        }
 
     def sequenziale(self, url, volte=3):
         """Large responses (the exports): one request at a time, ``volte`` times."""
@@ -398,8 +477,14 @@ class Carico:
                 raise SystemExit(f"{url}: HTTP {stato}")
             dimensione = len(corpo)
         tempi.sort()
-        return {"rps": len(tempi) / sum(tempi), "p50": statistics.median(tempi) * 1000, "p95": tempi[-1] * 1000,
-                "n": len(tempi), "errori": 0, "byte": dimensione}
+        return {
+            "rps": len(tempi) / sum(tempi),
+            "p50": statistics.median(tempi) * 1000,
+            "p95": tempi[-1] * 1000,
+            "n": len(tempi),
+            "errori": 0,
+            "byte": dimensione,
+        }
 
     def chiudi(self):
         self.script.unlink(missing_ok=True)
@@ -407,13 +492,16 @@ class Carico:
 
 def _somma(misure):
     return {
-        "rps": statistics.mean(m["rps"] for m in misure), "p50": statistics.median(m["p50"] for m in misure),
-        "p95": statistics.median(m["p95"] for m in misure), "n": sum(m["n"] for m in misure),
+        "rps": statistics.mean(m["rps"] for m in misure),
+        "p50": statistics.median(m["p50"] for m in misure),
+        "p95": statistics.median(m["p95"] for m in misure),
+        "n": sum(m["n"] for m in misure),
         "errori": sum(m["errori"] for m in misure),
     }
 
 
 # --- Django in this process (ids for the URLs, search timing) ------------------------------------
+
 
 def django_locale(config):
     for chiave, valore in config.ambiente_dati().items():
@@ -435,10 +523,15 @@ def indirizzi(config):
     visibili = Esito.objects.visibili().count()
     esito = Esito.objects.visibili().order_by("-pubblicato_il", "-id").values_list("pk", flat=True)[visibili // 2]
     l190 = (
-        Esito.objects.in_vigore().values("ente__codice_fiscale", anno=ExtractYear("data_aggiudicazione"))
-        .annotate(n=Count("id")).order_by("-n").first()
+        Esito.objects.in_vigore()
+        .values("ente__codice_fiscale", anno=ExtractYear("data_aggiudicazione"))
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
     )
-    contratto = ContrattoPage.objects.filter(slug__startswith="bulk-").order_by("path").first() or ContrattoPage.objects.first()
+    contratto = (
+        ContrattoPage.objects.filter(slug__startswith="bulk-").order_by("path").first() or ContrattoPage.objects.first()
+    )
     pagine = [
         ("home", "/"),
         ("elenco contratti (filtrato)", "/contratti/?tipo=aq&stato=attivo&ordina=scadenza"),
@@ -460,8 +553,10 @@ def indirizzi(config):
     esportazioni = [
         ("export CSV (tutti)", f"{base}dati-aperti/csv/"),
         ("export OCDS (tutti)", f"{base}dati-aperti/ocds/"),
-        (f"export L.190 XML ({l190['anno']}, {l190['n']} esiti)",
-         f"{base}dati-aperti/l190/{l190['anno']}/{l190['ente__codice_fiscale']}/"),
+        (
+            f"export L.190 XML ({l190['anno']}, {l190['n']} esiti)",
+            f"{base}dati-aperti/l190/{l190['anno']}/{l190['ente__codice_fiscale']}/",
+        ),
         ("export CSV filtrato (anno 2022)", f"{base}dati-aperti/csv/?anno=2022"),
     ]
     return visibili, pagine, riservate, esportazioni
@@ -510,8 +605,12 @@ def costo_nel_processo(pagine, riservate, ripetizioni=15):
                     inizio = time.perf_counter()
                     anonimo.get(f"/__bench__/pavimento/{len(risposta.content)}/")
                     tempi_pavimento.append((time.perf_counter() - inizio) * 1000)
-                risultati[nome] = {"ms": statistics.median(tempi), "query": numero, "ms_query": statistics.median(query_ms),
-                                   "pavimento_ms": statistics.median(tempi_pavimento)}
+                risultati[nome] = {
+                    "ms": statistics.median(tempi),
+                    "query": numero,
+                    "ms_query": statistics.median(query_ms),
+                    "pavimento_ms": statistics.median(tempi_pavimento),
+                }
     return risultati
 
 
@@ -531,17 +630,23 @@ def ricerca_vs_tsquery(config, ripetizioni=60):
     termini = ["backup", "backup dati", "disaster recovery", "Prato", "cloud hosting migrazione", "posta certificata"]
     cfg = conf.configurazione_fts()
     colonne = ", ".join(CAMPI_ELENCO)
-    sql_conta = ("SELECT count(*) FROM esiti_esito WHERE stato IN ('pubblicato', 'ritirato') "
-                 "AND vettore_ricerca @@ websearch_to_tsquery(%s::regconfig, %s)")
-    sql_pagina = (f"SELECT {colonne} FROM esiti_esito WHERE stato IN ('pubblicato', 'ritirato') "  # noqa: S608 - constant columns
-                  "AND vettore_ricerca @@ websearch_to_tsquery(%s::regconfig, %s) ORDER BY pubblicato_il DESC, id DESC LIMIT 20")
+    sql_conta = (
+        "SELECT count(*) FROM esiti_esito WHERE stato IN ('pubblicato', 'ritirato') "
+        "AND vettore_ricerca @@ websearch_to_tsquery(%s::regconfig, %s)"
+    )
+    sql_pagina = (
+        f"SELECT {colonne} FROM esiti_esito WHERE stato IN ('pubblicato', 'ritirato') "  # noqa: S608 - constant columns
+        "AND vettore_ricerca @@ websearch_to_tsquery(%s::regconfig, %s) ORDER BY pubblicato_il DESC, id DESC LIMIT 20"
+    )
 
     moduli = {t: RicercaEsitiForm({"q": t}) for t in termini}
     for modulo in moduli.values():  # the filters' choices are built with the form: not the search
         modulo.is_valid()
 
     def orm(termine):
-        pagina = Paginator(moduli[termine].filtra(Esito.objects.visibili()).only(*CAMPI_ELENCO), conf.per_pagina()).page(1)
+        pagina = Paginator(
+            moduli[termine].filtra(Esito.objects.visibili()).only(*CAMPI_ELENCO), conf.per_pagina()
+        ).page(1)
         return len(list(pagina.object_list)), pagina.paginator.count
 
     def grezzo(termine):
@@ -573,9 +678,14 @@ def ricerca_vs_tsquery(config, ripetizioni=60):
         return valori[min(len(valori) - 1, int(len(valori) * q))]
 
     return {
-        "termini": conteggi, "piano": piano, "indice": indice_usato,
-        "orm_p50": p(tempi["orm"], 0.5), "orm_p95": p(tempi["orm"], 0.95),
-        "grezzo_p50": p(tempi["grezzo"], 0.5), "grezzo_p95": p(tempi["grezzo"], 0.95), "n": len(tempi["orm"]),
+        "termini": conteggi,
+        "piano": piano,
+        "indice": indice_usato,
+        "orm_p50": p(tempi["orm"], 0.5),
+        "orm_p95": p(tempi["orm"], 0.95),
+        "grezzo_p50": p(tempi["grezzo"], 0.5),
+        "grezzo_p95": p(tempi["grezzo"], 0.95),
+        "n": len(tempi["orm"]),
     }
 
 
@@ -585,9 +695,21 @@ def bench_esiti(config):
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop("SCT_VAR_DIR", None)
     uscita = subprocess.run(
-        [PYTHON, "scripts/bench_esiti.py", "-n", str(config.esiti), "--database-url", config.database_url,
-         "--ripetizioni", "2"],
-        cwd=RADICE, env=env, capture_output=True, text=True, timeout=3600,
+        [
+            PYTHON,
+            "scripts/bench_esiti.py",
+            "-n",
+            str(config.esiti),
+            "--database-url",
+            config.database_url,
+            "--ripetizioni",
+            "2",
+        ],
+        cwd=RADICE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=3600,
     )
     if uscita.returncode != 0:
         log(f"bench_esiti.py non riuscito: {uscita.stderr[-2000:]}")
@@ -597,15 +719,25 @@ def bench_esiti(config):
         m = re.match(r"^(.+?)\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$", riga)
         if m:
             righe[m.group(1).strip()] = {
-                "righe": int(m.group(2)), "byte": int(m.group(3)), "min_s": float(m.group(4)),
-                "mediana_s": float(m.group(5)), "picco_mib": float(m.group(6)), "x_grezzo": float(m.group(7)),
+                "righe": int(m.group(2)),
+                "byte": int(m.group(3)),
+                "min_s": float(m.group(4)),
+                "mediana_s": float(m.group(5)),
+                "picco_mib": float(m.group(6)),
+                "x_grezzo": float(m.group(7)),
             }
     return righe, uscita.stdout
 
 
 def scheda_sintesi(config):
-    uscita = subprocess.run([PYTHON, "scripts/bench_scheda_sintesi.py", "10"], cwd=RADICE, env=config.ambiente_dati(),
-                            capture_output=True, text=True, timeout=600)
+    uscita = subprocess.run(
+        [PYTHON, "scripts/bench_scheda_sintesi.py", "10"],
+        cwd=RADICE,
+        env=config.ambiente_dati(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     m = re.search(r"ritmo: ([\d.]+) schede/s", uscita.stdout)
     mediana = re.search(r"mediana (\d+) ms", uscita.stdout)
     if not m:
@@ -616,11 +748,20 @@ def scheda_sintesi(config):
 
 # --- machine -------------------------------------------------------------------------------------
 
+
 def macchina(config, carico):
-    cpu = next((r.split(":", 1)[1].strip() for r in Path("/proc/cpuinfo").read_text().splitlines()
-                if r.startswith("model name")), platform.processor() or platform.machine())
-    memoria = next((int(r.split()[1]) for r in Path("/proc/meminfo").read_text().splitlines()
-                    if r.startswith("MemTotal")), 0) / 2**20
+    cpu = next(
+        (
+            r.split(":", 1)[1].strip()
+            for r in Path("/proc/cpuinfo").read_text().splitlines()
+            if r.startswith("model name")
+        ),
+        platform.processor() or platform.machine(),
+    )
+    memoria = (
+        next((int(r.split()[1]) for r in Path("/proc/meminfo").read_text().splitlines() if r.startswith("MemTotal")), 0)
+        / 2**20
+    )
     from importlib.metadata import version
 
     righe = {
@@ -630,8 +771,10 @@ def macchina(config, carico):
         "Python": platform.python_version(),
         "Django / Wagtail / gunicorn": f"{version('django')} / {version('wagtail')} / {version('gunicorn')}",
         "generatore di carico": carico.nome,
-        "carico medio della macchina (1, 5, 15 min)": "all'inizio " + ", ".join(f"{x:.1f}" for x in config.carico_iniziale)
-        + "; alla fine " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        "carico medio della macchina (1, 5, 15 min)": "all'inizio "
+        + ", ".join(f"{x:.1f}" for x in config.carico_iniziale)
+        + "; alla fine "
+        + ", ".join(f"{x:.1f}" for x in os.getloadavg())
         + " (altri processi sulla macchina pesano su tutte le misure, pavimento compreso)",
     }
     from django.db import connection
@@ -655,6 +798,7 @@ def macchina(config, carico):
 
 # --- the run -------------------------------------------------------------------------------------
 
+
 def misura_pagine(config, carico, pagine, riservate, esportazioni):
     risultati = {}
     with Server(config, cache=False) as server:
@@ -665,7 +809,9 @@ def misura_pagine(config, carico, pagine, riservate, esportazioni):
             if "X-Cache-Pagine" in dict(intestazioni):
                 raise SystemExit("la cache delle pagine risulta accesa nella fase senza cache")
             r = {"url": url, "byte": len(corpo)}
-            r["senza_cache"], r["pavimento"], r["rapporto"] = carico.confronta(url, f"/__bench__/pavimento/{len(corpo)}/")
+            r["senza_cache"], r["pavimento"], r["rapporto"] = carico.confronta(
+                url, f"/__bench__/pavimento/{len(corpo)}/"
+            )
             risultati[nome] = r
             log(f"{nome}: {r['senza_cache']['rps']:.1f} req/s (pavimento {r['pavimento']['rps']:.1f})")
         cookie = accedi(config.porta, "aderente", os.environ.get("SCT_DEMO_PASSWORD", "demo-sct-2025"))
@@ -675,7 +821,8 @@ def misura_pagine(config, carico, pagine, riservate, esportazioni):
                 raise SystemExit(f"{nome} ({url}): HTTP {stato}")
             r = {"url": url, "byte": len(corpo), "riservata": True}
             r["senza_cache"], r["pavimento"], r["rapporto"] = carico.confronta(
-                url, f"/__bench__/pavimento/{len(corpo)}/", cookie=cookie)
+                url, f"/__bench__/pavimento/{len(corpo)}/", cookie=cookie
+            )
             risultati[nome] = r
             log(f"{nome}: {r['senza_cache']['rps']:.1f} req/s (pavimento {r['pavimento']['rps']:.1f})")
         for nome, url in esportazioni:
@@ -692,7 +839,8 @@ def misura_pagine(config, carico, pagine, riservate, esportazioni):
                 continue
             r = risultati[nome]
             r["con_cache"], r["pavimento_cache"], r["rapporto_cache"] = carico.confronta(
-                url, f"/__bench__/pavimento/{r['byte']}/")
+                url, f"/__bench__/pavimento/{r['byte']}/"
+            )
             log(f"{nome} (cache): {risultati[nome]['con_cache']['rps']:.1f} req/s")
     return risultati, picco
 
@@ -717,8 +865,21 @@ def main():
         esiti_righe, esiti_testo = bench_esiti(config)
         log("scheda di sintesi (scripts/bench_scheda_sintesi.py)")
         pdf = scheda_sintesi(config)
-        testo = rapporto(config, carico, data, visibili, secondi_dati, risultati, picco_rss, ricerca, esiti_righe,
-                         esiti_testo, pdf, time.perf_counter() - inizio, nel_processo)
+        testo = rapporto(
+            config,
+            carico,
+            data,
+            visibili,
+            secondi_dati,
+            risultati,
+            picco_rss,
+            ricerca,
+            esiti_righe,
+            esiti_testo,
+            pdf,
+            time.perf_counter() - inizio,
+            nel_processo,
+        )
     finally:
         carico.chiudi()
     print()
@@ -730,12 +891,26 @@ def main():
 
 # --- report --------------------------------------------------------------------------------------
 
+
 def _ms(valore):
     return f"{valore:.0f}" if valore >= 10 else f"{valore:.1f}"
 
 
-def rapporto(config, carico, data, visibili, secondi_dati, risultati, picco_rss, ricerca, esiti_righe, esiti_testo,
-             pdf, durata_totale, nel_processo):
+def rapporto(
+    config,
+    carico,
+    data,
+    visibili,
+    secondi_dati,
+    risultati,
+    picco_rss,
+    ricerca,
+    esiti_righe,
+    esiti_testo,
+    pdf,
+    durata_totale,
+    nel_processo,
+):
     from home.bulk import presenti
 
     m = macchina(config, carico)
@@ -754,7 +929,8 @@ def rapporto(config, carico, data, visibili, secondi_dati, risultati, picco_rss,
         f"| server | gunicorn, {config.workers} worker sync, impostazioni di produzione (`scripts/bench_settings.py`: DEBUG off, "
         "connessioni persistenti al database), HTTP su 127.0.0.1 |",
         f"| carico | {config.connessioni} connessioni, {config.durata:g} s per misura, sulla stessa macchina del server |",
-        f"| dati | {visibili} esiti visibili, " + ", ".join(f"{v} {k}" for k, v in dati.items() if k != "esiti")
+        f"| dati | {visibili} esiti visibili, "
+        + ", ".join(f"{v} {k}" for k, v in dati.items() if k != "esiti")
         + " di prova (`generate_bulk`), più i dati dimostrativi |",
         f"| generazione dei dati | {f'{secondi_dati:.0f} s' if secondi_dati is not None else 'già presenti (database riusato)'} |",
         f"| durata dell'esecuzione | {durata_totale / 60:.1f} min |",
@@ -762,8 +938,8 @@ def rapporto(config, carico, data, visibili, secondi_dati, risultati, picco_rss,
         "## Pagine",
         "",
         "Pavimento (*floor*): una vista Django che restituisce byte precalcolati della stessa dimensione della "
-        "pagina, con lo stesso middleware e lo stesso server (`scripts/bench_urls.py`). \"senza cache\": cache delle "
-        "pagine spenta (`SCT_CACHE_PAGINE=0`), la vista fa tutto il suo lavoro; \"in cache\": anonimo servito da "
+        'pagina, con lo stesso middleware e lo stesso server (`scripts/bench_urls.py`). "senza cache": cache delle '
+        'pagine spenta (`SCT_CACHE_PAGINE=0`), la vista fa tutto il suo lavoro; "in cache": anonimo servito da '
         "`sct_site/cache/pagine.py`. Pagina e pavimento sono misurati a giri alterni "
         f"({config.giri} giri di {max(1, round(config.durata / config.giri))} s ciascuno, nella stessa fase del server), "
         "perché vedano le stesse condizioni della macchina; rapporto = mediana dei rapporti per giro tra le "
@@ -788,8 +964,10 @@ def rapporto(config, carico, data, visibili, secondi_dati, risultati, picco_rss,
         if not r.get("riservata"):
             obiettivi.append((f"{nome}, senza cache ≥ 15% del pavimento", rapporto_s >= 0.15, f"{rapporto_s:.1%}"))
         nota = f" ({errori} errori)" if errori else ""
-        out.append(f"| {nome}{nota} | {r['byte']} | {s['rps']:.1f} | {_ms(s['p50'])} | {_ms(s['p95'])} | {f['rps']:.0f} | "
-                   f"{rapporto_s:.1%} | " + " | ".join(celle_c) + " |")
+        out.append(
+            f"| {nome}{nota} | {r['byte']} | {s['rps']:.1f} | {_ms(s['p50'])} | {_ms(s['p95'])} | {f['rps']:.0f} | "
+            f"{rapporto_s:.1%} | " + " | ".join(celle_c) + " |"
+        )
     out += [
         "",
         "Le pagine dell'aderente sono misurate con la sessione di un accesso vero dal modulo di login "
@@ -803,8 +981,11 @@ def rapporto(config, carico, data, visibili, secondi_dati, risultati, picco_rss,
         "",
         "| pagina | ms | query | ms nelle query | pavimento ms | pavimento ÷ pagina |",
         "|---|---:|---:|---:|---:|---:|",
-        *[f"| {nome} | {v['ms']:.1f} | {v['query']} | {v['ms_query']:.1f} | {v['pavimento_ms']:.2f} | "
-          f"{v['pavimento_ms'] / v['ms']:.1%} |" for nome, v in nel_processo.items()],
+        *[
+            f"| {nome} | {v['ms']:.1f} | {v['query']} | {v['ms_query']:.1f} | {v['pavimento_ms']:.2f} | "
+            f"{v['pavimento_ms'] / v['ms']:.1%} |"
+            for nome, v in nel_processo.items()
+        ],
         "",
         "L'ultima colonna è il rapporto che la pagina avrebbe col pavimento se contasse solo il lavoro di Django "
         "nel processo: via HTTP si aggiungono a entrambi lo stesso server e la stessa rete, che lo avvicinano un "
@@ -823,23 +1004,48 @@ def rapporto(config, carico, data, visibili, secondi_dati, risultati, picco_rss,
             s = r["senza_cache"]
             out.append(f"| {nome} | {r['byte']} | {s['p50'] / 1000:.2f} | {s['p95'] / 1000:.2f} |")
     if picco_rss:
-        out += ["", f"Picco di memoria residente (VmHWM) del worker gunicorn più grande dopo pagine ed export: "
-                f"**{picco_rss:.0f} MiB**."]
-        obiettivi.append(("picco di memoria residente di un worker durante gli export < 250 MB",
-                          picco_rss * 1.048576 < 250, f"{picco_rss * 1.048576:.0f} MB"))
+        out += [
+            "",
+            f"Picco di memoria residente (VmHWM) del worker gunicorn più grande dopo pagine ed export: "
+            f"**{picco_rss:.0f} MiB**.",
+        ]
+        obiettivi.append(
+            (
+                "picco di memoria residente di un worker durante gli export < 250 MB",
+                picco_rss * 1.048576 < 250,
+                f"{picco_rss * 1.048576:.0f} MB",
+            )
+        )
     out += ["", "## Export contro un dump grezzo (`scripts/bench_esiti.py`)", ""]
     if esiti_righe:
         grezzo = esiti_righe.get("dump grezzo values_list → csv.writer")
-        out += ["| misura | righe | byte | min s | mediana s | picco MiB (tracemalloc) | × grezzo |",
-                "|---|---:|---:|---:|---:|---:|---:|"]
+        out += [
+            "| misura | righe | byte | min s | mediana s | picco MiB (tracemalloc) | × grezzo |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
         for nome, r in esiti_righe.items():
-            out.append(f"| {nome} | {r['righe']} | {r['byte']} | {r['min_s']:.3f} | {r['mediana_s']:.3f} | "
-                       f"{r['picco_mib']:.1f} | {r['x_grezzo']:.2f} |")
+            out.append(
+                f"| {nome} | {r['righe']} | {r['byte']} | {r['min_s']:.3f} | {r['mediana_s']:.3f} | "
+                f"{r['picco_mib']:.1f} | {r['x_grezzo']:.2f} |"
+            )
             if grezzo and (nome.startswith(("CSV", "OCDS", "L.190"))):
-                obiettivi.append((f"{nome}: picco < 250 MB", r["picco_mib"] * 1.048576 < 250, f"{r['picco_mib']:.1f} MiB"))
+                obiettivi.append(
+                    (f"{nome}: picco < 250 MB", r["picco_mib"] * 1.048576 < 250, f"{r['picco_mib']:.1f} MiB")
+                )
                 if "(tutti)" in nome:
-                    obiettivi.append((f"{nome}: tempo ≤ 3× il dump grezzo", r["x_grezzo"] <= 3, f"{r['x_grezzo']:.2f}×"))
-        out += ["", "<details><summary>uscita completa</summary>", "", "```", esiti_testo.strip(), "```", "", "</details>"]
+                    obiettivi.append(
+                        (f"{nome}: tempo ≤ 3× il dump grezzo", r["x_grezzo"] <= 3, f"{r['x_grezzo']:.2f}×")
+                    )
+        out += [
+            "",
+            "<details><summary>uscita completa</summary>",
+            "",
+            "```",
+            esiti_testo.strip(),
+            "```",
+            "",
+            "</details>",
+        ]
     else:
         out += ["Non riuscito:", "", "```", (esiti_testo or "").strip()[-3000:], "```"]
     out += ["", "## Ricerca a testo libero (PostgreSQL)", ""]
@@ -862,18 +1068,25 @@ def rapporto(config, carico, data, visibili, secondi_dati, risultati, picco_rss,
             "Risultati per testo: " + ", ".join(f"'{t}' {n}" for t, n in ricerca["termini"].items()) + ".",
             f"Indice GIN usato: {'sì' if ricerca['indice'] else '**no**'}. Piano del conteggio:",
             "",
-            "```", *ricerca["piano"], "```",
+            "```",
+            *ricerca["piano"],
+            "```",
         ]
         if http_ricerca:
-            out += ["", f"La pagina intera via HTTP (senza cache): p95 {_ms(http_ricerca['p95'])} ms con "
-                    f"{config.connessioni} connessioni concorrenti."]
+            out += [
+                "",
+                f"La pagina intera via HTTP (senza cache): p95 {_ms(http_ricerca['p95'])} ms con "
+                f"{config.connessioni} connessioni concorrenti.",
+            ]
     else:
         out.append("Non misurata: il database non è PostgreSQL (su SQLite la ricerca è per parole con `icontains`).")
     out += ["", "## Scheda di sintesi (PDF, WeasyPrint)", ""]
     if pdf:
-        out.append(f"{pdf['ritmo']:.1f} schede/s per processo (mediana {pdf['mediana_ms']} ms, "
-                   "`scripts/bench_scheda_sintesi.py 10`), cioè circa "
-                   f"{pdf['ritmo'] * (os.cpu_count() or 1):.0f} schede/s con un processo per core.")
+        out.append(
+            f"{pdf['ritmo']:.1f} schede/s per processo (mediana {pdf['mediana_ms']} ms, "
+            "`scripts/bench_scheda_sintesi.py 10`), cioè circa "
+            f"{pdf['ritmo'] * (os.cpu_count() or 1):.0f} schede/s con un processo per core."
+        )
     else:
         out.append("Non misurata (errore).")
     out += ["", "## Obiettivi della issue 10", "", "| obiettivo | misura | raggiunto |", "|---|---:|:---:|"]

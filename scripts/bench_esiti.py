@@ -113,8 +113,10 @@ def esegui(args):
     if mancanti > 0:
         inizio = time.perf_counter()
         genera_esiti(mancanti, prefisso_cig="X", seme=42)
-        print(f"Creati {mancanti} esiti (bulk_create + vettore di ricerca) in {time.perf_counter() - inizio:.1f} s",
-              flush=True)
+        print(
+            f"Creati {mancanti} esiti (bulk_create + vettore di ricerca) in {time.perf_counter() - inizio:.1f} s",
+            flush=True,
+        )
     totale = Esito.objects.visibili().count()
     piu_grande = (
         Esito.objects.in_vigore()
@@ -138,10 +140,16 @@ def esegui(args):
         ("dump grezzo values_list → csv.writer", totale, dump_grezzo),
         ("CSV (tutti)", totale, lambda: consuma(client.get(f"{base}dati-aperti/csv/"))),
         ("OCDS release package (tutti)", totale, lambda: consuma(client.get(f"{base}dati-aperti/ocds/"))),
-        (f"L.190 XML {piu_grande['anno']} {piu_grande['ente__codice_fiscale']}", piu_grande["n"],
-         lambda: consuma(client.get(l190))),
-        ("CSV filtrato (anno 2022)", Esito.objects.visibili().filter(data_aggiudicazione__year=2022).count(),
-         lambda: consuma(client.get(f"{base}dati-aperti/csv/", {"anno": 2022}))),
+        (
+            f"L.190 XML {piu_grande['anno']} {piu_grande['ente__codice_fiscale']}",
+            piu_grande["n"],
+            lambda: consuma(client.get(l190)),
+        ),
+        (
+            "CSV filtrato (anno 2022)",
+            Esito.objects.visibili().filter(data_aggiudicazione__year=2022).count(),
+            lambda: consuma(client.get(f"{base}dati-aperti/csv/", {"anno": 2022})),
+        ),
         ("feed Atom (ultimi 50)", 50, lambda: consuma(client.get(f"{base}dati-aperti/feed/"))),
         ("elenco, prima pagina", 20, lambda: consuma(client.get(base))),
         ("elenco, ricerca 'backup'", 20, lambda: consuma(client.get(base, {"q": "backup"}))),
@@ -155,14 +163,20 @@ def esegui(args):
     print()
     print(f"{'misura':46} {'righe':>8} {'byte':>12} {'min s':>8} {'mediana s':>9} {'picco MiB':>10} {'× grezzo':>9}")
     for nome, righe, migliore, mediana, dimensione, picco in risultati:
-        print(f"{nome:46} {righe:>8} {dimensione:>12} {migliore:>8.3f} {mediana:>9.3f} {picco:>10.1f} "
-              f"{migliore / grezzo:>9.2f}")
-    print(f"\n{totale} esiti visibili; tempi: migliore e mediana di {args.ripetizioni} esecuzioni; × grezzo sul "
-          "migliore; picco = massimo della memoria Python allocata durante la richiesta (tracemalloc).")
+        print(
+            f"{nome:46} {righe:>8} {dimensione:>12} {migliore:>8.3f} {mediana:>9.3f} {picco:>10.1f} "
+            f"{migliore / grezzo:>9.2f}"
+        )
+    print(
+        f"\n{totale} esiti visibili; tempi: migliore e mediana di {args.ripetizioni} esecuzioni; × grezzo sul "
+        "migliore; picco = massimo della memoria Python allocata durante la richiesta (tracemalloc)."
+    )
     import platform
 
-    print(f"Macchina: {platform.processor() or platform.machine()}, {os.cpu_count()} CPU, Python "
-          f"{platform.python_version()}, carico medio {os.getloadavg()[0]:.1f}.")
+    print(
+        f"Macchina: {platform.processor() or platform.machine()}, {os.cpu_count()} CPU, Python "
+        f"{platform.python_version()}, carico medio {os.getloadavg()[0]:.1f}."
+    )
 
 
 if __name__ == "__main__":

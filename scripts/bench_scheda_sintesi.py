@@ -40,12 +40,26 @@ def main(n):
     ente = Ente.objects.get(codice_fiscale="01307110484")
     adesione = Adesione(codice="A000001/2026", ipotesi="A", ente=ente, contratto=contratto)
     o = Ordinativo(
-        contratto=contratto, ente=ente, adesione=adesione, codice="O000001/2026", oggetto="Servizi SCT – prova",
-        importo_totale=Decimal("99.99"), cpv="72000000-5", codice_istat="048017", codice_nuts="ITI14", durata_mesi=12,
-        cf_rup="BNCLRA75E45G999M", cig_accordo_quadro=contratto.cig, data_adesione=timezone.localdate(),
-        codice_appalto="SCT-BENCH-0001", cig_derivato="B123456789",
+        contratto=contratto,
+        ente=ente,
+        adesione=adesione,
+        codice="O000001/2026",
+        oggetto="Servizi SCT – prova",
+        importo_totale=Decimal("99.99"),
+        cpv="72000000-5",
+        codice_istat="048017",
+        codice_nuts="ITI14",
+        durata_mesi=12,
+        cf_rup="BNCLRA75E45G999M",
+        cig_accordo_quadro=contratto.cig,
+        data_adesione=timezone.localdate(),
+        codice_appalto="SCT-BENCH-0001",
+        cig_derivato="B123456789",
     )
-    righe = [RigaOrdinativo(descrizione=f"Servizio {i}", importo_unitario=Decimal("33.33"), quantita=Decimal("3")) for i in range(10)]
+    righe = [
+        RigaOrdinativo(descrizione=f"Servizio {i}", importo_unitario=Decimal("33.33"), quantita=Decimal("3"))
+        for i in range(10)
+    ]
     Ordinativo.righe = property(lambda self: _Righe(righe))  # in memory: nothing is saved
     genera_scheda_sintesi(o)  # warm-up (fonts)
     tempi = []
@@ -54,7 +68,9 @@ def main(n):
         pdf = genera_scheda_sintesi(o)
         tempi.append(time.perf_counter() - inizio)
     print(f"scheda di sintesi: {n} generazioni, {len(pdf)} byte")
-    print(f"mediana {statistics.median(tempi) * 1000:.0f} ms, min {min(tempi) * 1000:.0f} ms, max {max(tempi) * 1000:.0f} ms")
+    print(
+        f"mediana {statistics.median(tempi) * 1000:.0f} ms, min {min(tempi) * 1000:.0f} ms, max {max(tempi) * 1000:.0f} ms"
+    )
     print(f"ritmo: {1 / statistics.median(tempi):.1f} schede/s per processo")
 
 

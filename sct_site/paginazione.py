@@ -14,7 +14,7 @@ class PaginatorDaiDueLati(Paginator):
             top = self.count
         if bottom <= self.count // 2 or not getattr(self.object_list, "ordered", False):
             return super().page(number)
-        righe = list(self.object_list.reverse()[self.count - top:self.count - bottom])
+        righe = list(self.object_list.reverse()[self.count - top : self.count - bottom])
         righe.reverse()
         return self._get_page(righe, number, self)
 

@@ -114,8 +114,11 @@ class _RottePagina(RoutablePageMixin):
     def check(cls, **kwargs):
         errors = super().check(**kwargs)
         for nome, vista, exc in viste_mancanti(cls):
-            errors.append(checks.Error(f"La route {nome!r} nomina una vista che non c'è: {vista} ({exc}).",
-                                       obj=cls, id="sct.E001"))
+            errors.append(
+                checks.Error(
+                    f"La route {nome!r} nomina una vista che non c'è: {vista} ({exc}).", obj=cls, id="sct.E001"
+                )
+            )
         return errors
 
 

@@ -7,9 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 # Codice ISTAT del comune: 6 digits (3 of the provincia, 3 of the comune), e.g. 048017 (Firenze).
-valida_codice_istat = RegexValidator(
-    r"\A[0-9]{6}\Z", "Il codice ISTAT ha 6 cifre.", "istat"
-)
+valida_codice_istat = RegexValidator(r"\A[0-9]{6}\Z", "Il codice ISTAT ha 6 cifre.", "istat")
 
 # NUTS 2021 for Italy: IT + macroregion (C, F, G, H, I) + optional region digit + optional provincia
 # character (ITI, ITI1, ITI14, ITC4C), or the extra-regio ITZ, ITZZ, ITZZZ.
@@ -32,5 +30,6 @@ def valida_codice_appalto(valore):
     if not RE_CODICE_APPALTO.match(valore):
         raise ValidationError(
             "Il codice appalto può contenere solo lettere, cifre e i separatori - _ . / "
-            "(all'inizio e alla fine lettere o cifre).", "codice_appalto",
+            "(all'inizio e alla fine lettere o cifre).",
+            "codice_appalto",
         )

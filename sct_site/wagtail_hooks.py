@@ -8,4 +8,6 @@ from .forms import DataAdminField, ImportoAdminField
 
 register_form_field_override(models.DecimalField, override={"form_class": ImportoAdminField})
 # Wagtail's own override of DateField sets its date widget: kept.
-register_form_field_override(models.DateField, override={"form_class": DataAdminField, "widget": AdminDateInput}, exact_class=True)
+register_form_field_override(
+    models.DateField, override={"form_class": DataAdminField, "widget": AdminDateInput}, exact_class=True
+)

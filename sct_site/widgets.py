@@ -11,8 +11,9 @@ from django.utils.safestring import mark_safe
 
 @functools.lru_cache(maxsize=64)
 def _opzioni(scelte):
-    return tuple((str(valore), format_html('<option value="{}">{}</option>', valore, etichetta))
-                 for valore, etichetta in scelte)
+    return tuple(
+        (str(valore), format_html('<option value="{}">{}</option>', valore, etichetta)) for valore, etichetta in scelte
+    )
 
 
 class ScelteNormalizzate(BaseChoiceIterator):

@@ -122,9 +122,22 @@ class ProcessoSimulatore:
         self.db.parent.mkdir(parents=True, exist_ok=True)
         uscita = open(self.log, "w")  # the child keeps its own copy
         self.processo = subprocess.Popen(
-            [sys.executable, "-m", "anac.simulatore", "--port", str(self.porta), "--db", str(self.db),
-             "--log-level", "WARNING", *self.argomenti],
-            cwd=BASE_DIR, stdout=uscita, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "anac.simulatore",
+                "--port",
+                str(self.porta),
+                "--db",
+                str(self.db),
+                "--log-level",
+                "WARNING",
+                *self.argomenti,
+            ],
+            cwd=BASE_DIR,
+            stdout=uscita,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
             preexec_fn=_muori_con_il_padre,
         )
         uscita.close()
@@ -210,9 +223,28 @@ class ProcessoWorker:
         }
         uscita = open(self.log, "w")
         self.processo = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "sct_site", "worker", "--pool=solo", "--loglevel=INFO",
-             "-Q", self.coda, "-n", self.nome, "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=BASE_DIR, env=ambiente, stdout=uscita, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "sct_site",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "-Q",
+                self.coda,
+                "-n",
+                self.nome,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=BASE_DIR,
+            env=ambiente,
+            stdout=uscita,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
             preexec_fn=_muori_con_il_padre,
         )
         uscita.close()
@@ -266,8 +298,12 @@ class ProcessoWorker:
         app.control.purge()
 
     def attendi(self, condizione, timeout=20.0, messaggio=""):
-        return attendi(condizione, timeout=timeout, messaggio=messaggio,
-                       diagnostica=lambda: f"--- log del worker ---\n{self.coda_log()}")
+        return attendi(
+            condizione,
+            timeout=timeout,
+            messaggio=messaggio,
+            diagnostica=lambda: f"--- log del worker ---\n{self.coda_log()}",
+        )
 
 
 def _hostname():
@@ -367,22 +403,41 @@ class ChiaviPDND:
 
         self.cartella = Path(cartella)
         self.cartella.mkdir(parents=True, exist_ok=True)
-        pem = {"format": serialization.PrivateFormat.PKCS8, "encoding": serialization.Encoding.PEM,
-               "encryption_algorithm": serialization.NoEncryption()}
+        pem = {
+            "format": serialization.PrivateFormat.PKCS8,
+            "encoding": serialization.Encoding.PEM,
+            "encryption_algorithm": serialization.NoEncryption(),
+        }
         for nome in ("client", "simulatore", "estranea"):
             chiave = rsa.generate_private_key(public_exponent=65537, key_size=2048)
             (self.cartella / f"{nome}.pem").write_bytes(chiave.private_bytes(**pem))
-            (self.cartella / f"{nome}.pub.pem").write_bytes(chiave.public_key().public_bytes(
-                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+            (self.cartella / f"{nome}.pub.pem").write_bytes(
+                chiave.public_key().public_bytes(
+                    serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+                )
+            )
 
     def privata(self, nome="client"):
         return (self.cartella / f"{nome}.pem").read_text()
 
     def argomenti(self, durata_voucher=600):
-        return ["--pdnd", "--pdnd-chiave-pubblica", str(self.cartella / "client.pub.pem"),
-                "--pdnd-client-id", self.CLIENT_ID, "--pdnd-purpose-id", self.PURPOSE_ID,
-                "--pdnd-audience", self.AUDIENCE_PCP, "--pdnd-audience-token", self.AUDIENCE_TOKEN,
-                "--pdnd-chiave", str(self.cartella / "simulatore.pem"), "--pdnd-durata-voucher", str(durata_voucher)]
+        return [
+            "--pdnd",
+            "--pdnd-chiave-pubblica",
+            str(self.cartella / "client.pub.pem"),
+            "--pdnd-client-id",
+            self.CLIENT_ID,
+            "--pdnd-purpose-id",
+            self.PURPOSE_ID,
+            "--pdnd-audience",
+            self.AUDIENCE_PCP,
+            "--pdnd-audience-token",
+            self.AUDIENCE_TOKEN,
+            "--pdnd-chiave",
+            str(self.cartella / "simulatore.pem"),
+            "--pdnd-durata-voucher",
+            str(durata_voucher),
+        ]
 
     def ambiente(self, simulatore):
         """The settings of the platform (environment of the worker, Django settings of the test)."""
@@ -402,8 +457,9 @@ def _simulatore_pdnd_condiviso():
     simulatore = _CONDIVISI.get("simulatore_pdnd")
     if simulatore is None or not simulatore.vivo:
         chiavi = ChiaviPDND(_cartella_run() / f"pdnd-{uuid.uuid4().hex[:6]}")
-        simulatore = ProcessoSimulatore(_cartella_run() / f"anac-simulatore-pdnd-{uuid.uuid4().hex[:6]}.sqlite3",
-                                        argomenti=chiavi.argomenti()).avvia()
+        simulatore = ProcessoSimulatore(
+            _cartella_run() / f"anac-simulatore-pdnd-{uuid.uuid4().hex[:6]}.sqlite3", argomenti=chiavi.argomenti()
+        ).avvia()
         simulatore.chiavi = chiavi
         _CONDIVISI["simulatore_pdnd"] = simulatore
     return simulatore

@@ -53,14 +53,19 @@ def assegnazioni(sorgente, *, campi, nomi, modello, cartella_del_modello=False, 
         if isinstance(nodo, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             bersagli = nodo.targets if isinstance(nodo, ast.Assign) else [nodo.target]
             for b in bersagli:
-                for t in (b.elts if isinstance(b, (ast.Tuple, ast.List)) else [b]):
+                for t in b.elts if isinstance(b, (ast.Tuple, ast.List)) else [b]:
                     if isinstance(t, ast.Attribute) and t.attr in campi and riguarda(t.value, nodo.value):
                         trovate.append((nodo.lineno, ast.unparse(nodo)))
         elif isinstance(nodo, ast.Call):
             f = nodo.func
             nome = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
-            if (nome == "setattr" and len(nodo.args) >= 2 and isinstance(nodo.args[1], ast.Constant)
-                    and nodo.args[1].value in campi and riguarda(nodo.args[0], *nodo.args[2:])):
+            if (
+                nome == "setattr"
+                and len(nodo.args) >= 2
+                and isinstance(nodo.args[1], ast.Constant)
+                and nodo.args[1].value in campi
+                and riguarda(nodo.args[0], *nodo.args[2:])
+            ):
                 trovate.append((nodo.lineno, ast.unparse(nodo)))
             chiamate = SCRITTURE | (CREAZIONI | {modello} if creazioni else set())
             if nome in chiamate:
@@ -79,7 +84,11 @@ def fuori_dal_proprietario(proprietario, cartella, **criteri):
     for percorso, sorgente in moduli_del_progetto():
         if percorso in (MOTORE, proprietario):
             continue
-        for riga, testo in assegnazioni(sorgente, cartella_del_modello=percorso.startswith(cartella),
-                                        creazioni=percorso not in CREAZIONI_AMMESSE, **criteri):
+        for riga, testo in assegnazioni(
+            sorgente,
+            cartella_del_modello=percorso.startswith(cartella),
+            creazioni=percorso not in CREAZIONI_AMMESSE,
+            **criteri,
+        ):
             trovate.append(f"{percorso}:{riga}: {testo}")
     return trovate

@@ -34,7 +34,7 @@ from sct_site.cache.versione import versione
 
 pytestmark = pytest.mark.django_db
 
-AGGIORNA = "Wagtail è cambiato: sct_site/cache/instradamento.py va adeguato (docs/architecture.md, \"Cache\")."
+AGGIORNA = 'Wagtail è cambiato: sct_site/cache/instradamento.py va adeguato (docs/architecture.md, "Cache").'
 PAGINE_PUBBLICHE = ["/", "/contratti/", f"/contratti/{SCT_SLUG}/", "/aggiudicazioni-e-affidamenti/", "/documentazione/"]
 
 
@@ -52,7 +52,8 @@ def test_wagtail_usa_il_sito_messo_in_request_wagtail_site(demo):
     altro = Site(hostname="altro.example", root_page=sito.root_page)
     richiesta._wagtail_site = altro
     assert Site.find_for_request(richiesta) is altro, (
-        f"Site.find_for_request non legge più request._wagtail_site (SitoInCacheMiddleware lo imposta). {AGGIORNA}")
+        f"Site.find_for_request non legge più request._wagtail_site (SitoInCacheMiddleware lo imposta). {AGGIORNA}"
+    )
 
 
 def test_sito_in_pickle_con_la_radice_caricata(demo):
@@ -60,7 +61,11 @@ def test_sito_in_pickle_con_la_radice_caricata(demo):
     copia = pickle.loads(instradamento._sito(richiesta))  # noqa: S301 - bytes made by the module under test
     sito = Site._find_for_request(richiesta)
     assert (copia.pk, copia.hostname, copia.port, copia.root_page_id) == (
-        sito.pk, sito.hostname, sito.port, sito.root_page_id)
+        sito.pk,
+        sito.hostname,
+        sito.port,
+        sito.root_page_id,
+    )
     with CaptureQueriesContext(connection) as query:
         radice = copia.root_page.localized.specific  # what Page.route_for_request uses
     assert len(query) == 0, f"La radice del Site in cache non basta più a Page.route_for_request. {AGGIORNA}"
@@ -92,6 +97,7 @@ def _campione(regola):
     if isinstance(regola, RoutePattern):
         return re.sub(r"<[^>]+>", "1", str(regola))
     if isinstance(regola, RegexPattern):
+
         def gruppo(m):
             return next((c for c in CAMPIONI if re.fullmatch(m.group(1), c)), "1")
 
@@ -103,7 +109,7 @@ def _percorsi(radice):
     """Every page under the site's root, the sub-routes of each routable page, and paths that are not."""
     percorsi = [[], ["non-esiste"], ["contratti", "non-esiste"], ["contratti", SCT_SLUG, "non-esiste", "1"]]
     for pagina in Page.objects.descendant_of(radice).specific():
-        base = [c for c in pagina.url_path[len(radice.url_path):].split("/") if c]
+        base = [c for c in pagina.url_path[len(radice.url_path) :].split("/") if c]
         percorsi.append(base)
         if isinstance(pagina, RoutablePageMixin):
             for sotto in type(pagina).get_subpage_urls():
@@ -115,9 +121,16 @@ def _percorsi(radice):
 def test_instradamento_in_cache_uguale_a_quello_di_wagtail(demo, settings):
     settings.SCT_CACHE_PAGINE = True
     # A child page whose slug is also a sub-route of its routable parent: the sub-route wins, in Wagtail.
-    demo.sct.add_child(instance=ContrattoPage(
-        title="Figlia", slug="adesioni", cig="Z000000999", banditore=demo.sct.banditore,
-        aggiudicatario=demo.sct.aggiudicatario, importo_massimale=1))
+    demo.sct.add_child(
+        instance=ContrattoPage(
+            title="Figlia",
+            slug="adesioni",
+            cig="Z000000999",
+            banditore=demo.sct.banditore,
+            aggiudicatario=demo.sct.aggiudicatario,
+            importo_massimale=1,
+        )
+    )
     radice = Site.objects.get(is_default_site=True).root_page.specific
     assert isinstance(radice, instradamento.InstradamentoInCacheMixin)
 
@@ -134,11 +147,14 @@ def test_instradamento_in_cache_uguale_a_quello_di_wagtail(demo, settings):
     assert sotto_percorsi, "Nessun sotto-percorso di una RoutablePage trovato: il confronto non direbbe nulla"
     for percorso in percorsi:
         assert instrada(type(radice).route, percorso) == instrada(Page.route, percorso), (
-            f"/{'/'.join(percorso)}/: InstradamentoInCacheMixin.route risponde diversamente da Page.route. {AGGIORNA}")
+            f"/{'/'.join(percorso)}/: InstradamentoInCacheMixin.route risponde diversamente da Page.route. {AGGIORNA}"
+        )
 
 
 def test_get_view_restrictions_e_public_esistono_come_le_usiamo(demo):
-    assert callable(getattr(Page, "get_view_restrictions", None)), f"Page.get_view_restrictions non esiste più. {AGGIORNA}"
+    assert callable(getattr(Page, "get_view_restrictions", None)), (
+        f"Page.get_view_restrictions non esiste più. {AGGIORNA}"
+    )
     assert callable(getattr(PageQuerySet, "public", None)), f"PageQuerySet.public non esiste più. {AGGIORNA}"
     contratto = ContrattoPage.objects.get(slug=SCT_SLUG)
     assert list(Page.get_view_restrictions(contratto)) == []
@@ -156,6 +172,7 @@ def test_segnali_di_wagtail_e_salvataggio_di_una_bozza(demo):
     revisione = contratto.save_revision()
     assert versione() == prima, (
         "Salvare una bozza di una pagina pubblicata cambia la versione: Wagtail salva campi nuovi "
-        "(sct_site/cache/invalidazione.py, _CAMPI_DI_BOZZA)")
+        "(sct_site/cache/invalidazione.py, _CAMPI_DI_BOZZA)"
+    )
     revisione.publish()
     assert versione() != prima, "Pubblicare non cambia la versione (sct_site/cache/invalidazione.py)"

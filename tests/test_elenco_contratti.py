@@ -23,10 +23,14 @@ def contratti(demo):
     return {
         "scaduto": crea_contratto(title="Vecchia convenzione stampanti", data_scadenza=datetime.date(2020, 5, 1)),
         "aq_futuro": crea_contratto(
-            title="Accordo quadro servizi di sicurezza", tipo=ContrattoPage.Tipo.ACCORDO_QUADRO,
-            data_scadenza=datetime.date(2031, 6, 30), cig="SEC0000001",
+            title="Accordo quadro servizi di sicurezza",
+            tipo=ContrattoPage.Tipo.ACCORDO_QUADRO,
+            data_scadenza=datetime.date(2031, 6, 30),
+            cig="SEC0000001",
         ),
-        "comune": crea_contratto(title="Convenzione del Comune", banditore=comune, data_scadenza=datetime.date(2029, 1, 1)),
+        "comune": crea_contratto(
+            title="Convenzione del Comune", banditore=comune, data_scadenza=datetime.date(2029, 1, 1)
+        ),
     }
 
 
@@ -40,8 +44,19 @@ def test_senza_filtri_elenca_tutti_i_contratti_pubblicati(client, contratti):
     [
         ({"q": "servizi di sicurezza"}, {"Accordo quadro servizi di sicurezza"}),
         ({"q": "SEC0000001"}, {"Accordo quadro servizi di sicurezza"}),
-        ({"q": "7154112FF8"}, {"Progettazione, realizzazione e gestione del Sistema Cloud Toscana, il community Cloud per la Pubblica Amministrazione in Toscana"}),
-        ({"tipo": "aq"}, {"Accordo quadro servizi di sicurezza", "Progettazione, realizzazione e gestione del Sistema Cloud Toscana, il community Cloud per la Pubblica Amministrazione in Toscana"}),
+        (
+            {"q": "7154112FF8"},
+            {
+                "Progettazione, realizzazione e gestione del Sistema Cloud Toscana, il community Cloud per la Pubblica Amministrazione in Toscana"
+            },
+        ),
+        (
+            {"tipo": "aq"},
+            {
+                "Accordo quadro servizi di sicurezza",
+                "Progettazione, realizzazione e gestione del Sistema Cloud Toscana, il community Cloud per la Pubblica Amministrazione in Toscana",
+            },
+        ),
         ({"stato": "scaduto"}, {"Vecchia convenzione stampanti"}),
         ({"scadenza_dal": "01/01/2030"}, {"Accordo quadro servizi di sicurezza"}),
         ({"scadenza_al": "2021-01-01"}, {"Vecchia convenzione stampanti"}),

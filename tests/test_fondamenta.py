@@ -114,7 +114,9 @@ def test_reimpostazione_password_via_email(client, demo):
     percorso = link.split("testserver", 1)[1]
     risposta = client.get(percorso, follow=True)
     form_url = risposta.redirect_chain[-1][0]
-    risposta = client.post(form_url, {"new_password1": "Una-nuova-password-2026", "new_password2": "Una-nuova-password-2026"})
+    risposta = client.post(
+        form_url, {"new_password1": "Una-nuova-password-2026", "new_password2": "Una-nuova-password-2026"}
+    )
     assert risposta.status_code == 302
     assert client.login(username="aderente", password="Una-nuova-password-2026")
 
@@ -139,7 +141,9 @@ def test_area_riservata_aderente_i_contratti_attivi_piu_vicini_alla_scadenza(cli
     from tests.factories import crea_contratto
 
     for giorni in range(12):
-        crea_contratto(title=f"Attivo {giorni:02d}", data_scadenza=datetime.date(2030, 1, 1) + datetime.timedelta(days=giorni))
+        crea_contratto(
+            title=f"Attivo {giorni:02d}", data_scadenza=datetime.date(2030, 1, 1) + datetime.timedelta(days=giorni)
+        )
     crea_contratto(title="Scaduto da tempo", data_scadenza=datetime.date(2020, 1, 1))
     risposta = client_as("aderente").get("/area-riservata/")
     sezioni = risposta.context["sezioni"]
@@ -209,10 +213,18 @@ def test_editor_accede_all_admin_e_aderente_no(client_as):
 
 def test_con_redis_le_cache_sono_quelle_che_non_bloccano():
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
-    env.update({"DJANGO_SETTINGS_MODULE": "sct_site.settings.production", "SECRET_KEY": "x" * 50,
-                "ALLOWED_HOSTS": "sct.example.it", "REDIS_URL": "redis://127.0.0.1:1/2"})
-    codice = ("import django; django.setup(); from django.conf import settings; "
-              "print(*(c['BACKEND'] + ' ' + str(c['OPTIONS']['socket_timeout']) for c in settings.CACHES.values()))")
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "sct_site.settings.production",
+            "SECRET_KEY": "x" * 50,
+            "ALLOWED_HOSTS": "sct.example.it",
+            "REDIS_URL": "redis://127.0.0.1:1/2",
+        }
+    )
+    codice = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(*(c['BACKEND'] + ' ' + str(c['OPTIONS']['socket_timeout']) for c in settings.CACHES.values()))"
+    )
     risultato = subprocess.run([sys.executable, "-c", codice], cwd=ROOT, env=env, capture_output=True, text=True)
     assert risultato.returncode == 0, risultato.stderr
     assert risultato.stdout.split() == ["sct_site.cache.backend.RedisCacheTollerante", "0.5"] * 2
@@ -229,7 +241,9 @@ def test_comando_health_check_senza_http(capsys):
 def _del_progetto(modulo):
     radice = modulo.split(".")[0]
     return any(
-        app.name.split(".")[0] == radice and Path(app.path).is_relative_to(ROOT) and "site-packages" not in Path(app.path).parts
+        app.name.split(".")[0] == radice
+        and Path(app.path).is_relative_to(ROOT)
+        and "site-packages" not in Path(app.path).parts
         for app in apps.get_app_configs()
     )
 
@@ -344,8 +358,14 @@ def test_admin_del_contratto_usa_importo_e_data_del_sito(client_as, demo, campo,
 
 
 URL_NUOVO_ENTE = "/admin/snippets/organizzazioni/ente/add/"
-ENTE_VALIDO = {"denominazione": "Comune di Prova", "codice_fiscale": "00409920584", "pec": "prova@pec.example",
-               "indirizzo": "", "codice_istat": "048017", "codice_nuts": "ITI14"}
+ENTE_VALIDO = {
+    "denominazione": "Comune di Prova",
+    "codice_fiscale": "00409920584",
+    "pec": "prova@pec.example",
+    "indirizzo": "",
+    "codice_istat": "048017",
+    "codice_nuts": "ITI14",
+}
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,8 @@ class RedisPrivato:
     def avvia(self):
         self.processo = subprocess.Popen(  # noqa: S603 - a fixed executable, arguments of this test
             [REDIS_SERVER, "--port", str(self.porta), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         fine = time.monotonic() + 10
         while time.monotonic() < fine:

@@ -14,12 +14,14 @@ URL_MENU = "/admin/settings/home/menuprincipale/"
 
 
 def _footer(html):
-    return html[html.index('<footer class="it-footer">'):]
+    return html[html.index('<footer class="it-footer">') :]
 
 
 def _menu(html):
     inizio = html.index('id="nav-principale"')
-    return re.findall(r'<a class="nav-link[^"]*" href="([^"]+)"[^>]*><span>([^<]+)</span>', html[inizio:inizio + 4000])
+    return re.findall(
+        r'<a class="nav-link[^"]*" href="([^"]+)"[^>]*><span>([^<]+)</span>', html[inizio : inizio + 4000]
+    )
 
 
 def _form_impostazioni(client):
@@ -36,19 +38,35 @@ def _form_impostazioni(client):
 def test_il_piede_mostra_i_dati_dell_ente_e_i_collegamenti_obbligatori(client, demo):
     html = client.get("/").content.decode()
     piede = _footer(html)
-    for testo in ("Regione Toscana – Giunta Regionale", "01386030488", "regionetoscana@postacert.toscana.it",
-                  "055.642259", "start.sa@pamercato.it", "Dichiarazione di accessibilità",
-                  "Informativa privacy", "Note legali", "Informativa cookie"):
+    for testo in (
+        "Regione Toscana – Giunta Regionale",
+        "01386030488",
+        "regionetoscana@postacert.toscana.it",
+        "055.642259",
+        "start.sa@pamercato.it",
+        "Dichiarazione di accessibilità",
+        "Informativa privacy",
+        "Note legali",
+        "Informativa cookie",
+    ):
         assert testo in piede, testo
     assert "/health/" not in piede
-    assert _menu(html) == [("/", "Home"), ("/contratti/", "Elenco contratti"),
-                           ("/aggiudicazioni-e-affidamenti/", "Aggiudicazioni e affidamenti"),
-                           ("/documentazione/", "Documentazione")]
+    assert _menu(html) == [
+        ("/", "Home"),
+        ("/contratti/", "Elenco contratti"),
+        ("/aggiudicazioni-e-affidamenti/", "Aggiudicazioni e affidamenti"),
+        ("/documentazione/", "Documentazione"),
+    ]
 
 
-@pytest.mark.parametrize(("indirizzo", "testo"), [
-    ("/privacy/", "SPID"), ("/note-legali/", "CC BY 4.0"), ("/cookie/", "sessionid"),
-])
+@pytest.mark.parametrize(
+    ("indirizzo", "testo"),
+    [
+        ("/privacy/", "SPID"),
+        ("/note-legali/", "CC BY 4.0"),
+        ("/cookie/", "sessionid"),
+    ],
+)
 def test_le_pagine_informative_sono_pubbliche(client, demo, indirizzo, testo):
     risposta = client.get(indirizzo)
     assert risposta.status_code == 200
@@ -64,8 +82,9 @@ def test_la_voce_del_menu_della_sezione_corrente_e_attiva(client, demo):
 
 
 @override_settings(SCT_CACHE_PAGINE=True)
-def test_l_editor_cambia_il_piede_nell_admin_e_la_pagina_pubblica_lo_mostra(client, client_as, demo,
-                                                                             django_capture_on_commit_callbacks):
+def test_l_editor_cambia_il_piede_nell_admin_e_la_pagina_pubblica_lo_mostra(
+    client, client_as, demo, django_capture_on_commit_callbacks
+):
     assert client.get("/").headers.get("X-Cache-Pagine") == "MISS"
     assert client.get("/").headers.get("X-Cache-Pagine") == "HIT"
     editor = client_as("editor")
@@ -94,11 +113,22 @@ def test_un_dato_non_valido_non_cambia_niente(client_as, demo):
 
 
 def _dati_menu(voci):
-    dati = {"voci-TOTAL_FORMS": str(len(voci)), "voci-INITIAL_FORMS": "0", "voci-MIN_NUM_FORMS": "0",
-            "voci-MAX_NUM_FORMS": "1000"}
+    dati = {
+        "voci-TOTAL_FORMS": str(len(voci)),
+        "voci-INITIAL_FORMS": "0",
+        "voci-MIN_NUM_FORMS": "0",
+        "voci-MAX_NUM_FORMS": "1000",
+    }
     for i, (etichetta, pagina, indirizzo) in enumerate(voci):
-        dati.update({f"voci-{i}-etichetta": etichetta, f"voci-{i}-pagina": pagina or "",
-                     f"voci-{i}-indirizzo": indirizzo, f"voci-{i}-ORDER": str(i + 1), f"voci-{i}-DELETE": ""})
+        dati.update(
+            {
+                f"voci-{i}-etichetta": etichetta,
+                f"voci-{i}-pagina": pagina or "",
+                f"voci-{i}-indirizzo": indirizzo,
+                f"voci-{i}-ORDER": str(i + 1),
+                f"voci-{i}-DELETE": "",
+            }
+        )
     return dati
 
 
@@ -109,19 +139,33 @@ def _url_menu(client):
 
 
 @override_settings(SCT_CACHE_PAGINE=True)
-def test_l_editor_cambia_il_menu_nell_admin_e_la_pagina_pubblica_lo_mostra(client, client_as, demo,
-                                                                             django_capture_on_commit_callbacks):
+def test_l_editor_cambia_il_menu_nell_admin_e_la_pagina_pubblica_lo_mostra(
+    client, client_as, demo, django_capture_on_commit_callbacks
+):
     assert client.get("/").headers.get("X-Cache-Pagine") == "MISS"
     editor = client_as("editor")
     url = _url_menu(editor)
     privacy = PaginaInformativa.objects.get(slug="privacy")
-    dati = _dati_menu([("Contratti", "", "/contratti/"), ("Privacy", privacy.pk, ""),
-                       ("Regione", "", "https://www.regione.toscana.it")])
+    dati = _dati_menu(
+        [
+            ("Contratti", "", "/contratti/"),
+            ("Privacy", privacy.pk, ""),
+            ("Regione", "", "https://www.regione.toscana.it"),
+        ]
+    )
     # The existing rows are replaced: mark them deleted.
     esistenti = list(MenuPrincipale.load().voci.order_by("sort_order"))
     for i, voce in enumerate(esistenti, start=3):
-        dati.update({f"voci-{i}-id": voce.pk, f"voci-{i}-etichetta": voce.etichetta, f"voci-{i}-pagina": "",
-                     f"voci-{i}-indirizzo": voce.indirizzo, f"voci-{i}-ORDER": str(i + 1), f"voci-{i}-DELETE": "1"})
+        dati.update(
+            {
+                f"voci-{i}-id": voce.pk,
+                f"voci-{i}-etichetta": voce.etichetta,
+                f"voci-{i}-pagina": "",
+                f"voci-{i}-indirizzo": voce.indirizzo,
+                f"voci-{i}-ORDER": str(i + 1),
+                f"voci-{i}-DELETE": "1",
+            }
+        )
     dati["voci-TOTAL_FORMS"] = str(3 + len(esistenti))
     dati["voci-INITIAL_FORMS"] = str(len(esistenti))
     # Existing forms come first in a formset: put them at the start.
@@ -130,7 +174,9 @@ def test_l_editor_cambia_il_menu_nell_admin_e_la_pagina_pubblica_lo_mostra(clien
     assert risposta.status_code == 302, risposta.context["form"].errors if risposta.context else risposta
     editor.logout()
     assert _menu(client.get("/").content.decode()) == [
-        ("/contratti/", "Contratti"), ("/privacy/", "Privacy"), ("https://www.regione.toscana.it", "Regione"),
+        ("/contratti/", "Contratti"),
+        ("/privacy/", "Privacy"),
+        ("https://www.regione.toscana.it", "Regione"),
     ]
 
 
@@ -147,8 +193,9 @@ def _riordina(dati, iniziali):
     return risultato
 
 
-@pytest.mark.parametrize(("pagina", "indirizzo"), [(False, ""), (True, "/contratti/"), (False, "ftp://x"),
-                                                   (False, "javascript:alert(1)")])
+@pytest.mark.parametrize(
+    ("pagina", "indirizzo"), [(False, ""), (True, "/contratti/"), (False, "ftp://x"), (False, "javascript:alert(1)")]
+)
 def test_una_voce_del_menu_non_valida_e_rifiutata(client_as, demo, pagina, indirizzo):
     editor = client_as("editor")
     url = _url_menu(editor)

@@ -39,8 +39,15 @@ urlpatterns = [
 ]
 
 FIRMA = "/documenti-privati/firma-di-prova/"
-PAGINE_DI_DEBUG = ("Using the URLconf", "Traceback", "Django tried these URL patterns", "You're seeing this error",
-                   "Request Method:", "CSRF verification failed", "Forbidden")
+PAGINE_DI_DEBUG = (
+    "Using the URLconf",
+    "Traceback",
+    "Django tried these URL patterns",
+    "You're seeing this error",
+    "Request Method:",
+    "CSRF verification failed",
+    "Forbidden",
+)
 
 
 def _pagina(risposta, status, titolo):
@@ -118,6 +125,7 @@ def test_la_risposta_404_di_una_vista_resta_sua(client, demo, debug):
 
 # --- CSRF ----------------------------------------------------------------------------------------
 
+
 def _post_firma(client, **extra):
     return client.post(FIRMA, {"formato": "pades"}, **extra)
 
@@ -141,8 +149,11 @@ def test_csrf_origin_null_rifiutato(demo, settings):
     client.force_login(demo.user("aderente"))
     client.get(FIRMA)
     token = client.cookies["csrftoken"].value
-    testo = _pagina(client.post(FIRMA, {"formato": "pades", "csrfmiddlewaretoken": token}, HTTP_ORIGIN="null"), 403,
-                    "<h1>Accesso negato</h1>")
+    testo = _pagina(
+        client.post(FIRMA, {"formato": "pades", "csrfmiddlewaretoken": token}, HTTP_ORIGIN="null"),
+        403,
+        "<h1>Accesso negato</h1>",
+    )
     assert "Origin checking failed - null does not match any trusted origins" in testo
     # The same POST with the page's real origin passes the check (400: no file chosen).
     risposta = client.post(FIRMA, {"formato": "pades", "csrfmiddlewaretoken": token}, HTTP_ORIGIN="http://testserver")

@@ -86,8 +86,15 @@ def test_tab_adesioni_per_ruolo(client_as, username, atteso, assente):
 def test_health_riporta_database_broker_storage(client, db):
     risposta = client.get(reverse("health"))
     assert risposta.status_code == 200
-    assert risposta.json() == {"status": "ok", "database": "ok", "broker": "ok", "storage": "ok", "storage_media": "ok",
-                               "cache": "ok", "cache_pagine": "ok"}  # the worker: tests/test_guasti_cache.py
+    assert risposta.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "storage": "ok",
+        "storage_media": "ok",
+        "cache": "ok",
+        "cache_pagine": "ok",
+    }  # the worker: tests/test_guasti_cache.py
 
 
 def test_pagina_inesistente_404_in_italiano(client, demo):
@@ -116,8 +123,13 @@ def test_health_503_se_il_broker_non_risponde(client, db):
 def test_health_503_se_l_archivio_non_scrive(client, db, settings, tmp_path):
     bloccante = tmp_path / "un-file"
     bloccante.write_text("non una cartella")
-    settings.STORAGES = {**settings.STORAGES, "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(bloccante / "privati")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(bloccante / "privati")},
+        },
+    }
     risposta = client.get(reverse("health"))
     assert risposta.status_code == 503
     assert risposta.json()["storage"].startswith("errore: ") and risposta.json()["database"] == "ok"

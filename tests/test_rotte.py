@@ -141,7 +141,10 @@ def test_indirizzi_per_nome(demo):
     esiti = AggiudicazioniIndexPage.objects.live().get()
     assert url_esito(12) == f"{sezione}12/"
     assert url_pubblicazione(12) == f"{sezione}12/pubblica/"
-    assert url_rotta(esiti, "l190", anno=2024, codice_fiscale="01234567890") == f"{sezione}dati-aperti/l190/2024/01234567890/"
+    assert (
+        url_rotta(esiti, "l190", anno=2024, codice_fiscale="01234567890")
+        == f"{sezione}dati-aperti/l190/2024/01234567890/"
+    )
     request = RequestFactory().get("/")
     assert url_rotta(esiti, "feed", request=request, assoluto=True) == f"http://testserver{sezione}dati-aperti/feed/"
     per_id = url_rotta_per_id(esiti, "pubblica", request=request, assoluto=True)

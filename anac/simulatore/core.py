@@ -96,13 +96,30 @@ def _problema(status, titolo, codice=None, dettaglio=""):
     return Risposta(status, corpo)
 
 
-TITOLI = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error",
-          502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+TITOLI = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
 
 
 class Simulatore:
-    def __init__(self, db_path, *, token="simulatore-sct", accordi_quadro=ACCORDI_QUADRO, rup=None,  # noqa: S107 (demo token)
-                 wt_polls=1, wt_secondi=0.0, pdnd=None):
+    def __init__(
+        self,
+        db_path,
+        *,
+        token="simulatore-sct",  # noqa: S107 (demo token)
+        accordi_quadro=ACCORDI_QUADRO,
+        rup=None,
+        wt_polls=1,
+        wt_secondi=0.0,
+        pdnd=None,
+    ):
         """``pdnd``: the options of :class:`~anac.simulatore.pdnd.ServerPDND` (PDND mode: it is also
         the authorization server, ``POST /token``); None = simple mode (static ``token``)."""
         self.lock = threading.RLock()
@@ -177,8 +194,18 @@ class Simulatore:
         servizio = percorso.rstrip("/").rsplit("/", 1)[-1]
         with self.lock:
             self._n += 1
-            voce = {"n": self._n, "quando": _adesso(), "metodo": metodo, "servizio": servizio, "cf": "", "loa": "",
-                    "dati": None, "status": None, "guasto": None, "errore": None}
+            voce = {
+                "n": self._n,
+                "quando": _adesso(),
+                "metodo": metodo,
+                "servizio": servizio,
+                "cf": "",
+                "loa": "",
+                "dati": None,
+                "status": None,
+                "guasto": None,
+                "errore": None,
+            }
             self.richieste.append(voce)
             risposta = self._servizio(metodo, servizio, query, intestazioni, corpo, voce)
             voce["status"] = risposta.status
@@ -213,8 +240,12 @@ class Simulatore:
             voce["guasto"] = guasto["tipo"]
             if guasto["tipo"] == "ko":
                 codice = guasto.get("codice") or "ERR41"
-                return _problema(int(guasto.get("status") or 400), TITOLI.get(int(guasto.get("status") or 400), "Error"),
-                                 codice, guasto.get("messaggio") or ERRORI_ANAC.get(codice, codice))
+                return _problema(
+                    int(guasto.get("status") or 400),
+                    TITOLI.get(int(guasto.get("status") or 400), "Error"),
+                    codice,
+                    guasto.get("messaggio") or ERRORI_ANAC.get(codice, codice),
+                )
             if guasto["tipo"] == "errore_http":
                 status = int(guasto.get("status") or 503)
                 return _problema(status, TITOLI.get(status, "Error"), dettaglio=guasto.get("messaggio") or "")
@@ -288,15 +319,17 @@ class Simulatore:
             for guasto in elenco:
                 if guasto.get("tipo") not in TIPI_GUASTO:
                     return Risposta(400, {"errore": f"tipo di guasto sconosciuto: {guasto.get('tipo')!r}"})
-                self.guasti.append({
-                    "servizio": guasto.get("servizio") or "*",
-                    "tipo": guasto["tipo"],
-                    "codice": guasto.get("codice"),
-                    "messaggio": guasto.get("messaggio"),
-                    "status": guasto.get("status"),
-                    "ritardo": guasto.get("ritardo"),
-                    "volte": guasto.get("volte", 1),
-                })
+                self.guasti.append(
+                    {
+                        "servizio": guasto.get("servizio") or "*",
+                        "tipo": guasto["tipo"],
+                        "codice": guasto.get("codice"),
+                        "messaggio": guasto.get("messaggio"),
+                        "status": guasto.get("status"),
+                        "ritardo": guasto.get("ritardo"),
+                        "volte": guasto.get("volte", 1),
+                    }
+                )
             return Risposta(200, {"guasti": self.guasti})
         if metodo == "POST" and azione == "config":
             for chiave in ("accordi_quadro", "rup", "wt_polls", "wt_secondi"):
@@ -315,8 +348,10 @@ class Simulatore:
                 )
             return Risposta(200, {"reset": True})
         if metodo == "GET" and azione == "stato":
-            conta = {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608 (fixed names)
-                     for t in ("appalti", "schede", "cig_emessi")}
+            conta = {
+                t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608 (fixed names)
+                for t in ("appalti", "schede", "cig_emessi")
+            }
             pdnd = self.pdnd.stato() if self.pdnd is not None else None
             return Risposta(200, {"config": self.config, "guasti": self.guasti, "pdnd": pdnd, **conta})
         if metodo == "GET" and azione == "richieste":
@@ -372,8 +407,16 @@ class Simulatore:
         self.db.execute(
             "INSERT INTO operazioni (id_appalto, id_scheda, tipo, esito, codice_ko, dettaglio_ko, polls, pronto_dopo,"
             " data_controllo) VALUES (?, ?, ?, 'WT', ?, ?, ?, ?, ?)",
-            (id_appalto, id_scheda, tipo, codice_ko, dettaglio_ko, int(self.config["wt_polls"]),
-             time.time() + float(self.config["wt_secondi"]), _adesso()),
+            (
+                id_appalto,
+                id_scheda,
+                tipo,
+                codice_ko,
+                dettaglio_ko,
+                int(self.config["wt_polls"]),
+                time.time() + float(self.config["wt_secondi"]),
+                _adesso(),
+            ),
         )
 
     @staticmethod
@@ -407,7 +450,9 @@ class Simulatore:
         for cig in cigs:
             inviate = self._inviate(cig)
             if "ANN" in inviate:
-                raise Rifiuto("ERR2", f"Il CIG {cig} è stato annullato (scheda ANN): non è possibile inviare altre schede.")
+                raise Rifiuto(
+                    "ERR2", f"Il CIG {cig} è stato annullato (scheda ANN): non è possibile inviare altre schede."
+                )
             if codice == "ANN" and inviate & SCHEDE_ESECUZIONE:
                 raise Rifiuto(
                     "ERR2",
@@ -423,7 +468,9 @@ class Simulatore:
             raise Rifiuto("ERR1", status=403)
         scheda, codice, form = self._scheda_in(dati)
         if codice != "AD4":
-            raise Rifiuto("ERR3", f"Il simulatore accetta in crea-appalto e modifica-appalto solo la scheda AD4, non {codice}.")
+            raise Rifiuto(
+                "ERR3", f"Il simulatore accetta in crea-appalto e modifica-appalto solo la scheda AD4, non {codice}."
+            )
         appalto = form.get("appalto") or {}
         aggiudicazioni = form.get("aggiudicazioni") or []
         codice_appalto = appalto.get("codiceAppalto") or ""
@@ -480,8 +527,15 @@ class Simulatore:
             (id_appalto, codice_appalto, appalto["cig"], cf_sa, cf, json.dumps(scheda), oggetto, _adesso()),
         )
         self._lotti(id_appalto, aggiudicazioni)
-        return Risposta(200, {"idAppalto": id_appalto, "status": 200, "title": "Operazione Effettuata",
-                              "detail": "Creazione eseguita con successo"})
+        return Risposta(
+            200,
+            {
+                "idAppalto": id_appalto,
+                "status": 200,
+                "title": "Operazione Effettuata",
+                "detail": "Creazione eseguita con successo",
+            },
+        )
 
     def modifica_appalto(self, dati, cf, guasto):
         """The scheda replaces the previous instance of an appalto still in lavorazione (ANAC: sync)."""
@@ -493,8 +547,9 @@ class Simulatore:
         if esistente["stato"] != "IN_LAV":
             raise Rifiuto("ERR16", "L'appalto si modifica solo mentre è in lavorazione (stato IN_LAV).")
         scheda, appalto, aggiudicazioni, codice_appalto, cf_sa, oggetto = self._ad4(dati, cf)
-        if self.db.execute("SELECT 1 FROM appalti WHERE codice_appalto=? AND id_appalto<>?",
-                           (codice_appalto, esistente["id_appalto"])).fetchone():
+        if self.db.execute(
+            "SELECT 1 FROM appalti WHERE codice_appalto=? AND id_appalto<>?", (codice_appalto, esistente["id_appalto"])
+        ).fetchone():
             raise Rifiuto("ERR38")
         if cf_sa != esistente["cf_sa"]:
             raise Rifiuto("ERR1", "La stazione appaltante dell'appalto non si modifica.", 403)
@@ -504,8 +559,15 @@ class Simulatore:
         )
         self.db.execute("DELETE FROM lotti WHERE id_appalto=?", (esistente["id_appalto"],))
         self._lotti(esistente["id_appalto"], aggiudicazioni)
-        return Risposta(200, {"idAppalto": esistente["id_appalto"], "status": 200, "title": "Operazione Effettuata",
-                              "detail": "Modifica eseguita con successo"})
+        return Risposta(
+            200,
+            {
+                "idAppalto": esistente["id_appalto"],
+                "status": 200,
+                "title": "Operazione Effettuata",
+                "detail": "Modifica eseguita con successo",
+            },
+        )
 
     def conferma_appalto(self, dati, cf, guasto):
         appalto = self._appalto(dati, cf)
@@ -534,8 +596,9 @@ class Simulatore:
         for op in operazioni:
             if op["esito"] == "WT":
                 if op["polls"] > 0:
-                    self.db.execute("UPDATE operazioni SET polls=polls-1, data_controllo=? WHERE id=?",
-                                    (_adesso(), op["id"]))
+                    self.db.execute(
+                        "UPDATE operazioni SET polls=polls-1, data_controllo=? WHERE id=?", (_adesso(), op["id"])
+                    )
                 else:
                     self._risolvi(op)
                 op = self.db.execute("SELECT * FROM operazioni WHERE id=?", (op["id"],)).fetchone()
@@ -549,8 +612,13 @@ class Simulatore:
             if op["id_scheda"]:
                 esito["idScheda"] = op["id_scheda"]
             if op["esito"] == "KO":
-                esito["errori"] = [{"idTipologica": "errori", "codice": op["codice_ko"],
-                                    "dettaglio": op["dettaglio_ko"] or ERRORI_ANAC.get(op["codice_ko"], "")}]
+                esito["errori"] = [
+                    {
+                        "idTipologica": "errori",
+                        "codice": op["codice_ko"],
+                        "dettaglio": op["dettaglio_ko"] or ERRORI_ANAC.get(op["codice_ko"], ""),
+                    }
+                ]
             esiti.append(esito)
         return Risposta(200, {"status": 200, "title": "Operazione Effettuata", "listaEsiti": esiti})
 
@@ -563,19 +631,32 @@ class Simulatore:
         lotti = self.db.execute(
             "SELECT cig, lot_identifier FROM lotti WHERE id_appalto=? ORDER BY lot_identifier", (appalto["id_appalto"],)
         ).fetchall()
-        parte = lotti[(pagina - 1) * per_pagina: pagina * per_pagina]
+        parte = lotti[(pagina - 1) * per_pagina : pagina * per_pagina]
         if guasto and guasto["tipo"] == "cig_ripetuto":
             # A faulty ANAC answers with a CIG it issued before for another appalto (``codice``, or the latest).
-            altro = guasto.get("codice") or (self.db.execute(
-                "SELECT cig FROM cig_emessi WHERE id_appalto<>? ORDER BY rowid DESC LIMIT 1", (appalto["id_appalto"],)
-            ).fetchone() or [None])[0]
+            altro = (
+                guasto.get("codice")
+                or (
+                    self.db.execute(
+                        "SELECT cig FROM cig_emessi WHERE id_appalto<>? ORDER BY rowid DESC LIMIT 1",
+                        (appalto["id_appalto"],),
+                    ).fetchone()
+                    or [None]
+                )[0]
+            )
             parte = [{"cig": altro, "lot_identifier": r["lot_identifier"]} for r in parte]
-        return Risposta(200, {
-            "status": 200, "title": "Operazione Effettuata",
-            "totRows": len(lotti), "totPages": max(1, -(-len(lotti) // per_pagina)), "currentPage": pagina,
-            "elementPage": len(parte),
-            "result": [{"cig": r["cig"], "lotIdentifier": r["lot_identifier"]} for r in parte],
-        })
+        return Risposta(
+            200,
+            {
+                "status": 200,
+                "title": "Operazione Effettuata",
+                "totRows": len(lotti),
+                "totPages": max(1, -(-len(lotti) // per_pagina)),
+                "currentPage": pagina,
+                "elementPage": len(parte),
+                "result": [{"cig": r["cig"], "lotIdentifier": r["lot_identifier"]} for r in parte],
+            },
+        )
 
     def stato_appalto(self, dati, cf, guasto):
         if dati.get("cig"):
@@ -587,18 +668,31 @@ class Simulatore:
             stato = {"cig": lotto["cig"], "stato": _tip("statoLotto", lotto["stato"]), "dataControllo": _adesso()}
         else:
             appalto = self._appalto(dati, cf)
-            stato = {"idAppalto": appalto["id_appalto"], "stato": _tip("statoAppalto", appalto["stato"]),
-                     "dataControllo": _adesso()}
+            stato = {
+                "idAppalto": appalto["id_appalto"],
+                "stato": _tip("statoAppalto", appalto["stato"]),
+                "dataControllo": _adesso(),
+            }
         return Risposta(200, {"status": 200, "title": "Operazione Effettuata", "esitoStato": stato})
 
     def _appalto_json(self, appalto):
         lotti = self.db.execute("SELECT * FROM lotti WHERE id_appalto=?", (appalto["id_appalto"],)).fetchall()
         return {
-            "idAppalto": appalto["id_appalto"], "codiceAppalto": appalto["codice_appalto"],
-            "oggetto": appalto["oggetto"], "dataCreazione": appalto["creato_il"],
+            "idAppalto": appalto["id_appalto"],
+            "codiceAppalto": appalto["codice_appalto"],
+            "oggetto": appalto["oggetto"],
+            "dataCreazione": appalto["creato_il"],
             "stato": _tip("statoAppalto", appalto["stato"]),
-            "lotti": [{"cig": lotto["cig"], "lotIdentifier": lotto["lot_identifier"], "oggetto": lotto["oggetto"],
-                       "importo": lotto["importo"], "stato": _tip("statoLotto", lotto["stato"])} for lotto in lotti],
+            "lotti": [
+                {
+                    "cig": lotto["cig"],
+                    "lotIdentifier": lotto["lot_identifier"],
+                    "oggetto": lotto["oggetto"],
+                    "importo": lotto["importo"],
+                    "stato": _tip("statoLotto", lotto["stato"]),
+                }
+                for lotto in lotti
+            ],
         }
 
     def ricerca_appalto(self, dati, cf, guasto):
@@ -620,10 +714,24 @@ class Simulatore:
         ).fetchall()
         for riga in righe:
             self._risolvi_pendenti(riga["id_appalto"])
-        risultato = [self._appalto_json(self.db.execute("SELECT * FROM appalti WHERE id_appalto=?",
-                                                        (r["id_appalto"],)).fetchone()) for r in righe]
-        return Risposta(200, {"status": 200, "title": "Operazione Effettuata", "totRows": len(risultato),
-                              "totPages": 1, "currentPage": 1, "elementPage": len(risultato), "result": risultato})
+        risultato = [
+            self._appalto_json(
+                self.db.execute("SELECT * FROM appalti WHERE id_appalto=?", (r["id_appalto"],)).fetchone()
+            )
+            for r in righe
+        ]
+        return Risposta(
+            200,
+            {
+                "status": 200,
+                "title": "Operazione Effettuata",
+                "totRows": len(risultato),
+                "totPages": 1,
+                "currentPage": 1,
+                "elementPage": len(risultato),
+                "result": risultato,
+            },
+        )
 
     def consulta_appalto(self, dati, cf, guasto):
         if dati.get("cig") and not dati.get("idAppalto"):
@@ -632,9 +740,15 @@ class Simulatore:
                 raise Rifiuto("ERR23", status=404)
             dati = {"idAppalto": lotto["id_appalto"]}
         appalto = self._appalto(dati, cf)
-        return Risposta(200, {"status": 200, "title": "Operazione Effettuata",
-                              "appalto": {"idAppalto": appalto["id_appalto"], "scheda": json.loads(appalto["scheda"])},
-                              "stato": _tip("statoAppalto", appalto["stato"])})
+        return Risposta(
+            200,
+            {
+                "status": 200,
+                "title": "Operazione Effettuata",
+                "appalto": {"idAppalto": appalto["id_appalto"], "scheda": json.loads(appalto["scheda"])},
+                "stato": _tip("statoAppalto", appalto["stato"]),
+            },
+        )
 
     def presa_carico(self, dati, cf, guasto):
         appalto = self._appalto(dati, cf, controlla_rp=False)
@@ -642,8 +756,9 @@ class Simulatore:
         if not cf or (ammessi and cf not in [c.upper() for c in ammessi]):
             raise Rifiuto("ERR1", status=403)
         self.db.execute("UPDATE appalti SET cf_rp=? WHERE id_appalto=?", (cf, appalto["id_appalto"]))
-        return Risposta(200, {"status": 200, "title": "Operazione Effettuata",
-                              "detail": "Associazione eseguita con successo"})
+        return Risposta(
+            200, {"status": 200, "title": "Operazione Effettuata", "detail": "Associazione eseguita con successo"}
+        )
 
     def crea_scheda(self, dati, cf, guasto):
         appalto = self._appalto(dati, cf)
@@ -660,7 +775,9 @@ class Simulatore:
                 raise Rifiuto("ERR4", "anacForm.cig è obbligatorio.")
             motivo = _cod((form.get("annullamento") or {}).get("motivoAnnullamento"))
             if motivo != "1":
-                raise Rifiuto("ERR4", "annullamento.motivoAnnullamento: l'unico motivo ammesso è 1 (Errata comunicazione).")
+                raise Rifiuto(
+                    "ERR4", "annullamento.motivoAnnullamento: l'unico motivo ammesso è 1 (Errata comunicazione)."
+                )
             cigs = [cig]
         else:
             contratto = form.get("datiContratto") or {}
@@ -673,7 +790,9 @@ class Simulatore:
             if mancanti:
                 raise Rifiuto("ERR4", f"datiContratto: mancano {', '.join(mancanti)}.")
         for cig in cigs:
-            if not self.db.execute("SELECT 1 FROM lotti WHERE cig=? AND id_appalto=?", (cig, appalto["id_appalto"])).fetchone():
+            if not self.db.execute(
+                "SELECT 1 FROM lotti WHERE cig=? AND id_appalto=?", (cig, appalto["id_appalto"])
+            ).fetchone():
                 raise Rifiuto("ERR66")
         self._regole_schede(codice, cigs)
         id_scheda = str(uuid.uuid4())
@@ -681,8 +800,15 @@ class Simulatore:
             "INSERT INTO schede VALUES (?, ?, ?, ?, 'IN_LAV', ?, ?)",
             (id_scheda, appalto["id_appalto"], codice, json.dumps(cigs), json.dumps(scheda), _adesso()),
         )
-        return Risposta(200, {"idScheda": id_scheda, "status": 200, "title": "Operazione Effettuata",
-                              "detail": "Creazione eseguita con successo"})
+        return Risposta(
+            200,
+            {
+                "idScheda": id_scheda,
+                "status": 200,
+                "title": "Operazione Effettuata",
+                "detail": "Creazione eseguita con successo",
+            },
+        )
 
     def _scheda(self, dati, cf):
         appalto = self._appalto(dati, cf)
@@ -713,12 +839,17 @@ class Simulatore:
 
     def cancella_scheda(self, dati, cf, guasto):
         appalto, scheda = self._scheda(dati, cf)
-        if scheda["stato"] != "IN_LAV" or self.db.execute(
-            "SELECT 1 FROM operazioni WHERE id_scheda=? AND esito='WT'", (scheda["id_scheda"],)
-        ).fetchone():
+        if (
+            scheda["stato"] != "IN_LAV"
+            or self.db.execute(
+                "SELECT 1 FROM operazioni WHERE id_scheda=? AND esito='WT'", (scheda["id_scheda"],)
+            ).fetchone()
+        ):
             raise Rifiuto("ERR58")
         self.db.execute("UPDATE schede SET stato='CANC' WHERE id_scheda=?", (scheda["id_scheda"],))
-        return Risposta(200, {"status": 200, "title": "Operazione Effettuata", "detail": "Cancellazione eseguita con successo"})
+        return Risposta(
+            200, {"status": 200, "title": "Operazione Effettuata", "detail": "Cancellazione eseguita con successo"}
+        )
 
     def ricerca_scheda(self, dati, cf, guasto):
         if not dati.get("idAppalto") and not dati.get("cig"):
@@ -738,14 +869,33 @@ class Simulatore:
             valori.append(dati["statoScheda"])
         righe = self.db.execute(
             "SELECT s.* FROM schede s JOIN appalti a ON a.id_appalto=s.id_appalto WHERE "  # noqa: S608 (fixed fragments)
-            + " AND ".join(condizioni) + " ORDER BY s.creato_il",
+            + " AND ".join(condizioni)
+            + " ORDER BY s.creato_il",
             valori,
         ).fetchall()
-        risultato = [{"_idScheda": r["id_scheda"], "codice": _tip("codiceScheda", r["codice"]), "versione": "1.0",
-                      "_stato": _tip("statoScheda", r["stato"]), "_dataCreazione": r["creato_il"],
-                      "cig": json.loads(r["cig"])} for r in righe]
-        return Risposta(200, {"status": 200, "title": "Operazione Effettuata", "totRows": len(risultato),
-                              "totPages": 1, "currentPage": 1, "elementPage": len(risultato), "result": risultato})
+        risultato = [
+            {
+                "_idScheda": r["id_scheda"],
+                "codice": _tip("codiceScheda", r["codice"]),
+                "versione": "1.0",
+                "_stato": _tip("statoScheda", r["stato"]),
+                "_dataCreazione": r["creato_il"],
+                "cig": json.loads(r["cig"]),
+            }
+            for r in righe
+        ]
+        return Risposta(
+            200,
+            {
+                "status": 200,
+                "title": "Operazione Effettuata",
+                "totRows": len(risultato),
+                "totPages": 1,
+                "currentPage": 1,
+                "elementPage": len(risultato),
+                "result": risultato,
+            },
+        )
 
     SERVIZI = {
         ("POST", "crea-appalto"): crea_appalto,

@@ -54,8 +54,18 @@ def _chiavi_pubbliche(percorso):
 
 
 class ServerPDND:
-    def __init__(self, db, *, chiave_pubblica_client, client_id, purpose_id, audience_pcp, audience_token,
-                 chiave_privata=None, durata_voucher=600):
+    def __init__(
+        self,
+        db,
+        *,
+        chiave_pubblica_client,
+        client_id,
+        purpose_id,
+        audience_pcp,
+        audience_token,
+        chiave_privata=None,
+        durata_voucher=600,
+    ):
         self.db = db
         self.chiavi_client = _chiavi_pubbliche(chiave_pubblica_client)
         self.client_id = client_id
@@ -70,12 +80,20 @@ class ServerPDND:
         self.kid = "simulatore-pdnd"
         self.revocati_fino_a = 0  # vouchers issued at or before this sequence number are revoked
         self.emessi = 0
-        db.execute("CREATE TABLE IF NOT EXISTS jti_usati (jti TEXT PRIMARY KEY, tipo TEXT NOT NULL, scade REAL NOT NULL)")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS jti_usati (jti TEXT PRIMARY KEY, tipo TEXT NOT NULL, scade REAL NOT NULL)"
+        )
 
     def stato(self):
-        return {"client_id": self.client_id, "purpose_id": self.purpose_id, "audience_pcp": self.audience_pcp,
-                "audience_token": self.audience_token, "durata_voucher": self.durata_voucher,
-                "voucher_emessi": self.emessi, "revocati_fino_a": self.revocati_fino_a}
+        return {
+            "client_id": self.client_id,
+            "purpose_id": self.purpose_id,
+            "audience_pcp": self.audience_pcp,
+            "audience_token": self.audience_token,
+            "durata_voucher": self.durata_voucher,
+            "voucher_emessi": self.emessi,
+            "revocati_fino_a": self.revocati_fino_a,
+        }
 
     def revoca_voucher(self):
         """Every voucher issued so far is refused from now on (the 401 a revoked voucher gets)."""
@@ -96,8 +114,14 @@ class ServerPDND:
         if chiave is None:
             raise Rifiuto(errore_firma, f"{ERRORI_PDND[errore_firma]}: chiave (kid) non registrata.", 401)
         try:
-            return jwt.decode(token, chiave, algorithms=["RS256"], audience=audience, leeway=TOLLERANZA,
-                              options={"require": ["exp", "iat", "jti"]})
+            return jwt.decode(
+                token,
+                chiave,
+                algorithms=["RS256"],
+                audience=audience,
+                leeway=TOLLERANZA,
+                options={"require": ["exp", "iat", "jti"]},
+            )
         except jwt.ExpiredSignatureError:
             raise Rifiuto(errore_scaduta, ERRORI_PDND[errore_scaduta], 401) from None
         except jwt.InvalidAudienceError:
@@ -116,10 +140,17 @@ class ServerPDND:
 
     def token(self, modulo):
         """``modulo``: the form fields. Returns the OAuth answer (dict) or raises Rifiuto."""
-        if (modulo.get("grant_type") != "client_credentials"
-                or modulo.get("client_assertion_type") != CLIENT_ASSERTION_TYPE or not modulo.get("client_assertion")):
-            raise Rifiuto("PDND_RICHIESTA", f"{ERRORI_PDND['PDND_RICHIESTA']}: grant_type, client_assertion_type "
-                          "e client_assertion sono obbligatori.", 400)
+        if (
+            modulo.get("grant_type") != "client_credentials"
+            or modulo.get("client_assertion_type") != CLIENT_ASSERTION_TYPE
+            or not modulo.get("client_assertion")
+        ):
+            raise Rifiuto(
+                "PDND_RICHIESTA",
+                f"{ERRORI_PDND['PDND_RICHIESTA']}: grant_type, client_assertion_type "
+                "e client_assertion sono obbligatori.",
+                400,
+            )
         if modulo.get("client_id") != self.client_id:
             raise Rifiuto("PDND_CLIENT", ERRORI_PDND["PDND_CLIENT"], 401)
         claims = self._verifica_client(modulo["client_assertion"], self.audience_token, "PDND_FIRMA", "PDND_SCADUTA")
@@ -130,11 +161,23 @@ class ServerPDND:
         self._jti_nuovo(claims["jti"], "asserzione", claims["exp"], "PDND_RIUSATA")
         self.emessi += 1
         adesso = int(time.time())
-        voucher = jwt.encode({
-            "iss": "simulatore-pdnd", "sub": self.client_id, "client_id": self.client_id, "aud": self.audience_pcp,
-            "purposeId": self.purpose_id, "jti": str(uuid.uuid4()), "iat": adesso, "nbf": adesso,
-            "exp": adesso + self.durata_voucher, "seq": self.emessi,
-        }, self.chiave, algorithm="RS256", headers={"kid": self.kid, "typ": "at+jwt"})
+        voucher = jwt.encode(
+            {
+                "iss": "simulatore-pdnd",
+                "sub": self.client_id,
+                "client_id": self.client_id,
+                "aud": self.audience_pcp,
+                "purposeId": self.purpose_id,
+                "jti": str(uuid.uuid4()),
+                "iat": adesso,
+                "nbf": adesso,
+                "exp": adesso + self.durata_voucher,
+                "seq": self.emessi,
+            },
+            self.chiave,
+            algorithm="RS256",
+            headers={"kid": self.kid, "typ": "at+jwt"},
+        )
         return {"access_token": voucher, "token_type": "Bearer", "expires_in": self.durata_voucher}
 
     # ---- resource server (the PCP) --------------------------------------------------------
@@ -157,8 +200,14 @@ class ServerPDND:
         if not autorizzazione.startswith("Bearer "):
             raise Rifiuto("VOUCHER", ERRORI_PDND["VOUCHER"], 401)
         try:
-            claims = jwt.decode(autorizzazione[7:], self.chiave.public_key(), algorithms=["RS256"],
-                                audience=self.audience_pcp, leeway=TOLLERANZA, options={"require": ["exp", "aud"]})
+            claims = jwt.decode(
+                autorizzazione[7:],
+                self.chiave.public_key(),
+                algorithms=["RS256"],
+                audience=self.audience_pcp,
+                leeway=TOLLERANZA,
+                options={"require": ["exp", "aud"]},
+            )
         except jwt.InvalidAudienceError:
             raise Rifiuto("VOUCHER_AUDIENCE", ERRORI_PDND["VOUCHER_AUDIENCE"], 401) from None
         except jwt.PyJWTError as exc:

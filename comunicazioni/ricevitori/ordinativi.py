@@ -26,8 +26,11 @@ def _dati(ordinativo, **extra):
 
 def _notifica(ordinativo, evento, **destinatari):
     notifica(
-        ordinativo.contratto, evento=evento, **eventi.componi(evento, **_dati(ordinativo, motivo=ordinativo.motivo_rifiuto)),
-        riferimento=ordinativo, **destinatari,
+        ordinativo.contratto,
+        evento=evento,
+        **eventi.componi(evento, **_dati(ordinativo, motivo=ordinativo.motivo_rifiuto)),
+        riferimento=ordinativo,
+        **destinatari,
     )
 
 
@@ -76,13 +79,27 @@ def testi_scheda_confermata(scheda):
 def scheda_confermata(sender, scheda, **kwargs):
     """A scheda confirmed by ANAC: to the ente aderente and the CdC_Banditore."""
     ordinativo = scheda.ordinativo
-    notifica(ordinativo.contratto, evento=SCHEDA_CONFERMATA, **testi_scheda_confermata(scheda), enti=[ordinativo.ente],
-             banditore=True, riferimento=scheda)
+    notifica(
+        ordinativo.contratto,
+        evento=SCHEDA_CONFERMATA,
+        **testi_scheda_confermata(scheda),
+        enti=[ordinativo.ente],
+        banditore=True,
+        riferimento=scheda,
+    )
 
 
 def connect():
     """Connect the receivers (called once from ComunicazioniConfig.ready)."""
-    segnali_ordinativo.ordinativo_inviato.connect(inviato, sender=Ordinativo, dispatch_uid="notifica_ordinativo_inviato")
-    segnali_ordinativo.ordinativo_approvato.connect(approvato, sender=Ordinativo, dispatch_uid="notifica_ordinativo_approvato")
-    segnali_ordinativo.ordinativo_rifiutato.connect(rifiutato, sender=Ordinativo, dispatch_uid="notifica_ordinativo_rifiutato")
-    segnali_scheda.scheda_confermata.connect(scheda_confermata, sender=Scheda, dispatch_uid="notifica_scheda_confermata")
+    segnali_ordinativo.ordinativo_inviato.connect(
+        inviato, sender=Ordinativo, dispatch_uid="notifica_ordinativo_inviato"
+    )
+    segnali_ordinativo.ordinativo_approvato.connect(
+        approvato, sender=Ordinativo, dispatch_uid="notifica_ordinativo_approvato"
+    )
+    segnali_ordinativo.ordinativo_rifiutato.connect(
+        rifiutato, sender=Ordinativo, dispatch_uid="notifica_ordinativo_rifiutato"
+    )
+    segnali_scheda.scheda_confermata.connect(
+        scheda_confermata, sender=Scheda, dispatch_uid="notifica_scheda_confermata"
+    )

@@ -1,11 +1,17 @@
 """Public chiarimenti: the anonymised question and answer that the banditore publishes."""
 
+from __future__ import annotations
+
 import re
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from audit.services import registra
+from contratti.permessi import e_banditore
 
 from .. import conf
 from ..models import ChiarimentoPubblicato, Messaggio, Parte
@@ -14,12 +20,19 @@ from ..permessi import (
 )
 from .scrittura import MSG_NON_PUBBLICATO, _numero
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
+    from contratti.models import ContrattoPage
+
 OMISSIS = "[omissis]"
 
 
-def _nomi_da_nascondere(radice):
+def _nomi_da_nascondere(radice: Messaggio) -> list[str]:
     """Names that identify who asked: the writers on the ente side of the thread and their enti."""
-    nomi = set()
+    nomi: set[str] = set()
     messaggi = Messaggio.objects.filter(Q(pk=radice.pk) | Q(thread=radice), mittente_parte=Parte.ENTE)
     for m in messaggi.select_related("mittente_utente", "mittente_ente"):
         if m.mittente_ente is not None:
@@ -30,7 +43,7 @@ def _nomi_da_nascondere(radice):
     return sorted({n.strip() for n in nomi if n and len(n.strip()) >= 3}, key=len, reverse=True)
 
 
-def _nomi_presenti(testo, nomi):
+def _nomi_presenti(testo: str, nomi: list[str]) -> list[str]:
     basso = testo.casefold()
     return [n for n in nomi if re.search(r"(?<!\w)" + re.escape(n.casefold()) + r"(?!\w)", basso)]
 
@@ -46,7 +59,7 @@ _DATA = re.compile(r"[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2,4}")
 _IMPORTO = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
 
 
-def _e_telefono(testo):
+def _e_telefono(testo: str) -> bool:
     cifre = re.sub(r"[^0-9]", "", testo)
     internazionale = testo.startswith(("+", "00"))
     if internazionale:
@@ -56,18 +69,18 @@ def _e_telefono(testo):
     return internazionale or not re.fullmatch(r"[0-9]{11}", testo)
 
 
-def _telefoni_presenti(testo):
+def _telefoni_presenti(testo: str) -> list[str]:
     return [m.group(0) for m in RE_TELEFONO.finditer(testo) if _e_telefono(m.group(0))]
 
 
-def anonimizza(testo, nomi):
+def anonimizza(testo: str, nomi: list[str]) -> str:
     """Names of who asked and every phone number replaced by [omissis]."""
     for nome in nomi:
         testo = re.sub(r"(?<!\w)" + re.escape(nome) + r"(?!\w)", OMISSIS, testo, flags=re.IGNORECASE)
     return RE_TELEFONO.sub(lambda m: OMISSIS if _e_telefono(m.group(0)) else m.group(0), testo)
 
 
-def proposta_pubblicazione(messaggio):
+def proposta_pubblicazione(messaggio: Messaggio) -> dict[str, str]:
     """Question and answer proposed for publication, with the asker's names already replaced."""
     radice = messaggio.radice
     esistente = ChiarimentoPubblicato.objects.filter(conversazione=radice).first()
@@ -84,14 +97,16 @@ def proposta_pubblicazione(messaggio):
 
 
 @transaction.atomic
-def pubblica_chiarimento(messaggio, *, utente, domanda, risposta, request=None):
+def pubblica_chiarimento(
+    messaggio: Messaggio, *, utente: User, domanda: str, risposta: str, request: HttpRequest | None = None
+) -> ChiarimentoPubblicato:
     """Publish (or update) the anonymised question and answer of a chiarimento thread."""
     radice = messaggio.radice
     if not radice.contratto.live:
         raise PermissionDenied(MSG_NON_PUBBLICATO)
     if not puo_pubblicare_chiarimento(utente, radice):
         raise PermissionDenied("Solo il CdC_Banditore del contratto può pubblicare i chiarimenti.")
-    errori = {}
+    errori: dict[str, str] = {}
     domanda = (domanda or "").strip()
     risposta = (risposta or "").strip()
     nomi = _nomi_da_nascondere(radice)
@@ -125,8 +140,6 @@ def pubblica_chiarimento(messaggio, *, utente, domanda, risposta, request=None):
             "pubblicato_il": timezone.now(),
         },
     )
-    from audit.services import registra
-
     registra(
         "chiarimento.pubblicato" if creato else "chiarimento.aggiornato",
         chiarimento,
@@ -138,16 +151,12 @@ def pubblica_chiarimento(messaggio, *, utente, domanda, risposta, request=None):
 
 
 @transaction.atomic
-def ritira_chiarimento(chiarimento, *, utente, request=None):
-    from contratti.permessi import e_banditore
-
+def ritira_chiarimento(chiarimento: ChiarimentoPubblicato, *, utente: User, request: HttpRequest | None = None) -> None:
     if not e_banditore(utente, chiarimento.contratto):
         raise PermissionDenied("Solo il CdC_Banditore del contratto può ritirare i chiarimenti pubblicati.")
-    from audit.services import registra
-
     registra("chiarimento.ritirato", chiarimento, utente=utente, request=request, contratto=chiarimento.contratto)
     chiarimento.delete()
 
 
-def chiarimenti_pubblicati(contratto):
+def chiarimenti_pubblicati(contratto: ContrattoPage) -> QuerySet[ChiarimentoPubblicato]:
     return ChiarimentoPubblicato.objects.filter(contratto=contratto).order_by("-pubblicato_il", "-pk")

@@ -1,10 +1,14 @@
 """Recipients: the sender/recipient pairs a user may choose, and the users of each party."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from guardian.shortcuts import get_users_with_perms
 
 from organizzazioni.models import Ente
 
@@ -15,6 +19,16 @@ from ..permessi import (
     ruoli,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.contrib.auth.models import AnonymousUser, User
+    from django.db.models import QuerySet
+
+    from contratti.models import ContrattoPage
+
+    from ..permessi import Ruolo
+
 MSG_DESTINATARIO = "Destinatario non valido: scegli uno dei destinatari proposti."
 
 
@@ -23,25 +37,27 @@ class Destinatari:
     banditore: bool = False
     operatore: bool = False
     tutti_aderenti: bool = False
-    enti: list = field(default_factory=list)
-    utenti: list = field(default_factory=list)
+    enti: list[Ente] = field(default_factory=list)
+    utenti: list[User] = field(default_factory=list)
 
-    def vuoto(self):
+    def vuoto(self) -> bool:
         return not (self.banditore or self.operatore or self.enti or self.utenti or self.tutti_aderenti)
 
 
-def _etichetta_operatore(contratto):
+def _etichetta_operatore(contratto: ContrattoPage) -> str:
     return f"OE aggiudicatario – {contratto.aggiudicatario}"
 
 
-def scelte_destinatario(user, contratto):
+def scelte_destinatario(
+    user: User | AnonymousUser, contratto: ContrattoPage
+) -> list[tuple[Ruolo, list[tuple[str, str]]]]:
     """``[(Ruolo, [(valore, etichetta), …]), …]``: every sender/recipient pair the user may choose.
 
     ``valore`` is ``"<mittente>><destinatario>"``, e.g. ``"ente:5>banditore"``, ``"banditore>aderenti"``.
     """
     if not contratto.live:
         return []
-    risultato = []
+    risultato: list[tuple[Ruolo, list[tuple[str, str]]]] = []
     for ruolo in ruoli(user, contratto):
         if ruolo.parte == Parte.ENTE:
             dest = [("banditore", Parte.BANDITORE.label), ("operatore", _etichetta_operatore(contratto))]
@@ -58,7 +74,7 @@ def scelte_destinatario(user, contratto):
     return risultato
 
 
-def _risolvi_scelta(user, contratto, valore):
+def _risolvi_scelta(user: User | AnonymousUser, contratto: ContrattoPage, valore: str) -> tuple[Ruolo, Destinatari]:
     for ruolo, opzioni in scelte_destinatario(user, contratto):
         if valore in {v for v, _ in opzioni}:
             chiave = valore.split(">", 1)[1]
@@ -72,15 +88,20 @@ def _risolvi_scelta(user, contratto, valore):
     raise ValidationError({"destinatario": MSG_DESTINATARIO})
 
 
-def utenti_della_parte(contratto, *, banditore=False, operatore=False, enti=(), utenti=()):
+def utenti_della_parte(
+    contratto: ContrattoPage,
+    *,
+    banditore: bool = False,
+    operatore: bool = False,
+    enti: Iterable[Ente] = (),
+    utenti: Iterable[User] = (),
+) -> QuerySet[User]:
     """Active users of the given parties of ``contratto``."""
-    from guardian.shortcuts import get_users_with_perms
-
     User = get_user_model()
     q = Q(pk__in=[u.pk for u in utenti])
     if banditore:
         abilitati = get_users_with_perms(contratto, only_with_perms_in=["gestisci_contratto"], with_group_users=True)
-        q |= Q(pk__in=abilitati.values("pk"))
+        q |= Q(pk__in=abilitati.values("pk"))  # type: ignore[union-attr]  # a QuerySet without attach_perms
     if operatore:
         q |= Q(incarichi__operatore_id=contratto.aggiudicatario_id)
     if enti:

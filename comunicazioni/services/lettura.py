@@ -1,15 +1,29 @@
 """Reading: unread deliveries, threads, the per-contract summary of the inbox."""
 
-from django.db.models import Q
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q
 from django.utils import timezone
+
+from contratti.models import ContrattoPage
 
 from ..models import Consegna
 from ..permessi import (
     messaggi_visibili,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
-def segna_letti(utente, messaggi):
+    from django.contrib.auth.models import AnonymousUser, User
+    from django.db.models import QuerySet
+
+    from comunicazioni.models import Messaggio
+
+
+def segna_letti(utente: User, messaggi: Iterable[Messaggio]) -> int:
     """Mark the user's deliveries of ``messaggi`` read (first reading only)."""
     ids = [m.pk for m in messaggi]
     return Consegna.objects.filter(utente=utente, messaggio_id__in=ids, letto_il__isnull=True).update(
@@ -17,7 +31,7 @@ def segna_letti(utente, messaggi):
     )
 
 
-def non_lette(utente, contratto=None):
+def non_lette(utente: User | AnonymousUser, contratto: ContrattoPage | None = None) -> QuerySet[Consegna]:
     """Unread deliveries of the user in live contracts."""
     if not utente.is_authenticated:
         return Consegna.objects.none()
@@ -27,7 +41,7 @@ def non_lette(utente, contratto=None):
     return qs
 
 
-def conversazione(utente, messaggio):
+def conversazione(utente: User, messaggio: Messaggio) -> QuerySet[Messaggio]:
     """The messages of ``messaggio``'s thread the user may read, oldest first."""
     radice_id = messaggio.radice_id
     return (
@@ -39,12 +53,8 @@ def conversazione(utente, messaggio):
     )
 
 
-def riepilogo_per_contratto(utente):
+def riepilogo_per_contratto(utente: User) -> list[tuple[ContrattoPage, int, int]]:
     """``[(contratto, non_lette, totale)]`` over the live contracts where the user has messages."""
-    from django.db.models import Count
-
-    from contratti.models import ContrattoPage
-
     visibili = messaggi_visibili(utente).filter(contratto__live=True)
     totali = dict(visibili.values("contratto").annotate(n=Count("pk")).values_list("contratto", "n"))
     nonlette = dict(

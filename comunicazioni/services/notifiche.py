@@ -1,5 +1,9 @@
 """Automatic notifications: the API of the other apps' receivers (``notifica``)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
 from .. import conf
@@ -7,20 +11,29 @@ from ..models import Messaggio, Parte
 from .destinatari import Destinatari
 from .scrittura import _crea
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.contrib.auth.models import User
+    from django.db.models import Model
+
+    from contratti.models import ContrattoPage
+    from organizzazioni.models import Ente
+
 
 def notifica(
-    contratto,
+    contratto: ContrattoPage,
     *,
-    evento,
-    oggetto,
-    testo,
-    utenti=(),
-    enti=(),
-    banditore=False,
-    operatore=False,
-    riferimento=None,
-    tipo=Messaggio.Tipo.COMUNICAZIONE,
-):
+    evento: str,
+    oggetto: str,
+    testo: str,
+    utenti: Iterable[User | None] = (),
+    enti: Iterable[Ente | None] = (),
+    banditore: bool = False,
+    operatore: bool = False,
+    riferimento: Model | None = None,
+    tipo: str = Messaggio.Tipo.COMUNICAZIONE,
+) -> list[Messaggio]:
     """An automatic notification in ``contratto`` to exactly the given recipients.
 
     ``utenti``: specific users; ``enti``: every user of those enti; ``banditore``: the contract's

@@ -1,5 +1,7 @@
 """The daily digest: one e-mail per user with every message waiting for it."""
 
+from __future__ import annotations
+
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -11,7 +13,7 @@ from ..models import Consegna
 from .invio import _descrivi, _id_esp, registra_invio_fallito, url_messaggio
 
 
-def utenti_con_riepilogo():
+def utenti_con_riepilogo() -> list[int]:
     return list(
         Consegna.objects.filter(email_stato=Consegna.StatoEmail.RIEPILOGO)
         .order_by()
@@ -20,7 +22,7 @@ def utenti_con_riepilogo():
     )
 
 
-def invia_riepilogo(utente_id):
+def invia_riepilogo(utente_id: int) -> int:
     """One e-mail with every message waiting for the user's daily digest. Returns how many it listed."""
     User = get_user_model()
     utente = User.objects.get(pk=utente_id)
@@ -63,7 +65,7 @@ def invia_riepilogo(utente_id):
     return len(consegne)
 
 
-def consegne_riepilogo_fallite(utente_id, exc):
+def consegne_riepilogo_fallite(utente_id: int, exc: BaseException) -> None:
     registra_invio_fallito(
         list(
             Consegna.objects.filter(utente_id=utente_id, email_stato=Consegna.StatoEmail.RIEPILOGO).values_list(

@@ -1,14 +1,20 @@
 """Writing: a message or a reply by a user, with validated texts and attachments, and its deliveries."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from audit.services import registra
+from documenti.validazione import salva, valida
 from organizzazioni.models import Profilo
 
 from .. import conf
-from ..models import Consegna, Messaggio, Parte
+from ..models import Allegato, Consegna, Messaggio, Parte
 from ..permessi import (
     ruoli,
     ruolo_per_risposta,
@@ -16,17 +22,29 @@ from ..permessi import (
 from .destinatari import Destinatari, _risolvi_scelta, utenti_della_parte
 from .invio import accoda_email
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from typing import Any
+
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models import Model
+    from django.http import HttpRequest
+
+    from contratti.models import ContrattoPage
+    from organizzazioni.models import Ente
+
 MSG_NON_PUBBLICATO = "Il modulo comunicazioni è attivo solo nei contratti pubblicati."
 MSG_NON_ABILITATO = "Non sei abilitato a scrivere comunicazioni in questo contratto."
 MSG_CHIARIMENTO_SOLO_ENTE = "Solo un ente aderente può inviare una richiesta di chiarimento."
 
 
-def _numero(n):
+def _numero(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def _valida_testi(oggetto, testo):
-    errori = {}
+def _valida_testi(oggetto: str, testo: str) -> tuple[str, str]:
+    errori: dict[str, str] = {}
     oggetto = (oggetto or "").strip()
     testo = (testo or "").strip()
     if not oggetto:
@@ -51,14 +69,12 @@ def _valida_testi(oggetto, testo):
     return oggetto, testo
 
 
-def _valida_allegati(allegati):
+def _valida_allegati(allegati: Sequence[UploadedFile]) -> list[Any]:
     """Check every attachment by content (``documenti``) before anything is stored."""
     if not allegati:
         return []
     if len(allegati) > conf.max_allegati():
         raise ValidationError({"allegati": f"Puoi allegare al massimo {conf.max_allegati()} file."})
-    from documenti.validazione import valida
-
     validati, errori = [], []
     for upload in allegati:
         try:
@@ -70,11 +86,9 @@ def _valida_allegati(allegati):
     return validati
 
 
-def _salva_allegati(messaggio, validati, utente, request=None):
-    from documenti.validazione import salva
-
-    from ..models import Allegato
-
+def _salva_allegati(
+    messaggio: Messaggio, validati: list[Any], utente: User, request: HttpRequest | None = None
+) -> list[Allegato]:
     return [
         Allegato.objects.create(messaggio=messaggio, documento=salva(v, utente=utente, request=request))
         for v in validati
@@ -82,21 +96,21 @@ def _salva_allegati(messaggio, validati, utente, request=None):
 
 
 def _crea(
-    contratto,
+    contratto: ContrattoPage,
     *,
-    mittente_parte,
-    mittente_ente=None,
-    mittente_utente=None,
-    destinatari,
-    tipo,
-    oggetto,
-    testo,
-    automatica=False,
-    evento="",
-    thread=None,
-    risposta_a=None,
-    riferimento=None,
-):
+    mittente_parte: str,
+    mittente_ente: Ente | None = None,
+    mittente_utente: User | None = None,
+    destinatari: Destinatari,
+    tipo: str,
+    oggetto: str,
+    testo: str,
+    automatica: bool = False,
+    evento: str = "",
+    thread: Messaggio | None = None,
+    risposta_a: Messaggio | None = None,
+    riferimento: Model | None = None,
+) -> Messaggio:
     messaggio = Messaggio(
         contratto=contratto,
         tipo=tipo,
@@ -125,7 +139,7 @@ def _crea(
     return messaggio
 
 
-def _consegna(messaggio, destinatari, escludi=None):
+def _consegna(messaggio: Messaggio, destinatari: Destinatari, escludi: User | None = None) -> list[Consegna]:
     """Delivery records for every recipient user, and their e-mails after the commit."""
     utenti = utenti_della_parte(
         messaggio.contratto,
@@ -163,7 +177,17 @@ def _consegna(messaggio, destinatari, escludi=None):
 
 
 @transaction.atomic
-def invia_messaggio(contratto, *, utente, destinatario, tipo, oggetto, testo, allegati=(), request=None):
+def invia_messaggio(
+    contratto: ContrattoPage,
+    *,
+    utente: User,
+    destinatario: str,
+    tipo: str,
+    oggetto: str,
+    testo: str,
+    allegati: Iterable[UploadedFile] = (),
+    request: HttpRequest | None = None,
+) -> Messaggio:
     """A message written by ``utente``. ``destinatario`` is a value of ``scelte_destinatario``.
 
     Raises ``PermissionDenied`` (unpublished contract, not a party) or ``ValidationError`` (bad
@@ -192,7 +216,7 @@ def invia_messaggio(contratto, *, utente, destinatario, tipo, oggetto, testo, al
         errori["tipo"] = ["Scegli il tipo di messaggio: Comunicazione o Chiarimento."]
     elif tipo == Messaggio.Tipo.CHIARIMENTO and ruolo is not None and ruolo.parte != Parte.ENTE:
         errori["tipo"] = [MSG_CHIARIMENTO_SOLO_ENTE]
-    if errori:
+    if errori or ruolo is None or destinatari is None:  # without errori both are set
         raise ValidationError(errori)
     messaggio = _crea(
         contratto,
@@ -210,7 +234,15 @@ def invia_messaggio(contratto, *, utente, destinatario, tipo, oggetto, testo, al
 
 
 @transaction.atomic
-def rispondi(messaggio, *, utente, oggetto, testo, allegati=(), request=None):
+def rispondi(
+    messaggio: Messaggio,
+    *,
+    utente: User,
+    oggetto: str,
+    testo: str,
+    allegati: Iterable[UploadedFile] = (),
+    request: HttpRequest | None = None,
+) -> Messaggio:
     """A reply: same thread, same type, to the party that sent ``messaggio``."""
     contratto = messaggio.contratto
     if not contratto.live:
@@ -235,7 +267,7 @@ def rispondi(messaggio, *, utente, oggetto, testo, allegati=(), request=None):
     elif messaggio.mittente_parte == Parte.OPERATORE:
         destinatari = Destinatari(operatore=True)
     else:
-        destinatari = Destinatari(enti=[messaggio.mittente_ente])
+        destinatari = Destinatari(enti=[messaggio.mittente_ente])  # type: ignore[list-item]  # an ente's message
     risposta = _crea(
         contratto,
         mittente_parte=ruolo.parte,
@@ -253,9 +285,7 @@ def rispondi(messaggio, *, utente, oggetto, testo, allegati=(), request=None):
     return risposta
 
 
-def _audit(azione, messaggio, utente, request):
-    from audit.services import registra
-
+def _audit(azione: str, messaggio: Messaggio, utente: User, request: HttpRequest | None) -> None:
     registra(
         azione,
         messaggio,

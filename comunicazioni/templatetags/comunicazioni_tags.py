@@ -31,4 +31,3 @@ def _comunicazioni_contratto(contratto, user):
         "puo_chiedere_chiarimento": puo_scrivere and not e_banditore(user, contratto),
         "non_lette": services.non_lette(user, contratto).count(),
     }
-

@@ -3,6 +3,7 @@ from django import forms
 from sct_site.forms import DataField, ImportoField
 
 from ..models import Adesione
+from .services import importo_da_piano
 
 
 def campo_file(richiesta):
@@ -22,15 +23,15 @@ class DocumentiRoundMixin:
             if richiesta.firma_digitale:
                 aiuto.append("PDF firmato digitalmente (PAdES) o file .p7m (CAdES).")
             self.fields[campo_file(richiesta)] = forms.FileField(
-                label=etichetta, required=False, help_text=" ".join(aiuto),
+                label=etichetta,
+                required=False,
+                help_text=" ".join(aiuto),
                 widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.p7m,application/pdf,application/pkcs7-mime"}),
             )
 
     def files_per_codice(self):
         return {
-            r.codice: self.cleaned_data[campo_file(r)]
-            for r in self.richieste
-            if self.cleaned_data.get(campo_file(r))
+            r.codice: self.cleaned_data[campo_file(r)] for r in self.richieste if self.cleaned_data.get(campo_file(r))
         }
 
 
@@ -71,11 +72,13 @@ class PassoUnoForm(DocumentiRoundMixin, forms.Form):
         return self.cleaned_data.get("ente") or self.ente_unico
 
     def clean(self):
-        from .services import importo_da_piano
-
         dati = super().clean()
         piano, data = dati.get("importo_piano"), dati.get("data_piano")
-        if (piano is None) != (data is None) and not self.errors.get("importo_piano") and not self.errors.get("data_piano"):
+        if (
+            (piano is None) != (data is None)
+            and not self.errors.get("importo_piano")
+            and not self.errors.get("data_piano")
+        ):
             raise forms.ValidationError("Per il calcolo indica sia l'importo sia la data del piano dei fabbisogni.")
         if dati.get("importo") is None and not self.errors.get("importo"):
             if piano is not None and data is not None:

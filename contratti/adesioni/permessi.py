@@ -1,8 +1,11 @@
 """Who may see and act on an adesione. Views ask here; templates mirror the answers."""
 
-from organizzazioni.models import Incarico
+from guardian.shortcuts import get_objects_for_user
+
+from organizzazioni.models import Ente, Incarico
 from sct_site.cache.memo import per_richiesta
 
+from ..models import Adesione
 from ..permessi import e_banditore
 
 RUOLI_OPERATIVI = (Incarico.Ruolo.RESPONSABILE, Incarico.Ruolo.RUP)
@@ -13,7 +16,6 @@ PERM_MODIFICA = "contratti.change_adesione"
 @per_richiesta
 def enti_operativi(user):
     """Enti for which the user may request and manage adesioni (Responsabile/Buyer or RUP)."""
-    from organizzazioni.models import Ente
 
     if not user.is_authenticated:
         return Ente.objects.none()
@@ -38,9 +40,6 @@ def puo_operare(user, adesione):
 def adesioni_visibili(user, contratto):
     """The adesioni of the "Elenco adesioni" tab. An eliminated adesione (kept for the audit because
     it was sent) is not listed; its riepilogo stays readable by who could read it."""
-    from guardian.shortcuts import get_objects_for_user
-
-    from ..models import Adesione
 
     adesioni = Adesione.objects.non_eliminate().filter(contratto=contratto).select_related("ente")
     if not user.is_authenticated:

@@ -27,8 +27,9 @@ TRANSIZIONI = {
     "reinvia": T(S.NON_APPROVATA, S.IN_VALUTAZIONE, "adesione.reinviata", segnali.adesione_inviata),
     "ritira": T(S.IN_VALUTAZIONE, (S.BOZZA, S.ROUND_APPROVATO), "adesione.ritirata", segnali.adesione_ritirata),
     "elimina": T((S.BOZZA, S.NON_APPROVATA), S.ELIMINATA, "adesione.bozza_eliminata", segnali.adesione_eliminata),
-    "approva_round": T(S.IN_VALUTAZIONE, (S.ROUND_APPROVATO, S.APPROVATA), "adesione.round_approvato",
-                       segnali.round_approvato),
+    "approva_round": T(
+        S.IN_VALUTAZIONE, (S.ROUND_APPROVATO, S.APPROVATA), "adesione.round_approvato", segnali.round_approvato
+    ),
     "rifiuta_round": T(S.IN_VALUTAZIONE, S.NON_APPROVATA, "adesione.round_non_approvato", segnali.round_non_approvato),
 }
 
@@ -38,7 +39,10 @@ class TransizioneNonConsentita(transizioni.TransizioneNonConsentita):
 
 
 MACCHINA = MacchinaStati(
-    Adesione, TRANSIZIONI, "adesione", TransizioneNonConsentita,
+    Adesione,
+    TRANSIZIONI,
+    "adesione",
+    TransizioneNonConsentita,
     "L'adesione {oggetto.codice} non può passare dallo stato “{da}” allo stato “{a}”.",
     msg_sconosciuta="Operazione sconosciuta sull'adesione: “{azione}”.",
 )
@@ -50,10 +54,20 @@ def verifica(adesione, transizione, a=None):
 
 
 @transaction.atomic
-def cambia_stato(adesione, transizione, *, a=None, utente, request=None, motivo="", dati=None, campi=None,
-                 conserva=True):
+def cambia_stato(
+    adesione, transizione, *, a=None, utente, request=None, motivo="", dati=None, campi=None, conserva=True
+):
     """Apply ``transizione`` to ``adesione`` (already locked by the caller): set ``campi`` (the other
     fields the transition changes) and the state, save, record the audit entry, send the signal.
     ``conserva=False``: the record is about to be deleted (a draft never sent): audit and signal only."""
-    return MACCHINA.cambia(adesione, transizione, a=a, utente=utente, request=request, motivo=motivo, dati=dati,
-                           campi=campi, conserva=conserva)
+    return MACCHINA.cambia(
+        adesione,
+        transizione,
+        a=a,
+        utente=utente,
+        request=request,
+        motivo=motivo,
+        dati=dati,
+        campi=campi,
+        conserva=conserva,
+    )

@@ -7,6 +7,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from documenti.views import risposta_download
+from organizzazioni.models import Ente
+
 from .. import aggiornamenti
 from ..models import Adesione
 from ..viste_comuni import messaggi_errore, richiede_login, richiede_login_json, risposta_stato, url_sottopagina
@@ -42,7 +45,7 @@ def _adesione_operabile(request, contratto, pk):
 
 
 def _form_calcolato(form, **kwargs):
-    """"calcola importo": the same form with the importo computed from the piano dei fabbisogni."""
+    """ "calcola importo": the same form with the importo computed from the piano dei fabbisogni."""
     form.is_valid()
     importo = form.cleaned_data.get("importo") if hasattr(form, "cleaned_data") else None
     if importo is None:
@@ -72,14 +75,17 @@ def nuova(request, contratto):
             "Non puoi richiedere un'adesione a questo contratto: serve il ruolo di Responsabile/Buyer o RUP di un ente "
             "che non abbia già un'adesione in corso o tornata in bozza."
         )
-    from organizzazioni.models import Ente
 
     enti_qs = Ente.objects.filter(pk__in=[e.pk for e in enti])
     richieste = contratto.richieste_per_round().get(0, [])
     iniziali = {"scadenza": services.scadenza_predefinita(contratto), "ente": enti[0]}
     if request.method == "GET":
-        return _render_passo1(request, contratto, PassoUnoForm(initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto))
-    form = PassoUnoForm(request.POST, request.FILES, initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto)
+        return _render_passo1(
+            request, contratto, PassoUnoForm(initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto)
+        )
+    form = PassoUnoForm(
+        request.POST, request.FILES, initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto
+    )
     if "calcola" in request.POST:
         form = _form_calcolato(form, initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto)
         return _render_passo1(request, contratto, form)
@@ -88,9 +94,16 @@ def nuova(request, contratto):
     dati = form.cleaned_data
     try:
         adesione = services.crea_bozza(
-            contratto=contratto, ente=dati["ente"], utente=request.user, ipotesi=dati.get("ipotesi", ""),
-            importo=dati["importo"], scadenza=dati["scadenza"], files=form.files_per_codice(),
-            importo_piano=dati.get("importo_piano"), data_piano=dati.get("data_piano"), request=request,
+            contratto=contratto,
+            ente=dati["ente"],
+            utente=request.user,
+            ipotesi=dati.get("ipotesi", ""),
+            importo=dati["importo"],
+            scadenza=dati["scadenza"],
+            files=form.files_per_codice(),
+            importo_piano=dati.get("importo_piano"),
+            data_piano=dati.get("data_piano"),
+            request=request,
         )
     except ValidationError as exc:
         for errore in messaggi_errore(exc):
@@ -106,17 +119,27 @@ def modifica(request, contratto, pk):
     if not adesione.modificabile:
         messages.error(request, services.motivo_non_modificabile(adesione))
         return redirect(url_sottopagina(contratto, "adesione_riepilogo", adesione.pk))
-    from organizzazioni.models import Ente
 
     enti_qs = Ente.objects.filter(pk=adesione.ente_id)
     richieste = contratto.richieste_per_round().get(0, [])
     iniziali = {
-        "ente": adesione.ente, "importo": adesione.importo, "scadenza": adesione.scadenza, "ipotesi": adesione.ipotesi,
-        "importo_piano": adesione.importo_piano_fabbisogni, "data_piano": adesione.data_piano_fabbisogni,
+        "ente": adesione.ente,
+        "importo": adesione.importo,
+        "scadenza": adesione.scadenza,
+        "ipotesi": adesione.ipotesi,
+        "importo_piano": adesione.importo_piano_fabbisogni,
+        "data_piano": adesione.data_piano_fabbisogni,
     }
     if request.method == "GET":
-        return _render_passo1(request, contratto, PassoUnoForm(initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto), adesione)
-    form = PassoUnoForm(request.POST, request.FILES, initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto)
+        return _render_passo1(
+            request,
+            contratto,
+            PassoUnoForm(initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto),
+            adesione,
+        )
+    form = PassoUnoForm(
+        request.POST, request.FILES, initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto
+    )
     if "calcola" in request.POST:
         form = _form_calcolato(form, initial=iniziali, enti=enti_qs, richieste=richieste, contratto=contratto)
         return _render_passo1(request, contratto, form, adesione)
@@ -125,8 +148,14 @@ def modifica(request, contratto, pk):
     dati = form.cleaned_data
     try:
         services.aggiorna_bozza(
-            adesione, utente=request.user, ipotesi=dati.get("ipotesi", ""), importo=dati["importo"], scadenza=dati["scadenza"],
-            files=form.files_per_codice(), importo_piano=dati.get("importo_piano"), data_piano=dati.get("data_piano"),
+            adesione,
+            utente=request.user,
+            ipotesi=dati.get("ipotesi", ""),
+            importo=dati["importo"],
+            scadenza=dati["scadenza"],
+            files=form.files_per_codice(),
+            importo_piano=dati.get("importo_piano"),
+            data_piano=dati.get("data_piano"),
             request=request,
         )
     except ValidationError as exc:
@@ -181,11 +210,17 @@ def invia(request, contratto, pk):
     if request.method == "GET":
         if not adesione.inviabile:
             return redirect(url_sottopagina(contratto, "adesione_riepilogo", adesione.pk))
-        return TemplateResponse(request, "contratti/adesioni/conferma.html", {
-            "page": contratto, "adesione": adesione, "domanda": "Confermi l'invio dell'adesione?",
-            "azione": url_sottopagina(contratto, "adesione_invia", adesione.pk),
-            "nota": NOTA_REINVIO.format(round=adesione.round_corrente) if adesione.round_da_reinviare else "",
-        })
+        return TemplateResponse(
+            request,
+            "contratti/adesioni/conferma.html",
+            {
+                "page": contratto,
+                "adesione": adesione,
+                "domanda": "Confermi l'invio dell'adesione?",
+                "azione": url_sottopagina(contratto, "adesione_invia", adesione.pk),
+                "nota": NOTA_REINVIO.format(round=adesione.round_corrente) if adesione.round_da_reinviare else "",
+            },
+        )
     try:
         services.invia(adesione, utente=request.user, request=request)
     except ValidationError as exc:
@@ -214,11 +249,18 @@ def elimina(request, contratto, pk):
         if not adesione.eliminabile:
             messages.error(request, services.motivo_non_eliminabile(adesione))
             return redirect(url_sottopagina(contratto, "adesione_riepilogo", adesione.pk))
-        return TemplateResponse(request, "contratti/adesioni/conferma.html", {
-            "page": contratto, "adesione": adesione, "domanda": "Confermi l'eliminazione della bozza?",
-            "azione": url_sottopagina(contratto, "adesione_elimina", adesione.pk), "pericolo": True,
-            "nota": "" if adesione.mai_inviata else NOTA_ELIMINA_INVIATA,
-        })
+        return TemplateResponse(
+            request,
+            "contratti/adesioni/conferma.html",
+            {
+                "page": contratto,
+                "adesione": adesione,
+                "domanda": "Confermi l'eliminazione della bozza?",
+                "azione": url_sottopagina(contratto, "adesione_elimina", adesione.pk),
+                "pericolo": True,
+                "nota": "" if adesione.mai_inviata else NOTA_ELIMINA_INVIATA,
+            },
+        )
     try:
         services.elimina_bozza(adesione, utente=request.user, request=request)
     except ValidationError as exc:
@@ -251,8 +293,6 @@ def carica_documenti(request, contratto, pk):
 @richiede_login
 @require_http_methods(["GET"])
 def scarica_documento(request, contratto, pk, documento_pk):
-    from documenti.views import risposta_download
-
     adesione = _adesione_visibile(request, contratto, pk)
     documento = get_object_or_404(adesione.documenti.select_related("documento"), pk=documento_pk)
     return risposta_download(request, documento.documento)

@@ -66,7 +66,10 @@ class Adesione(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
     numero = models.PositiveIntegerField("numero")
     codice = models.CharField("codice adesione", max_length=14, unique=True)
     ipotesi = models.CharField(
-        "ipotesi", max_length=1, choices=Ipotesi.choices, blank=True,
+        "ipotesi",
+        max_length=1,
+        choices=Ipotesi.choices,
+        blank=True,
         help_text="Solo nei contratti che prevedono le ipotesi A e B (Sistema Cloud Toscana).",
     )
     importo = models.DecimalField(
@@ -95,7 +98,11 @@ class Adesione(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
     rifiutata_il = models.DateTimeField("non approvata il", null=True, blank=True)
     eliminata_il = models.DateTimeField("eliminata il", null=True, blank=True)
     eliminata_da = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="eliminata da",
     )
 
@@ -126,12 +133,12 @@ class Adesione(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
         return f"Adesione {self.codice} – {self.ente}"
 
     def valutazione_approvata(self, *, utente, task_state, commento=""):
-        from contratti.adesioni.services import approva_round
+        from contratti.adesioni.services import approva_round  # circle: the services import contratti.models
 
         approva_round(self, utente=utente, task_state=task_state, commento=commento)
 
     def valutazione_rifiutata(self, *, utente, task_state, motivo):
-        from contratti.adesioni.services import rifiuta_round
+        from contratti.adesioni.services import rifiuta_round  # circle: the services import contratti.models
 
         rifiuta_round(self, utente=utente, task_state=task_state, motivo=motivo)
 
@@ -204,7 +211,7 @@ class Adesione(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
 
     @property
     def eliminabile(self):
-        """"elimina bozza": only while no round has been approved and the adesione is with the ente
+        """ "elimina bozza": only while no round has been approved and the adesione is with the ente
         (a draft, a draft whose sending was withdrawn, round 0 not approved)."""
         return self.stato in (self.Stato.BOZZA, self.Stato.NON_APPROVATA) and not self.round_approvati
 

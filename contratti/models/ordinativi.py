@@ -54,24 +54,33 @@ class Ordinativo(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
     importo_totale = models.DecimalField(
         "importo totale dell'ordine (lotto)", max_digits=14, decimal_places=2, validators=[MinValueValidator(CENTESIMO)]
     )
-    cpv = models.CharField("CPV", max_length=12, validators=[RegexValidator(r"^\d{8}-\d$", "CPV nel formato 72000000-5.")])
+    cpv = models.CharField(
+        "CPV", max_length=12, validators=[RegexValidator(r"^\d{8}-\d$", "CPV nel formato 72000000-5.")]
+    )
     codice_istat = models.CharField(
-        "luogo di esecuzione (codice ISTAT)", max_length=6, validators=[RegexValidator(r"^\d{6}$", "Il codice ISTAT ha 6 cifre.")]
+        "luogo di esecuzione (codice ISTAT)",
+        max_length=6,
+        validators=[RegexValidator(r"^\d{6}$", "Il codice ISTAT ha 6 cifre.")],
     )
     codice_nuts = models.CharField(
-        "luogo di esecuzione (NUTS)", max_length=5, validators=[RegexValidator(r"^IT[A-Z0-9]{1,3}$", "Codice NUTS italiano, es. ITI14.")]
+        "luogo di esecuzione (NUTS)",
+        max_length=5,
+        validators=[RegexValidator(r"^IT[A-Z0-9]{1,3}$", "Codice NUTS italiano, es. ITI14.")],
     )
     durata_mesi = models.PositiveSmallIntegerField("durata (mesi)", validators=[MinValueValidator(1)])
     categoria = models.CharField("categoria", max_length=2, choices=Categoria.choices, default=Categoria.SERVIZI)
-    finanziamento = models.CharField("finanziamento", max_length=3, choices=Finanziamento.choices, default=Finanziamento.BILANCIO_SA)
+    finanziamento = models.CharField(
+        "finanziamento", max_length=3, choices=Finanziamento.choices, default=Finanziamento.BILANCIO_SA
+    )
     cf_rup = models.CharField("codice fiscale del RUP", max_length=16, validators=[valida_codice_fiscale])
     cig_accordo_quadro = models.CharField("CIG dell'accordo quadro", max_length=10)
     data_adesione = models.DateField("data adesione")
-    codice_appalto = models.CharField(
-        "codice appalto", max_length=64, unique=True, validators=[MinLengthValidator(8)]
-    )
+    codice_appalto = models.CharField("codice appalto", max_length=64, unique=True, validators=[MinLengthValidator(8)])
     tracciabilita = models.CharField(
-        "comunicazione dati tracciabilità", max_length=12, choices=Tracciabilita.choices, default=Tracciabilita.MANDATARIA
+        "comunicazione dati tracciabilità",
+        max_length=12,
+        choices=Tracciabilita.choices,
+        default=Tracciabilita.MANDATARIA,
     )
 
     stato = models.CharField("stato", max_length=20, choices=Stato.choices, default=Stato.BOZZA, db_index=True)
@@ -82,7 +91,8 @@ class Ordinativo(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
     attesa_esito = models.PositiveSmallIntegerField(default=0)
     cig_in_recupero = models.BooleanField(default=False)
     modifiche_da_trasmettere = models.BooleanField(
-        "dati di Richiedi CIG da trasmettere ad ANAC", default=False,
+        "dati di Richiedi CIG da trasmettere ad ANAC",
+        default=False,
         help_text="Dati modificati dopo la creazione dell'appalto su ANAC: la prossima “Conferma appalto” li invia con modifica-appalto.",
     )
     errore_anac = models.TextField("errore ANAC", blank=True)
@@ -97,22 +107,32 @@ class Ordinativo(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
 
     creato_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     creato_il = models.DateTimeField(auto_now_add=True)
-    inviato_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    inviato_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     inviato_il = models.DateTimeField("data di invio", null=True, blank=True)
     approvato_il = models.DateTimeField("approvato il", null=True, blank=True)
     motivo_rifiuto = models.TextField("motivo del rifiuto", blank=True)
     rifiutato_il = models.DateTimeField(null=True, blank=True)
     chiuso_il = models.DateTimeField("chiuso il", null=True, blank=True)
-    chiuso_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    chiuso_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     annullato_il = models.DateTimeField(null=True, blank=True)
 
     workflow_states = GenericRelation(
-        "wagtailcore.WorkflowState", content_type_field="base_content_type", object_id_field="object_id",
-        related_query_name="ordinativo", for_concrete_model=False,
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="ordinativo",
+        for_concrete_model=False,
     )
     revisions = GenericRelation(
-        "wagtailcore.Revision", content_type_field="base_content_type", object_id_field="object_id",
-        related_query_name="ordinativo", for_concrete_model=False,
+        "wagtailcore.Revision",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="ordinativo",
+        for_concrete_model=False,
     )
 
     class Meta:
@@ -146,12 +166,12 @@ class Ordinativo(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
         return self.stato == self.Stato.CONFERMA_IN_CORSO or self.cig_in_recupero
 
     def valutazione_approvata(self, *, utente, task_state, commento=""):
-        from contratti.ordinativi.services import approva
+        from contratti.ordinativi.services import approva  # circle: the services import contratti.models
 
         approva(self, utente=utente, task_state=task_state, commento=commento)
 
     def valutazione_rifiutata(self, *, utente, task_state, motivo):
-        from contratti.ordinativi.services import rifiuta
+        from contratti.ordinativi.services import rifiuta  # circle: the services import contratti.models
 
         rifiuta(self, utente=utente, task_state=task_state, motivo=motivo)
 
@@ -162,7 +182,9 @@ class RigaOrdinativo(models.Model):
     importo_unitario = models.DecimalField(
         "importo unitario", max_digits=14, decimal_places=2, validators=[MinValueValidator(CENTESIMO)]
     )
-    quantita = models.DecimalField("quantità", max_digits=12, decimal_places=2, validators=[MinValueValidator(CENTESIMO)])
+    quantita = models.DecimalField(
+        "quantità", max_digits=12, decimal_places=2, validators=[MinValueValidator(CENTESIMO)]
+    )
 
     class Meta:
         verbose_name = "riga dell'ordine"
@@ -186,7 +208,9 @@ class DocumentoOrdinativo(models.Model):
         OE = "oe", "Operatore economico"
 
     ordinativo = models.ForeignKey(Ordinativo, on_delete=models.CASCADE, related_name="documenti")
-    richiesta = models.ForeignKey("contratti.RichiestaDocumento", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    richiesta = models.ForeignKey(
+        "contratti.RichiestaDocumento", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     codice_richiesta = models.SlugField(max_length=64)
     etichetta = models.CharField("documento", max_length=255)
     documento = models.ForeignKey("documenti.DocumentoPrivato", on_delete=models.PROTECT, related_name="+")
@@ -201,7 +225,8 @@ class DocumentoOrdinativo(models.Model):
         ordering = ["codice_richiesta", "-versione"]
         constraints = [
             models.UniqueConstraint(
-                fields=["ordinativo", "codice_richiesta"], condition=models.Q(corrente=True),
+                fields=["ordinativo", "codice_richiesta"],
+                condition=models.Q(corrente=True),
                 name="un_documento_corrente_per_richiesta_ordinativo",
             )
         ]

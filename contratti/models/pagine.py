@@ -25,7 +25,7 @@ valida_cup = RegexValidator(r"^[0-9A-Z]{15}$", "Il CUP è composto da 15 caratte
 
 
 class ContrattiIndexPage(RestrizioniInCacheMixin, Page):
-    """"Elenco contratti" with the manual's "parametri di ricerca"."""
+    """ "Elenco contratti" with the manual's "parametri di ricerca"."""
 
     intro = RichTextField("introduzione", blank=True)
 
@@ -39,21 +39,27 @@ class ContrattiIndexPage(RestrizioniInCacheMixin, Page):
         verbose_name = "elenco contratti"
 
     def get_context(self, request, *args, **kwargs):
-        from ..forms import RicercaContrattiForm
+        from ..forms import RicercaContrattiForm  # circle: contratti.forms imports contratti.models
 
         context = super().get_context(request, *args, **kwargs)
         form = RicercaContrattiForm(request.GET or None)
         contratti = form.filtra(pubbliche(ContrattoPage.objects.child_of(self).live()))
         # The ordered ids of each search, once per version of the public data (the join and sort of
         # every contract otherwise); the page's contracts are then read by id.
-        ids = memorizzato(f"contratti:elenco:{self.pk}:{form.chiave()}", lambda: list(contratti.values_list("pk", flat=True)))
+        ids = memorizzato(
+            f"contratti:elenco:{self.pk}:{form.chiave()}", lambda: list(contratti.values_list("pk", flat=True))
+        )
         paginator = Paginator(ids, self.per_pagina)
         pagina, avviso, query = pagina_richiesta(paginator, request)
         per_id = contratti.order_by().in_bulk(list(pagina.object_list))
         if avviso:
             context["avviso_pagina"] = avviso
-        context.update(form=form, pagina=pagina, contratti=[per_id[pk] for pk in pagina.object_list if pk in per_id],
-                       query_senza_pagina=query)
+        context.update(
+            form=form,
+            pagina=pagina,
+            contratti=[per_id[pk] for pk in pagina.object_list if pk in per_id],
+            query_senza_pagina=query,
+        )
         return context
 
 
@@ -89,22 +95,29 @@ class ContrattoPage(RestrizioniInCacheMixin, RotteAdesioni, RotteOrdinativi, Rot
     data_decorrenza = models.DateField("decorrenza", null=True, blank=True)
     data_scadenza = models.DateField("scadenza", null=True, blank=True)
     scadenza_adesioni_suggerita = models.DateField(
-        "scadenza suggerita delle adesioni", null=True, blank=True, help_text="Proposta come scadenza di ogni nuova adesione."
+        "scadenza suggerita delle adesioni",
+        null=True,
+        blank=True,
+        help_text="Proposta come scadenza di ogni nuova adesione.",
     )
     note_scadenza = RichTextField("note sulla scadenza", blank=True)
     round_per_ordinare = models.PositiveSmallIntegerField(
-        "round da approvare per ordinare", null=True, blank=True,
+        "round da approvare per ordinare",
+        null=True,
+        blank=True,
         help_text="L'ultimo round di adesione che deve essere approvato perché l'ente possa emettere l'ordinativo "
         "(“nuovo ordine”); i round successivi restano da inviare solo se contengono documenti obbligatori per "
         "l'ipotesi dell'adesione. Vuoto: tutti i round. Sistema Cloud Toscana: 0 (la manifestazione di interesse).",
     )
     prevede_ipotesi = models.BooleanField(
-        "prevede le ipotesi A e B", default=False,
+        "prevede le ipotesi A e B",
+        default=False,
         help_text="Adesione in ipotesi A (proroga semplificata) o B, con i documenti “SOLO NEL CASO DI IPOTESI B” "
         "(Sistema Cloud Toscana). Senza le ipotesi ogni documento richiesto vale per tutte le adesioni.",
     )
     adeguamento_listino = models.BooleanField(
-        "calcolo dell'importo con l'incremento del 4,9%", default=False,
+        "calcolo dell'importo con l'incremento del 4,9%",
+        default=False,
         help_text="Propone il calcolo dell'importo di adesione dal piano dei fabbisogni, aumentato del 4,9% se "
         "redatto prima di aprile 2023 (decreto n. 6687 del 04/04/2023; Sistema Cloud Toscana).",
     )
@@ -216,7 +229,7 @@ class ContrattoPage(RestrizioniInCacheMixin, RotteAdesioni, RotteOrdinativi, Rot
         return max(rounds) if rounds else 0
 
     def get_context(self, request, *args, **kwargs):
-        from ..tabs import contesto_tabs
+        from ..tabs import contesto_tabs  # circle: contratti.tabs imports the services, which import contratti.models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(contesto_tabs(self, request))

@@ -44,7 +44,10 @@ class Scheda(models.Model):
     data_scadenza = models.DateField("data di scadenza", null=True, blank=True)
     data_esecutivita = models.DateField("data di esecutività", null=True, blank=True)
     importo_cauzione = models.DecimalField(
-        "importo della cauzione", max_digits=14, decimal_places=2, default=Decimal("0.00"),
+        "importo della cauzione",
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0.00"))],
     )
 
@@ -60,10 +63,14 @@ class Scheda(models.Model):
     creata_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     creata_il = models.DateTimeField("creata il", auto_now_add=True)
     aggiornata_il = models.DateTimeField("aggiornata il", auto_now=True)
-    inviata_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    inviata_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     inviata_il = models.DateTimeField("inviata il", null=True, blank=True)
     confermata_il = models.DateTimeField("confermata il", null=True, blank=True)
-    eliminata_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    eliminata_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     eliminata_il = models.DateTimeField("eliminata il", null=True, blank=True)
 
     class Meta:
@@ -73,7 +80,9 @@ class Scheda(models.Model):
         constraints = [
             # One scheda per type and ordinativo (a second ANN, a second SC1): eliminated drafts aside.
             models.UniqueConstraint(
-                fields=["ordinativo", "tipo"], condition=~models.Q(stato="eliminata"), name="scheda_una_per_tipo_e_ordinativo"
+                fields=["ordinativo", "tipo"],
+                condition=~models.Q(stato="eliminata"),
+                name="scheda_una_per_tipo_e_ordinativo",
             ),
             models.CheckConstraint(
                 condition=~models.Q(tipo="ANN") | models.Q(motivo=MOTIVO_ERRATA_COMUNICAZIONE),

@@ -1,8 +1,15 @@
 import functools
 
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from wagtail.models import Task, TaskState
+from django.db.models import Q
+from wagtail.models import Task, TaskState, WorkflowContentType
+
+from contratti.permessi import e_banditore
+
+from .adesioni import Adesione
+from .ordinativi import Ordinativo
 
 
 def _form_commento(nome, **campo):
@@ -19,7 +26,9 @@ def _form_commento(nome, **campo):
 @functools.cache
 def form_motivo_rifiuto():
     return _form_commento(
-        "MotivoRifiutoForm", label="Motivo della mancata approvazione", required=True,
+        "MotivoRifiutoForm",
+        label="Motivo della mancata approvazione",
+        required=True,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Indica il motivo della mancata approvazione."},
     )
@@ -28,7 +37,9 @@ def form_motivo_rifiuto():
 @functools.cache
 def form_conferma_approvazione():
     return _form_commento(
-        "ConfermaApprovazioneForm", label="Nota (facoltativa)", required=False,
+        "ConfermaApprovazioneForm",
+        label="Nota (facoltativa)",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Confermi l'approvazione? La nota resta nello storico e nel registro di audit.",
     )
@@ -49,8 +60,6 @@ class ValutazioneBanditoreTask(Task):
 
     @staticmethod
     def _e_banditore(obj, user):
-        from contratti.permessi import e_banditore
-
         return e_banditore(user, obj.contratto)
 
     def user_can_access_editor(self, obj, user):
@@ -83,10 +92,6 @@ class ValutazioneBanditoreTask(Task):
             obj.valutazione_rifiutata(utente=user, task_state=task_state, motivo=commento)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        from django.contrib.contenttypes.models import ContentType
-        from django.db.models import Q
-
-        from contratti.models import Adesione, Ordinativo
         from organizzazioni.permessi import contratti_gestiti_ids  # guardian's models: not while models load
 
         contratti = contratti_gestiti_ids(user)
@@ -102,8 +107,10 @@ class ValutazioneBanditoreTask(Task):
 
 def workflow_di(modello):
     """The active workflow attached to ``modello`` (adesioni, ordinativi), or None."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import WorkflowContentType
 
-    wct = WorkflowContentType.objects.filter(content_type=ContentType.objects.get_for_model(modello)).select_related("workflow").first()
+    wct = (
+        WorkflowContentType.objects.filter(content_type=ContentType.objects.get_for_model(modello))
+        .select_related("workflow")
+        .first()
+    )
     return wct.workflow if wct is not None and wct.workflow.active else None

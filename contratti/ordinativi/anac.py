@@ -71,6 +71,7 @@ def operazione_del_tentativo(ordinativo, servizio):
 
 # --- requests -----------------------------------------------------------------------------------
 
+
 def partecipanti(ordinativo):
     oe = ordinativo.contratto.aggiudicatario
     membri = list(oe.membri.all())
@@ -81,18 +82,33 @@ def partecipanti(ordinativo):
 
 def payload_ad4(ordinativo):
     return costruisci_ad4(
-        cig_accordo_quadro=ordinativo.cig_accordo_quadro, data_adesione=ordinativo.data_adesione,
-        codice_appalto=ordinativo.codice_appalto, oggetto=ordinativo.oggetto, importo=ordinativo.importo_totale,
-        cpv=ordinativo.cpv, codice_istat=ordinativo.codice_istat, codice_nuts=ordinativo.codice_nuts,
-        durata_mesi=ordinativo.durata_mesi, categoria=ordinativo.categoria,
+        cig_accordo_quadro=ordinativo.cig_accordo_quadro,
+        data_adesione=ordinativo.data_adesione,
+        codice_appalto=ordinativo.codice_appalto,
+        oggetto=ordinativo.oggetto,
+        importo=ordinativo.importo_totale,
+        cpv=ordinativo.cpv,
+        codice_istat=ordinativo.codice_istat,
+        codice_nuts=ordinativo.codice_nuts,
+        durata_mesi=ordinativo.durata_mesi,
+        categoria=ordinativo.categoria,
         finanziamenti=[(ordinativo.finanziamento, ordinativo.importo_totale)],
-        cf_stazione_appaltante=ordinativo.ente.codice_fiscale, partecipanti=partecipanti(ordinativo),
+        cf_stazione_appaltante=ordinativo.ente.codice_fiscale,
+        partecipanti=partecipanti(ordinativo),
     )
 
 
 def _avvia(ordinativo, servizio, *args, passo=None, utente=None, codice_fiscale=None, **kwargs):
-    return avvia_operazione(ordinativo, servizio, *args, chiave=chiave(ordinativo, passo or servizio), utente=utente,
-                            contratto=ordinativo.contratto_id, codice_fiscale=codice_fiscale, **kwargs)
+    return avvia_operazione(
+        ordinativo,
+        servizio,
+        *args,
+        chiave=chiave(ordinativo, passo or servizio),
+        utente=utente,
+        contratto=ordinativo.contratto_id,
+        codice_fiscale=codice_fiscale,
+        **kwargs,
+    )
 
 
 def avvia_conferma_appalto(ordinativo, *, utente):
@@ -107,7 +123,7 @@ def avvia_conferma_appalto(ordinativo, *, utente):
 
 
 def avvia_recupero_cig(ordinativo, *, utente):
-    """"Acquisisci CIG": recupera-cig."""
+    """ "Acquisisci CIG": recupera-cig."""
     _avvia(ordinativo, "recupera-cig", ordinativo.id_appalto, utente=utente)
 
 
@@ -121,7 +137,11 @@ def interroga_esito_conferma(ordinativo, operazione=None):
     ordinativo.attesa_esito += 1
     ordinativo.save(update_fields=["attesa_esito"])
     return _avvia(
-        ordinativo, "esito-operazione", ordinativo.id_appalto, TIPO_CONFERMA, passo="esito-conferma",
+        ordinativo,
+        "esito-operazione",
+        ordinativo.id_appalto,
+        TIPO_CONFERMA,
+        passo="esito-conferma",
         utente=getattr(operazione, "utente", None),
         codice_fiscale=getattr(operazione, "codice_fiscale", None) or ordinativo.cf_rup,
         max_attese=ATTESE_PER_INTERROGAZIONE,
@@ -130,10 +150,14 @@ def interroga_esito_conferma(ordinativo, operazione=None):
 
 # --- answers ------------------------------------------------------------------------------------
 
+
 def _fallita(ordinativo, operazione, *, azione, messaggio=None):
-    errore = messaggio or f"{operazione.codice_errore} – {operazione.messaggio}".strip(" –") or "Operazione non riuscita."
-    stati.transita(ordinativo, azione, motivo=errore, dati={"servizio": operazione.servizio},
-                   campi={"errore_anac": errore})
+    errore = (
+        messaggio or f"{operazione.codice_errore} – {operazione.messaggio}".strip(" –") or "Operazione non riuscita."
+    )
+    stati.transita(
+        ordinativo, azione, motivo=errore, dati={"servizio": operazione.servizio}, campi={"errore_anac": errore}
+    )
 
 
 def _esito_ancora_in_attesa(ordinativo, operazione, *, ok):
@@ -143,8 +167,12 @@ def _esito_ancora_in_attesa(ordinativo, operazione, *, ok):
             ordinativo.save(update_fields=["errore_anac"])
         interroga_esito_conferma(ordinativo, operazione)
         return
-    _fallita(ordinativo, operazione, azione="conferma_non_riuscita",
-             messaggio=MSG_ESITO_NON_DISPONIBILE.format(n=ordinativo.attesa_esito))
+    _fallita(
+        ordinativo,
+        operazione,
+        azione="conferma_non_riuscita",
+        messaggio=MSG_ESITO_NON_DISPONIBILE.format(n=ordinativo.attesa_esito),
+    )
 
 
 def _cig_da_risposta(risultato):

@@ -16,7 +16,7 @@ def stile_select(form):
 
 
 class RichiestaCIGForm(forms.ModelForm):
-    """"Richiedi CIG": the data ANAC needs for the derived CIG (scheda AD4). For a new ordine with the
+    """ "Richiedi CIG": the data ANAC needs for the derived CIG (scheda AD4). For a new ordine with the
     adesione to choose (``adesioni``); for an existing ordinativo without it (passo 1 chooses it) and
     with the fields ``bloccati`` shown but not editable."""
 
@@ -24,8 +24,10 @@ class RichiestaCIGForm(forms.ModelForm):
     cf_rup = forms.ChoiceField(
         label="RUP dell'ordinativo",
         help_text="Una delle persone con l'incarico “RUP” dell'ente aderente: le azioni verso ANAC richiedono il suo accesso con SPID, CIE o CNS.",
-        error_messages={"required": "Scegli il RUP dell'ordinativo.",
-                        "invalid_choice": "Il RUP scelto non è tra i RUP dell'ente aderente: scegli una delle persone dell'elenco."},
+        error_messages={
+            "required": "Scegli il RUP dell'ordinativo.",
+            "invalid_choice": "Il RUP scelto non è tra i RUP dell'ente aderente: scegli una delle persone dell'elenco.",
+        },
     )
     importo_totale = ImportoField(label="Importo totale dell'ordine (lotto, euro)")
     data_adesione = DataField(label="Data adesione")
@@ -33,8 +35,18 @@ class RichiestaCIGForm(forms.ModelForm):
     class Meta:
         model = Ordinativo
         fields = [
-            "oggetto", "importo_totale", "cpv", "codice_istat", "codice_nuts", "durata_mesi", "categoria",
-            "finanziamento", "cf_rup", "data_adesione", "codice_appalto", "tracciabilita",
+            "oggetto",
+            "importo_totale",
+            "cpv",
+            "codice_istat",
+            "codice_nuts",
+            "durata_mesi",
+            "categoria",
+            "finanziamento",
+            "cf_rup",
+            "data_adesione",
+            "codice_appalto",
+            "tracciabilita",
         ]
         help_texts = {
             "cpv": "Es. 72000000-5 (servizi informatici).",
@@ -137,7 +149,9 @@ class DocumentiOEForm(forms.Form):
         self.richieste = richieste
         for codice, etichetta in richieste:
             self.fields[f"doc_{codice}"] = forms.FileField(
-                label=etichetta, required=False, help_text="PDF firmato digitalmente o file .p7m.",
+                label=etichetta,
+                required=False,
+                help_text="PDF firmato digitalmente o file .p7m.",
                 widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.p7m,application/pdf,application/pkcs7-mime"}),
             )
 
@@ -148,4 +162,8 @@ class DocumentiOEForm(forms.Form):
         return dati
 
     def files_per_codice(self):
-        return {codice: self.cleaned_data[f"doc_{codice}"] for codice, _ in self.richieste if self.cleaned_data.get(f"doc_{codice}")}
+        return {
+            codice: self.cleaned_data[f"doc_{codice}"]
+            for codice, _ in self.richieste
+            if self.cleaned_data.get(f"doc_{codice}")
+        }

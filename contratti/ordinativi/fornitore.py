@@ -17,13 +17,18 @@ def documenti_per_il_fornitore(ordinativo):
     """(documento, etichetta) of the signed files that go to the supplier: the current atto/proroga
     uploaded by the ente, the signed scheda di sintesi and, for ipotesi B only, the DPA signed by the
     administration with the adesione."""
-    voci = [(d.documento, d.etichetta) for d in ordinativo.documenti.filter(corrente=True, caricato_da="aderente")
-            .select_related("documento")]
+    voci = [
+        (d.documento, d.etichetta)
+        for d in ordinativo.documenti.filter(corrente=True, caricato_da="aderente").select_related("documento")
+    ]
     if ordinativo.scheda_firmata_id:
         voci.append((ordinativo.scheda_firmata, "Scheda di sintesi"))
     if ordinativo.adesione.ipotesi == Adesione.Ipotesi.B:
-        dpa = (ordinativo.adesione.documenti.filter(corrente=True, codice_richiesta=CODICE_DPA)
-               .select_related("documento").first())
+        dpa = (
+            ordinativo.adesione.documenti.filter(corrente=True, codice_richiesta=CODICE_DPA)
+            .select_related("documento")
+            .first()
+        )
         if dpa:
             voci.append((dpa.documento, dpa.etichetta))
     return voci

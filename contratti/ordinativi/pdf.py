@@ -12,7 +12,7 @@ PDF_VARIANT = "pdf/a-3b"
 
 
 def genera_scheda_sintesi(ordinativo):
-    from weasyprint import HTML
+    from weasyprint import HTML  # heavy (weasyprint, ~1 s): loaded only when a PDF is made
 
     contratto = ordinativo.contratto
     html = render_to_string(

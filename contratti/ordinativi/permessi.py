@@ -1,10 +1,12 @@
 """Who may see and act on an ordinativo. Views ask here; templates mirror the answers."""
 
 from django.db.models import Q
+from guardian.shortcuts import get_objects_for_user
 
 from organizzazioni.models import Incarico
 
 from ..adesioni.permessi import enti_operativi
+from ..models import Ordinativo
 from ..permessi import e_banditore
 
 PERM_VEDI = "contratti.view_ordinativo"
@@ -39,8 +41,9 @@ def puo_vedere_dati_anac(user, ordinativo):
     sees the approved ordinativo but not the exchanges with ANAC nor the data of the CIG request."""
     if not user.is_authenticated:
         return False
-    return ((user.has_perm(PERM_VEDI, ordinativo) and e_utente_ente(user, ordinativo))
-            or e_banditore_dell_ordinativo(user, ordinativo))
+    return (user.has_perm(PERM_VEDI, ordinativo) and e_utente_ente(user, ordinativo)) or e_banditore_dell_ordinativo(
+        user, ordinativo
+    )
 
 
 def puo_operare(user, ordinativo):
@@ -69,10 +72,6 @@ def e_rup_dell_ente(user, ordinativo):
 
 
 def ordinativi_visibili(user, contratto):
-    from guardian.shortcuts import get_objects_for_user
-
-    from ..models import Ordinativo
-
     ordinativi = Ordinativo.objects.filter(contratto=contratto).select_related("ente", "adesione")
     if not user.is_authenticated:
         return ordinativi.none()

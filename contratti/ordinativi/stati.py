@@ -21,23 +21,35 @@ class OperazioneNonConsentita(TransizioneNonConsentita):
 MSG_TRANSIZIONE = "Operazione non consentita: l'ordinativo è nello stato “{da}” e non può passare allo stato “{a}”."
 
 TRANSIZIONI: dict[str, Transizione] = {
-    "conferma_appalto": T(S.BOZZA, S.CONFERMA_IN_CORSO, "ordinativo.conferma_appalto",
-                          segnali.ordinativo_conferma_richiesta),
+    "conferma_appalto": T(
+        S.BOZZA, S.CONFERMA_IN_CORSO, "ordinativo.conferma_appalto", segnali.ordinativo_conferma_richiesta
+    ),
     "conferma_non_riuscita": T(S.CONFERMA_IN_CORSO, S.BOZZA, "ordinativo.anac_ko", segnali.ordinativo_anac_ko),
-    "appalto_confermato": T(S.CONFERMA_IN_CORSO, S.APPALTO_CONFERMATO, "ordinativo.appalto_confermato",
-                            segnali.ordinativo_appalto_confermato),
+    "appalto_confermato": T(
+        S.CONFERMA_IN_CORSO,
+        S.APPALTO_CONFERMATO,
+        "ordinativo.appalto_confermato",
+        segnali.ordinativo_appalto_confermato,
+    ),
     # recupera-cig without a CIG: the state stays, the error is recorded.
-    "cig_non_acquisito": T(S.APPALTO_CONFERMATO, S.APPALTO_CONFERMATO, "ordinativo.anac_ko", segnali.ordinativo_anac_ko),
-    "cig_acquisito": T(S.APPALTO_CONFERMATO, S.CIG_ACQUISITO, "ordinativo.cig_acquisito",
-                       segnali.ordinativo_cig_acquisito),
+    "cig_non_acquisito": T(
+        S.APPALTO_CONFERMATO, S.APPALTO_CONFERMATO, "ordinativo.anac_ko", segnali.ordinativo_anac_ko
+    ),
+    "cig_acquisito": T(
+        S.APPALTO_CONFERMATO, S.CIG_ACQUISITO, "ordinativo.cig_acquisito", segnali.ordinativo_cig_acquisito
+    ),
     "invia": T(S.CIG_ACQUISITO, S.INVIATO, "ordinativo.inviato", segnali.ordinativo_inviato),
     "reinvia": T(S.RIFIUTATO, S.INVIATO, "ordinativo.reinviato", segnali.ordinativo_inviato),
     "approva": T(S.INVIATO, S.APPROVATO, "ordinativo.approvato", segnali.ordinativo_approvato),
     "rifiuta": T(S.INVIATO, S.RIFIUTATO, "ordinativo.rifiutato", segnali.ordinativo_rifiutato),
     "chiudi": T(S.RIFIUTATO, S.CHIUSO, "ordinativo.chiuso", segnali.ordinativo_chiuso),
     # The ANN may be on its way while the ordinativo goes on (sent, approved, refused, closed).
-    "annulla": T((S.CIG_ACQUISITO, S.INVIATO, S.APPROVATO, S.RIFIUTATO, S.CHIUSO), S.ANNULLATO,
-                 "ordinativo.annullato", segnali.ordinativo_annullato),
+    "annulla": T(
+        (S.CIG_ACQUISITO, S.INVIATO, S.APPROVATO, S.RIFIUTATO, S.CHIUSO),
+        S.ANNULLATO,
+        "ordinativo.annullato",
+        segnali.ordinativo_annullato,
+    ),
 }
 
 MACCHINA = MacchinaStati(Ordinativo, TRANSIZIONI, "ordinativo", OperazioneNonConsentita, MSG_TRANSIZIONE)
@@ -47,8 +59,16 @@ def consentita(ordinativo, azione: str) -> bool:
     return MACCHINA.consentita(ordinativo, azione)
 
 
-def transita(ordinativo, azione: str, *, utente=None, request=None, motivo: str = "", dati: dict | None = None,
-             campi: dict | None = None):
+def transita(
+    ordinativo,
+    azione: str,
+    *,
+    utente=None,
+    request=None,
+    motivo: str = "",
+    dati: dict | None = None,
+    campi: dict | None = None,
+):
     """Move ``ordinativo`` (locked by the caller) with ``azione`` of ``TRANSIZIONI``: set ``campi``
     and the new state, save, record the audit entry, send the signal. Returns the ordinativo."""
     return MACCHINA.cambia(ordinativo, azione, utente=utente, request=request, motivo=motivo, dati=dati, campi=campi)

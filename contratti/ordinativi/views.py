@@ -7,6 +7,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from anac.services import trasmissioni_di
+from documenti.views import risposta_download
+from identita.services import e_simulata, verifica_autenticazione_forte
+
 from .. import aggiornamenti
 from ..models import Ordinativo
 from ..viste_comuni import messaggi_errore, richiede_login, richiede_login_json, risposta_stato, url_sottopagina
@@ -25,7 +29,9 @@ from .permessi import (
 
 MSG_RICHIESTA_SALVATA = "Dati della richiesta del CIG salvati."
 MSG_SOLO_ENTE = "Solo il Responsabile/Buyer o il RUP dell'ente aderente può operare sull'ordinativo."
-MESSAGGIO_INVIO = "Invio effettuato correttamente: l'ordinativo di fornitura è stato inoltrato al RUP del Contratto Quadro."
+MESSAGGIO_INVIO = (
+    "Invio effettuato correttamente: l'ordinativo di fornitura è stato inoltrato al RUP del Contratto Quadro."
+)
 BANNER_CONFERMA = (
     "La richiesta di conferma appalto è in corso , si prega di attendere. Per verificare l’esito è necessario ricaricare "
     "la pagina corrente. Una volta ottenuta la verifica positiva è necessario eseguire la funzione “Recupera CIG”."
@@ -51,7 +57,8 @@ MSG_CHIUSO = (
 def _visibile(request, contratto, pk):
     ordinativo = get_object_or_404(
         Ordinativo.objects.select_related("ente", "contratto", "adesione", "scheda_firmata", "scheda_generata"),
-        pk=pk, contratto=contratto,
+        pk=pk,
+        contratto=contratto,
     )
     if not (puo_vedere(request.user, ordinativo) or e_oe_dell_ordinativo(request.user, ordinativo)):
         raise Http404("Ordinativo non trovato.")
@@ -80,7 +87,7 @@ def _vai(contratto, nome, ordinativo):
 @richiede_login
 @require_http_methods(["GET", "POST"])
 def nuovo(request, contratto):
-    """"nuovo ordine" → "Richiedi CIG" → "Vai all'ordine"."""
+    """ "nuovo ordine" → "Richiedi CIG" → "Vai all'ordine"."""
     enti = services.enti_che_possono_ordinare(request.user, contratto)
     if not enti:
         raise PermissionDenied("Il nuovo ordine è possibile dopo l'approvazione dell'adesione dell'ente.")
@@ -88,23 +95,31 @@ def nuovo(request, contratto):
     iniziali = services.richiesta_cig_proposta(contratto, adesioni.first(), utente=request.user)
     form = RichiestaCIGForm(request.POST or None, initial=iniziali, adesioni=adesioni)
     if request.method == "GET" or not form.is_valid():
-        return TemplateResponse(request, "contratti/ordinativi/richiedi_cig.html", {"page": contratto, "form": form},
-                                status=200 if request.method == "GET" else 400)
+        return TemplateResponse(
+            request,
+            "contratti/ordinativi/richiedi_cig.html",
+            {"page": contratto, "form": form},
+            status=200 if request.method == "GET" else 400,
+        )
     dati = {k: v for k, v in form.cleaned_data.items() if k != "adesione"}
     adesione = form.cleaned_data["adesione"]
     try:
-        ordinativo = services.crea(contratto, ente=adesione.ente, adesione=adesione, utente=request.user, dati=dati, request=request)
+        ordinativo = services.crea(
+            contratto, ente=adesione.ente, adesione=adesione, utente=request.user, dati=dati, request=request
+        )
     except ValidationError as exc:
         for errore in messaggi_errore(exc):
             form.add_error(None, errore)
-        return TemplateResponse(request, "contratti/ordinativi/richiedi_cig.html", {"page": contratto, "form": form}, status=400)
+        return TemplateResponse(
+            request, "contratti/ordinativi/richiedi_cig.html", {"page": contratto, "form": form}, status=400
+        )
     return _vai(contratto, "ordinativo_passo1", ordinativo)
 
 
 @richiede_login
 @require_http_methods(["GET", "POST"])
 def richiedi_cig(request, contratto, pk):
-    """"Richiedi CIG" of an existing ordinativo: its state and the data of the CIG request, editable
+    """ "Richiedi CIG" of an existing ordinativo: its state and the data of the CIG request, editable
     (→ "Vai all'ordine") while ``services.motivo_richiesta_cig_non_modificabile`` allows it."""
     ordinativo = _dati_anac_visibili(request, contratto, pk)
     motivo = services.motivo_richiesta_cig_non_modificabile(ordinativo)
@@ -131,16 +146,24 @@ def richiedi_cig(request, contratto, pk):
             ordinativo.refresh_from_db()
     elif operatore and not motivo:
         form = RichiestaCIGForm(instance=ordinativo, bloccati=bloccati)
-    return TemplateResponse(request, "contratti/ordinativi/richiedi_cig_ordinativo.html", _contesto(
-        request, contratto, ordinativo, form=form, errori=errori,
-        motivo_non_modificabile=motivo if operatore and motivo not in errori else "",
-        bloccati=bool(bloccati) and form is not None, msg_campi_bloccati=services.MSG_CAMPI_BLOCCATI,
-    ), status=status)
+    return TemplateResponse(
+        request,
+        "contratti/ordinativi/richiedi_cig_ordinativo.html",
+        _contesto(
+            request,
+            contratto,
+            ordinativo,
+            form=form,
+            errori=errori,
+            motivo_non_modificabile=motivo if operatore and motivo not in errori else "",
+            bloccati=bool(bloccati) and form is not None,
+            msg_campi_bloccati=services.MSG_CAMPI_BLOCCATI,
+        ),
+        status=status,
+    )
 
 
 def _contesto(request, contratto, ordinativo, **extra):
-    from anac.services import trasmissioni_di
-
     storia = puo_vedere_dati_anac(request.user, ordinativo)
     return {
         "page": contratto,
@@ -152,7 +175,9 @@ def _contesto(request, contratto, ordinativo, **extra):
         "banner_conferma": BANNER_CONFERMA,
         "banner_cig": BANNER_CIG,
         # The helper about "Conferma appalto": only to the ente's users, while that is the next step.
-        "aiuto_cig": AIUTO_CIG if ordinativo.stato == Ordinativo.Stato.BOZZA and e_utente_ente(request.user, ordinativo) else "",
+        "aiuto_cig": AIUTO_CIG
+        if ordinativo.stato == Ordinativo.Stato.BOZZA and e_utente_ente(request.user, ordinativo)
+        else "",
         "nota_banner_conferma": NOTA_BANNER_CONFERMA,
         "schede_firmate_inviate": services.schede_firmate_inviate(ordinativo) if storia else [],
         "trasmissioni": trasmissioni_di(ordinativo)[:50],
@@ -162,15 +187,25 @@ def _contesto(request, contratto, ordinativo, **extra):
     }
 
 
-def _render_passo1(request, contratto, ordinativo, *, status=200, form_riga=None, form_documenti=None, form_adesione=None, errori=()):
+def _render_passo1(
+    request, contratto, ordinativo, *, status=200, form_riga=None, form_documenti=None, form_adesione=None, errori=()
+):
     adesioni = services.adesioni_ordinabili(ordinativo)
-    return TemplateResponse(request, "contratti/ordinativi/passo1.html", _contesto(
-        request, contratto, ordinativo,
-        form_riga=form_riga or RigaForm(),
-        form_documenti=form_documenti or DocumentiRoundForm(richieste=services.richieste_atto(ordinativo)),
-        form_adesione=form_adesione or AdesioneForm(initial={"adesione": ordinativo.adesione_id}, adesioni=adesioni),
-        errori=errori,
-    ), status=status)
+    return TemplateResponse(
+        request,
+        "contratti/ordinativi/passo1.html",
+        _contesto(
+            request,
+            contratto,
+            ordinativo,
+            form_riga=form_riga or RigaForm(),
+            form_documenti=form_documenti or DocumentiRoundForm(richieste=services.richieste_atto(ordinativo)),
+            form_adesione=form_adesione
+            or AdesioneForm(initial={"adesione": ordinativo.adesione_id}, adesioni=adesioni),
+            errori=errori,
+        ),
+        status=status,
+    )
 
 
 @richiede_login
@@ -218,8 +253,6 @@ def azione_passo1(request, contratto, pk, azione):
 
 
 def _azione_anac(request, contratto, pk, funzione):
-    from identita.services import e_simulata, verifica_autenticazione_forte
-
     ordinativo = _operabile(request, contratto, pk)
     verifica_autenticazione_forte(request, codice_fiscale_atteso=ordinativo.cf_rup)
     try:
@@ -248,7 +281,9 @@ def stato(request, contratto, pk):
     """Polled by the open pages while ANAC works (sct/aggiorna.js). Reads only: the worker asks ANAC
     again by itself while the outcome is pending (``anac.operazione_completata``)."""
     ordinativo = _visibile(request, contratto, pk)
-    return risposta_stato(aggiornamenti.stato_ordinativo(ordinativo, con_log=puo_vedere_dati_anac(request.user, ordinativo)))
+    return risposta_stato(
+        aggiornamenti.stato_ordinativo(ordinativo, con_log=puo_vedere_dati_anac(request.user, ordinativo))
+    )
 
 
 @richiede_login
@@ -261,7 +296,9 @@ def passo2(request, contratto, pk):
     status = 200
     if request.method == "POST":
         if not puo_operare(request.user, ordinativo):
-            raise PermissionDenied("Solo il Responsabile/Buyer o il RUP dell'ente aderente può operare sull'ordinativo.")
+            raise PermissionDenied(
+                "Solo il Responsabile/Buyer o il RUP dell'ente aderente può operare sull'ordinativo."
+            )
         form = SchedaFirmataForm(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -270,18 +307,21 @@ def passo2(request, contratto, pk):
                 for errore in messaggi_errore(exc):
                     form.add_error("scheda", errore)
             else:
-                messages.success(request, "Scheda di sintesi firmata caricata: il documento corrisponde a quello generato e la firma è integra.")
+                messages.success(
+                    request,
+                    "Scheda di sintesi firmata caricata: il documento corrisponde a quello generato e la firma è integra.",
+                )
                 return _vai(contratto, "ordinativo_passo2", ordinativo)
         status = 400
     ordinativo.refresh_from_db()
-    return TemplateResponse(request, "contratti/ordinativi/passo2.html", _contesto(request, contratto, ordinativo, form=form), status=status)
+    return TemplateResponse(
+        request, "contratti/ordinativi/passo2.html", _contesto(request, contratto, ordinativo, form=form), status=status
+    )
 
 
 @richiede_login
 @require_http_methods(["GET"])
 def scheda_sintesi(request, contratto, pk):
-    from documenti.views import risposta_download
-
     ordinativo = _visibile(request, contratto, pk)
     try:
         services.scheda_sintesi(ordinativo)
@@ -306,17 +346,28 @@ def _conferma_ed_esegui(request, contratto, ordinativo, *, nome, domanda, esegui
     """The manual's confirmation (sì/no) of a passo-3 action: GET asks, POST runs the service; a
     refusal shows passo 3 again with the reason (400), nothing changed."""
     if request.method == "GET":
-        return TemplateResponse(request, "contratti/ordinativi/conferma.html", {
-            "page": contratto, "o": ordinativo, "domanda": domanda, "spiegazione": spiegazione,
-            "azione": url_sottopagina(contratto, nome, ordinativo.pk),
-            "indietro": url_sottopagina(contratto, "ordinativo_passo3", ordinativo.pk),
-        })
+        return TemplateResponse(
+            request,
+            "contratti/ordinativi/conferma.html",
+            {
+                "page": contratto,
+                "o": ordinativo,
+                "domanda": domanda,
+                "spiegazione": spiegazione,
+                "azione": url_sottopagina(contratto, nome, ordinativo.pk),
+                "indietro": url_sottopagina(contratto, "ordinativo_passo3", ordinativo.pk),
+            },
+        )
     try:
         esegui(ordinativo, utente=request.user, request=request)
     except ValidationError as exc:
         ordinativo.refresh_from_db()
-        return TemplateResponse(request, "contratti/ordinativi/passo3.html",
-                                _contesto(request, contratto, ordinativo, errori=messaggi_errore(exc)), status=400)
+        return TemplateResponse(
+            request,
+            "contratti/ordinativi/passo3.html",
+            _contesto(request, contratto, ordinativo, errori=messaggi_errore(exc)),
+            status=400,
+        )
     messages.success(request, messaggio(ordinativo))
     return _vai(contratto, "ordinativo_passo3", ordinativo)
 
@@ -325,22 +376,34 @@ def _conferma_ed_esegui(request, contratto, ordinativo, *, nome, domanda, esegui
 @require_http_methods(["GET", "POST"])
 def invia(request, contratto, pk):
     ordinativo = _operabile(request, contratto, pk)
-    return _conferma_ed_esegui(request, contratto, ordinativo, nome="ordinativo_invia",
-                               domanda="Confermi l'invio dell'ordinativo di fornitura?",
-                               esegui=services.invia, messaggio=lambda o: MESSAGGIO_INVIO)
+    return _conferma_ed_esegui(
+        request,
+        contratto,
+        ordinativo,
+        nome="ordinativo_invia",
+        domanda="Confermi l'invio dell'ordinativo di fornitura?",
+        esegui=services.invia,
+        messaggio=lambda o: MESSAGGIO_INVIO,
+    )
 
 
 @richiede_login
 @require_http_methods(["GET", "POST"])
 def chiudi(request, contratto, pk):
-    """"chiudi ordinativo" of a rejected ordinativo, after a confirmation (sì/no)."""
+    """ "chiudi ordinativo" of a rejected ordinativo, after a confirmation (sì/no)."""
     ordinativo = _operabile(request, contratto, pk)
     if request.method == "GET" and not services.chiudibile(ordinativo):
         return _vai(contratto, "ordinativo_passo3", ordinativo)
-    return _conferma_ed_esegui(request, contratto, ordinativo, nome="ordinativo_chiudi",
-                               domanda="Confermi la chiusura dell'ordinativo di fornitura?",
-                               spiegazione=CONFERMA_CHIUSURA.format(cig=ordinativo.cig_derivato or "—"),
-                               esegui=services.chiudi, messaggio=lambda o: MSG_CHIUSO.format(cig=o.cig_derivato))
+    return _conferma_ed_esegui(
+        request,
+        contratto,
+        ordinativo,
+        nome="ordinativo_chiudi",
+        domanda="Confermi la chiusura dell'ordinativo di fornitura?",
+        spiegazione=CONFERMA_CHIUSURA.format(cig=ordinativo.cig_derivato or "—"),
+        esegui=services.chiudi,
+        messaggio=lambda o: MSG_CHIUSO.format(cig=o.cig_derivato),
+    )
 
 
 @richiede_login
@@ -354,8 +417,6 @@ def log_trasmissioni(request, contratto, pk):
 @richiede_login
 @require_http_methods(["GET"])
 def documento(request, contratto, pk, documento_pk):
-    from documenti.views import risposta_download
-
     ordinativo = _visibile(request, contratto, pk)
     if documento_pk == 0 and ordinativo.scheda_firmata_id:
         return risposta_download(request, ordinativo.scheda_firmata)
@@ -374,7 +435,9 @@ def pacchetto(request, contratto, pk):
         buffer = pacchetto_fornitore(ordinativo, request=request)
     except ValidationError as exc:
         raise Http404("Pacchetto non disponibile.") from exc
-    risposta = FileResponse(buffer, as_attachment=True, filename=nome_pacchetto(ordinativo), content_type="application/zip")
+    risposta = FileResponse(
+        buffer, as_attachment=True, filename=nome_pacchetto(ordinativo), content_type="application/zip"
+    )
     risposta["Cache-Control"] = "private, no-store"
     return risposta
 
@@ -393,7 +456,13 @@ def documenti_oe(request, contratto, pk):
         except ValidationError as exc:
             errori = messaggi_errore(exc)
         else:
-            messages.success(request, "Documenti caricati: l'amministrazione aderente li vede nel riepilogo dell'ordinativo.")
+            messages.success(
+                request, "Documenti caricati: l'amministrazione aderente li vede nel riepilogo dell'ordinativo."
+            )
             return _vai(contratto, "ordinativo_passo3", ordinativo)
-    return TemplateResponse(request, "contratti/ordinativi/passo3.html",
-                            _contesto(request, contratto, ordinativo, form_oe=form, errori=errori), status=400)
+    return TemplateResponse(
+        request,
+        "contratti/ordinativi/passo3.html",
+        _contesto(request, contratto, ordinativo, form_oe=form, errori=errori),
+        status=400,
+    )

@@ -67,12 +67,19 @@ def prefisso_chiavi(scheda, passo: str = "") -> str:
 
 # --- requests -----------------------------------------------------------------------------------
 
+
 def id_partecipante(ordinativo):
     """The ``idPartecipante`` of the supplier (the RTI's mandataria) in the AD4 sent for the order."""
-    operazione = OperazioneANAC.objects.filter(
-        content_type=ContentType.objects.get_for_model(Ordinativo, for_concrete_model=False),
-        object_id=str(ordinativo.pk), servizio="crea-appalto", stato=OperazioneANAC.Stato.OK,
-    ).order_by("-creata_il").first()
+    operazione = (
+        OperazioneANAC.objects.filter(
+            content_type=ContentType.objects.get_for_model(Ordinativo, for_concrete_model=False),
+            object_id=str(ordinativo.pk),
+            servizio="crea-appalto",
+            stato=OperazioneANAC.Stato.OK,
+        )
+        .order_by("-creata_il")
+        .first()
+    )
     try:
         voci = operazione.parametri["args"][0]["scheda"]["body"]["anacForm"]["aggiudicazioni"][0]["partecipanti"]
     except (AttributeError, KeyError, IndexError, TypeError):
@@ -92,20 +99,33 @@ def payload(scheda):
     if scheda.tipo == Scheda.Tipo.ANN:
         return payload_ann(id_appalto=ordinativo.id_appalto, cig=scheda.cig)
     return payload_sc1(
-        id_appalto=ordinativo.id_appalto, cig=scheda.cig, id_partecipante=id_partecipante(ordinativo),
-        data_stipula=scheda.data_stipula, data_decorrenza=scheda.data_decorrenza, data_scadenza=scheda.data_scadenza,
-        data_esecutivita=scheda.data_esecutivita, importo_cauzione=scheda.importo_cauzione,
+        id_appalto=ordinativo.id_appalto,
+        cig=scheda.cig,
+        id_partecipante=id_partecipante(ordinativo),
+        data_stipula=scheda.data_stipula,
+        data_decorrenza=scheda.data_decorrenza,
+        data_scadenza=scheda.data_scadenza,
+        data_esecutivita=scheda.data_esecutivita,
+        importo_cauzione=scheda.importo_cauzione,
     )
 
 
 def _avvia(scheda, servizio, *args, utente=None, codice_fiscale=None, **kwargs):
     ordinativo = scheda.ordinativo
-    return avvia_operazione(scheda, servizio, *args, chiave=chiave(scheda, servizio), utente=utente,
-                            contratto=ordinativo.contratto_id, codice_fiscale=codice_fiscale, **kwargs)
+    return avvia_operazione(
+        scheda,
+        servizio,
+        *args,
+        chiave=chiave(scheda, servizio),
+        utente=utente,
+        contratto=ordinativo.contratto_id,
+        codice_fiscale=codice_fiscale,
+        **kwargs,
+    )
 
 
 def avvia_invio(scheda, *, utente):
-    """"invia scheda" (the state is already "invio in corso"). After a negative outcome the draft ANAC
+    """ "invia scheda" (the state is already "invio in corso"). After a negative outcome the draft ANAC
     already has is confirmed again (no second crea-scheda)."""
     if scheda.id_scheda:
         _avvia(scheda, "conferma-scheda", scheda.ordinativo.id_appalto, scheda.id_scheda, utente=utente)
@@ -114,9 +134,15 @@ def avvia_invio(scheda, *, utente):
 
 
 def avvia_verifica(scheda, *, utente):
-    """"Verifica invio": esito-operazione (SC_CONF)."""
-    _avvia(scheda, "esito-operazione", scheda.ordinativo.id_appalto, TIPO_ESITO, utente=utente,
-           max_attese=ATTESE_PER_VERIFICA)
+    """ "Verifica invio": esito-operazione (SC_CONF)."""
+    _avvia(
+        scheda,
+        "esito-operazione",
+        scheda.ordinativo.id_appalto,
+        TIPO_ESITO,
+        utente=utente,
+        max_attese=ATTESE_PER_VERIFICA,
+    )
 
 
 def avvia_cancellazione(scheda, *, utente):
@@ -126,14 +152,21 @@ def avvia_cancellazione(scheda, *, utente):
 
 # --- answers ------------------------------------------------------------------------------------
 
+
 def _dati(scheda, operazione, **extra):
     return {"tipo": scheda.tipo, "cig": scheda.cig, "servizio": operazione.servizio, **extra}
 
 
 def _registra(azione, scheda, operazione, **kwargs):
     """An audit entry that is not a change of state (the verification's outcome, cancella-scheda)."""
-    registra(azione, scheda, utente=operazione.utente, contratto=scheda.ordinativo.contratto_id,
-             dati=_dati(scheda, operazione), **kwargs)
+    registra(
+        azione,
+        scheda,
+        utente=operazione.utente,
+        contratto=scheda.ordinativo.contratto_id,
+        dati=_dati(scheda, operazione),
+        **kwargs,
+    )
 
 
 def _messaggio(operazione, predefinito="Operazione non riuscita."):
@@ -143,22 +176,37 @@ def _messaggio(operazione, predefinito="Operazione non riuscita."):
 def _tornata_in_bozza(scheda, operazione):
     """A refusal (or no answer after the automatic retries): visible, and the user can send again."""
     errore = _messaggio(operazione)
-    stati.transita(scheda, "anac_ko", utente=operazione.utente, motivo=errore, dati=_dati(scheda, operazione),
-                   campi={"verifica_in_corso": False, "errore_anac": errore})
+    stati.transita(
+        scheda,
+        "anac_ko",
+        utente=operazione.utente,
+        motivo=errore,
+        dati=_dati(scheda, operazione),
+        campi={"verifica_in_corso": False, "errore_anac": errore},
+    )
 
 
 def _confermata(scheda, operazione):
     ordinativo = scheda.ordinativo
-    stati.transita(scheda, "conferma", utente=operazione.utente, dati=_dati(scheda, operazione),
-                   campi={"confermata_il": timezone.now(), "errore_anac": ""})
+    stati.transita(
+        scheda,
+        "conferma",
+        utente=operazione.utente,
+        dati=_dati(scheda, operazione),
+        campi={"confermata_il": timezone.now(), "errore_anac": ""},
+    )
     if scheda.tipo == Scheda.Tipo.ANN and ordinativo.stato != Ordinativo.Stato.ANNULLATO:
         # Sent to the banditore while the ANN was on its way: the nulla osta has nothing left to approve.
         stato_workflow = ordinativo.current_workflow_state
         if stato_workflow is not None:
             stato_workflow.cancel(user=operazione.utente)
         stati_ordinativo.transita(
-            ordinativo, "annulla", utente=operazione.utente, motivo="Scheda ANN confermata da ANAC: errata comunicazione",
-            dati={"cig": scheda.cig, "scheda": scheda.pk}, campi={"annullato_il": scheda.confermata_il},
+            ordinativo,
+            "annulla",
+            utente=operazione.utente,
+            motivo="Scheda ANN confermata da ANAC: errata comunicazione",
+            dati={"cig": scheda.cig, "scheda": scheda.pk},
+            campi={"annullato_il": scheda.confermata_il},
         )
 
 
@@ -176,8 +224,9 @@ def _verifica_completata(scheda, operazione):
     except ErroreANAC:
         letto = None  # no outcome in the answer: ANAC did not answer, or refused the question itself
     if letto is None or operazione.esito == EsitoANAC.ERRORE:
-        return _verifica_non_riuscita(scheda, operazione,
-                                      _messaggio(operazione, "ANAC non ha restituito l'esito dell'operazione."))
+        return _verifica_non_riuscita(
+            scheda, operazione, _messaggio(operazione, "ANAC non ha restituito l'esito dell'operazione.")
+        )
     if letto["id_scheda"] and scheda.id_scheda and letto["id_scheda"] != scheda.id_scheda:
         return _verifica_non_riuscita(scheda, operazione, MSG_ESITO_ALTRA_SCHEDA)
     scheda.esito_verifica = letto["esito"]
@@ -198,8 +247,14 @@ def _invio_completato(scheda, operazione, *, ok):
     if operazione.servizio == "crea-scheda":
         scheda.id_scheda = str((operazione.risultato or {}).get("idScheda", ""))[:64]
         scheda.save(update_fields=["id_scheda", "aggiornata_il"])
-        _avvia(scheda, "conferma-scheda", scheda.ordinativo.id_appalto, scheda.id_scheda, utente=operazione.utente,
-               codice_fiscale=operazione.codice_fiscale)
+        _avvia(
+            scheda,
+            "conferma-scheda",
+            scheda.ordinativo.id_appalto,
+            scheda.id_scheda,
+            utente=operazione.utente,
+            codice_fiscale=operazione.codice_fiscale,
+        )
     else:
         stati.transita(scheda, "inviata", utente=operazione.utente, dati=_dati(scheda, operazione))
 
@@ -219,8 +274,12 @@ def operazione_completata(scheda, operazione):
             return
         _verifica_completata(scheda, operazione)
     elif servizio == "cancella-scheda":
-        _registra("scheda.cancellata_su_anac" if ok else "scheda.cancellazione_su_anac_non_riuscita", scheda,
-                  operazione, motivo="" if ok else _messaggio(operazione))
+        _registra(
+            "scheda.cancellata_su_anac" if ok else "scheda.cancellazione_su_anac_non_riuscita",
+            scheda,
+            operazione,
+            motivo="" if ok else _messaggio(operazione),
+        )
 
 
 def connect():

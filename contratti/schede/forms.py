@@ -13,8 +13,12 @@ from .services import MSG_DATE_SC1
 
 
 def _data(label, required=True, help_text=""):
-    campo = DataField(label=label, required=required, help_text=help_text,
-                      widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"))
+    campo = DataField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )
     return campo
 
 
@@ -39,8 +43,12 @@ class SchedaSC1Form(SchedaForm):
     data_decorrenza = _data("Data di decorrenza")
     data_scadenza = _data("Data di scadenza")
     data_esecutivita = _data("Data di esecutività", required=False, help_text="Facoltativa.")
-    importo_cauzione = ImportoField(label="Importo della cauzione (euro)", minimo=Decimal("0"), required=False,
-                                    help_text="Facoltativo: 0 se non prevista.")
+    importo_cauzione = ImportoField(
+        label="Importo della cauzione (euro)",
+        minimo=Decimal("0"),
+        required=False,
+        help_text="Facoltativo: 0 se non prevista.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,7 +59,11 @@ class SchedaSC1Form(SchedaForm):
 
     def clean(self):
         dati = super().clean()
-        if dati.get("data_decorrenza") and dati.get("data_scadenza") and dati["data_scadenza"] < dati["data_decorrenza"]:
+        if (
+            dati.get("data_decorrenza")
+            and dati.get("data_scadenza")
+            and dati["data_scadenza"] < dati["data_decorrenza"]
+        ):
             self.add_error("data_scadenza", MSG_DATE_SC1)
         if dati.get("importo_cauzione") is None:
             dati["importo_cauzione"] = Decimal("0.00")
@@ -61,9 +73,18 @@ class SchedaSC1Form(SchedaForm):
 def form_per(tipo, *args, scheda=None, **kwargs):
     if tipo == Scheda.Tipo.SC1:
         if scheda is not None and not args:
-            kwargs.setdefault("initial", {
-                campo: getattr(scheda, campo)
-                for campo in ("data_stipula", "data_decorrenza", "data_scadenza", "data_esecutivita", "importo_cauzione")
-            })
+            kwargs.setdefault(
+                "initial",
+                {
+                    campo: getattr(scheda, campo)
+                    for campo in (
+                        "data_stipula",
+                        "data_decorrenza",
+                        "data_scadenza",
+                        "data_esecutivita",
+                        "importo_cauzione",
+                    )
+                },
+            )
         return SchedaSC1Form(*args, **kwargs)
     return SchedaForm(*args, **kwargs)

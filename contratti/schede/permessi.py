@@ -12,7 +12,9 @@ from ..ordinativi.permessi import e_rup_dell_ente, e_utente_ente, puo_operare, p
 __all__ = ["e_utente_ente", "puo_gestire", "puo_inviare", "puo_vedere", "sezione_visibile"]
 
 MSG_SOLO_RUP = "Solo il RUP dell'amministrazione aderente, autenticato con SPID, CIE o CNS, può inviare le schede ad ANAC e verificarne l'invio."
-MSG_SOLO_ENTE = "Solo il Responsabile/Buyer o il RUP dell'ente aderente può preparare o eliminare le schede dell'ordinativo."
+MSG_SOLO_ENTE = (
+    "Solo il Responsabile/Buyer o il RUP dell'ente aderente può preparare o eliminare le schede dell'ordinativo."
+)
 
 
 def puo_vedere(user, ordinativo):

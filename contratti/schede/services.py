@@ -16,6 +16,10 @@ server for every request, whatever the page offered:
 - a scheda stays in bozza until "invia scheda"; a bozza can be changed, sent or deleted.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -29,10 +33,20 @@ from . import anac as sequenza_anac
 from . import stati
 from .permessi import MSG_SOLO_ENTE, MSG_SOLO_RUP, puo_gestire, puo_inviare
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.contrib.auth.models import User
+    from django.http import HttpRequest
+
 # Ordinativo states in which a scheda of each type may be created and sent.
-STATI_ORDINATIVO = {
-    Scheda.Tipo.ANN: (Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.RIFIUTATO, Ordinativo.Stato.CHIUSO,
-                      Ordinativo.Stato.APPROVATO),
+STATI_ORDINATIVO: dict[str, tuple[str, ...]] = {
+    Scheda.Tipo.ANN: (
+        Ordinativo.Stato.CIG_ACQUISITO,
+        Ordinativo.Stato.RIFIUTATO,
+        Ordinativo.Stato.CHIUSO,
+        Ordinativo.Stato.APPROVATO,
+    ),
     Scheda.Tipo.SC1: (Ordinativo.Stato.APPROVATO,),
 }
 
@@ -46,9 +60,13 @@ MSG_ANN_IN_APPROVAZIONE = (
 )
 MSG_ANN_STATO = "La scheda ANN si invia per un ordinativo con CIG acquisito, rifiutato, chiuso dall'ente o approvato."
 MSG_SC1_STATO = "La scheda di sottoscrizione del contratto (SC1) si invia dopo l'approvazione dell'ordinativo."
-MSG_DOPPIA = "Esiste già una scheda “{nome}” per questo ordinativo: aprila dall'elenco delle schede per inviarla o eliminarla."
+MSG_DOPPIA = (
+    "Esiste già una scheda “{nome}” per questo ordinativo: aprila dall'elenco delle schede per inviarla o eliminarla."
+)
 # The same, when that scheda is no longer a draft: it cannot be sent again nor deleted.
-MSG_DOPPIA_INVIATA = "Esiste già una scheda “{nome}” per questo ordinativo, nello stato “{stato}”: non se ne crea un'altra."
+MSG_DOPPIA_INVIATA = (
+    "Esiste già una scheda “{nome}” per questo ordinativo, nello stato “{stato}”: non se ne crea un'altra."
+)
 MSG_CIG_FISSO = "Il CIG non è modificabile: ogni scheda riguarda il solo CIG derivato dell'ordinativo ({cig})."
 MSG_UN_CIG = "Ogni scheda riguarda un solo CIG: il CIG derivato dell'ordinativo ({cig})."
 MSG_MOTIVO_FISSO = (
@@ -65,14 +83,15 @@ MSG_TIPO = "Tipo di scheda non previsto: scegli una voce del menu “Crea nuova 
 
 # --- rules ---------------------------------------------------------------------------------------
 
-def _attive(ordinativo, esclusa=None):
+
+def _attive(ordinativo: Ordinativo, esclusa: int | None = None) -> list[Scheda]:
     schede = ordinativo.schede.exclude(stato=Scheda.Stato.ELIMINATA)
     if esclusa is not None:
         schede = schede.exclude(pk=esclusa)
     return list(schede)
 
 
-def motivo_blocco(ordinativo, tipo, *, esclusa=None):
+def motivo_blocco(ordinativo: Ordinativo, tipo: str, *, esclusa: int | None = None) -> str | None:
     """Why a scheda of ``tipo`` cannot be sent now on ``ordinativo`` (``None``: it can)."""
     if not ordinativo.cig_derivato:
         return MSG_SENZA_CIG
@@ -94,7 +113,7 @@ def motivo_blocco(ordinativo, tipo, *, esclusa=None):
     return None
 
 
-def motivo_blocco_creazione(ordinativo, tipo):
+def motivo_blocco_creazione(ordinativo: Ordinativo, tipo: str) -> str | None:
     """Why "Crea nuova scheda" → ``tipo`` is not possible now (``None``: it is)."""
     motivo = motivo_blocco(ordinativo, tipo)
     if motivo:
@@ -107,12 +126,12 @@ def motivo_blocco_creazione(ordinativo, tipo):
     return None
 
 
-def voci_nuova_scheda(ordinativo):
+def voci_nuova_scheda(ordinativo: Ordinativo) -> list[tuple[str, str, str | None]]:
     """The entries of the "Crea nuova scheda" menu: ``[(tipo, etichetta, motivo_se_disabilitata)]``."""
     return [(tipo.value, tipo.label, motivo_blocco_creazione(ordinativo, tipo)) for tipo in Scheda.Tipo]
 
 
-def _verifica_campi_fissi(ordinativo, tipo, dati):
+def _verifica_campi_fissi(ordinativo: Ordinativo, tipo: str, dati: dict[str, Any]) -> None:
     """CIG and reason come from the ordinativo and from ANAC: a request that changes them is refused."""
     cig = dati.get("cig")
     if isinstance(cig, list | tuple):
@@ -120,13 +139,15 @@ def _verifica_campi_fissi(ordinativo, tipo, dati):
     if cig is not None and str(cig).strip().upper() != ordinativo.cig_derivato:
         raise OperazioneNonConsentita(MSG_CIG_FISSO.format(cig=ordinativo.cig_derivato))
     motivo = dati.get("motivo")
-    if tipo == Scheda.Tipo.ANN and motivo is not None and (
-        isinstance(motivo, list | tuple) or str(motivo).strip() != MOTIVO_ERRATA_COMUNICAZIONE
+    if (
+        tipo == Scheda.Tipo.ANN
+        and motivo is not None
+        and (isinstance(motivo, list | tuple) or str(motivo).strip() != MOTIVO_ERRATA_COMUNICAZIONE)
     ):
         raise OperazioneNonConsentita(MSG_MOTIVO_FISSO)
 
 
-def _dati_sc1(scheda, dati):
+def _dati_sc1(scheda: Scheda, dati: dict[str, Any]) -> None:
     for campo in ("data_stipula", "data_decorrenza", "data_scadenza", "data_esecutivita", "importo_cauzione"):
         if campo in dati:
             setattr(scheda, campo, dati[campo])
@@ -136,11 +157,11 @@ def _dati_sc1(scheda, dati):
         raise OperazioneNonConsentita(MSG_DATE_SC1)
 
 
-def _blocca_ordinativo(ordinativo):
+def _blocca_ordinativo(ordinativo: Ordinativo) -> Ordinativo:
     return Ordinativo.objects.select_for_update().select_related("contratto", "ente").get(pk=ordinativo.pk)
 
 
-def _blocca(scheda):
+def _blocca(scheda: Scheda) -> Scheda:
     """Lock the ordinativo, then the scheda (the same order as the ANAC worker)."""
     ordinativo = _blocca_ordinativo(scheda.ordinativo)
     scheda = Scheda.objects.select_for_update().get(pk=scheda.pk)
@@ -148,20 +169,34 @@ def _blocca(scheda):
     return scheda
 
 
-def _dati(scheda, **extra):
+def _dati(scheda: Scheda, **extra: Any) -> dict[str, Any]:
     return {"tipo": scheda.tipo, "cig": scheda.cig, "ordinativo": scheda.ordinativo.codice, **extra}
 
 
-def _registra(azione, scheda, utente, **kwargs):
-    registra(azione, scheda, utente=utente, contratto=scheda.ordinativo.contratto_id,
-             dati=_dati(scheda, **kwargs.pop("dati", {})), **kwargs)
+def _registra(azione: str, scheda: Scheda, utente: User, **kwargs: Any) -> None:
+    registra(
+        azione,
+        scheda,
+        utente=utente,
+        contratto=scheda.ordinativo.contratto_id,
+        dati=_dati(scheda, **kwargs.pop("dati", {})),
+        **kwargs,
+    )
 
 
 # --- drafts --------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def crea(ordinativo, *, tipo, utente, dati=None, request=None):
-    """"Crea nuova scheda" → "salva e procedi": the scheda in bozza, on the ordinativo's CIG."""
+def crea(
+    ordinativo: Ordinativo,
+    *,
+    tipo: str,
+    utente: User,
+    dati: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> Scheda:
+    """ "Crea nuova scheda" → "salva e procedi": the scheda in bozza, on the ordinativo's CIG."""
     dati = dict(dati or {})
     ordinativo = _blocca_ordinativo(ordinativo)
     if not puo_gestire(utente, ordinativo):
@@ -173,7 +208,10 @@ def crea(ordinativo, *, tipo, utente, dati=None, request=None):
         raise OperazioneNonConsentita(motivo)
     _verifica_campi_fissi(ordinativo, tipo, dati)
     scheda = Scheda(
-        ordinativo=ordinativo, tipo=tipo, cig=ordinativo.cig_derivato, creata_da=utente,
+        ordinativo=ordinativo,
+        tipo=tipo,
+        cig=ordinativo.cig_derivato,
+        creata_da=utente,
         motivo=MOTIVO_ERRATA_COMUNICAZIONE if tipo == Scheda.Tipo.ANN else "",
     )
     if tipo == Scheda.Tipo.SC1:
@@ -189,8 +227,8 @@ def crea(ordinativo, *, tipo, utente, dati=None, request=None):
 
 
 @transaction.atomic
-def aggiorna(scheda, *, utente, dati, request=None):
-    """"salva e procedi" on a draft: for SC1 the contract's dates; CIG and reason never change."""
+def aggiorna(scheda: Scheda, *, utente: User, dati: dict[str, Any], request: HttpRequest | None = None) -> Scheda:
+    """ "salva e procedi" on a draft: for SC1 the contract's dates; CIG and reason never change."""
     scheda = _blocca(scheda)
     if not puo_gestire(utente, scheda.ordinativo):
         raise PermissionDenied(MSG_SOLO_ENTE)
@@ -206,8 +244,8 @@ def aggiorna(scheda, *, utente, dati, request=None):
 
 
 @transaction.atomic
-def elimina(scheda, *, utente, request=None):
-    """"elimina" a draft. The record stays (stato "eliminata", for the audit and the Log
+def elimina(scheda: Scheda, *, utente: User, request: HttpRequest | None = None) -> Scheda:
+    """ "elimina" a draft. The record stays (stato "eliminata", for the audit and the Log
     Trasmissioni); if ANAC already has the draft (a send that came back negative) it is cancelled
     there too, in the background (cancella-scheda, which needs the RUP)."""
     scheda = _blocca(scheda)
@@ -218,8 +256,14 @@ def elimina(scheda, *, utente, request=None):
         raise OperazioneNonConsentita(MSG_GIA_INVIATA)
     if scheda.id_scheda and not puo_inviare(utente, ordinativo):
         raise PermissionDenied(MSG_SOLO_RUP)
-    stati.transita(scheda, "elimina", utente=utente, request=request, dati=_dati(scheda),
-                   campi={"eliminata_il": timezone.now(), "eliminata_da": utente})
+    stati.transita(
+        scheda,
+        "elimina",
+        utente=utente,
+        request=request,
+        dati=_dati(scheda),
+        campi={"eliminata_il": timezone.now(), "eliminata_da": utente},
+    )
     if scheda.id_scheda:
         sequenza_anac.avvia_cancellazione(scheda, utente=utente)
     return scheda
@@ -227,14 +271,15 @@ def elimina(scheda, *, utente, request=None):
 
 # --- ANAC ----------------------------------------------------------------------------------------
 
-def _controlla_rup(scheda, utente):
+
+def _controlla_rup(scheda: Scheda, utente: User) -> None:
     if not puo_inviare(utente, scheda.ordinativo):
         raise PermissionDenied(MSG_SOLO_RUP)
 
 
 @transaction.atomic
-def invia(scheda, *, utente, simulata=False, request=None):
-    """"invia scheda": crea-scheda then conferma-scheda on ANAC, in the background. After a negative
+def invia(scheda: Scheda, *, utente: User, simulata: bool = False, request: HttpRequest | None = None) -> Scheda:
+    """ "invia scheda": crea-scheda then conferma-scheda on ANAC, in the background. After a negative
     outcome the draft ANAC already has is confirmed again (no second crea-scheda)."""
     scheda = _blocca(scheda)
     ordinativo = scheda.ordinativo
@@ -249,11 +294,18 @@ def invia(scheda, *, utente, simulata=False, request=None):
     if scheda.tipo == Scheda.Tipo.SC1 and not (scheda.data_stipula and scheda.data_decorrenza and scheda.data_scadenza):
         raise OperazioneNonConsentita(MSG_DATI_SC1)
     stati.transita(
-        scheda, "invia", utente=utente, request=request,
+        scheda,
+        "invia",
+        utente=utente,
+        request=request,
         dati=_dati(scheda, tentativo=scheda.tentativo_invio + 1, simulata=simulata),
         campi={
-            "tentativo_invio": scheda.tentativo_invio + 1, "errore_anac": "", "esito_verifica": "", "inviata_da": utente,
-            "inviata_il": timezone.now(), "autenticazione_simulata": scheda.autenticazione_simulata or simulata,
+            "tentativo_invio": scheda.tentativo_invio + 1,
+            "errore_anac": "",
+            "esito_verifica": "",
+            "inviata_da": utente,
+            "inviata_il": timezone.now(),
+            "autenticazione_simulata": scheda.autenticazione_simulata or simulata,
         },
     )
     sequenza_anac.avvia_invio(scheda, utente=utente)
@@ -261,8 +313,8 @@ def invia(scheda, *, utente, simulata=False, request=None):
 
 
 @transaction.atomic
-def verifica(scheda, *, utente, simulata=False, request=None):
-    """"Verifica invio": esito-operazione (SC_CONF) on ANAC, in the background."""
+def verifica(scheda: Scheda, *, utente: User, simulata: bool = False, request: HttpRequest | None = None) -> Scheda:
+    """ "Verifica invio": esito-operazione (SC_CONF) on ANAC, in the background."""
     scheda = _blocca(scheda)
     _controlla_rup(scheda, utente)
     if scheda.stato == Scheda.Stato.CONFERMATA:
@@ -278,5 +330,7 @@ def verifica(scheda, *, utente, simulata=False, request=None):
     scheda.autenticazione_simulata = scheda.autenticazione_simulata or simulata
     scheda.save()
     sequenza_anac.avvia_verifica(scheda, utente=utente)
-    _registra("scheda.verifica_richiesta", scheda, utente, request=request, dati={"tentativo": scheda.tentativo_verifica})
+    _registra(
+        "scheda.verifica_richiesta", scheda, utente, request=request, dati={"tentativo": scheda.tentativo_verifica}
+    )
     return scheda

@@ -25,12 +25,26 @@ TRANSIZIONI: dict[str, Transizione] = {
     "conferma": T(S.INVIATA, S.CONFERMATA, "scheda.confermata", segnali.scheda_confermata),
 }
 
-MACCHINA = MacchinaStati(Scheda, TRANSIZIONI, "scheda", OperazioneNonConsentita, MSG_TRANSIZIONE,
-                         contratto=lambda scheda: scheda.ordinativo.contratto_id)
+MACCHINA = MacchinaStati(
+    Scheda,
+    TRANSIZIONI,
+    "scheda",
+    OperazioneNonConsentita,
+    MSG_TRANSIZIONE,
+    contratto=lambda scheda: scheda.ordinativo.contratto_id,
+)
 
 
-def transita(scheda, azione: str, *, utente=None, request=None, motivo: str = "", dati: dict | None = None,
-             campi: dict | None = None):
+def transita(
+    scheda,
+    azione: str,
+    *,
+    utente=None,
+    request=None,
+    motivo: str = "",
+    dati: dict | None = None,
+    campi: dict | None = None,
+):
     """Move ``scheda`` (locked by the caller, with its ordinativo) with ``azione`` of ``TRANSIZIONI``:
     set ``campi`` and the new state, save, record the audit entry, send the signal."""
     return MACCHINA.cambia(scheda, azione, utente=utente, request=request, motivo=motivo, dati=dati, campi=campi)

@@ -8,6 +8,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from anac.services import trasmissioni_di
+from identita.services import e_simulata, verifica_autenticazione_forte
+
 from .. import aggiornamenti
 from ..models import Ordinativo, Scheda
 from ..viste_comuni import messaggi_errore, richiede_login, richiede_login_json, risposta_stato, url_sottopagina
@@ -26,7 +29,9 @@ TIPI_URL = {"ann": Scheda.Tipo.ANN, "sc1": Scheda.Tipo.SC1}
 
 
 def _ordinativo(request, contratto, pk):
-    ordinativo = get_object_or_404(Ordinativo.objects.select_related("ente", "contratto", "adesione"), pk=pk, contratto=contratto)
+    ordinativo = get_object_or_404(
+        Ordinativo.objects.select_related("ente", "contratto", "adesione"), pk=pk, contratto=contratto
+    )
     if not permessi.puo_vedere(request.user, ordinativo):
         raise Http404("Ordinativo non trovato.")
     return ordinativo
@@ -63,18 +68,34 @@ def _render_elenco(request, contratto, ordinativo, *, status=200, errori=()):
     for scheda in schede:
         scheda.ordinativo = ordinativo
     voci = services.voci_nuova_scheda(ordinativo)
-    return TemplateResponse(request, "contratti/schede/elenco.html", _contesto(
-        request, contratto, ordinativo, schede=schede, voci=voci, errori=errori,
-        voci_bloccate=[(etichetta, blocco) for _, etichetta, blocco in voci if blocco],
-    ), status=status)
+    return TemplateResponse(
+        request,
+        "contratti/schede/elenco.html",
+        _contesto(
+            request,
+            contratto,
+            ordinativo,
+            schede=schede,
+            voci=voci,
+            errori=errori,
+            voci_bloccate=[(etichetta, blocco) for _, etichetta, blocco in voci if blocco],
+        ),
+        status=status,
+    )
 
 
 def _render_scheda(request, contratto, scheda, *, status=200, form=None, errori=(), tab="dati"):
-    from anac.services import trasmissioni_di
-
     ordinativo = scheda.ordinativo
-    contesto = _contesto(request, contratto, ordinativo, scheda=scheda, tipo=scheda.tipo, errori=errori, tab=tab,
-                         aiuto_motivo=AIUTO_MOTIVO)
+    contesto = _contesto(
+        request,
+        contratto,
+        ordinativo,
+        scheda=scheda,
+        tipo=scheda.tipo,
+        errori=errori,
+        tab=tab,
+        aiuto_motivo=AIUTO_MOTIVO,
+    )
     if tab == "log":
         contesto["trasmissioni"] = trasmissioni_di(scheda)[:100]
     else:
@@ -93,8 +114,6 @@ def _gestibile(request, ordinativo):
 
 
 def _rup_con_autenticazione_forte(request, ordinativo):
-    from identita.services import verifica_autenticazione_forte
-
     if not permessi.puo_inviare(request.user, ordinativo):
         raise PermissionDenied(permessi.MSG_SOLO_RUP)
     verifica_autenticazione_forte(request, codice_fiscale_atteso=ordinativo.cf_rup)
@@ -110,7 +129,7 @@ def elenco(request, contratto, pk):
 @richiede_login
 @require_http_methods(["GET", "POST"])
 def nuova(request, contratto, pk, tipo):
-    """"Crea nuova scheda" → tab "Inserimento dati" with CIG (and, for ANN, the reason) prefilled;
+    """ "Crea nuova scheda" → tab "Inserimento dati" with CIG (and, for ANN, the reason) prefilled;
     "salva e procedi" creates the scheda in bozza."""
     ordinativo = _ordinativo(request, contratto, pk)
     tipo = _tipo(tipo)
@@ -119,8 +138,16 @@ def nuova(request, contratto, pk, tipo):
     if blocco:
         return _render_elenco(request, contratto, ordinativo, status=400, errori=[blocco])
     form = form_per(tipo, request.POST or None)
-    contesto = _contesto(request, contratto, ordinativo, tipo=tipo, nome_tipo=Scheda.Tipo(tipo).label, form=form,
-                         aiuto_motivo=AIUTO_MOTIVO, tab="dati")
+    contesto = _contesto(
+        request,
+        contratto,
+        ordinativo,
+        tipo=tipo,
+        nome_tipo=Scheda.Tipo(tipo).label,
+        form=form,
+        aiuto_motivo=AIUTO_MOTIVO,
+        tab="dati",
+    )
     if request.method == "GET":
         return TemplateResponse(request, "contratti/schede/scheda.html", contesto)
     if not form.is_valid():
@@ -129,7 +156,9 @@ def nuova(request, contratto, pk, tipo):
         scheda = services.crea(ordinativo, tipo=tipo, utente=request.user, dati=form.dati(), request=request)
     except ValidationError as exc:
         ordinativo.refresh_from_db()
-        return TemplateResponse(request, "contratti/schede/scheda.html", {**contesto, "errori": messaggi_errore(exc)}, status=400)
+        return TemplateResponse(
+            request, "contratti/schede/scheda.html", {**contesto, "errori": messaggi_errore(exc)}, status=400
+        )
     messages.success(request, MSG_SALVATA)
     return _vai(contratto, "scheda_dettaglio", ordinativo.pk, scheda.pk)
 
@@ -176,8 +205,6 @@ def stato(request, contratto, pk, scheda_pk):
 
 
 def _azione_anac(request, contratto, pk, scheda_pk, funzione):
-    from identita.services import e_simulata
-
     scheda = _scheda(request, contratto, pk, scheda_pk)
     _rup_con_autenticazione_forte(request, scheda.ordinativo)
     try:
@@ -193,30 +220,36 @@ def _azione_anac(request, contratto, pk, scheda_pk, funzione):
 @richiede_login
 @require_http_methods(["POST"])
 def invia(request, contratto, pk, scheda_pk):
-    """"invia scheda" (RUP, SPID/CIE/CNS)."""
+    """ "invia scheda" (RUP, SPID/CIE/CNS)."""
     return _azione_anac(request, contratto, pk, scheda_pk, services.invia)
 
 
 @richiede_login
 @require_http_methods(["POST"])
 def verifica(request, contratto, pk, scheda_pk):
-    """"Verifica invio" (RUP, SPID/CIE/CNS)."""
+    """ "Verifica invio" (RUP, SPID/CIE/CNS)."""
     return _azione_anac(request, contratto, pk, scheda_pk, services.verifica)
 
 
 @richiede_login
 @require_http_methods(["GET", "POST"])
 def elimina(request, contratto, pk, scheda_pk):
-    """"elimina" a bozza (with a confirmation page)."""
+    """ "elimina" a bozza (with a confirmation page)."""
     scheda = _scheda(request, contratto, pk, scheda_pk)
     ordinativo = scheda.ordinativo
     _gestibile(request, ordinativo)
     if request.method == "GET":
-        return TemplateResponse(request, "contratti/ordinativi/conferma.html", {
-            "page": contratto, "o": ordinativo, "domanda": f"Confermi l'eliminazione della scheda “{scheda.nome}”?",
-            "azione": url_sottopagina(contratto, "scheda_elimina", pk, scheda.pk),
-            "indietro": url_sottopagina(contratto, "scheda_dettaglio", pk, scheda.pk),
-        })
+        return TemplateResponse(
+            request,
+            "contratti/ordinativi/conferma.html",
+            {
+                "page": contratto,
+                "o": ordinativo,
+                "domanda": f"Confermi l'eliminazione della scheda “{scheda.nome}”?",
+                "azione": url_sottopagina(contratto, "scheda_elimina", pk, scheda.pk),
+                "indietro": url_sottopagina(contratto, "scheda_dettaglio", pk, scheda.pk),
+            },
+        )
     if scheda.id_scheda:  # ANAC has the draft: cancelling it there is an ANAC action of the RUP
         _rup_con_autenticazione_forte(request, ordinativo)
     try:

@@ -19,7 +19,8 @@ def richiesta_cig(context, ordinativo):
     visibile = permessi.puo_vedere_dati_anac(user, ordinativo)
     return {
         "visibile": visibile,
-        "modificabile": visibile and permessi.puo_operare(user, ordinativo)
+        "modificabile": visibile
+        and permessi.puo_operare(user, ordinativo)
         and not services.motivo_richiesta_cig_non_modificabile(ordinativo),
         "conferma_senza_risposta": services.conferma_senza_risposta(ordinativo),
     }

@@ -122,8 +122,13 @@ class FailOpenMixin:
             stato.guasto = True
             stato.fino_a = time.monotonic() + float(getattr(settings, "SCT_CACHE_PAUSA_DOPO_GUASTO", PAUSA))
         if primo:
-            logger.error("Cache %s non disponibile (%s in %s: %s): le pagine sono calcolate senza cache",
-                         type(self).__name__, type(exc).__name__, operazione, exc)
+            logger.error(
+                "Cache %s non disponibile (%s in %s: %s): le pagine sono calcolate senza cache",
+                type(self).__name__,
+                type(exc).__name__,
+                operazione,
+                exc,
+            )
 
     def _segna_ripristino(self) -> None:
         stato = self._stato_guasto

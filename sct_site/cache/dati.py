@@ -25,8 +25,14 @@ def svuota() -> None:
         _memo_locale.clear()
 
 
-def memorizzato(nome: str, calcola: Callable[[], T], *, versione_attuale: Callable[[], Any] | None = None,
-                cache: BaseCache | None = None, durata: int = 300) -> T:
+def memorizzato(
+    nome: str,
+    calcola: Callable[[], T],
+    *,
+    versione_attuale: Callable[[], Any] | None = None,
+    cache: BaseCache | None = None,
+    durata: int = 300,
+) -> T:
     """``calcola()`` once per version of the public data (``versione_attuale()``, default: the version
     of ``sct_site.cache.versione``, which moves on every publication), kept in the shared cache for
     ``durata`` seconds and, in front of it, in a small per-process memo (no transfer nor unpickling

@@ -23,7 +23,8 @@ from typing import Any
 from django.apps import apps
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from wagtail.models import PageViewRestriction, Site
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.models import Page, PageViewRestriction, Site
 
 from .dati import memorizzato
 
@@ -45,9 +46,10 @@ class SitoInCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any,
-                     view_kwargs: Any) -> None:
-        from wagtail.views import serve as wagtail_serve
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> None:
+        from wagtail.views import serve as wagtail_serve  # wagtail.views loads a model: not while models load
 
         if view_func is not wagtail_serve or hasattr(request, "_wagtail_site"):
             return None
@@ -76,9 +78,6 @@ class RestrizioniInCacheMixin:
 
 def _mappa_pagine(radice: Any) -> dict[str, tuple[int, bool, str, str, bool]]:
     """{url_path: (pk, live, app_label, model, routable)} of the pages under ``radice``."""
-    from wagtail.contrib.routable_page.models import RoutablePageMixin
-    from wagtail.models import Page
-
     mappa: dict[str, tuple[int, bool, str, str, bool]] = {}
     for url_path, pk, live, app_label, modello in Page.objects.filter(url_path__startswith=radice.url_path).values_list(
         "url_path", "pk", "live", "content_type__app_label", "content_type__model"

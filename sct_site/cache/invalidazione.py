@@ -12,6 +12,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .versione import invalida
 
@@ -28,8 +29,16 @@ MODELLI = (
 
 # What Wagtail writes on a page when a draft is saved, locked or scheduled: nothing public changes.
 _CAMPI_DI_BOZZA = {
-    "comments", "latest_revision", "latest_revision_created_at", "draft_title", "has_unpublished_changes",
-    "locked", "locked_at", "locked_by", "go_live_at", "expire_at",
+    "comments",
+    "latest_revision",
+    "latest_revision_created_at",
+    "draft_title",
+    "has_unpublished_changes",
+    "locked",
+    "locked_at",
+    "locked_by",
+    "go_live_at",
+    "expire_at",
 }
 
 
@@ -59,7 +68,6 @@ def _record_cambiato(sender: Any, instance: Any = None, **kwargs: Any) -> None:
 def collega() -> None:
     """Connect the receivers (once, from ``PagineCacheConfig.ready``)."""
     from wagtail.models import Page  # a model: importable only once the app registry is ready
-    from wagtail.signals import page_published, page_unpublished, post_page_move
 
     page_published.connect(_pagina_cambiata, dispatch_uid="sct_cache_page_published")
     page_unpublished.connect(_pagina_cambiata, dispatch_uid="sct_cache_page_unpublished")

@@ -15,7 +15,8 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 _memo: contextvars.ContextVar[dict[tuple[Any, ...], Any] | None] = contextvars.ContextVar(
-    "sct_memo_richiesta", default=None)
+    "sct_memo_richiesta", default=None
+)
 
 
 class MemoRichiestaMiddleware:
@@ -46,8 +47,12 @@ def per_richiesta(fn: Callable[P, R]) -> Callable[P, R]:
         memo = _memo.get()
         if memo is None:
             return fn(*args, **kwargs)
-        chiave = (fn.__module__, fn.__qualname__, *map(_chiave, args),
-                  *((nome, _chiave(v)) for nome, v in sorted(kwargs.items())))
+        chiave = (
+            fn.__module__,
+            fn.__qualname__,
+            *map(_chiave, args),
+            *((nome, _chiave(v)) for nome, v in sorted(kwargs.items())),
+        )
         if chiave not in memo:
             memo[chiave] = fn(*args, **kwargs)
         return memo[chiave]

@@ -188,8 +188,11 @@ _REDIS_OPZIONI = {
 SCT_CACHE_PAUSA_DOPO_GUASTO = float(os.environ.get("SCT_CACHE_PAUSA_DOPO_GUASTO", "5"))  # seconds without trying
 CACHES = {
     "default": (
-        {"BACKEND": "sct_site.cache.backend.RedisCacheTollerante", "LOCATION": os.environ["REDIS_URL"],
-         "OPTIONS": _REDIS_OPZIONI}
+        {
+            "BACKEND": "sct_site.cache.backend.RedisCacheTollerante",
+            "LOCATION": os.environ["REDIS_URL"],
+            "OPTIONS": _REDIS_OPZIONI,
+        }
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -227,7 +230,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Negozio Elettronico S
 _esp = os.environ.get("ANYMAIL_ESP", "")
 if _esp:
     EMAIL_BACKEND = f"anymail.backends.{_esp}.EmailBackend"
-    ANYMAIL = {k[len("ANYMAIL_"):]: v for k, v in os.environ.items() if k.startswith("ANYMAIL_") and k != "ANYMAIL_ESP"}
+    ANYMAIL = {
+        k[len("ANYMAIL_") :]: v for k, v in os.environ.items() if k.startswith("ANYMAIL_") and k != "ANYMAIL_ESP"
+    }
 elif os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["EMAIL_HOST"]
@@ -293,17 +298,26 @@ from csp.constants import NONE as _CSP_NONE  # noqa: E402
 from csp.constants import SELF as _CSP_SELF  # noqa: E402
 
 INSTALLED_APPS += ["mozilla_django_oidc", "axes", "csp"]
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "identita.middleware.CSPMiddleware")
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1, "identita.middleware.IdentitaMiddleware"
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "identita.middleware.CSPMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "identita.middleware.IdentitaMiddleware",
 )
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
-AUTHENTICATION_BACKENDS = ["identita.backends.AxesBackend", *AUTHENTICATION_BACKENDS, "identita.oidc.SpidCieOIDCBackend"]
+AUTHENTICATION_BACKENDS = [
+    "identita.backends.AxesBackend",
+    *AUTHENTICATION_BACKENDS,
+    "identita.oidc.SpidCieOIDCBackend",
+]
 
 # Two factors for the admin staff (identita/due_fattori.py): SPID/CIE level >= 2, CNS, or password +
 # TOTP (django-otp). On by default in production; off in the demo and the tests unless set.
 INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
-MIDDLEWARE.insert(MIDDLEWARE.index("identita.middleware.IdentitaMiddleware") + 1, "identita.due_fattori.DueFattoriAdminMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("identita.middleware.IdentitaMiddleware") + 1, "identita.due_fattori.DueFattoriAdminMiddleware"
+)
 SCT_ADMIN_2FA = env_bool("SCT_ADMIN_2FA", False)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "SCT Negozio Elettronico")
 
@@ -396,13 +410,23 @@ SCT_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), 
 INSTALLED_APPS += ["sct_site.cache.apps.PagineCacheConfig"]
 MIDDLEWARE.insert(0, "sct_site.cache.pagine.PagineCacheMiddleware")
 # Site, route and view restrictions of Wagtail's page requests, per version (sct_site/cache/instradamento.py).
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1, "sct_site.cache.instradamento.SitoInCacheMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1,
+    "sct_site.cache.instradamento.SitoInCacheMiddleware",
+)
 CACHES["pagine"] = (
-    {"BACKEND": "sct_site.cache.backend.RedisCacheTollerante", "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "pagine",
-     "OPTIONS": _REDIS_OPZIONI}
+    {
+        "BACKEND": "sct_site.cache.backend.RedisCacheTollerante",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": "pagine",
+        "OPTIONS": _REDIS_OPZIONI,
+    }
     if os.environ.get("REDIS_URL")
-    else {"BACKEND": "sct_site.cache.backend.FileBasedCacheTollerante", "LOCATION": str(VAR_DIR / "cache" / "pagine"),
-          "OPTIONS": {"MAX_ENTRIES": 5000}}
+    else {
+        "BACKEND": "sct_site.cache.backend.FileBasedCacheTollerante",
+        "LOCATION": str(VAR_DIR / "cache" / "pagine"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
 )
 if "SCT_CACHE_PAGINE" in os.environ:
     SCT_CACHE_PAGINE = env_bool("SCT_CACHE_PAGINE")
@@ -413,6 +437,9 @@ SCT_CACHE_PAGINE_LOCALE_MB = float(os.environ.get("SCT_CACHE_PAGINE_LOCALE_MB", 
 # --- pagine di errore ---
 # The Italian error pages (templates/4xx.html, 500.html) also with DEBUG on (sct_site/errori.py);
 # SCT_PAGINE_ERRORE_DJANGO=1 gives back Django's debug pages. A refused CSRF check: the Italian 403.
-MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1, "sct_site.errori.PagineErroreMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "sct_site.errori.PagineErroreMiddleware",
+)
 SCT_PAGINE_ERRORE_DJANGO = env_bool("SCT_PAGINE_ERRORE_DJANGO", False)
 CSRF_FAILURE_VIEW = "sct_site.errori.csrf_non_valido"

@@ -20,8 +20,12 @@ def url_sct(demo):
 def dati_passo1():
     def _dati(da=None, **extra):
         """``da``: who signs the documents (default: the RUP of Firenze)."""
-        valori = {"ipotesi": "A", "importo": "12.345,67", "scadenza": "2026-10-02",
-                  "doc_manifestazione-interesse": upload(da=da)}
+        valori = {
+            "ipotesi": "A",
+            "importo": "12.345,67",
+            "scadenza": "2026-10-02",
+            "doc_manifestazione-interesse": upload(da=da),
+        }
         valori.update(extra)
         return {k: v for k, v in valori.items() if v is not None}
 
@@ -32,8 +36,12 @@ def dati_passo1():
 def dati_ipotesi_b(dati_passo1):
     """Passo 1 in ipotesi B: the piano and the progetto dei fabbisogni too. Its round 1 (the Data
     Protection Agreement, only for B) comes after the round 0 approval."""
+
     def _dati(da=None, **extra):
-        documenti = {"doc_piano-fabbisogni": upload("piano.pdf", da=da), "doc_progetto-fabbisogni": upload("progetto.pdf", da=da)}
+        documenti = {
+            "doc_piano-fabbisogni": upload("piano.pdf", da=da),
+            "doc_progetto-fabbisogni": upload("progetto.pdf", da=da),
+        }
         return dati_passo1(da=da, **{"ipotesi": "B", **documenti, **extra})
 
     return _dati

@@ -44,8 +44,18 @@ def fotografia(adesione):
     a = Adesione.objects.get(pk=adesione.pk)
     campi = {
         nome: getattr(a, nome)
-        for nome in ("stato", "round_corrente", "ipotesi", "importo", "scadenza", "importo_piano_fabbisogni",
-                     "data_piano_fabbisogni", "inviata_il", "motivo_rifiuto", "codice")
+        for nome in (
+            "stato",
+            "round_corrente",
+            "ipotesi",
+            "importo",
+            "scadenza",
+            "importo_piano_fabbisogni",
+            "data_piano_fabbisogni",
+            "inviata_il",
+            "motivo_rifiuto",
+            "codice",
+        )
     }
     documenti = sorted(
         (d.pk, d.round, d.codice_richiesta, d.versione, d.corrente, d.inviato, d.documento_id, d.documento.sha256)

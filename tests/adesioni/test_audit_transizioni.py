@@ -82,6 +82,11 @@ def test_ogni_transizione_nel_registro_con_chi_quando_da_a_e_motivo(client_as, d
     # The documents: each upload, and what each sending sent.
     caricati = voci_per(adesione).filter(azione="adesione.documento_caricato").order_by("pk")
     assert [(v.dati["round"], v.dati.get("versione", 1), v.dati.get("sostituito_inviato")) for v in caricati] == [
-        (0, 1, None), (0, 1, None), (0, 1, None), (1, 1, None), (1, 2, True)]
+        (0, 1, None),
+        (0, 1, None),
+        (0, 1, None),
+        (1, 1, None),
+        (1, 2, True),
+    ]
     reinvio = voci_per(adesione).get(azione="adesione.reinviata")
     assert reinvio.dati["documenti"] == [adesione.documenti.get(round=1, corrente=True).documento.sha256]

@@ -36,8 +36,13 @@ def test_venti_invii_in_parallelo_codici_distinti_e_consecutivi(demo, django_use
         try:
             barriera.wait(timeout=30)
             adesione = crea_bozza(
-                contratto=contratto, ente=ente, utente=user, ipotesi="A", importo=Decimal("100.00"),
-                scadenza=contratto.scadenza_adesioni_suggerita, files={},
+                contratto=contratto,
+                ente=ente,
+                utente=user,
+                ipotesi="A",
+                importo=Decimal("100.00"),
+                scadenza=contratto.scadenza_adesioni_suggerita,
+                files={},
             )
             codici.append(adesione.numero)
         except Exception as exc:  # noqa: BLE001 - reported below

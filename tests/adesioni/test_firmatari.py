@@ -25,7 +25,9 @@ CF_DELEGATO = "DLGMRA75B41D612Z"
 
 def _delegato(demo):
     """Maria Delegata: declared by the Comune di Firenze as delegato alla firma."""
-    user, _ = get_user_model().objects.get_or_create(username="delegata", defaults={"first_name": "Maria", "last_name": "Delegata"})
+    user, _ = get_user_model().objects.get_or_create(
+        username="delegata", defaults={"first_name": "Maria", "last_name": "Delegata"}
+    )
     Profilo.objects.update_or_create(user=user, defaults={"codice_fiscale": CF_DELEGATO})
     return assegna_incarico(user, demo.firenze, Incarico.Ruolo.DELEGATO_FIRMA)
 
@@ -35,17 +37,23 @@ def test_manifestazione_firmata_da_chi_non_e_abilitato_per_l_ente_rifiutata(clie
     client = client_as("aderente")
     documenti, adesioni = DocumentoPrivato.objects.count(), Adesione.objects.count()
     firmato = firma_pades(pdf_semplice("manifestazione"), nome=nome, codice_fiscale=cf)
-    risposta = client.post(sub(demo.sct, "adesione_nuova"),
-                           dati_passo1(**{"doc_manifestazione-interesse": upload("manifestazione.pdf", firmato)}))
+    risposta = client.post(
+        sub(demo.sct, "adesione_nuova"),
+        dati_passo1(**{"doc_manifestazione-interesse": upload("manifestazione.pdf", firmato)}),
+    )
     assert risposta.status_code == 400
-    assert (f"Il documento «manifestazione.pdf» è firmato da {nome} ({cf}), che non risulta abilitato a firmare per "
-            "Comune di Firenze.") in contenuto(risposta)
+    assert (
+        f"Il documento «manifestazione.pdf» è firmato da {nome} ({cf}), che non risulta abilitato a firmare per "
+        "Comune di Firenze."
+    ) in contenuto(risposta)
     assert (DocumentoPrivato.objects.count(), Adesione.objects.count()) == (documenti, adesioni)
 
 
 def test_ruoli_di_firma_in_organizzazioni(demo):
     assert {Incarico.Ruolo.LEGALE_RAPPRESENTANTE.label, Incarico.Ruolo.DELEGATO_FIRMA.label} == {
-        "Legale rappresentante", "Delegato alla firma"}
+        "Legale rappresentante",
+        "Delegato alla firma",
+    }
 
 
 def test_delegato_alla_firma_accettato_e_mostrato_al_banditore(client_as, demo, dati_ipotesi_b):
@@ -58,16 +66,22 @@ def test_delegato_alla_firma_accettato_e_mostrato_al_banditore(client_as, demo, 
     banditore.force_login(demo.user("banditore"))
     url = reverse("wagtailsnippets_contratti_adesione:edit", args=(adesione.pk,))
     pagina = contenuto(banditore.get(url))
-    firma = 'firmato da <span class="firma">Maria Delegata (DLGMRA75B41D612Z) – abilitato a firmare per Comune di Firenze'
+    firma = (
+        'firmato da <span class="firma">Maria Delegata (DLGMRA75B41D612Z) – abilitato a firmare per Comune di Firenze'
+    )
     assert pagina.count(f"({firma} – certificato attendibile</span>)") == 3  # manifestazione, piano, progetto
     riepilogo = contenuto(banditore.get(sub(demo.sct, "adesione_riepilogo", adesione.pk)))
-    assert ("Maria Delegata (DLGMRA75B41D612Z) – abilitato a firmare per Comune di Firenze – certificato attendibile"
-            in riepilogo)
+    assert (
+        "Maria Delegata (DLGMRA75B41D612Z) – abilitato a firmare per Comune di Firenze – certificato attendibile"
+        in riepilogo
+    )
     # The delegation is withdrawn later: the documents stay, the banditore sees the mismatch.
     revoca_incarico(incarico)
     pagina = contenuto(banditore.get(url))
-    assert ("Maria Delegata (DLGMRA75B41D612Z) – <strong>non risulta abilitato a firmare per Comune di Firenze</strong>"
-            in pagina)
+    assert (
+        "Maria Delegata (DLGMRA75B41D612Z) – <strong>non risulta abilitato a firmare per Comune di Firenze</strong>"
+        in pagina
+    )
 
 
 def test_chi_e_abilitato_a_firmare(demo):

@@ -35,7 +35,15 @@ def test_ipotesi_a_bozza_riepilogo_invio(client_as, demo, dati_passo1):
     assert adesione.importo == Decimal("12345.67") and isinstance(adesione.importo, Decimal)
     assert adesione.stato == Adesione.Stato.BOZZA and adesione.ente == demo.firenze
     html = contenuto(client.get(sub(demo.sct, "adesione_riepilogo", adesione.pk)))
-    for testo in ("Passo 2 – riepilogo adesione", adesione.codice, "€ 12.345,67", "€ 150.000.000,00", "manifestazione.pdf", "INVIA", "elimina bozza"):
+    for testo in (
+        "Passo 2 – riepilogo adesione",
+        adesione.codice,
+        "€ 12.345,67",
+        "€ 150.000.000,00",
+        "manifestazione.pdf",
+        "INVIA",
+        "elimina bozza",
+    ):
         assert testo in html
     conferma = contenuto(client.get(sub(demo.sct, "adesione_invia", adesione.pk)))
     assert "Confermi l'invio dell'adesione?" in conferma and ">sì<" in conferma and ">no<" in conferma
@@ -101,8 +109,8 @@ def test_ritira_invio_e_poi_elimina_bozza(client_as, demo, dati_passo1):
     documento = adesione.documenti.get()
     assert not documento.inviato and "da inviare (invio ritirato)" in html and "<td>inviato</td>" not in html
     elenco = contenuto(client.get(demo.sct.url))
-    riga = elenco[elenco.index(adesione.codice):]
-    assert riga[:riga.index("</tr>")].count("—") == 1  # the column "Data di invio"
+    riga = elenco[elenco.index(adesione.codice) :]
+    assert riga[: riga.index("</tr>")].count("—") == 1  # the column "Data di invio"
     conferma = contenuto(client.get(sub(demo.sct, "adesione_elimina", adesione.pk)))
     assert "Confermi l'eliminazione della bozza?" in conferma and "resterà registrata come eliminata" in conferma
     client.post(sub(demo.sct, "adesione_elimina", adesione.pk))
@@ -192,6 +200,7 @@ def test_anonimo_rimandato_al_login(client, demo):
 # storage), the existing draft unchanged. In passo 1 (a new adesione and the edit of a draft) and in
 # the upload of a round's documents.
 
+
 def _manomesso_p7m():
     from tests.documenti.campioni import p7m_payload_cambiato
 
@@ -200,12 +209,21 @@ def _manomesso_p7m():
 
 FILE_NON_VALIDI = {
     # case: (upload, SCT_MAX_UPLOAD_BYTES or None, message)
-    "troppo_grande": (lambda: upload("manifestazione.pdf"), 1024,
-                      "Il file «manifestazione.pdf» supera la dimensione massima consentita di 1 KB."),
-    "html_con_nome_pdf": (lambda: upload("manifestazione.pdf", b"<html><body>non sono un pdf</body></html>", "text/html"), None,
-                          "Il file «manifestazione.pdf» non è un PDF: il contenuto è"),
-    "pdf_non_firmato": (lambda: upload("manifestazione.pdf", pdf_semplice()), None,
-                        "Il file «manifestazione.pdf» non risulta firmato digitalmente."),
+    "troppo_grande": (
+        lambda: upload("manifestazione.pdf"),
+        1024,
+        "Il file «manifestazione.pdf» supera la dimensione massima consentita di 1 KB.",
+    ),
+    "html_con_nome_pdf": (
+        lambda: upload("manifestazione.pdf", b"<html><body>non sono un pdf</body></html>", "text/html"),
+        None,
+        "Il file «manifestazione.pdf» non è un PDF: il contenuto è",
+    ),
+    "pdf_non_firmato": (
+        lambda: upload("manifestazione.pdf", pdf_semplice()),
+        None,
+        "Il file «manifestazione.pdf» non risulta firmato digitalmente.",
+    ),
     "p7m_manomesso": (_manomesso_p7m, None, "La firma del file «manifestazione.pdf.p7m» non è integra"),
 }
 
@@ -213,8 +231,14 @@ FILE_NON_VALIDI = {
 def _bozza_al_round_1_ipotesi_b(client_as, demo, dati_passo1):
     """Ipotesi B, round 0 approved: round 1 asks for the Data Protection Agreement, signed."""
     client = client_as("aderente")
-    adesione = crea_via_web(client, demo.sct, dati_passo1(
-        ipotesi="B", **{"doc_piano-fabbisogni": upload("piano.pdf"), "doc_progetto-fabbisogni": upload("progetto.pdf")}))
+    adesione = crea_via_web(
+        client,
+        demo.sct,
+        dati_passo1(
+            ipotesi="B",
+            **{"doc_piano-fabbisogni": upload("piano.pdf"), "doc_progetto-fabbisogni": upload("progetto.pdf")},
+        ),
+    )
     invia_web(client, adesione)
     decidi(client_as("banditore"), adesione, "approve")
     assert (adesione.stato, adesione.round_corrente) == (Adesione.Stato.ROUND_APPROVATO, 1)
@@ -224,7 +248,12 @@ def _bozza_al_round_1_ipotesi_b(client_as, demo, dati_passo1):
 def _richiesta_con_file(contesto, client_as, demo, dati_passo1, file):
     """(client, url, POST data, existing adesione or None) for an upload in the given context."""
     if contesto == "passo1_nuova":
-        return client_as("aderente"), sub(demo.sct, "adesione_nuova"), dati_passo1(**{"doc_manifestazione-interesse": file}), None
+        return (
+            client_as("aderente"),
+            sub(demo.sct, "adesione_nuova"),
+            dati_passo1(**{"doc_manifestazione-interesse": file}),
+            None,
+        )
     if contesto == "passo1_modifica":
         client = client_as("aderente")
         adesione = crea_via_web(client, demo.sct, dati_passo1())
@@ -240,7 +269,9 @@ def _conta(conta_archivio):
 
 @pytest.mark.parametrize("contesto", ["passo1_nuova", "passo1_modifica", "documenti_round"])
 @pytest.mark.parametrize("caso", list(FILE_NON_VALIDI))
-def test_file_non_validi_rifiutati_nulla_salvato_bozza_invariata(client_as, demo, dati_passo1, conta_archivio, contesto, caso):
+def test_file_non_validi_rifiutati_nulla_salvato_bozza_invariata(
+    client_as, demo, dati_passo1, conta_archivio, contesto, caso
+):
     fabbrica, limite, messaggio = FILE_NON_VALIDI[caso]
     client, url, dati, adesione = _richiesta_con_file(contesto, client_as, demo, dati_passo1, fabbrica())
     prima = fotografia(adesione) if adesione else None
@@ -267,7 +298,9 @@ def test_file_non_validi_rifiutati_nulla_salvato_bozza_invariata(client_as, demo
 )
 def test_importo_non_valido(client_as, demo, dati_passo1, conta_archivio, contesto, importo, messaggio):
     # The request carries a valid signed file too: it must not be stored either.
-    client, url, dati, adesione = _richiesta_con_file(contesto, client_as, demo, dati_passo1, upload("nuova-versione.pdf"))
+    client, url, dati, adesione = _richiesta_con_file(
+        contesto, client_as, demo, dati_passo1, upload("nuova-versione.pdf")
+    )
     dati["importo"] = importo
     prima = fotografia(adesione) if adesione else None
     conti = _conta(conta_archivio)
@@ -286,7 +319,9 @@ def test_nuova_versione_in_bozza_mantiene_lo_storico(client_as, demo, dati_passo
     adesione = crea_via_web(client, demo.sct, dati_passo1())
     risposta = client.post(
         sub(demo.sct, "adesione_modifica", adesione.pk),
-        dati_passo1(**{"doc_manifestazione-interesse": upload("manifestazione.pdf.p7m", p7m(), "application/pkcs7-mime")}),
+        dati_passo1(
+            **{"doc_manifestazione-interesse": upload("manifestazione.pdf.p7m", p7m(), "application/pkcs7-mime")}
+        ),
     )
     assert risposta.status_code == 302
     versioni = list(adesione.documenti.order_by("versione"))

@@ -22,8 +22,13 @@ AVVISO = "supera il residuo del massimale del contratto"
 
 def _crea(demo, ente, utente, importo):
     return services.crea_bozza(
-        contratto=demo.sct, ente=ente, utente=utente, ipotesi="A", importo=Decimal(importo),
-        scadenza=demo.sct.scadenza_adesioni_suggerita, files={"manifestazione-interesse": upload(da=utente)},
+        contratto=demo.sct,
+        ente=ente,
+        utente=utente,
+        ipotesi="A",
+        importo=Decimal(importo),
+        scadenza=demo.sct.scadenza_adesioni_suggerita,
+        files={"manifestazione-interesse": upload(da=utente)},
     )
 
 
@@ -48,8 +53,11 @@ def _riquadro(html):
 
 
 def test_pagina_pubblica_mostra_massimale_approvato_e_residuo_a_tutti(client, client_as, demo):
-    attesi = {"Importo del contratto (massimale)": "€ 150.000.000,00", "Importo delle adesioni approvate": "€ 0,00",
-              "Residuo del massimale": "€ 150.000.000,00"}
+    attesi = {
+        "Importo del contratto (massimale)": "€ 150.000.000,00",
+        "Importo delle adesioni approvate": "€ 0,00",
+        "Residuo del massimale": "€ 150.000.000,00",
+    }
     assert _riquadro(contenuto(client.get(demo.sct.url))) == attesi
 
     _approvata(demo, demo.firenze, "aderente", "12345.67")
@@ -57,14 +65,18 @@ def test_pagina_pubblica_mostra_massimale_approvato_e_residuo_a_tutti(client, cl
     # Not counted: an adesione waiting for the banditore, one eliminated after a non-approval.
     _inviata(demo, demo.firenze, "aderente", "7000000.00")
     rifiutata = _inviata(demo, demo.prato, "aderente2", "9000000.00")
-    rifiutata = services.rifiuta_round(rifiutata, utente=demo.user("banditore"), task_state=task_state(rifiutata),
-                                       motivo="Da rifare")
+    rifiutata = services.rifiuta_round(
+        rifiutata, utente=demo.user("banditore"), task_state=task_state(rifiutata), motivo="Da rifare"
+    )
     services.elimina_bozza(rifiutata, utente=demo.user("aderente2"))
 
     stato = services.massimale(demo.sct)
     assert (stato["approvato"], stato["residuo"]) == (Decimal("1012345.67"), Decimal("148987654.33"))
-    attesi = {"Importo del contratto (massimale)": euro(stato["massimale"]),
-              "Importo delle adesioni approvate": "€ 1.012.345,67", "Residuo del massimale": "€ 148.987.654,33"}
+    attesi = {
+        "Importo del contratto (massimale)": euro(stato["massimale"]),
+        "Importo delle adesioni approvate": "€ 1.012.345,67",
+        "Residuo del massimale": "€ 148.987.654,33",
+    }
     client.logout()
     assert _riquadro(contenuto(client.get(demo.sct.url))) == attesi, "anonimo"
     for ruolo in ("aderente", "aderente2", "oe", "banditore", "banditore2", "editor"):
@@ -83,7 +95,10 @@ def test_avviso_di_superamento_nel_riepilogo_admin_del_banditore(client_as, demo
         return contenuto(risposta)
 
     html = riepilogo(oltre)
-    assert "Massimale del contratto € 150.000.000,00; adesioni approvate € 100.000.000,00; residuo € 50.000.000,00." in html
+    assert (
+        "Massimale del contratto € 150.000.000,00; adesioni approvate € 100.000.000,00; residuo € 50.000.000,00."
+        in html
+    )
     assert f"l'importo di adesione (€ 60.000.000,00) {AVVISO} (€ 50.000.000,00)" in html
     html = riepilogo(al_limite)
     assert "residuo € 50.000.000,00." in html and AVVISO not in html

@@ -34,7 +34,10 @@ def _al_round_1_non_approvato(client_as, demo, dati_ipotesi_b, motivo="Il DPA no
     invia_web(aderente, adesione)
     decidi(client_as("banditore"), adesione, "approve")
     aderente = client_as("aderente")
-    risposta = aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_data-protection-agreement": upload("dpa-v1.pdf", pdf_firmato("DPA, prima versione"))})
+    risposta = aderente.post(
+        sub(demo.sct, "adesione_documenti", adesione.pk),
+        {"doc_data-protection-agreement": upload("dpa-v1.pdf", pdf_firmato("DPA, prima versione"))},
+    )
     assert risposta.status_code == 302
     invia_web(aderente, adesione)
     decidi(client_as("banditore"), adesione, "reject", comment=motivo)
@@ -61,12 +64,18 @@ def test_round_1_non_approvato_nuova_versione_reinvio_e_approvazione(client_as, 
     assert "elimina bozza" not in html and "nuovo ordine" in html
 
     # The new version becomes the current one; the sent one stays in the history, still "inviato".
-    risposta = aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_data-protection-agreement": upload("dpa-v2.pdf", pdf_firmato("DPA, seconda versione"))})
+    risposta = aderente.post(
+        sub(demo.sct, "adesione_documenti", adesione.pk),
+        {"doc_data-protection-agreement": upload("dpa-v2.pdf", pdf_firmato("DPA, seconda versione"))},
+    )
     assert risposta.status_code == 302, contenuto(risposta)[:2000]
     versioni = list(adesione.documenti.filter(round=1).order_by("versione"))
     assert [(d.versione, d.corrente, d.inviato) for d in versioni] == [(1, False, True), (2, True, False)]
     html = contenuto(aderente.get(sub(demo.sct, "adesione_riepilogo", adesione.pk)))
-    assert "Versioni precedenti (1)" in html and "Data Protection Agreement sottoscritto dall'amministrazione v1 (inviata)" in html
+    assert (
+        "Versioni precedenti (1)" in html
+        and "Data Protection Agreement sottoscritto dall'amministrazione v1 (inviata)" in html
+    )
     conferma = contenuto(aderente.get(sub(demo.sct, "adesione_invia", adesione.pk)))
     assert "Il round 1 non era stato approvato: sarà inviato di nuovo" in conferma
 
@@ -85,7 +94,11 @@ def test_round_1_non_approvato_nuova_versione_reinvio_e_approvazione(client_as, 
     v1.refresh_from_db()
     assert (v1.versione, v1.corrente, v1.inviato, v1.documento_id) == (1, False, True, privato_v1.pk)
     privato = DocumentoPrivato.objects.get(pk=privato_v1.pk)
-    assert (privato.sha256, privato.nome_originale, privato.dimensione) == (privato_v1.sha256, "dpa-v1.pdf", len(byte_v1))
+    assert (privato.sha256, privato.nome_originale, privato.dimensione) == (
+        privato_v1.sha256,
+        "dpa-v1.pdf",
+        len(byte_v1),
+    )
     assert _byte_archiviati(privato) == byte_v1 and hashlib.sha256(byte_v1).hexdigest() == privato.sha256
     scarico = client_as("aderente").get(sub(demo.sct, "adesione_documento", adesione.pk, v1.pk))
     assert scarico.status_code == 200 and corpo(scarico) == byte_v1
@@ -107,8 +120,9 @@ def test_round_0_non_approvato_documenti_si_cambiano_solo_eliminando_la_bozza(cl
     html = contenuto(aderente.get(sub(demo.sct, "adesione_riepilogo", adesione.pk)))
     assert "Per apportare le modifiche elimina la bozza e ripeti il round 0" in html
     assert "carica documenti" not in html
-    risposta = aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk),
-                             {"doc_manifestazione-interesse": upload("altra.pdf")})
+    risposta = aderente.post(
+        sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_manifestazione-interesse": upload("altra.pdf")}
+    )
     assert risposta.status_code == 400 and "In questo stato non è possibile caricare documenti." in contenuto(risposta)
     assert [(d.versione, d.inviato) for d in adesione.documenti.all()] == [(1, True)]
 
@@ -142,8 +156,9 @@ def test_elimina_bozza_dopo_il_rifiuto_conserva_adesione_documenti_e_audit(clien
     assert (voce.utente.username, voce.stato_da, voce.stato_a) == ("aderente", "non_approvata", "eliminata")
     assert voce.dati["conservata"] is True
     assert voci_per(privato).filter(azione="documento.caricato").exists()
-    assert VoceAudit.objects.filter(azione="adesione.documento_caricato", object_id=str(adesione.pk),
-                                    dati__sha256=privato.sha256).exists()
+    assert VoceAudit.objects.filter(
+        azione="adesione.documento_caricato", object_id=str(adesione.pk), dati__sha256=privato.sha256
+    ).exists()
 
     # "richiedi adesione" again: a new draft with a new code; the eliminated one keeps its own.
     assert aderente.get(sub(demo.sct, "adesione_nuova")).status_code == 200
@@ -164,7 +179,9 @@ def test_elimina_bozza_dopo_il_rifiuto_conserva_adesione_documenti_e_audit(clien
         assert aderente.post(sub(demo.sct, nome, adesione.pk)).status_code == 400, nome
     risposta = aderente.post(sub(demo.sct, "adesione_elimina", adesione.pk))
     assert "L'adesione è stata eliminata: resta consultabile" in contenuto(risposta)
-    risposta = aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_data-protection-agreement": upload("ref.pdf")})
+    risposta = aderente.post(
+        sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_data-protection-agreement": upload("ref.pdf")}
+    )
     assert risposta.status_code == 400 and "L'adesione è stata eliminata" in contenuto(risposta)
     assert client_as("aderente2").get(sub(demo.sct, "adesione_riepilogo", adesione.pk)).status_code == 404
     adesione.refresh_from_db()
@@ -191,12 +208,25 @@ def test_admin_del_banditore_nasconde_le_eliminate_salvo_filtro(client_as, demo,
     assert adesione.codice not in contenuto(client_as("banditore2").get(indice + "?stato=eliminata"))
 
 
-def test_elimina_bozza_mai_inviata_cancella_record_documenti_e_file(client_as, demo, dati_passo1, conta_archivio, commit):
+def test_elimina_bozza_mai_inviata_cancella_record_documenti_e_file(
+    client_as, demo, dati_passo1, conta_archivio, commit
+):
     prima = conta_archivio()
     aderente = client_as("aderente")
     adesione = crea_via_web(aderente, demo.sct, dati_passo1())
-    assert aderente.post(sub(demo.sct, "adesione_modifica", adesione.pk),
-                         dati_passo1(**{"doc_manifestazione-interesse": upload("seconda.pdf", pdf_firmato("manifestazione, seconda versione"))})).status_code == 302
+    assert (
+        aderente.post(
+            sub(demo.sct, "adesione_modifica", adesione.pk),
+            dati_passo1(
+                **{
+                    "doc_manifestazione-interesse": upload(
+                        "seconda.pdf", pdf_firmato("manifestazione, seconda versione")
+                    )
+                }
+            ),
+        ).status_code
+        == 302
+    )
     privati = [d.documento for d in adesione.documenti.all()]
     assert len(privati) == 2 and conta_archivio() == (prima[0] + 2, prima[1] + 2)
     with commit():
@@ -208,16 +238,22 @@ def test_elimina_bozza_mai_inviata_cancella_record_documenti_e_file(client_as, d
     voce = VoceAudit.objects.filter(azione="adesione.bozza_eliminata", object_id=str(adesione.pk)).get()
     assert (voce.stato_da, voce.stato_a, voce.dati["conservata"]) == ("bozza", "eliminata", False)
     # No object permission left behind for a record that no longer exists.
-    assert not GroupObjectPermission.objects.filter(content_type=ContentType.objects.get_for_model(Adesione),
-                                                    object_pk=str(adesione.pk)).exists()
+    assert not GroupObjectPermission.objects.filter(
+        content_type=ContentType.objects.get_for_model(Adesione), object_pk=str(adesione.pk)
+    ).exists()
 
 
-def test_elimina_bozza_rifiutata_dopo_l_approvazione_del_round_0_nulla_cambia(client_as, demo, dati_ipotesi_b, conta_archivio):
+def test_elimina_bozza_rifiutata_dopo_l_approvazione_del_round_0_nulla_cambia(
+    client_as, demo, dati_ipotesi_b, conta_archivio
+):
     """Round 0 approved: "elimina bozza" is no longer offered, and the server refuses it (also with a
     new version of the round 1 document waiting): nothing changes."""
     adesione = _al_round_1_non_approvato(client_as, demo, dati_ipotesi_b)
     aderente = client_as("aderente")
-    aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_data-protection-agreement": upload("dpa-v2.pdf", pdf_firmato("DPA, seconda versione"))})
+    aderente.post(
+        sub(demo.sct, "adesione_documenti", adesione.pk),
+        {"doc_data-protection-agreement": upload("dpa-v2.pdf", pdf_firmato("DPA, seconda versione"))},
+    )
     prima, archivio, voci = fotografia(adesione), conta_archivio(), voci_per(adesione).count()
     assert "elimina bozza" not in contenuto(aderente.get(sub(demo.sct, "adesione_riepilogo", adesione.pk)))
     risposta = aderente.post(sub(demo.sct, "adesione_elimina", adesione.pk))
@@ -238,18 +274,26 @@ def test_dopo_il_ritiro_di_un_round_1_solo_invia(client_as, demo, dati_ipotesi_b
     inviata_round_0 = adesione.inviata_il
     decidi(client_as("banditore"), adesione, "approve")
     aderente = client_as("aderente")
-    aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_data-protection-agreement": upload("dpa.pdf")})
+    aderente.post(
+        sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_data-protection-agreement": upload("dpa.pdf")}
+    )
     invia_web(aderente, adesione)
     assert adesione.inviata_il > inviata_round_0
     risposta = aderente.post(sub(demo.sct, "adesione_ritira", adesione.pk), follow=True)
     html = contenuto(risposta)
     assert "INVIA" in html and "elimina bozza" not in html
     adesione.refresh_from_db()
-    assert (adesione.stato, adesione.round_corrente, adesione.inviata_il) == (Adesione.Stato.ROUND_APPROVATO, 1, inviata_round_0)
+    assert (adesione.stato, adesione.round_corrente, adesione.inviata_il) == (
+        Adesione.Stato.ROUND_APPROVATO,
+        1,
+        inviata_round_0,
+    )
     dpa = adesione.documenti.get(round=1)
     assert (dpa.inviato, dpa.inviato_il is not None) == (False, True)
     assert all(d.inviato for d in adesione.documenti.filter(round=0))
-    assert "da inviare (invio ritirato)" in html and timezone.localtime(inviata_round_0).strftime("%d/%m/%Y %H:%M") in html
+    assert (
+        "da inviare (invio ritirato)" in html and timezone.localtime(inviata_round_0).strftime("%d/%m/%Y %H:%M") in html
+    )
     prima = fotografia(adesione)
     assert aderente.post(sub(demo.sct, "adesione_elimina", adesione.pk)).status_code == 400
     assert fotografia(adesione) == prima

@@ -24,14 +24,18 @@ NUOVO_ORDINE = ">nuovo ordine</a>"
 def _tab(html, frammento):
     """The content of a tab of the contract page (between its anchor and the next pane)."""
     inizio = html.index(f'<div id="{frammento}">')
-    return html[inizio:html.index('<div class="tab-pane', inizio) if '<div class="tab-pane' in html[inizio:] else None]
+    return html[
+        inizio : html.index('<div class="tab-pane', inizio) if '<div class="tab-pane' in html[inizio:] else None
+    ]
 
 
 def test_dettagli_del_contratto_dicono_quando_si_ordina(client, demo):
     html = contenuto(client.get(demo.sct.url))
     assert "Il contratto prevede 2 round di adesione (round 0, round 1)." in html
-    assert "“nuovo ordine” dopo l'approvazione del round 0 (manifestazione di interesse); i round successivi si " \
-           "inviano solo se contengono documenti obbligatori per l'ipotesi dell'adesione." in html
+    assert (
+        "“nuovo ordine” dopo l'approvazione del round 0 (manifestazione di interesse); i round successivi si "
+        "inviano solo se contengono documenti obbligatori per l'ipotesi dell'adesione." in html
+    )
     assert "Ipotesi A (proroga semplificata) e ipotesi B." in html
     secondo = contenuto(client.get(demo.secondo.url))
     assert "Il contratto prevede 1 round di adesione (round 0)." in secondo
@@ -90,11 +94,15 @@ def test_ipotesi_b_ordina_dopo_il_round_0_e_invia_il_round_1(client_as, demo, da
     prima = fotografia(adesione)
     risposta = aderente.post(sub(demo.sct, "adesione_invia", adesione.pk))
     assert risposta.status_code == 400
-    assert ("Per inviare l'adesione manca il documento obbligatorio: “Data Protection Agreement sottoscritto "
-            "dall'amministrazione”.") in contenuto(risposta)
+    assert (
+        "Per inviare l'adesione manca il documento obbligatorio: “Data Protection Agreement sottoscritto "
+        "dall'amministrazione”."
+    ) in contenuto(risposta)
     assert fotografia(adesione) == prima
 
-    aderente.post(sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_data-protection-agreement": upload("dpa.pdf")})
+    aderente.post(
+        sub(demo.sct, "adesione_documenti", adesione.pk), {"doc_data-protection-agreement": upload("dpa.pdf")}
+    )
     invia_web(aderente, adesione)
     decidi(client_as("banditore"), adesione, "approve")
     assert (adesione.stato, adesione.approvata_il) == (Adesione.Stato.APPROVATA, approvata_il)
@@ -105,12 +113,15 @@ def test_documenti_mancanti_al_plurale(client_as, demo, dati_passo1):
     aderente = client_as("aderente")
     adesione = crea_via_web(aderente, demo.sct, dati_passo1(ipotesi="B"))
     riepilogo = contenuto(aderente.get(sub(demo.sct, "adesione_riepilogo", adesione.pk)))
-    assert "Mancano i documenti obbligatori del round 0: “Piano dei Fabbisogni”, “Progetto dei Fabbisogni”." in riepilogo
+    assert (
+        "Mancano i documenti obbligatori del round 0: “Piano dei Fabbisogni”, “Progetto dei Fabbisogni”." in riepilogo
+    )
     prima = fotografia(adesione)
     risposta = aderente.post(sub(demo.sct, "adesione_invia", adesione.pk))
     assert risposta.status_code == 400
-    assert ("Per inviare l'adesione mancano i documenti obbligatori: “Piano dei Fabbisogni”, "
-            "“Progetto dei Fabbisogni”.") in contenuto(risposta)
+    assert (
+        "Per inviare l'adesione mancano i documenti obbligatori: “Piano dei Fabbisogni”, “Progetto dei Fabbisogni”."
+    ) in contenuto(risposta)
     assert fotografia(adesione) == prima
 
 
@@ -135,8 +146,14 @@ def test_contratto_senza_ipotesi_ne_calcolo_del_4_9(client_as, demo):
         assert testo not in passo1, testo
     assert "Manifestazione di interesse" in passo1
     # An ipotesi posted anyway (or a piano) is not kept: the contract has none.
-    dati = {"ipotesi": "B", "importo": "5.000,00", "scadenza": "2027-02-28", "importo_piano": "1.000,00",
-            "data_piano": "2023-01-15", "doc_manifestazione-interesse": upload()}
+    dati = {
+        "ipotesi": "B",
+        "importo": "5.000,00",
+        "scadenza": "2027-02-28",
+        "importo_piano": "1.000,00",
+        "data_piano": "2023-01-15",
+        "doc_manifestazione-interesse": upload(),
+    }
     adesione = crea_via_web(aderente, demo.secondo, dati)
     assert (adesione.ipotesi, adesione.importo_piano_fabbisogni, adesione.data_piano_fabbisogni) == ("", None, None)
     riepilogo = contenuto(aderente.get(sub(demo.secondo, "adesione_riepilogo", adesione.pk)))
@@ -158,14 +175,18 @@ def test_contratto_sct_senza_ipotesi_b_solo_manifestazione(client_as, demo):
 def test_migrazione_imposta_i_contratti_come_sct(client_as, demo, dati_passo1, dati_ipotesi_b):
     """The data migration recognises an SCT-like contract (a document "solo ipotesi B") and sets it
     (also in its latest revision, which the admin edits); the other contract is left as it is."""
-    migrazione = __import__("importlib").import_module("contratti.migrations.0010_round_per_ordinare_e_ipotesi_del_contratto")
+    migrazione = __import__("importlib").import_module(
+        "contratti.migrations.0010_round_per_ordinare_e_ipotesi_del_contratto"
+    )
     # Before: an ipotesi A adesione waiting for a round 1 after its round 0 approval; an ipotesi B one.
     aderente = client_as("aderente")
     vecchia_a = crea_via_web(aderente, demo.sct, dati_passo1())
     Adesione.objects.filter(pk=vecchia_a.pk).update(stato="round_approvato", round_corrente=1)
     b = crea_via_web(client_as("aderente2"), demo.sct, dati_ipotesi_b(da="aderente2"))
     Adesione.objects.filter(pk=b.pk).update(stato="round_approvato", round_corrente=1)
-    ContrattoPage.objects.filter(pk=demo.sct.pk).update(round_per_ordinare=None, prevede_ipotesi=False, adeguamento_listino=False)
+    ContrattoPage.objects.filter(pk=demo.sct.pk).update(
+        round_per_ordinare=None, prevede_ipotesi=False, adeguamento_listino=False
+    )
     migrazione.imposta_contratti_sct(apps, None)
     vecchia_a.refresh_from_db()
     b.refresh_from_db()
@@ -184,9 +205,13 @@ def test_tab_del_contratto_raggiungibili_anche_senza_javascript(client, demo):
     html = contenuto(client.get(demo.sct.url))
     assert 'class="tab-content py-4 sct-tab-senza-js"' in html
     assert '<script src="/static/sct/tab-contratto.js"></script>' in html
-    for frammento, pannello in (("informazioni-generali", "pannello-info"), ("aggiudicatario", "pannello-aggiudicatario"),
-                                ("chiarimenti", "pannello-chiarimenti"), ("elenco-adesioni", "pannello-adesioni"),
-                                ("elenco-ordinativi", "pannello-ordinativi")):
+    for frammento, pannello in (
+        ("informazioni-generali", "pannello-info"),
+        ("aggiudicatario", "pannello-aggiudicatario"),
+        ("chiarimenti", "pannello-chiarimenti"),
+        ("elenco-adesioni", "pannello-adesioni"),
+        ("elenco-ordinativi", "pannello-ordinativi"),
+    ):
         assert f'href="#{frammento}" data-bs-toggle="tab" data-bs-target="#{pannello}"' in html
         inizio = html.index(f'id="{pannello}"')
         assert html.index(f'<div id="{frammento}">') > inizio and html.count(f'id="{frammento}"') == 1
@@ -197,6 +222,12 @@ def test_tab_del_contratto_raggiungibili_anche_senza_javascript(client, demo):
 def test_admin_del_contratto_modifica_round_per_ordinare_e_ipotesi(demo):
     """The three settings are in the admin's "Procedura" tab of the contract."""
     procedura = next(t for t in ContrattoPage.get_edit_handler().children if t.heading == "Procedura")
-    campi = {nome for figlio in procedura.children for nome in getattr(figlio, "get_form_options", lambda: {})().get("fields", [])}
+    campi = {
+        nome
+        for figlio in procedura.children
+        for nome in getattr(figlio, "get_form_options", lambda: {})().get("fields", [])
+    }
     assert {"round_per_ordinare", "prevede_ipotesi", "adeguamento_listino"} <= campi
-    assert {"round_per_ordinare", "prevede_ipotesi", "adeguamento_listino"} <= set(ContrattoPage.get_edit_handler().get_form_class().base_fields)
+    assert {"round_per_ordinare", "prevede_ipotesi", "adeguamento_listino"} <= set(
+        ContrattoPage.get_edit_handler().get_form_class().base_fields
+    )

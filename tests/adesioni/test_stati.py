@@ -46,8 +46,15 @@ def test_ogni_transizione_ha_un_azione_del_registro_con_etichetta():
 def _adesione(demo, stato):
     n = next(_numero)
     return Adesione.objects.create(
-        contratto=demo.sct, ente=demo.firenze, anno=2099, numero=n, codice=Adesione.formatta_codice(n, 2099),
-        importo=Decimal("1000.00"), scadenza=datetime.date(2099, 1, 1), stato=stato, live=False,
+        contratto=demo.sct,
+        ente=demo.firenze,
+        anno=2099,
+        numero=n,
+        codice=Adesione.formatta_codice(n, 2099),
+        importo=Decimal("1000.00"),
+        scadenza=datetime.date(2099, 1, 1),
+        stato=stato,
+        live=False,
     )
 
 

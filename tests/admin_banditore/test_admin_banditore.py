@@ -17,10 +17,24 @@ from tests.utils import contenuto
 
 pytestmark = pytest.mark.django_db
 
-INGLESE = ("A network error occurred", "View latest version", "Actions (footer)", 'aria-label="Actions"',
-           "Troubleshoot your connection", "Currently idle")
-WAGTAIL = ("Approva e Pubblica", "Salva bozza", "Pubblica", "Annulla il flusso di lavoro", "Invia a ",
-           "Live", "Nessun programma di pubblicazione", "Usato ")
+INGLESE = (
+    "A network error occurred",
+    "View latest version",
+    "Actions (footer)",
+    'aria-label="Actions"',
+    "Troubleshoot your connection",
+    "Currently idle",
+)
+WAGTAIL = (
+    "Approva e Pubblica",
+    "Salva bozza",
+    "Pubblica",
+    "Annulla il flusso di lavoro",
+    "Invia a ",
+    "Live",
+    "Nessun programma di pubblicazione",
+    "Usato ",
+)
 
 
 def _edit(modello, pk):
@@ -29,7 +43,7 @@ def _edit(modello, pk):
 
 def _piede(html):
     """The footer's actions of the editor (the form's buttons)."""
-    return html.split('<footer', 1)[1].split("</footer>", 1)[0] if "<footer" in html else ""
+    return html.split("<footer", 1)[1].split("</footer>", 1)[0] if "<footer" in html else ""
 
 
 def _messaggi(html):
@@ -40,8 +54,10 @@ def _messaggi(html):
 
 
 def _bottoni(html):
-    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", b)).strip()
-            for b in re.findall(r"<button[^>]*>(.*?)</button>", _piede(html), re.S)]
+    return [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", b)).strip()
+        for b in re.findall(r"<button[^>]*>(.*?)</button>", _piede(html), re.S)
+    ]
 
 
 def test_scheda_in_valutazione_solo_approva_e_non_approvare(dati_matrice):
@@ -52,8 +68,9 @@ def test_scheda_in_valutazione_solo_approva_e_non_approvare(dati_matrice):
         assert parola not in _piede(html), parola
     assert "Importo di adesione" in html and "€ 1.000,00" in html and "1000,00" not in html
     assert "autosalvataggio" not in html and "Aggiungi commento" not in html
-    assert "data-workflow-action-modal-url" in _piede(html).split("Approva", 1)[0].rsplit("<button", 1)[1], \
+    assert "data-workflow-action-modal-url" in _piede(html).split("Approva", 1)[0].rsplit("<button", 1)[1], (
         "«Approva» chiede conferma in un dialogo"
+    )
 
 
 def test_scheda_approvata_senza_pulsanti(dati_matrice):
@@ -70,8 +87,12 @@ def test_scheda_approvata_senza_pulsanti(dati_matrice):
 def test_admin_tutto_in_italiano(dati_matrice):
     d = dati_matrice
     client = client_per("banditore", d)
-    for url in ("/admin/", _edit("adesione", d.adesione_inviata.pk), _edit("ordinativo", d.ordinativo_inviato.pk),
-                reverse("wagtailsnippets_contratti_adesione:list")):
+    for url in (
+        "/admin/",
+        _edit("adesione", d.adesione_inviata.pk),
+        _edit("ordinativo", d.ordinativo_inviato.pk),
+        reverse("wagtailsnippets_contratti_adesione:list"),
+    ):
         html = contenuto(client.get(url))
         for inglese in INGLESE:
             assert inglese not in html, (url, inglese)
@@ -86,9 +107,15 @@ def _adesione_ipotesi_b_inviata(demo):
 
 
 def _approva(client, adesione):
-    risposta = client.post(_edit("adesione", adesione.pk), {"action-workflow-action": "1", "workflow-action-name": "approve",
-                                                           "workflow-action-extra-data": json.dumps({"comment": ""})},
-                           follow=True)
+    risposta = client.post(
+        _edit("adesione", adesione.pk),
+        {
+            "action-workflow-action": "1",
+            "workflow-action-name": "approve",
+            "workflow-action-extra-data": json.dumps({"comment": ""}),
+        },
+        follow=True,
+    )
     return _messaggi(contenuto(risposta))
 
 
@@ -96,13 +123,23 @@ def test_approvazione_con_il_nome_e_il_genere_giusti(dati_matrice):
     d = dati_matrice
     client = client_per("banditore", d)
     for modello, record, atteso in (
-        ("ordinativo", d.ordinativo_inviato, f"Ordinativo {d.ordinativo_inviato.codice} – Comune di Firenze approvato."),
+        (
+            "ordinativo",
+            d.ordinativo_inviato,
+            f"Ordinativo {d.ordinativo_inviato.codice} – Comune di Firenze approvato.",
+        ),
         # Ipotesi A ends at round 0: approving it approves the adesione.
         ("adesione", d.adesione_inviata, f"Adesione {d.adesione_inviata.codice} – Comune di Firenze approvata."),
     ):
-        risposta = client.post(_edit(modello, record.pk), {"action-workflow-action": "1", "workflow-action-name": "approve",
-                                                           "workflow-action-extra-data": json.dumps({"comment": ""})},
-                               follow=True)
+        risposta = client.post(
+            _edit(modello, record.pk),
+            {
+                "action-workflow-action": "1",
+                "workflow-action-name": "approve",
+                "workflow-action-extra-data": json.dumps({"comment": ""}),
+            },
+            follow=True,
+        )
         messaggi = _messaggi(contenuto(risposta))
         assert messaggi == atteso, messaggi
 
@@ -116,8 +153,9 @@ def test_approvazione_di_un_round_intermedio_e_dell_ultimo(demo):
     adesione = _adesione_ipotesi_b_inviata(demo)
     assert _approva(client, adesione) == f"Adesione {adesione.codice} – Comune di Prato: round 0 approvato."
     adesione.refresh_from_db()
-    services.carica_documenti_round(adesione, utente=demo.user("aderente2"),
-                                    files={"data-protection-agreement": upload("dpa.pdf", da="aderente2")})
+    services.carica_documenti_round(
+        adesione, utente=demo.user("aderente2"), files={"data-protection-agreement": upload("dpa.pdf", da="aderente2")}
+    )
     services.invia(adesione, utente=demo.user("aderente2"))
     assert _approva(client, adesione) == f"Adesione {adesione.codice} – Comune di Prato approvata."
 
@@ -127,15 +165,20 @@ def test_non_approvazione_con_il_motivo(dati_matrice):
     record = d.ordinativo_inviato
     risposta = client_per("banditore", d).post(
         _edit("ordinativo", record.pk),
-        {"action-workflow-action": "1", "workflow-action-name": "reject",
-         "workflow-action-extra-data": json.dumps({"comment": "Importo non coerente"})}, follow=True)
+        {
+            "action-workflow-action": "1",
+            "workflow-action-name": "reject",
+            "workflow-action-extra-data": json.dumps({"comment": "Importo non coerente"}),
+        },
+        follow=True,
+    )
     assert _messaggi(contenuto(risposta)) == f"Ordinativo {record.codice} – Comune di Firenze non approvato."
     record.refresh_from_db()
     assert record.stato == record.Stato.RIFIUTATO
 
 
 def test_conferma_dell_approvazione_dalla_dashboard(dati_matrice):
-    """"In attesa della tua revisione": «Approva» opens the confirmation dialog (as «Non approvare»)."""
+    """ "In attesa della tua revisione": «Approva» opens the confirmation dialog (as «Non approvare»)."""
     d = dati_matrice
     client = client_per("banditore", d)
     html = contenuto(client.get("/admin/"))
@@ -151,8 +194,11 @@ def test_conferma_dell_approvazione_dalla_dashboard(dati_matrice):
 
 def test_storico_con_le_parole_del_dominio(dati_matrice):
     d = dati_matrice
-    html = contenuto(client_per("banditore", d).get(
-        reverse("wagtailsnippets_contratti_ordinativo:history", args=(d.ordinativo_approvato.pk,))))
+    html = contenuto(
+        client_per("banditore", d).get(
+            reverse("wagtailsnippets_contratti_ordinativo:history", args=(d.ordinativo_approvato.pk,))
+        )
+    )
     corpo = html.split('id="listing-results"', 1)[1]
     assert "Inviato al banditore" in corpo and "Approvato" in corpo
     for parola in ("Pubblicata", "Live", "Versione live", "Flusso di lavoro", "completato"):
@@ -191,8 +237,11 @@ def test_bozza_di_ordinativo_nascosta_al_banditore_fino_all_invio(dati_matrice):
 
 def test_controlla_mostra_i_dati_del_record(dati_matrice):
     d = dati_matrice
-    html = contenuto(client_per("banditore", d).get(
-        reverse("wagtailsnippets_contratti_ordinativo:inspect", args=(d.ordinativo_approvato.pk,))))
+    html = contenuto(
+        client_per("banditore", d).get(
+            reverse("wagtailsnippets_contratti_ordinativo:inspect", args=(d.ordinativo_approvato.pk,))
+        )
+    )
     corpo = re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1])
     assert d.ordinativo_approvato.codice in corpo and "€ 99,99" in corpo and "Approvato" in corpo
     for parola in ("Live", "Pubblicata per la prima volta", "Vai live", "None", "True", "False"):

@@ -46,7 +46,9 @@ def _json(risposta):
 
 def _indicatore(html):
     """(url, versione, campo) of the indicator "in corso" of a page, or None."""
-    trovato = re.search(r'data-sct-aggiorna="([^"]+)" data-sct-versione="([^"]+)"[^>]*?(?: data-sct-campo="([^"]+)")?>', html)
+    trovato = re.search(
+        r'data-sct-aggiorna="([^"]+)" data-sct-versione="([^"]+)"[^>]*?(?: data-sct-campo="([^"]+)")?>', html
+    )
     return trovato.groups() if trovato else None
 
 
@@ -133,7 +135,9 @@ def test_schede_stato_dopo_invio_e_verifica(client, demo, commit, simulatore_ana
         dettaglio = contenuto(client.get(sub(demo.sct, "scheda_dettaglio", ordinativo.pk, scheda.pk)))
         log = contenuto(client.get(sub(demo.sct, "scheda_log", ordinativo.pk, scheda.pk)))
     assert in_invio["in_attesa"] is True and in_invio["versione"] != bozza["versione"]
-    assert in_invio["schede"] == [{"id": scheda.pk, "tipo": "ANN", "stato": "invio_in_corso", "verifica_in_corso": False}]
+    assert in_invio["schede"] == [
+        {"id": scheda.pk, "tipo": "ANN", "stato": "invio_in_corso", "verifica_in_corso": False}
+    ]
     assert _indicatore(elenco) == (url_stato_elenco, in_invio["versione"], None)
     assert "La richiesta di invio scheda è in corso. Si prega di attendere" in elenco  # the manual's banner, verbatim
     assert della_scheda["stato"] == "invio_in_corso" and della_scheda["in_attesa"] is True
@@ -173,8 +177,13 @@ def test_schede_stato_dopo_invio_e_verifica(client, demo, commit, simulatore_ana
 def test_adesione_in_valutazione_stato_e_approvazione(client, demo, django_capture_on_commit_callbacks):
     aderente, banditore = demo.user("aderente"), demo.user("banditore")
     adesione = servizi_adesione.crea_bozza(
-        contratto=demo.sct, ente=demo.firenze, utente=aderente, ipotesi="A", importo="1000.00",
-        scadenza=demo.sct.scadenza_adesioni_suggerita, files={"manifestazione-interesse": upload("manifestazione.pdf")},
+        contratto=demo.sct,
+        ente=demo.firenze,
+        utente=aderente,
+        ipotesi="A",
+        importo="1000.00",
+        scadenza=demo.sct.scadenza_adesioni_suggerita,
+        files={"manifestazione-interesse": upload("manifestazione.pdf")},
     )
     url = sub(demo.sct, "adesione_stato", adesione.pk)
     url_riepilogo = sub(demo.sct, "adesione_riepilogo", adesione.pk)
@@ -211,7 +220,12 @@ def test_il_worker_chiede_di_nuovo_l_esito_poi_torna_in_bozza(client, demo, comm
     then the order goes back to bozza with the message and "Conferma appalto" is offered again."""
     simulatore_anac.config(wt_polls=1000)
     ordinativo = ordinativo_senza_cig(client, demo)
-    assert client.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "documenti"), {"doc_atto-adesione": upload()}).status_code == 302
+    assert (
+        client.post(
+            sub(demo.sct, "ordinativo_azione", ordinativo.pk, "documenti"), {"doc_atto-adesione": upload()}
+        ).status_code
+        == 302
+    )
     spid(client, demo)
     with commit():
         assert client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk)).status_code == 302

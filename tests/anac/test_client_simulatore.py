@@ -249,8 +249,12 @@ def test_modifica_appalto_sostituisce_i_dati_in_lavorazione(client, simulatore_a
 
     payload = ad4()
     id_appalto = client.crea_appalto(payload)["idAppalto"]
-    nuovo = ad4(codice_appalto=_codice(payload), oggetto="Servizi IaaS (oggetto corretto)", importo=Decimal("66.66"),
-                finanziamenti=[("A", Decimal("66.66"))])
+    nuovo = ad4(
+        codice_appalto=_codice(payload),
+        oggetto="Servizi IaaS (oggetto corretto)",
+        importo=Decimal("66.66"),
+        finanziamenti=[("A", Decimal("66.66"))],
+    )
     risposta = client.modifica_appalto(id_appalto, nuovo)
     assert (risposta["idAppalto"], risposta["detail"]) == (id_appalto, "Modifica eseguita con successo")
     assert client.consulta_appalto(id_appalto)["appalto"]["scheda"] == nuovo["scheda"]

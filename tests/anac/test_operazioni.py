@@ -80,7 +80,10 @@ def test_tentativi_esauriti(simulatore_anac, ente, veloce):
     simulatore_anac.guasto(servizio="crea-appalto", tipo="errore_http", status=502, volte=None)
     operazione = _esegui(_avvia(ente, "crea-appalto", ad4(), chiave="ordinativo:4:crea-appalto"))
     assert (operazione.stato, operazione.esito, operazione.tentativi, operazione.codice_errore) == (
-        "errore", EsitoANAC.ERRORE, 3, "HTTP_502",
+        "errore",
+        EsitoANAC.ERRORE,
+        3,
+        "HTTP_502",
     )
     assert "Tentativi esauriti (3)" in operazione.messaggio
     assert len(_trasmissioni(operazione)) == 3
@@ -89,7 +92,10 @@ def test_tentativi_esauriti(simulatore_anac, ente, veloce):
 def test_rifiuto_non_ritentato(simulatore_anac, ente, veloce):
     operazione = _esegui(_avvia(ente, "crea-appalto", ad4(cig_accordo_quadro="1234567ABC"), chiave="o:5:crea"))
     assert (operazione.stato, operazione.esito, operazione.tentativi, operazione.codice_errore) == (
-        "ko", EsitoANAC.KO, 1, "ERR98",
+        "ko",
+        EsitoANAC.KO,
+        1,
+        "ERR98",
     )
     assert "accordo quadro" in operazione.messaggio
     assert operazione.risultato["errori"][0]["codice"] == "ERR98"
@@ -153,7 +159,10 @@ def test_esito_ko(simulatore_anac, ente, veloce):
     chiama("conferma-appalto", id_appalto, oggetto=ente, codice_fiscale=RUP_FIRENZE)
     operazione = _esegui(_avvia(ente, "esito-operazione", id_appalto, "AP_CONF", chiave="o:9:esito", max_attese=3))
     assert (operazione.stato, operazione.esito, operazione.codice_errore, operazione.attese) == (
-        "ko", EsitoANAC.KO, "ERR98", 1,
+        "ko",
+        EsitoANAC.KO,
+        "ERR98",
+        1,
     )
     assert Trasmissione.objects.filter(operazione=operazione).count() == 2  # WT, then KO
 

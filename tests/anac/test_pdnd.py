@@ -26,18 +26,31 @@ def _token_richiesti(simulatore):
 
 def _asserzione(chiavi, chiave="client", **claims):
     adesso = int(time.time())
-    valori = {"iss": chiavi.CLIENT_ID, "sub": chiavi.CLIENT_ID, "aud": chiavi.AUDIENCE_TOKEN,
-              "purposeId": chiavi.PURPOSE_ID, "jti": str(uuid.uuid4()), "iat": adesso, "exp": adesso + 60}
+    valori = {
+        "iss": chiavi.CLIENT_ID,
+        "sub": chiavi.CLIENT_ID,
+        "aud": chiavi.AUDIENCE_TOKEN,
+        "purposeId": chiavi.PURPOSE_ID,
+        "jti": str(uuid.uuid4()),
+        "iat": adesso,
+        "exp": adesso + 60,
+    }
     valori.update(claims)
     valori = {k: v for k, v in valori.items() if v is not None}
     return jwt.encode(valori, chiavi.privata(chiave), algorithm="RS256", headers={"kid": chiavi.KID})
 
 
 def _token(simulatore, asserzione):
-    return requests.post(f"http://127.0.0.1:{simulatore.porta}/token", data={
-        "grant_type": "client_credentials", "client_assertion_type": pdnd.CLIENT_ASSERTION_TYPE,
-        "client_assertion": asserzione, "client_id": simulatore.chiavi.CLIENT_ID,
-    }, timeout=10)
+    return requests.post(
+        f"http://127.0.0.1:{simulatore.porta}/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_assertion_type": pdnd.CLIENT_ASSERTION_TYPE,
+            "client_assertion": asserzione,
+            "client_id": simulatore.chiavi.CLIENT_ID,
+        },
+        timeout=10,
+    )
 
 
 def _rifiuto(risposta):
@@ -48,6 +61,7 @@ def _rifiuto(risposta):
 
 def _con(modifica):
     """An authentication hook: the real PDND headers, then ``modifica(contesto, intestazioni)``."""
+
     def hook(contesto):
         intestazioni = pdnd.intestazioni_pdnd(contesto)
         modifica(contesto, intestazioni)
@@ -137,7 +151,11 @@ def test_asserzione_scaduta(simulatore_pdnd):
 def test_asserzione_riusata(simulatore_pdnd):
     asserzione = _asserzione(simulatore_pdnd.chiavi)
     assert _token(simulatore_pdnd, asserzione).status_code == 200
-    assert _rifiuto(_token(simulatore_pdnd, asserzione)) == (401, "PDND_RIUSATA", "Client assertion già usata (jti ripetuto)")
+    assert _rifiuto(_token(simulatore_pdnd, asserzione)) == (
+        401,
+        "PDND_RIUSATA",
+        "Client assertion già usata (jti ripetuto)",
+    )
 
 
 def test_asserzione_senza_purpose_id(simulatore_pdnd):
@@ -157,9 +175,20 @@ def test_asserzione_con_purpose_id_sbagliato(simulatore_pdnd, settings):
 def test_voucher_per_un_altro_destinatario(simulatore_pdnd):
     chiavi = simulatore_pdnd.chiavi
     adesso = int(time.time())
-    falso = jwt.encode({"iss": "simulatore-pdnd", "sub": chiavi.CLIENT_ID, "aud": "https://altro-e-service.example",
-                        "purposeId": chiavi.PURPOSE_ID, "jti": "x", "iat": adesso, "exp": adesso + 600, "seq": 10**6},
-                       chiavi.privata("simulatore"), algorithm="RS256")
+    falso = jwt.encode(
+        {
+            "iss": "simulatore-pdnd",
+            "sub": chiavi.CLIENT_ID,
+            "aud": "https://altro-e-service.example",
+            "purposeId": chiavi.PURPOSE_ID,
+            "jti": "x",
+            "iat": adesso,
+            "exp": adesso + 600,
+            "seq": 10**6,
+        },
+        chiavi.privata("simulatore"),
+        algorithm="RS256",
+    )
 
     def altro_destinatario(contesto, intestazioni):
         intestazioni["Authorization"] = f"Bearer {falso}"
@@ -173,8 +202,9 @@ def test_voucher_per_un_altro_destinatario(simulatore_pdnd):
 def test_voucher_firmato_da_altri(simulatore_pdnd):
     def firmato_da_altri(contesto, intestazioni):
         claims = jwt.decode(intestazioni["Authorization"][7:], options={"verify_signature": False})
-        intestazioni["Authorization"] = "Bearer " + jwt.encode(claims, simulatore_pdnd.chiavi.privata("estranea"),
-                                                               algorithm="RS256")
+        intestazioni["Authorization"] = "Bearer " + jwt.encode(
+            claims, simulatore_pdnd.chiavi.privata("estranea"), algorithm="RS256"
+        )
 
     with pytest.raises(ErroreANAC) as errore:
         ClientPCP(codice_fiscale=RUP_FIRENZE, auth=_con(firmato_da_altri)).crea_appalto(ad4())

@@ -29,20 +29,33 @@ def test_cig_e_scheda_ann_in_modalita_pdnd(demo, worker_pdnd, simulatore_pdnd):
     client.force_login(demo.user("aderente"))
     ordinativo = crea_ordinativo(client, demo, adesione_approvata(demo))
     aggiungi_righe(client, demo, ordinativo, [("Servizio IaaS", "33,33", "3")])
-    assert client.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "documenti"), {"doc_atto-adesione": upload()}).status_code == 302
+    assert (
+        client.post(
+            sub(demo.sct, "ordinativo_azione", ordinativo.pk, "documenti"), {"doc_atto-adesione": upload()}
+        ).status_code
+        == 302
+    )
     spid(client, demo, livello=3)  # the RUP steps up with SPID level 3: the tracking evidence says so
 
     assert client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk)).status_code == 302
     worker_pdnd.attendi(
         lambda: client.get(sub(demo.sct, "ordinativo_stato", ordinativo.pk)).json()["stato"] == "appalto_confermato",
-        timeout=60, messaggio="appalto confermato",
+        timeout=60,
+        messaggio="appalto confermato",
     )
     assert client.post(sub(demo.sct, "ordinativo_acquisisci_cig", ordinativo.pk)).status_code == 302
-    worker_pdnd.attendi(_ricarica(ordinativo, stato=Ordinativo.Stato.CIG_ACQUISITO), timeout=60, messaggio="CIG acquisito")
+    worker_pdnd.attendi(
+        _ricarica(ordinativo, stato=Ordinativo.Stato.CIG_ACQUISITO), timeout=60, messaggio="CIG acquisito"
+    )
     assert len(ordinativo.cig_derivato) == 10
 
     ordinativo = porta_a(ordinativo, demo, Ordinativo.Stato.APPROVATO)
-    assert client.post(sub(demo.sct, "scheda_nuova", ordinativo.pk, "ann"), {"cig": ordinativo.cig_derivato, "motivo": "1"}).status_code == 302
+    assert (
+        client.post(
+            sub(demo.sct, "scheda_nuova", ordinativo.pk, "ann"), {"cig": ordinativo.cig_derivato, "motivo": "1"}
+        ).status_code
+        == 302
+    )
     scheda = Scheda.objects.get(ordinativo=ordinativo)
     assert client.post(sub(demo.sct, "scheda_invia", ordinativo.pk, scheda.pk)).status_code == 302
     worker_pdnd.attendi(_ricarica(scheda, stato=Scheda.Stato.INVIATA), timeout=60, messaggio="scheda inviata")
@@ -58,7 +71,14 @@ def test_cig_e_scheda_ann_in_modalita_pdnd(demo, worker_pdnd, simulatore_pdnd):
     richieste = simulatore_pdnd.richieste()
     pcp = [r for r in richieste if r["servizio"] != "token"]
     servizi = [r["servizio"] for r in pcp]
-    for servizio in ("crea-appalto", "conferma-appalto", "esito-operazione", "recupera-cig", "crea-scheda", "conferma-scheda"):
+    for servizio in (
+        "crea-appalto",
+        "conferma-appalto",
+        "esito-operazione",
+        "recupera-cig",
+        "crea-scheda",
+        "conferma-scheda",
+    ):
         assert servizio in servizi
     # Every PCP request passed the voucher, tracking evidence and integrity checks, as the RUP at SPID L3.
     assert all(r["errore"] is None for r in richieste), [r for r in richieste if r["errore"]]

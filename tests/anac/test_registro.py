@@ -27,13 +27,16 @@ def test_chiave_scritta_e_letta():
             ChiaveOperazione.leggi(sbagliata)
 
 
-@pytest.mark.parametrize(("passo", "attesa"), [
-    ("crea-appalto", "ordinativo:42:crea-appalto:3"),
-    ("modifica-appalto", "ordinativo:42:modifica-appalto:3"),
-    ("conferma-appalto", "ordinativo:42:conferma-appalto:3"),
-    ("esito-conferma", "ordinativo:42:esito-conferma:3:2"),
-    ("recupera-cig", "ordinativo:42:recupera-cig:5"),
-])
+@pytest.mark.parametrize(
+    ("passo", "attesa"),
+    [
+        ("crea-appalto", "ordinativo:42:crea-appalto:3"),
+        ("modifica-appalto", "ordinativo:42:modifica-appalto:3"),
+        ("conferma-appalto", "ordinativo:42:conferma-appalto:3"),
+        ("esito-conferma", "ordinativo:42:esito-conferma:3:2"),
+        ("recupera-cig", "ordinativo:42:recupera-cig:5"),
+    ],
+)
 def test_chiavi_dell_ordinativo_come_quelle_salvate(passo, attesa):
     ordinativo = SimpleNamespace(pk=42, tentativo_conferma=3, attesa_esito=2, tentativo_cig=5)
     assert anac_ordinativi.chiave(ordinativo, passo) == attesa
@@ -41,12 +44,15 @@ def test_chiavi_dell_ordinativo_come_quelle_salvate(passo, attesa):
     assert attesa.startswith(anac_ordinativi.prefisso_chiavi(ordinativo))
 
 
-@pytest.mark.parametrize(("passo", "attesa"), [
-    ("crea-scheda", "scheda:7:crea-scheda:2"),
-    ("conferma-scheda", "scheda:7:conferma-scheda:2"),
-    ("esito-operazione", "scheda:7:esito-operazione:4"),
-    ("cancella-scheda", "scheda:7:cancella-scheda"),
-])
+@pytest.mark.parametrize(
+    ("passo", "attesa"),
+    [
+        ("crea-scheda", "scheda:7:crea-scheda:2"),
+        ("conferma-scheda", "scheda:7:conferma-scheda:2"),
+        ("esito-operazione", "scheda:7:esito-operazione:4"),
+        ("cancella-scheda", "scheda:7:cancella-scheda"),
+    ],
+)
 def test_chiavi_della_scheda_come_quelle_salvate(passo, attesa):
     scheda = SimpleNamespace(pk=7, tentativo_invio=2, tentativo_verifica=4)
     assert anac_schede.chiave(scheda, passo) == attesa

@@ -33,9 +33,14 @@ def appalto(client):
 
 def _sc1(id_appalto, cig, partecipante):
     return payload_sc1(
-        id_appalto=id_appalto, cig=cig, id_partecipante=partecipante, codice_ausa="0000123456",
-        data_stipula=datetime.date(2025, 4, 1), data_decorrenza=datetime.date(2025, 4, 1),
-        data_scadenza=datetime.date(2026, 10, 2), importo_cauzione=Decimal("0"),
+        id_appalto=id_appalto,
+        cig=cig,
+        id_partecipante=partecipante,
+        codice_ausa="0000123456",
+        data_stipula=datetime.date(2025, 4, 1),
+        data_decorrenza=datetime.date(2025, 4, 1),
+        data_scadenza=datetime.date(2026, 10, 2),
+        importo_cauzione=Decimal("0"),
     )
 
 
@@ -120,7 +125,10 @@ def test_ann_solo_su_appalto_con_cig(client):
     [
         (lambda form, cig: form.update(cig=[cig, cig]), "ERR4"),  # one CIG per scheda
         (lambda form, cig: form.update(cig="B000000000"), "ERR66"),  # a CIG of another appalto
-        (lambda form, cig: form["annullamento"].update(motivoAnnullamento={"idTipologica": "x", "codice": "2"}), "ERR4"),
+        (
+            lambda form, cig: form["annullamento"].update(motivoAnnullamento={"idTipologica": "x", "codice": "2"}),
+            "ERR4",
+        ),
         (lambda form, cig: form.pop("annullamento") and form.update(annullamento={}), "ERR4"),
     ],
 )

@@ -77,7 +77,10 @@ def test_esito_ko(simulatore_anac, ente):
     _chiama("esito-operazione", id_appalto, "AP_CONF", ente=ente)
     ultima = trasmissioni_di(ente).first()
     assert (ultima.servizio, ultima.esito, ultima.codice_errore, ultima.messaggio) == (
-        "esito-operazione", EsitoANAC.KO, "ERR98", "CIG non valido",
+        "esito-operazione",
+        EsitoANAC.KO,
+        "ERR98",
+        "CIG non valido",
     )
 
 
@@ -91,7 +94,10 @@ def test_timeout(simulatore_anac, ente, settings):
     assert "potrebbe essere stata comunque ricevuta" in scaduto.value.messaggio
     riga = trasmissioni_di(ente).first()
     assert (riga.servizio, riga.esito, riga.codice_errore, riga.http_status) == (
-        "conferma-appalto", EsitoANAC.ERRORE, "TIMEOUT", None,
+        "conferma-appalto",
+        EsitoANAC.ERRORE,
+        "TIMEOUT",
+        None,
     )
     assert riga.transitorio and riga.durata_ms >= 500
     # The answer was lost, not the request: ANAC is confirming the appalto.
@@ -117,7 +123,11 @@ def test_rete_assente(ente, settings):
         _chiama("stato-appalto", "f81d4fae-7dec-11d0-a765-00a0c91e6bf6", ente=ente)
     assert (assente.value.codice, assente.value.transitorio) == ("CONNESSIONE", True)
     riga = trasmissioni_di(ente).get()
-    assert (riga.esito, riga.codice_errore, riga.url) == (EsitoANAC.ERRORE, "CONNESSIONE", "http://127.0.0.1:9/pcp/stato-appalto")
+    assert (riga.esito, riga.codice_errore, riga.url) == (
+        EsitoANAC.ERRORE,
+        "CONNESSIONE",
+        "http://127.0.0.1:9/pcp/stato-appalto",
+    )
 
 
 def test_risposta_duplicata_oggetto(simulatore_anac, ente):
@@ -138,7 +148,11 @@ def test_risposta_duplicata_elenchi(simulatore_anac, ente):
     esito = _chiama("esito-operazione", id_appalto, "AP_CONF", ente=ente)
     assert len(cig) == 1 and len(esito["listaEsiti"]) == 1  # one CIG per lotto, one outcome
     riga_esito, riga_cig = trasmissioni_di(ente)[:2]  # newest first
-    assert (riga_esito.servizio, riga_esito.esito, riga_esito.risposta_duplicata) == ("esito-operazione", EsitoANAC.OK, True)
+    assert (riga_esito.servizio, riga_esito.esito, riga_esito.risposta_duplicata) == (
+        "esito-operazione",
+        EsitoANAC.OK,
+        True,
+    )
     assert (riga_cig.servizio, riga_cig.esito, riga_cig.risposta_duplicata) == ("recupera-cig", EsitoANAC.OK, True)
     assert "esito ripetuto" in riga_esito.messaggio and "CIG ripetuto" in riga_cig.messaggio
     assert len(riga_cig.risposta["result"]) == 2  # the log keeps the answer as received
@@ -155,6 +169,9 @@ def test_ora_e_template(simulatore_anac, ente):
     assert "Crea appalto" in html and "ERR98" in html and "CIG non valido" in html
     assert "Negativo" in html and "Positivo" in html
     assert timezone.localtime(righe[0].creato_il).strftime("%d/%m/%Y %H:%M") in html
-    assert render_to_string("anac/includes/log_trasmissioni.html", {"trasmissioni": Trasmissione.objects.none()}).count(
-        "Nessuna trasmissione"
-    ) == 1
+    assert (
+        render_to_string("anac/includes/log_trasmissioni.html", {"trasmissioni": Trasmissione.objects.none()}).count(
+            "Nessuna trasmissione"
+        )
+        == 1
+    )

@@ -20,8 +20,9 @@ def _terminata(operazione):
 
 
 def test_operazione_eseguita_dal_worker(demo, worker_celery, simulatore_anac):
-    operazione = avvia_operazione(demo.sct, "crea-appalto", ad4(), chiave="worker:crea-appalto",
-                                  utente=demo.user("aderente"), contratto=demo.sct)
+    operazione = avvia_operazione(
+        demo.sct, "crea-appalto", ad4(), chiave="worker:crea-appalto", utente=demo.user("aderente"), contratto=demo.sct
+    )
     worker_celery.attendi(_terminata(operazione), messaggio="crea-appalto eseguita dal worker")
 
     assert (operazione.stato, operazione.esito, operazione.tentativi) == ("ok", EsitoANAC.OK, 1)
@@ -61,8 +62,13 @@ def test_operazione_rimasta_aperta_riparte(demo, worker_celery, simulatore_anac)
     from django.utils import timezone
 
     operazione = OperazioneANAC.objects.create(
-        chiave="worker:ferma", servizio="crea-appalto", parametri={"args": [ad4()], "kwargs": {}},
-        oggetto=demo.sct, codice_fiscale=RUP_FIRENZE, stato="in_corso", tentativi=1,
+        chiave="worker:ferma",
+        servizio="crea-appalto",
+        parametri={"args": [ad4()], "kwargs": {}},
+        oggetto=demo.sct,
+        codice_fiscale=RUP_FIRENZE,
+        stato="in_corso",
+        tentativi=1,
     )
     passato = timezone.now() - timedelta(minutes=30)
     OperazioneANAC.objects.filter(pk=operazione.pk).update(aggiornata_il=passato, in_esecuzione_fino=passato)

@@ -9,7 +9,9 @@ pytestmark = pytest.mark.django_db
 
 def test_registra_e_verifica(demo):
     sct = demo.sct
-    prima = registra("contratto.visto", sct, utente=demo.user("banditore"), contratto=sct, da="a", a="b", motivo="prova")
+    prima = registra(
+        "contratto.visto", sct, utente=demo.user("banditore"), contratto=sct, da="a", a="b", motivo="prova"
+    )
     seconda = registra("contratto.visto", sct, dati={"importo": "10.00"})
     assert seconda.hash_precedente == prima.hash
     assert prima.utente_repr == "banditore" and seconda.utente_repr == "sistema"

@@ -33,7 +33,9 @@ def _azioni_nel_codice():
 
 def test_ogni_azione_scritta_ha_un_etichetta():
     azioni = _azioni_nel_codice()
-    assert {"adesione.inviata", "adesione.bozza_eliminata", "ordinativo.approvato"} <= azioni, "il censimento legge il codice"
+    assert {"adesione.inviata", "adesione.bozza_eliminata", "ordinativo.approvato"} <= azioni, (
+        "il censimento legge il codice"
+    )
     assert azioni - set(AZIONI) == set()
 
 
@@ -52,7 +54,9 @@ def test_stati_con_le_parole_delle_pagine():
     assert etichetta_stato("in_valutazione", ct) == "Inviata – in attesa di approvazione"
     voce = VoceAudit(stato_da="bozza", stato_a="in_valutazione", content_type_id=ct)
     assert transizione(voce) == "Bozza → Inviata – in attesa di approvazione"
-    voce = VoceAudit(stato_da="inviato", stato_a="approvato", content_type_id=ContentType.objects.get_for_model(Ordinativo).pk)
+    voce = VoceAudit(
+        stato_da="inviato", stato_a="approvato", content_type_id=ContentType.objects.get_for_model(Ordinativo).pk
+    )
     assert transizione(voce) == "Inviato → Approvato"
     assert transizione(VoceAudit()) == ""
     assert etichetta_stato("stato_ignoto", None) == "Stato ignoto"

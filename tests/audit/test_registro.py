@@ -15,8 +15,12 @@ pytestmark = pytest.mark.django_db
 def test_ogni_dominio_registra_le_sue_regole():
     assert registro.modello_contratto() is ContrattoPage
     assert set(registro.regole()) == {
-        "contratti.contrattopage", "contratti.adesione", "contratti.ordinativo",
-        "comunicazioni.chiarimentopubblicato", "comunicazioni.messaggio", "esiti.esito",
+        "contratti.contrattopage",
+        "contratti.adesione",
+        "contratti.ordinativo",
+        "comunicazioni.chiarimentopubblicato",
+        "comunicazioni.messaggio",
+        "esiti.esito",
     }
     assert len(registro.funzioni_documenti()) == 2  # contratti (adesioni, ordinativi), comunicazioni (allegati)
 

@@ -143,12 +143,19 @@ def controlla(page, nome, *, rapporto, ruolo="anonimo", noti=None):
     declared defect is gone (strict)."""
     noti = dict(noti or {})
     risultati = esegui_axe(page)
-    controllo = Controllo(nome=nome, percorso=percorso_normalizzato(page.url), ruolo=ruolo,
-                          regole_superate=risultati["passes"])
+    controllo = Controllo(
+        nome=nome, percorso=percorso_normalizzato(page.url), ruolo=ruolo, regole_superate=risultati["passes"]
+    )
     for v in risultati["violations"]:
         controllo.violazioni.append(
-            Violazione(regola=v["id"], impatto=v["impact"] or "minor", descrizione=v["description"],
-                       aiuto=v["help"], nodi=v["nodes"], nota=noti.get(v["id"], ""))
+            Violazione(
+                regola=v["id"],
+                impatto=v["impact"] or "minor",
+                descrizione=v["description"],
+                aiuto=v["help"],
+                nodi=v["nodes"],
+                nota=noti.get(v["id"], ""),
+            )
         )
     rapporto.aggiungi(controllo)
     rapporto.versione_axe = risultati["versione"]

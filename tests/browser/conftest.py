@@ -33,8 +33,13 @@ CARTELLA = Path(__file__).resolve().parent
 RADICE = CARTELLA.parent.parent
 CHROMIUM = os.environ.get("SCT_CHROMIUM", "/usr/bin/chromium")
 ARGOMENTI_CHROMIUM = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
 PASSWORD_DEMO = "demo-sct-2025"
@@ -128,6 +133,7 @@ def pytest_runtest_makereport(item, call):
 
 # --- browser -------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="package")
 def browser():
     """One headless Chromium for the whole package."""
@@ -174,7 +180,9 @@ class ErroriPagina:
         def risposta(risp):
             politica = (risp.headers.get("referrer-policy") or "").split(",")[-1].strip().lower()
             if risp.request.resource_type == "document" and politica == "no-referrer":
-                self.voci.append(f"{risp.url}: Referrer-Policy no-referrer (i POST della pagina arriverebbero con Origin: null)")
+                self.voci.append(
+                    f"{risp.url}: Referrer-Policy no-referrer (i POST della pagina arriverebbero con Origin: null)"
+                )
 
         page.on("response", risposta)
 
@@ -194,7 +202,10 @@ def nuovo_contesto(browser, request):
 
     def _nuovo():
         contesto = browser.new_context(
-            viewport=VIEWPORT, locale="it-IT", timezone_id="Europe/Rome", accept_downloads=True,
+            viewport=VIEWPORT,
+            locale="it-IT",
+            timezone_id="Europe/Rome",
+            accept_downloads=True,
         )
         contesto.set_default_timeout(TIMEOUT_MS)
         contesto.on("page", errori.segui)
@@ -225,6 +236,7 @@ def pagina(nuovo_contesto):
 
 
 # --- live server and helpers ---------------------------------------------------------------------
+
 
 class Sito:
     """The live site and the helpers of the scenarios. ``sito.url("/contratti/")`` is absolute."""

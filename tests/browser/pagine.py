@@ -76,6 +76,7 @@ def documento_firmato(sito, page, nome_file, *, documento=None, formato="PAdES")
 
 # --- navigation ----------------------------------------------------------------------------------
 
+
 def apri_contratto(sito, page, titolo=TITOLO_SCT):
     """Manual fig. 1-3: Elenco contratti → the eye icon of the contract."""
     sito.vai(page, "/contratti/")
@@ -110,6 +111,7 @@ def esci(page):
 
 # --- adesione (aderente) -------------------------------------------------------------------------
 
+
 def richiedi_adesione(sito, page, *, ipotesi="A", importo="12.345,67", documenti=None):
     """Elenco adesioni → "richiedi adesione" → passo 1 → "salva e procedi" → riepilogo (passo 2).
     ``documenti``: {label of the file field: payload}; default the signed manifestazione only.
@@ -121,7 +123,9 @@ def richiedi_adesione(sito, page, *, ipotesi="A", importo="12.345,67", documenti
     sito.controlla_accessibilita(page, f"Richiedi adesione – passo 1 (ipotesi {ipotesi})")
     scegli_radio(page, re.compile(rf"^Ipotesi {ipotesi}\b"))
     page.get_by_label("Importo di adesione (euro)").fill(importo)
-    documenti = documenti or {"Manifestazione di interesse alla proroga": documento_firmato(sito, page, "manifestazione.pdf")}
+    documenti = documenti or {
+        "Manifestazione di interesse alla proroga": documento_firmato(sito, page, "manifestazione.pdf")
+    }
     for etichetta, payload in documenti.items():
         page.get_by_label(etichetta, exact=True).set_input_files(payload)
     return salva_e_procedi(page)
@@ -183,7 +187,9 @@ def senza_ricarica(page):
 RE_CODICE_ORDINATIVO = re.compile(r"O\d{6}/\d{4}")
 RE_CIG = re.compile(r"^[A-Z0-9]{10}$")
 # The manual's texts ("Invio dell’atto di adesione / contratto attuativo"), verbatim.
-MSG_TOTALI = "Il totale delle righe dell’ordine non corrisponde al totale dell’ordine inserito in fase di richiesta del CIG."
+MSG_TOTALI = (
+    "Il totale delle righe dell’ordine non corrisponde al totale dell’ordine inserito in fase di richiesta del CIG."
+)
 AIUTO_CIG = "Per poter finalizzare l’invio dell’ordine è necessario integrare la richiesta del CIG tramite il bottone “Conferma appalto”."
 BANNER_CONFERMA = (
     "La richiesta di conferma appalto è in corso , si prega di attendere. Per verificare l’esito è necessario ricaricare "
@@ -260,7 +266,7 @@ def elimina_riga(page, descrizione):
 
 
 def carica_atto_adesione(page, payload):
-    """"RICHIESTE PER ORDINATIVI FORNITURA": the signed atto di adesione / contratto attuativo → "carica"."""
+    """ "RICHIESTE PER ORDINATIVI FORNITURA": the signed atto di adesione / contratto attuativo → "carica"."""
     sezione = page.get_by_role("region", name="RICHIESTE PER ORDINATIVI FORNITURA")
     sezione.get_by_label(ETICHETTA_ATTO).set_input_files(payload)
     sezione.get_by_role("button", name="carica", exact=True).click()
@@ -277,7 +283,7 @@ def banner(page, testo):
 
 
 def conferma_appalto(page):
-    """"Conferma appalto" (the RUP with SPID/CIE/CNS): the orange banner while ANAC validates."""
+    """ "Conferma appalto" (the RUP with SPID/CIE/CNS): the orange banner while ANAC validates."""
     page.get_by_role("button", name="Conferma appalto").click()
     return banner(page, BANNER_CONFERMA)
 
@@ -294,7 +300,7 @@ def attendi_appalto_confermato(page):
 
 
 def acquisisci_cig(page):
-    """"Acquisisci CIG": the orange banner while ANAC answers."""
+    """ "Acquisisci CIG": the orange banner while ANAC answers."""
     page.get_by_role("button", name="Acquisisci CIG").click()
     return banner(page, BANNER_CIG)
 
@@ -321,9 +327,11 @@ def carica_scheda_firmata(page, payload):
     """Passo 2: the signed scheda → "carica la scheda firmata" → the check of the signature."""
     page.get_by_label("Scheda di sintesi firmata digitalmente").set_input_files(payload)
     page.get_by_role("button", name="carica la scheda firmata").click()
-    expect(page.get_by_text(
-        "Scheda di sintesi firmata caricata: il documento corrisponde a quello generato e la firma è integra."
-    )).to_be_visible()
+    expect(
+        page.get_by_text(
+            "Scheda di sintesi firmata caricata: il documento corrisponde a quello generato e la firma è integra."
+        )
+    ).to_be_visible()
 
 
 def invia_ordinativo(sito, page, *, controlla=None):
@@ -333,9 +341,11 @@ def invia_ordinativo(sito, page, *, controlla=None):
     if controlla:
         sito.controlla_accessibilita(page, controlla)
     page.get_by_role("button", name="sì", exact=True).click()
-    expect(page.get_by_text(
-        "Invio effettuato correttamente: l'ordinativo di fornitura è stato inoltrato al RUP del Contratto Quadro."
-    )).to_be_visible()
+    expect(
+        page.get_by_text(
+            "Invio effettuato correttamente: l'ordinativo di fornitura è stato inoltrato al RUP del Contratto Quadro."
+        )
+    ).to_be_visible()
     expect(page.get_by_role("heading", name="Passo 3 – conferma e invio")).to_be_visible()
 
 
@@ -354,7 +364,7 @@ def apri_schede(page):
 
 
 def crea_nuova_scheda(sito, page, voce, *, foto=None):
-    """"Crea nuova scheda" (drop-down) → ``voce`` → tab "Inserimento dati". ``foto``: the name of a
+    """ "Crea nuova scheda" (drop-down) → ``voce`` → tab "Inserimento dati". ``foto``: the name of a
     screenshot of the open menu."""
     menu = page.get_by_role("button", name="Crea nuova scheda")
     menu.click()
@@ -365,9 +375,9 @@ def crea_nuova_scheda(sito, page, voce, *, foto=None):
         sito.fotografa(page, foto, da=page.get_by_role("navigation", name="Sezioni dell'ordinativo"))
     link.click()
     expect(page.get_by_role("heading", name=f"Nuova scheda: {voce}")).to_be_visible()
-    expect(page.get_by_role("navigation", name="Sezioni della scheda").get_by_role("link", name="Inserimento dati")).to_have_attribute(
-        "aria-current", "page"
-    )
+    expect(
+        page.get_by_role("navigation", name="Sezioni della scheda").get_by_role("link", name="Inserimento dati")
+    ).to_have_attribute("aria-current", "page")
 
 
 def tabella_schede(page):
@@ -427,12 +437,15 @@ def azione_workflow_admin(sito, page, codice, azione, *, tipo="adesione", motivo
     # Back to the list, with Wagtail's confirmation and the row of the record.
     expect(page.get_by_role("heading", level=1)).to_have_text(elenco)
     esito = {"Approva": "approvat", "Non approvare": "non approvat"}[azione]
-    expect(page.get_by_role("status").filter(has_text=re.compile(rf"{titolo} {re.escape(codice)} .* {esito}[ao]\."))).to_be_visible()
+    expect(
+        page.get_by_role("status").filter(has_text=re.compile(rf"{titolo} {re.escape(codice)} .* {esito}[ao]\."))
+    ).to_be_visible()
     expect(page.get_by_role("navigation", name="Menu principale")).to_be_visible()
     return page
 
 
 # --- set-up through the services (for the scenarios that start after the CIG) --------------------
+
 
 def ordinativo_approvato_con_cig(demo, worker_celery, *, username="aderente", fino_a=None):
     """An approved ordinativo of the Comune di Firenze whose derived CIG was issued by the ANAC
@@ -450,16 +463,24 @@ def ordinativo_approvato_con_cig(demo, worker_celery, *, username="aderente", fi
     client.force_login(demo.user(username))
     ordinativo = crea_ordinativo(client, demo, adesione_approvata(demo, username=username))
     aggiungi_righe(client, demo, ordinativo, [("Servizio IaaS – macchine virtuali", "33,33", "3")])
-    risposta = client.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "documenti"), {"doc_atto-adesione": upload()})
+    risposta = client.post(
+        sub(demo.sct, "ordinativo_azione", ordinativo.pk, "documenti"), {"doc_atto-adesione": upload()}
+    )
     assert risposta.status_code == 302
     spid(client, demo, username)
     stato = sub(demo.sct, "ordinativo_stato", ordinativo.pk)
     assert client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk)).status_code == 302
     # The open page would poll this (read only: the worker asks ANAC again after a "still waiting").
-    worker_celery.attendi(lambda: client.get(stato).json()["stato"] == Ordinativo.Stato.APPALTO_CONFERMATO,
-                          timeout=ATTESA_ANAC_MS / 1000, messaggio="appalto confermato")
+    worker_celery.attendi(
+        lambda: client.get(stato).json()["stato"] == Ordinativo.Stato.APPALTO_CONFERMATO,
+        timeout=ATTESA_ANAC_MS / 1000,
+        messaggio="appalto confermato",
+    )
     assert client.post(sub(demo.sct, "ordinativo_acquisisci_cig", ordinativo.pk)).status_code == 302
-    worker_celery.attendi(lambda: client.get(stato).json()["stato"] == Ordinativo.Stato.CIG_ACQUISITO,
-                          timeout=ATTESA_ANAC_MS / 1000, messaggio="CIG acquisito")
+    worker_celery.attendi(
+        lambda: client.get(stato).json()["stato"] == Ordinativo.Stato.CIG_ACQUISITO,
+        timeout=ATTESA_ANAC_MS / 1000,
+        messaggio="CIG acquisito",
+    )
     ordinativo.refresh_from_db()
     return porta_a(ordinativo, demo, fino_a or Ordinativo.Stato.APPROVATO)

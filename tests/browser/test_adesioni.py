@@ -85,7 +85,10 @@ def test_ipotesi_a_fino_all_approvazione(sito, nuovo_contesto):
 def test_ipotesi_b_rifiutata_elimina_bozza_e_nuovo_round_0(sito, nuovo_contesto):
     aderente = sito.accedi(nuovo_contesto(), "aderente")
     codice = richiedi_adesione(
-        sito, aderente, ipotesi="B", importo="48.000,00",
+        sito,
+        aderente,
+        ipotesi="B",
+        importo="48.000,00",
         documenti={
             "Manifestazione di interesse alla proroga": documento_firmato(sito, aderente, "manifestazione-b.pdf"),
             "Piano dei Fabbisogni (SOLO NEL CASO DI IPOTESI B)": documento_firmato(sito, aderente, "piano.pdf"),

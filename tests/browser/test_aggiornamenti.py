@@ -26,11 +26,17 @@ ATTESA_AGGIORNAMENTO_MS = 60_000
 def test_riepilogo_adesione_si_aggiorna_all_approvazione_del_banditore(sito, nuovo_contesto, browser):
     aderente = sito.accedi(nuovo_contesto(), "aderente")
     # Ipotesi B: after round 0 the adesione can order and still has round 1 (the DPA) to send.
-    codice = richiedi_adesione(sito, aderente, ipotesi="B", importo="12.345,67", documenti={
-        "Manifestazione di interesse alla proroga": documento_firmato(sito, aderente, "manifestazione.pdf"),
-        "Piano dei Fabbisogni (SOLO NEL CASO DI IPOTESI B)": documento_firmato(sito, aderente, "piano.pdf"),
-        "Progetto dei Fabbisogni (SOLO NEL CASO DI IPOTESI B)": documento_firmato(sito, aderente, "progetto.pdf"),
-    })
+    codice = richiedi_adesione(
+        sito,
+        aderente,
+        ipotesi="B",
+        importo="12.345,67",
+        documenti={
+            "Manifestazione di interesse alla proroga": documento_firmato(sito, aderente, "manifestazione.pdf"),
+            "Piano dei Fabbisogni (SOLO NEL CASO DI IPOTESI B)": documento_firmato(sito, aderente, "piano.pdf"),
+            "Progetto dei Fabbisogni (SOLO NEL CASO DI IPOTESI B)": documento_firmato(sito, aderente, "progetto.pdf"),
+        },
+    )
     invia_adesione(sito, aderente)
 
     # "in corso", visibly: the badge, what the page waits for, the spinner; the link is not needed.
@@ -61,7 +67,11 @@ def test_riepilogo_adesione_si_aggiorna_all_approvazione_del_banditore(sito, nuo
         expect(aderente.locator("dl").first).to_contain_text("Approvata per gli ordinativi – round 1 da inviare")
         expect(aderente.get_by_role("status").filter(has_text=IN_ATTESA)).to_have_count(0)
         expect(aggiornamento_in_corso(aderente)).to_have_count(0)
-        expect(aderente.get_by_role("status").filter(has_text="Stato dell'adesione aggiornato: Approvata per gli ordinativi")).to_be_attached()
+        expect(
+            aderente.get_by_role("status").filter(
+                has_text="Stato dell'adesione aggiornato: Approvata per gli ordinativi"
+            )
+        ).to_be_attached()
         senza_ricarica(aderente)
         sito.controlla_accessibilita(aderente, "Riepilogo adesione (round approvato, aggiornata da sola)")
 

@@ -23,7 +23,9 @@ def test_comunicazione_aderente_oe_e_risposta(sito, nuovo_contesto, worker_celer
     modulo.get_by_role("link", name="Nuovo messaggio").click()
     expect(aderente.get_by_role("heading", level=1)).to_have_text("Nuovo messaggio")
     sito.controlla_accessibilita(aderente, "Comunicazioni – nuovo messaggio")
-    aderente.get_by_label("Destinatario").select_option(label="OE aggiudicatario – RTI Telecom Italia S.p.A. – Sistema Cloud Toscana")
+    aderente.get_by_label("Destinatario").select_option(
+        label="OE aggiudicatario – RTI Telecom Italia S.p.A. – Sistema Cloud Toscana"
+    )
     scegli_radio(aderente, "Comunicazione")
     aderente.get_by_label("Oggetto").fill(OGGETTO)
     aderente.get_by_label("Testo").fill(TESTO)
@@ -73,4 +75,3 @@ def test_comunicazione_aderente_oe_e_risposta(sito, nuovo_contesto, worker_celer
     expect(consegne).to_contain_text("Inviata il")
     sito.controlla_accessibilita(aderente, "Comunicazioni – conversazione (aderente)")
     sito.fotografa(aderente, "comunicazione-conversazione")
-

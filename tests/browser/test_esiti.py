@@ -23,8 +23,12 @@ OGGETTO = "Proroga dei servizi di hosting del Sistema Cloud Toscana per il Comun
 
 def test_esito_salva_e_pubblica_salva_e_procedi_visibile_al_pubblico(sito, nuovo_contesto, demo):
     esito = services.crea_bozza(
-        contratto=demo.sct, ente=demo.firenze, utente=demo.user("aderente"),
-        cig=CIG, oggetto=OGGETTO, importo_aggiudicazione=Decimal("98765.43"),
+        contratto=demo.sct,
+        ente=demo.firenze,
+        utente=demo.user("aderente"),
+        cig=CIG,
+        oggetto=OGGETTO,
+        importo_aggiudicazione=Decimal("98765.43"),
     )
 
     # Before publication nobody but the ente sees it.

@@ -39,10 +39,13 @@ def _firma_accettata(nome_file, username):
     return documento
 
 
-@pytest.mark.parametrize(("username", "formato", "atteso", "ente"), [
-    ("aderente", "PAdES", "manifestazione-firmato.pdf", "Comune di Firenze"),
-    ("aderente2", "CAdES", "manifestazione.pdf.p7m", "Comune di Prato"),
-])
+@pytest.mark.parametrize(
+    ("username", "formato", "atteso", "ente"),
+    [
+        ("aderente", "PAdES", "manifestazione-firmato.pdf", "Comune di Firenze"),
+        ("aderente2", "CAdES", "manifestazione.pdf.p7m", "Comune di Prato"),
+    ],
+)
 def test_aderenti_firmano_e_caricano_la_manifestazione(sito, nuovo_contesto, username, formato, atteso, ente):
     nome, cf = FIRMATARI[username]
     page = sito.accedi(nuovo_contesto(), username)
@@ -70,7 +73,9 @@ def test_oe_firma_e_carica_la_tracciabilita(sito, nuovo_contesto, demo, worker_c
     expect(oe.get_by_text("Firmerai come Olga Esposito, codice fiscale SPSLGO78M52G999H")).to_be_visible()
     # The OE's documents to return (passo 3 of the approved ordinativo), signed in another tab.
     apri_ordinativo_da_elenco(sito, oe, ordinativo.codice)
-    oe.get_by_role("navigation", name="Sezioni dell'ordinativo").get_by_role("link", name="Passo 3 – conferma e invio").click()
+    oe.get_by_role("navigation", name="Sezioni dell'ordinativo").get_by_role(
+        "link", name="Passo 3 – conferma e invio"
+    ).click()
     sezione = oe.get_by_role("region", name="Documenti da restituire all'amministrazione")
     campo = sezione.get_by_label(re.compile(r"^Comunicazione dati tracciabilità")).first
     campo.set_input_files(documento_firmato(sito, oe, "tracciabilita.pdf"))
@@ -85,7 +90,9 @@ def test_utente_senza_codice_fiscale_vede_perche(sito, pagina):
     sito.accedi(pagina, "editor")
     sito.vai(pagina, "/area-riservata/")
     blocco = pagina.get_by_role("region", name="Firma di prova")
-    expect(blocco).to_contain_text("Il tuo profilo non ha un codice fiscale, quindi la firma di prova non è disponibile")
+    expect(blocco).to_contain_text(
+        "Il tuo profilo non ha un codice fiscale, quindi la firma di prova non è disponibile"
+    )
     expect(blocco.get_by_role("link")).to_have_count(0)
 
 
@@ -98,7 +105,9 @@ def test_csrf_rifiutato_pagina_italiana(sito, pagina, settings):
     pagina.context.clear_cookies(name="csrftoken")  # e.g. cookies cleared while the page was open
     pagina.get_by_role("button", name="Firma e scarica").click()
     expect(pagina.get_by_role("heading", level=1)).to_have_text("Accesso negato")
-    expect(pagina.locator("main")).to_contain_text("La richiesta è stata bloccata dal controllo di sicurezza del modulo (CSRF)")
+    expect(pagina.locator("main")).to_contain_text(
+        "La richiesta è stata bloccata dal controllo di sicurezza del modulo (CSRF)"
+    )
     expect(pagina.locator("main")).to_contain_text("CSRF cookie not set")  # the reason, with DEBUG only
     sito.controlla_accessibilita(pagina, "Accesso negato (CSRF)")
     # …and a page that does not exist: the Italian 404.

@@ -24,7 +24,9 @@ def test_axe_trova_le_violazioni_e_i_difetti_noti_sono_stretti(pagina):
     controlla(pagina, "pagina rotta, difetti noti", rapporto=rapporto, noti=noti)
     assert "difetto noto di prova" in rapporto.markdown(versione_axe="x", browser="y")
     # …but a declared defect that is gone does (strict, like xfail(strict=True)).
-    pagina.set_content("<!doctype html><html lang='it'><head><title>ok</title></head><body><main><h1>Ok</h1></main></body></html>")
+    pagina.set_content(
+        "<!doctype html><html lang='it'><head><title>ok</title></head><body><main><h1>Ok</h1></main></body></html>"
+    )
     with pytest.raises(Failed, match=r"non c'è più"):
         controlla(pagina, "pagina corretta", rapporto=rapporto, noti={"image-alt": "difetto noto di prova"})
 

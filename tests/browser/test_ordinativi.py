@@ -48,7 +48,9 @@ RIGA_SBAGLIATA = ("Servizio IaaS – macchine virtuali", "33,33", "3")  # 99,99 
 RIGHE = [("Servizio IaaS – macchine virtuali", "25,00", "2"), ("Servizio PaaS – database gestito", "12,50", "4")]
 
 
-def test_ordinativo_dal_nuovo_ordine_all_approvazione_e_all_oe(sito, nuovo_contesto, demo, worker_celery, simulatore_anac):
+def test_ordinativo_dal_nuovo_ordine_all_approvazione_e_all_oe(
+    sito, nuovo_contesto, demo, worker_celery, simulatore_anac
+):
     adesione_approvata(demo)  # the manifestazione di interesse of the Comune di Firenze, approved
     # ANAC takes a few seconds to validate the appalto (esito-operazione answers "WT" meanwhile),
     # and its answer to the first "recupera-cig" is lost (3 s, beyond the worker's 2 s timeout):
@@ -58,8 +60,12 @@ def test_ordinativo_dal_nuovo_ordine_all_approvazione_e_all_oe(sito, nuovo_conte
 
     # The aderente (user name and password): "nuovo ordine" → "Richiedi CIG" → "Vai all'ordine".
     aderente = sito.accedi(nuovo_contesto(), "aderente")
-    codice = nuovo_ordine(sito, aderente, importo="100,00",
-                          controlla=("Contratto – Elenco ordinativi (aderente, nuovo ordine)", "Richiedi CIG"))
+    codice = nuovo_ordine(
+        sito,
+        aderente,
+        importo="100,00",
+        controlla=("Contratto – Elenco ordinativi (aderente, nuovo ordine)", "Richiedi CIG"),
+    )
     expect(aderente.get_by_label("CIG derivato")).to_have_value("")
     expect(aderente.get_by_label("CIG derivato")).to_be_disabled()
     expect(aderente.get_by_text(AIUTO_CIG)).to_be_visible()
@@ -71,14 +77,18 @@ def test_ordinativo_dal_nuovo_ordine_all_approvazione_e_all_oe(sito, nuovo_conte
     aggiungi_riga(aderente, *RIGA_SBAGLIATA)
     expect(aderente.locator("#totale-righe")).to_have_text("€ 99,99")
     carica_atto_adesione(aderente, documento_firmato(sito, aderente, "atto-di-adesione.pdf"))
-    expect(aderente.get_by_role("region", name="RICHIESTE PER ORDINATIVI FORNITURA")).to_contain_text("firmato da Laura Bianchi")
+    expect(aderente.get_by_role("region", name="RICHIESTE PER ORDINATIVI FORNITURA")).to_contain_text(
+        "firmato da Laura Bianchi"
+    )
     sito.controlla_accessibilita(aderente, "Ordinativo – passo 1 (bozza)")
     sito.fotografa(aderente, "ordinativo-passo-1", da=aderente.get_by_role("heading", name="Righe dell'ordine"))
 
     # "Conferma appalto" with user name and password: the strong authentication of the RUP is asked.
     aderente.get_by_role("button", name="Conferma appalto").click()
     expect(aderente.get_by_role("heading", level=1)).to_have_text("Autenticazione forte richiesta")
-    expect(aderente.get_by_role("alert")).to_contain_text("Questa operazione richiede l'accesso con SPID, CIE o CNS del RUP")
+    expect(aderente.get_by_role("alert")).to_contain_text(
+        "Questa operazione richiede l'accesso con SPID, CIE o CNS del RUP"
+    )
     sito.controlla_accessibilita(aderente, "Autenticazione forte richiesta (Conferma appalto)")
     ordinativo = Ordinativo.objects.get(codice=codice)
     assert ordinativo.stato == Ordinativo.Stato.BOZZA
@@ -134,13 +144,17 @@ def test_ordinativo_dal_nuovo_ordine_all_approvazione_e_all_oe(sito, nuovo_conte
     expect(aderente.get_by_role("heading", name="Passo 2 – Scheda di sintesi ordinativo di fornitura")).to_be_visible()
     expect(aderente.get_by_role("button", name="procedi al passo 3")).to_be_disabled()
     sito.controlla_accessibilita(aderente, "Ordinativo – passo 2")
-    sito.fotografa(aderente, "ordinativo-passo-2", da=aderente.get_by_role("navigation", name="Sezioni dell'ordinativo"))
+    sito.fotografa(
+        aderente, "ordinativo-passo-2", da=aderente.get_by_role("navigation", name="Sezioni dell'ordinativo")
+    )
     nome_pdf, pdf = scarica_scheda_sintesi(aderente)
     assert nome_pdf == f"scheda-sintesi-{cig}.pdf" and pdf.startswith(b"%PDF")
     testo = " ".join(pagina.extract_text() for pagina in PdfReader(io.BytesIO(pdf)).pages)
     for atteso in (cig, codice, "Comune di Firenze", "Servizio PaaS – database gestito"):
         assert atteso in testo, f"{atteso!r} non è nella scheda di sintesi"
-    firmata = documento_firmato(sito, aderente, nome_pdf, documento={"name": nome_pdf, "mimeType": "application/pdf", "buffer": pdf})
+    firmata = documento_firmato(
+        sito, aderente, nome_pdf, documento={"name": nome_pdf, "mimeType": "application/pdf", "buffer": pdf}
+    )
     assert firmata["name"] == f"scheda-sintesi-{cig}-firmato.pdf"
     carica_scheda_firmata(aderente, firmata)
     expect(aderente.get_by_role("status").filter(has_text="Scheda di sintesi firmata caricata:")).to_contain_text(
@@ -173,7 +187,9 @@ def test_ordinativo_dal_nuovo_ordine_all_approvazione_e_all_oe(sito, nuovo_conte
     in_attesa = banditore.get_by_role("region", name="In attesa della tua revisione")
     expect(in_attesa.get_by_role("link", name=f"Ordinativo {codice} – Comune di Firenze")).to_be_visible()
     sito.controlla_accessibilita(banditore, "Admin – Dashboard del banditore (ordinativo da approvare)")
-    azione_workflow_admin(sito, banditore, codice, "Approva", tipo="ordinativo", controlla="Admin – Ordinativo in valutazione")
+    azione_workflow_admin(
+        sito, banditore, codice, "Approva", tipo="ordinativo", controlla="Admin – Ordinativo in valutazione"
+    )
     expect(banditore.get_by_role("row").filter(has_text=codice)).to_contain_text("Approvato")
     sito.controlla_accessibilita(banditore, "Admin – Ordinativi (approvato)")
     sito.fotografa(banditore, "admin-ordinativo-approvato")
@@ -206,12 +222,18 @@ def test_ordinativo_dal_nuovo_ordine_all_approvazione_e_all_oe(sito, nuovo_conte
     expect(oe.locator("main")).to_contain_text(f"stato: Approvato – CIG derivato {cig}")
     for descrizione, _, _ in RIGHE:
         expect(righe_ordine(oe)).to_contain_text(descrizione)
-    expect(oe.get_by_role("region", name="RICHIESTE PER ORDINATIVI FORNITURA").get_by_role("link", name="atto-di-adesione-firmato.pdf")).to_be_visible()
+    expect(
+        oe.get_by_role("region", name="RICHIESTE PER ORDINATIVI FORNITURA").get_by_role(
+            "link", name="atto-di-adesione-firmato.pdf"
+        )
+    ).to_be_visible()
     expect(oe.locator("main form")).to_have_count(0)
     expect(oe.locator("main").get_by_role("button")).to_have_count(0)
     sito.controlla_accessibilita(oe, "Ordinativo approvato – passo 1 (OE)")
     # Passo 3: the summary and the documents to send back to the administration.
-    oe.get_by_role("navigation", name="Sezioni dell'ordinativo").get_by_role("link", name="Passo 3 – conferma e invio").click()
+    oe.get_by_role("navigation", name="Sezioni dell'ordinativo").get_by_role(
+        "link", name="Passo 3 – conferma e invio"
+    ).click()
     expect(oe.get_by_role("heading", name="Passo 3 – conferma e invio")).to_be_visible()
     dati = oe.locator("main dl")
     expect(dati).to_contain_text(cig)
@@ -227,7 +249,9 @@ def test_ordinativo_dal_nuovo_ordine_all_approvazione_e_all_oe(sito, nuovo_conte
 
     ordinativo.refresh_from_db()
     assert ordinativo.stato == Ordinativo.Stato.APPROVATO
-    assert sum((r.importo for r in ordinativo.righe.all()), Decimal("0")) == ordinativo.importo_totale == Decimal("100.00")
+    assert (
+        sum((r.importo for r in ordinativo.righe.all()), Decimal("0")) == ordinativo.importo_totale == Decimal("100.00")
+    )
     assert ordinativo.scheda_firmata.firmatario_cf == RUP_FIRENZE
 
 
@@ -266,8 +290,15 @@ def test_ordinativo_rifiutato_corretto_e_inviato_di_nuovo(sito, nuovo_contesto, 
     aderente.get_by_role("link", name="procedi al passo 2").click()
     expect(aderente.get_by_role("heading", name="Passo 2 – Scheda di sintesi ordinativo di fornitura")).to_be_visible()
     nome_pdf, pdf = scarica_scheda_sintesi(aderente)
-    carica_scheda_firmata(aderente, documento_firmato(sito, aderente, "scheda-di-nuovo.pdf",
-                                                      documento={"name": "scheda-di-nuovo.pdf", "mimeType": "application/pdf", "buffer": pdf}))
+    carica_scheda_firmata(
+        aderente,
+        documento_firmato(
+            sito,
+            aderente,
+            "scheda-di-nuovo.pdf",
+            documento={"name": "scheda-di-nuovo.pdf", "mimeType": "application/pdf", "buffer": pdf},
+        ),
+    )
 
     # Passo 3: the versions sent before, "invia" (and "chiudi ordinativo", not used here) → "sì".
     aderente.get_by_role("link", name="procedi al passo 3").click()
@@ -277,7 +308,9 @@ def test_ordinativo_rifiutato_corretto_e_inviato_di_nuovo(sito, nuovo_contesto, 
     expect(storico).to_contain_text("Scheda di sintesi ordinativo di fornitura firmata: scheda.pdf")
     expect(aderente.get_by_role("link", name="chiudi ordinativo")).to_be_visible()
     sito.controlla_accessibilita(aderente, "Ordinativo – passo 3 (rifiutato, corretto)")
-    sito.fotografa(aderente, "ordinativo-rifiutato-corretto", da=aderente.get_by_role("heading", name="Passo 3 – conferma e invio"))
+    sito.fotografa(
+        aderente, "ordinativo-rifiutato-corretto", da=aderente.get_by_role("heading", name="Passo 3 – conferma e invio")
+    )
     invia_ordinativo(sito, aderente)
     expect(aderente.locator("main dl")).to_contain_text("Inviato (inviato il")
     expect(aderente.get_by_role("link", name="chiudi ordinativo")).to_have_count(0)

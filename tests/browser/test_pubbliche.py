@@ -54,8 +54,11 @@ def test_pagina_contratto_tab_e_accordion(sito, pagina):
     )
     # Informazioni generali: the manual's accordions, DOCUMENTAZIONE ALLEGATA open.
     for titolo in (
-        "DOCUMENTAZIONE ALLEGATA", "RICHIESTE DOCUMENTI PER ADESIONE – ROUND 0",
-        "RICHIESTE DOCUMENTI PER ADESIONE – ROUND 1", "RICHIESTE PER ORDINATIVI FORNITURA", "SCADENZA",
+        "DOCUMENTAZIONE ALLEGATA",
+        "RICHIESTE DOCUMENTI PER ADESIONE – ROUND 0",
+        "RICHIESTE DOCUMENTI PER ADESIONE – ROUND 1",
+        "RICHIESTE PER ORDINATIVI FORNITURA",
+        "SCADENZA",
         "UTENTI ABILITATI AD OPERARE SULLA PROCEDURA",
     ):
         expect(pagina.get_by_role("button", name=titolo, exact=True)).to_be_visible()

@@ -44,7 +44,9 @@ def test_scheda_ann_annulla_l_ordinativo(sito, nuovo_contesto, demo, worker_cele
     expect(rup.locator("main")).to_contain_text(f"stato: Approvato – CIG derivato {cig}")
     sito.controlla_accessibilita(rup, "Ordinativo approvato – passo 1 (RUP)")
     apri_schede(rup)
-    expect(rup.get_by_role("table", name=f"Schede ANAC dell'ordinativo {codice}")).to_contain_text("Nessuna scheda inserita.")
+    expect(rup.get_by_role("table", name=f"Schede ANAC dell'ordinativo {codice}")).to_contain_text(
+        "Nessuna scheda inserita."
+    )
     sito.controlla_accessibilita(rup, "Schede dell'ordinativo (nessuna)")
 
     # "Crea nuova scheda" → "Annullamento procedura – ANN" → tab "Inserimento dati": CIG and motivo
@@ -57,9 +59,9 @@ def test_scheda_ann_annulla_l_ordinativo(sito, nuovo_contesto, demo, worker_cele
     expect(motivo).to_have_value("errata comunicazione")
     expect(motivo).not_to_be_editable()
     expect(rup.get_by_text(AIUTO_MOTIVO)).to_be_visible()
-    expect(rup.get_by_role("navigation", name="Sezioni della scheda").get_by_text("log trasmissioni")).to_have_attribute(
-        "aria-disabled", "true"
-    )
+    expect(
+        rup.get_by_role("navigation", name="Sezioni della scheda").get_by_text("log trasmissioni")
+    ).to_have_attribute("aria-disabled", "true")
     sito.controlla_accessibilita(rup, "Scheda ANN – inserimento dati")
     sito.fotografa(rup, "scheda-ann-inserimento", da=rup.get_by_role("heading", level=1))
 
@@ -92,7 +94,9 @@ def test_scheda_ann_annulla_l_ordinativo(sito, nuovo_contesto, demo, worker_cele
     expect(aggiornamento_in_corso(rup)).to_be_visible()
     segna_pagina(rup)
     log = rup.get_by_role("table", name=re.compile(r"^Log Trasmissioni della scheda"))
-    expect(log.get_by_role("row").filter(has_text="Conferma scheda")).to_contain_text("Positivo", timeout=ATTESA_ANAC_MS)
+    expect(log.get_by_role("row").filter(has_text="Conferma scheda")).to_contain_text(
+        "Positivo", timeout=ATTESA_ANAC_MS
+    )
     expect(log.get_by_role("row").filter(has_text="Crea scheda")).to_contain_text("Positivo")
     expect(rup.locator("main")).to_contain_text("Stato della scheda: Inviata")
     expect(aggiornamento_in_corso(rup)).to_have_count(0)

@@ -63,13 +63,17 @@ def test_allegato_pdf_salvato_e_scaricabile_solo_da_chi_legge(client, client_as,
 @pytest.mark.parametrize(
     ("allegati", "errore"),
     [
-        ([("relazione.pdf", b"<html><body>non sono un pdf</body></html>", "application/pdf")],
-         "Il file «relazione.pdf» non è un PDF: il contenuto è una pagina HTML."),
+        (
+            [("relazione.pdf", b"<html><body>non sono un pdf</body></html>", "application/pdf")],
+            "Il file «relazione.pdf» non è un PDF: il contenuto è una pagina HTML.",
+        ),
         ([("foto.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png")], "non è un documento ammesso"),
         ([(f"doc{i}.pdf", None, "application/pdf") for i in range(6)], "Puoi allegare al massimo 5 file."),
         # a good file with a bad one: neither is stored
-        ([("buono.pdf", None, "application/pdf"), ("cattivo.pdf", b"MZ\x90\x00eseguibile", "application/pdf")],
-         "programma eseguibile Windows"),
+        (
+            [("buono.pdf", None, "application/pdf"), ("cattivo.pdf", b"MZ\x90\x00eseguibile", "application/pdf")],
+            "programma eseguibile Windows",
+        ),
     ],
 )
 def test_allegato_non_ammesso_nulla_salvato(client_as, demo, commit, outbox, allegati, errore):

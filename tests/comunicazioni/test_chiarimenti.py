@@ -27,8 +27,12 @@ def _tab_chiarimenti(html):
 @pytest.fixture
 def conversazione(demo):
     domanda = services.invia_messaggio(
-        demo.sct, utente=demo.user("aderente"), destinatario=f"ente:{demo.firenze.pk}>banditore",
-        tipo="chiarimento", oggetto="Piano dei fabbisogni in ipotesi A", testo=DOMANDA,
+        demo.sct,
+        utente=demo.user("aderente"),
+        destinatario=f"ente:{demo.firenze.pk}>banditore",
+        tipo="chiarimento",
+        oggetto="Piano dei fabbisogni in ipotesi A",
+        testo=DOMANDA,
     )
     services.rispondi(domanda, utente=demo.user("banditore"), oggetto="Re: Piano dei fabbisogni", testo=RISPOSTA)
     return domanda
@@ -69,7 +73,9 @@ def test_pubblicazione_con_il_nome_di_chi_chiede_rifiutata(client_as, demo, conv
     html = risposta.content.decode()
     assert "Il testo contiene il nome di chi ha posto la domanda o del suo ente (Comune di Firenze)" in html
     assert ChiarimentoPubblicato.objects.count() == prima
-    vuota = client_as("banditore").post(reverse("comunicazioni:pubblica", args=[conversazione.pk]), {"domanda": "", "risposta": "x"})
+    vuota = client_as("banditore").post(
+        reverse("comunicazioni:pubblica", args=[conversazione.pk]), {"domanda": "", "risposta": "x"}
+    )
     assert vuota.status_code == 400 and "Scrivi la domanda da pubblicare." in vuota.content.decode()
     assert ChiarimentoPubblicato.objects.count() == prima
 
@@ -84,9 +90,17 @@ def test_solo_il_banditore_pubblica(client_as, demo, conversazione, ruolo, stato
 
 
 def test_una_comunicazione_non_si_pubblica(client_as, demo):
-    m = services.invia_messaggio(demo.sct, utente=demo.user("aderente"), destinatario=f"ente:{demo.firenze.pk}>banditore",
-                                 tipo="comunicazione", oggetto="Non un chiarimento", testo="x")
-    risposta = client_as("banditore").post(reverse("comunicazioni:pubblica", args=[m.pk]), {"domanda": "D", "risposta": "R"})
+    m = services.invia_messaggio(
+        demo.sct,
+        utente=demo.user("aderente"),
+        destinatario=f"ente:{demo.firenze.pk}>banditore",
+        tipo="comunicazione",
+        oggetto="Non un chiarimento",
+        testo="x",
+    )
+    risposta = client_as("banditore").post(
+        reverse("comunicazioni:pubblica", args=[m.pk]), {"domanda": "D", "risposta": "R"}
+    )
     assert risposta.status_code == 403
     assert not ChiarimentoPubblicato.objects.exists()
 
@@ -118,8 +132,12 @@ NON_TELEFONI = ["02/10/2026", "350.000.000", "01386030488", "7154112FF8", "72000
 def test_i_numeri_di_telefono_sono_mascherati_nella_proposta(client, client_as, demo):
     testo = "Richiamatemi ai numeri " + ", ".join(TELEFONI) + ". Dati: " + ", ".join(NON_TELEFONI) + "."
     domanda = services.invia_messaggio(
-        demo.sct, utente=demo.user("aderente"), destinatario=f"ente:{demo.firenze.pk}>banditore",
-        tipo="chiarimento", oggetto="Referente tecnico", testo=testo,
+        demo.sct,
+        utente=demo.user("aderente"),
+        destinatario=f"ente:{demo.firenze.pk}>banditore",
+        tipo="chiarimento",
+        oggetto="Referente tecnico",
+        testo=testo,
     )
     services.rispondi(domanda, utente=demo.user("banditore"), oggetto="Re", testo="Vi chiamiamo al 055 7654321.")
     c = client_as("banditore")

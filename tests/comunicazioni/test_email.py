@@ -64,8 +64,12 @@ def esp(settings, monkeypatch):
 
 def _al_banditore(demo, oggetto="Richiesta"):
     return services.invia_messaggio(
-        demo.sct, utente=demo.user("aderente"), destinatario=f"ente:{demo.firenze.pk}>banditore",
-        tipo="comunicazione", oggetto=oggetto, testo="Testo della richiesta",
+        demo.sct,
+        utente=demo.user("aderente"),
+        destinatario=f"ente:{demo.firenze.pk}>banditore",
+        tipo="comunicazione",
+        oggetto=oggetto,
+        testo="Testo della richiesta",
     )
 
 
@@ -139,11 +143,15 @@ def test_preferenza_e_riepilogo_giornaliero(client_as, demo, commit, outbox):
     assert Profilo.objects.get(user__username="aderente").notifiche_email == "digest"
 
     with commit():
-        services.notifica(demo.sct, evento="prova", oggetto="Prima notifica", testo="x", enti=[demo.firenze], banditore=True)
+        services.notifica(
+            demo.sct, evento="prova", oggetto="Prima notifica", testo="x", enti=[demo.firenze], banditore=True
+        )
         services.notifica(demo.sct, evento="prova", oggetto="Seconda notifica", testo="y", enti=[demo.firenze])
     # the banditore wants single e-mails, the aderente waits for the digest
     assert destinatari_email(outbox) == [EMAIL["banditore"]]
-    assert set(Consegna.objects.filter(utente__username="aderente").values_list("email_stato", flat=True)) == {"riepilogo"}
+    assert set(Consegna.objects.filter(utente__username="aderente").values_list("email_stato", flat=True)) == {
+        "riepilogo"
+    }
 
     outbox.clear()
     call_command("invia_riepiloghi")
@@ -152,7 +160,9 @@ def test_preferenza_e_riepilogo_giornaliero(client_as, demo, commit, outbox):
     assert "Riepilogo giornaliero delle comunicazioni (2)" in riepilogo.subject
     assert "Prima notifica" in riepilogo.body and "Seconda notifica" in riepilogo.body
     assert riepilogo.alternatives[0].mimetype == "text/html"
-    assert set(Consegna.objects.filter(utente__username="aderente").values_list("email_stato", flat=True)) == {"inviata"}
+    assert set(Consegna.objects.filter(utente__username="aderente").values_list("email_stato", flat=True)) == {
+        "inviata"
+    }
     outbox.clear()
     call_command("invia_riepiloghi")
     assert outbox == []
@@ -164,7 +174,9 @@ def test_task_giornaliero_e_email_rimaste_in_coda(demo, celery_eager, commit, ou
 
     assert "comunicazioni-riepiloghi-giornalieri" in app.conf.beat_schedule
     Profilo.objects.filter(user__username="aderente").update(notifiche_email="digest")
-    [m] = services.notifica(demo.sct, evento="prova", oggetto="Nel riepilogo", testo="x", enti=[demo.firenze], banditore=True)
+    [m] = services.notifica(
+        demo.sct, evento="prova", oggetto="Nel riepilogo", testo="x", enti=[demo.firenze], banditore=True
+    )
     # the banditore's e-mail was never queued (as if the broker had been down at the commit)
     persa = m.consegne.get(utente__username="banditore")
     Consegna.objects.filter(pk=persa.pk).update(consegnato_il=timezone.now() - timedelta(hours=2))

@@ -63,8 +63,12 @@ def test_enti_aderenti_dal_hook(demo):
     with aderenti_demo(demo):
         assert set(permessi.enti_aderenti(demo.sct)) == {demo.firenze, demo.prato}
     services.invia_messaggio(
-        demo.sct, utente=demo.user("aderente"), destinatario=f"ente:{demo.firenze.pk}>banditore",
-        tipo="chiarimento", oggetto="Domanda prima di aderire", testo="?",
+        demo.sct,
+        utente=demo.user("aderente"),
+        destinatario=f"ente:{demo.firenze.pk}>banditore",
+        tipo="chiarimento",
+        oggetto="Domanda prima di aderire",
+        testo="?",
     )
     with hooks.register_temporarily("sct_enti_aderenti", lambda contratto: [demo.prato]):
         # "tutti gli enti aderenti" are those the hook lists; one by one, also who already wrote
@@ -83,11 +87,17 @@ def test_banditore_dell_ente_non_e_aderente_del_proprio_contratto(demo):
 
 def test_risposta_del_banditore_con_parole_comuni_pubblicabile(demo):
     domanda = services.invia_messaggio(
-        demo.sct, utente=demo.user("aderente"), destinatario=f"ente:{demo.firenze.pk}>banditore",
-        tipo="chiarimento", oggetto="Domanda", testo="Come si aderisce?",
+        demo.sct,
+        utente=demo.user("aderente"),
+        destinatario=f"ente:{demo.firenze.pk}>banditore",
+        tipo="chiarimento",
+        oggetto="Domanda",
+        testo="Come si aderisce?",
     )
     pubblicato = services.pubblica_chiarimento(
-        domanda, utente=demo.user("banditore"), domanda="Come si aderisce?",
+        domanda,
+        utente=demo.user("banditore"),
+        domanda="Come si aderisce?",
         risposta="L'ente aderente invia la manifestazione di interesse dal tab elenco adesioni.",
     )
     assert pubblicato.pk
@@ -103,8 +113,14 @@ def test_enti_aderenti_sono_quelli_con_un_adesione_inviata(demo):
 
     def adesione(ente, numero, inviata):
         return Adesione.objects.create(
-            contratto=demo.sct, ente=ente, anno=2099, numero=numero, codice=Adesione.formatta_codice(numero, 2099),
-            ipotesi="A", importo=Decimal("1000.00"), scadenza=datetime.date(2026, 10, 2),
+            contratto=demo.sct,
+            ente=ente,
+            anno=2099,
+            numero=numero,
+            codice=Adesione.formatta_codice(numero, 2099),
+            ipotesi="A",
+            importo=Decimal("1000.00"),
+            scadenza=datetime.date(2026, 10, 2),
             inviata_il=timezone.now() if inviata else None,
         )
 

@@ -56,7 +56,11 @@ def test_adesione_inviata_all_utente_che_invia_e_al_banditore(demo, tutti, commi
 def test_approvazione_round_e_adesione_al_solo_ente_aderente(demo, tutti, commit, outbox, evento):
     with commit():
         [m] = notifica(
-            demo.sct, evento=evento, **eventi.componi(evento, **_dati(demo)), enti=[demo.firenze], riferimento=demo.firenze
+            demo.sct,
+            evento=evento,
+            **eventi.componi(evento, **_dati(demo)),
+            enti=[demo.firenze],
+            riferimento=demo.firenze,
         )
     # every user of the ente, nobody else (not the banditore who approved, not the OE)
     _controlla(m, tutti, outbox, ["aderente", "collega"])
@@ -91,11 +95,15 @@ def test_ordinativo_approvato_all_ente_e_comunicazione_automatica_all_oe(demo, t
     dati = _dati(demo, codice="O000007/2025", cig="B123456789")
     with commit():
         [all_ente] = notifica(
-            demo.sct, evento=eventi.ORDINATIVO_APPROVATO, **eventi.componi(eventi.ORDINATIVO_APPROVATO, **dati),
+            demo.sct,
+            evento=eventi.ORDINATIVO_APPROVATO,
+            **eventi.componi(eventi.ORDINATIVO_APPROVATO, **dati),
             enti=[demo.firenze],
         )
         [all_oe] = notifica(
-            demo.sct, evento=eventi.ORDINATIVO_APPROVATO_OE, **eventi.componi(eventi.ORDINATIVO_APPROVATO_OE, **dati),
+            demo.sct,
+            evento=eventi.ORDINATIVO_APPROVATO_OE,
+            **eventi.componi(eventi.ORDINATIVO_APPROVATO_OE, **dati),
             operatore=True,
         )
     assert consegnatari(all_ente) == ["aderente", "collega"]
@@ -112,7 +120,9 @@ def test_ordinativo_rifiutato_al_solo_ente(demo, tutti, commit, outbox):
         [m] = notifica(
             demo.sct,
             evento=eventi.ORDINATIVO_RIFIUTATO,
-            **eventi.componi(eventi.ORDINATIVO_RIFIUTATO, **_dati(demo, codice="O000007/2025", motivo="Importo errato.")),
+            **eventi.componi(
+                eventi.ORDINATIVO_RIFIUTATO, **_dati(demo, codice="O000007/2025", motivo="Importo errato.")
+            ),
             enti=[demo.firenze],
         )
     _controlla(m, tutti, outbox, ["aderente", "collega"])
@@ -144,6 +154,12 @@ def test_componi_richiede_tutti_i_dati():
         eventi.componi(eventi.ROUND_NON_APPROVATO, codice="A1", contratto="C", round=0)
     assert eventi.campi(eventi.ADESIONE_INVIATA) == ["codice", "contratto", "ente", "round"]
     assert set(eventi.EVENTI) == {
-        "adesione_inviata", "round_approvato", "adesione_approvata", "round_non_approvato",
-        "ordinativo_inviato", "ordinativo_approvato", "ordinativo_approvato_oe", "ordinativo_rifiutato",
+        "adesione_inviata",
+        "round_approvato",
+        "adesione_approvata",
+        "round_non_approvato",
+        "ordinativo_inviato",
+        "ordinativo_approvato",
+        "ordinativo_approvato_oe",
+        "ordinativo_rifiutato",
     }

@@ -19,14 +19,38 @@ def messaggi(demo):
     sct = demo.sct
     f, p = demo.firenze.pk, demo.prato.pk
     with aderenti_demo(demo):
-        m1 = services.invia_messaggio(sct, utente=demo.user("aderente"), destinatario=f"ente:{f}>banditore",
-                                      tipo="chiarimento", oggetto="M1 domanda di Firenze", testo="Testo M1")
-        m2 = services.invia_messaggio(sct, utente=demo.user("aderente2"), destinatario=f"ente:{p}>operatore",
-                                      tipo="comunicazione", oggetto="M2 Prato verso OE", testo="Testo M2")
-        m3 = services.invia_messaggio(sct, utente=demo.user("banditore"), destinatario="banditore>aderenti",
-                                      tipo="comunicazione", oggetto="M3 a tutti gli aderenti", testo="Testo M3")
-        m4 = services.invia_messaggio(sct, utente=demo.user("banditore"), destinatario="banditore>operatore",
-                                      tipo="comunicazione", oggetto="M4 banditore verso OE", testo="Testo M4")
+        m1 = services.invia_messaggio(
+            sct,
+            utente=demo.user("aderente"),
+            destinatario=f"ente:{f}>banditore",
+            tipo="chiarimento",
+            oggetto="M1 domanda di Firenze",
+            testo="Testo M1",
+        )
+        m2 = services.invia_messaggio(
+            sct,
+            utente=demo.user("aderente2"),
+            destinatario=f"ente:{p}>operatore",
+            tipo="comunicazione",
+            oggetto="M2 Prato verso OE",
+            testo="Testo M2",
+        )
+        m3 = services.invia_messaggio(
+            sct,
+            utente=demo.user("banditore"),
+            destinatario="banditore>aderenti",
+            tipo="comunicazione",
+            oggetto="M3 a tutti gli aderenti",
+            testo="Testo M3",
+        )
+        m4 = services.invia_messaggio(
+            sct,
+            utente=demo.user("banditore"),
+            destinatario="banditore>operatore",
+            tipo="comunicazione",
+            oggetto="M4 banditore verso OE",
+            testo="Testo M4",
+        )
     return {"m1": m1, "m2": m2, "m3": m3, "m4": m4}
 
 
@@ -108,7 +132,12 @@ def test_scelte_dei_destinatari_per_ruolo(demo):
             for u in ["aderente", "oe", "banditore", "oe2", "banditore2", "editor"]
         }
     assert valori["aderente"] == [f"ente:{f}>banditore", f"ente:{f}>operatore"]
-    assert valori["banditore"] == ["banditore>aderenti", f"banditore>ente:{f}", f"banditore>ente:{p}", "banditore>operatore"]
+    assert valori["banditore"] == [
+        "banditore>aderenti",
+        f"banditore>ente:{f}",
+        f"banditore>ente:{p}",
+        "banditore>operatore",
+    ]
     assert valori["oe"] == ["operatore>aderenti", f"operatore>ente:{f}", f"operatore>ente:{p}", "operatore>banditore"]
     assert valori["oe2"] == valori["banditore2"] == valori["editor"] == []
 
@@ -116,7 +145,9 @@ def test_scelte_dei_destinatari_per_ruolo(demo):
 def test_aderente_non_risponde_ai_messaggi_di_un_altro_ente(client, demo, messaggi):
     c = _client(client, demo, "aderente")
     prima = Messaggio.objects.count()
-    risposta = c.post(reverse("comunicazioni:rispondi", args=[messaggi["m2"].pk]), {"oggetto": "Re", "testo": "intrusione"})
+    risposta = c.post(
+        reverse("comunicazioni:rispondi", args=[messaggi["m2"].pk]), {"oggetto": "Re", "testo": "intrusione"}
+    )
     assert risposta.status_code == 404
     assert Messaggio.objects.count() == prima
 

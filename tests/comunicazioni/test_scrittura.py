@@ -26,13 +26,20 @@ def test_aderente_chiede_un_chiarimento_al_banditore(client_as, demo, commit, ou
     assert "CdC_Banditore" in html and "Chiarimento" in html and 'name="tipo"' in html
     with commit():
         risposta = _scrivi(
-            c, demo.sct, destinatario=f"ente:{demo.firenze.pk}>banditore", tipo="chiarimento",
-            oggetto="Data di scadenza dell'adesione", testo="Possiamo indicare una scadenza diversa?",
+            c,
+            demo.sct,
+            destinatario=f"ente:{demo.firenze.pk}>banditore",
+            tipo="chiarimento",
+            oggetto="Data di scadenza dell'adesione",
+            testo="Possiamo indicare una scadenza diversa?",
         )
     m = Messaggio.objects.get(oggetto="Data di scadenza dell'adesione")
     assert risposta.status_code == 302 and risposta["Location"] == reverse("comunicazioni:messaggio", args=[m.pk])
     assert (m.tipo, m.mittente_parte, m.mittente_ente, m.mittente_utente.username) == (
-        "chiarimento", Parte.ENTE, demo.firenze, "aderente",
+        "chiarimento",
+        Parte.ENTE,
+        demo.firenze,
+        "aderente",
     )
     assert m.dest_banditore and not m.dest_operatore and not m.dest_enti.exists()
     assert consegnatari(m) == ["banditore"]
@@ -43,7 +50,9 @@ def test_aderente_chiede_un_chiarimento_al_banditore(client_as, demo, commit, ou
 
 def test_banditore_scrive_a_tutti_gli_aderenti(client_as, demo, commit, outbox):
     with aderenti_demo(demo), commit():
-        risposta = _scrivi(client_as("banditore"), demo.sct, destinatario="banditore>aderenti", oggetto="Avviso a tutti")
+        risposta = _scrivi(
+            client_as("banditore"), demo.sct, destinatario="banditore>aderenti", oggetto="Avviso a tutti"
+        )
     assert risposta.status_code == 302
     m = Messaggio.objects.get(oggetto="Avviso a tutti")
     assert m.dest_tutti_aderenti and set(m.dest_enti.all()) == {demo.firenze, demo.prato}
@@ -53,7 +62,9 @@ def test_banditore_scrive_a_tutti_gli_aderenti(client_as, demo, commit, outbox):
 
 def test_oe_scrive_a_un_solo_aderente(client_as, demo, commit, outbox):
     with aderenti_demo(demo), commit():
-        risposta = _scrivi(client_as("oe"), demo.sct, destinatario=f"operatore>ente:{demo.prato.pk}", oggetto="Solo Prato")
+        risposta = _scrivi(
+            client_as("oe"), demo.sct, destinatario=f"operatore>ente:{demo.prato.pk}", oggetto="Solo Prato"
+        )
     assert risposta.status_code == 302
     m = Messaggio.objects.get(oggetto="Solo Prato")
     assert consegnatari(m) == ["aderente2"]
@@ -63,14 +74,20 @@ def test_oe_scrive_a_un_solo_aderente(client_as, demo, commit, outbox):
 
 def test_risposta_nella_conversazione(client_as, demo, commit, outbox):
     domanda = services.invia_messaggio(
-        demo.sct, utente=demo.user("aderente"), destinatario=f"ente:{demo.firenze.pk}>banditore",
-        tipo="chiarimento", oggetto="Quesito", testo="Domanda?",
+        demo.sct,
+        utente=demo.user("aderente"),
+        destinatario=f"ente:{demo.firenze.pk}>banditore",
+        tipo="chiarimento",
+        oggetto="Quesito",
+        testo="Domanda?",
     )
     c = client_as("banditore")
     modulo = c.get(reverse("comunicazioni:rispondi", args=[domanda.pk]))
     assert modulo.status_code == 200 and 'value="Re: Quesito"' in modulo.content.decode()
     with commit():
-        risposta = c.post(reverse("comunicazioni:rispondi", args=[domanda.pk]), {"oggetto": "Re: Quesito", "testo": "Risposta."})
+        risposta = c.post(
+            reverse("comunicazioni:rispondi", args=[domanda.pk]), {"oggetto": "Re: Quesito", "testo": "Risposta."}
+        )
     r = Messaggio.objects.get(risposta_a=domanda)
     assert risposta.status_code == 302
     assert (r.thread, r.tipo, r.mittente_parte) == (domanda, "chiarimento", Parte.BANDITORE)
@@ -86,9 +103,17 @@ def test_risposta_nella_conversazione(client_as, demo, commit, outbox):
 
 def test_risposta_a_una_comunicazione_a_tutti_resta_privata(demo):
     with aderenti_demo(demo):
-        avviso = services.invia_messaggio(demo.sct, utente=demo.user("banditore"), destinatario="banditore>aderenti",
-                                          tipo="comunicazione", oggetto="Avviso", testo="A tutti")
-    risposta = services.rispondi(avviso, utente=demo.user("aderente"), oggetto="Re: Avviso", testo="Risposta di Firenze")
+        avviso = services.invia_messaggio(
+            demo.sct,
+            utente=demo.user("banditore"),
+            destinatario="banditore>aderenti",
+            tipo="comunicazione",
+            oggetto="Avviso",
+            testo="A tutti",
+        )
+    risposta = services.rispondi(
+        avviso, utente=demo.user("aderente"), oggetto="Re: Avviso", testo="Risposta di Firenze"
+    )
     assert risposta.dest_banditore and not risposta.dest_enti.exists()
     from comunicazioni.permessi import puo_leggere
 
@@ -108,8 +133,14 @@ def test_nessuna_risposta_a_una_notifica_automatica(client_as, demo):
 
 def test_apertura_segna_letto_e_il_mittente_vede_quando_e_da_chi(client_as, demo, commit, outbox):
     with commit():
-        m = services.invia_messaggio(demo.sct, utente=demo.user("aderente"), destinatario=f"ente:{demo.firenze.pk}>banditore",
-                                     tipo="comunicazione", oggetto="Da leggere", testo="Testo")
+        m = services.invia_messaggio(
+            demo.sct,
+            utente=demo.user("aderente"),
+            destinatario=f"ente:{demo.firenze.pk}>banditore",
+            tipo="comunicazione",
+            oggetto="Da leggere",
+            testo="Testo",
+        )
     consegna = m.consegne.get()
     assert consegna.letto_il is None and consegna.consegnato_il is not None
     assert services.non_lette(demo.user("banditore")).count() == 1
@@ -136,7 +167,10 @@ def test_apertura_segna_letto_e_il_mittente_vede_quando_e_da_chi(client_as, demo
     [
         ({"oggetto": "   "}, "Indica l&#x27;oggetto del messaggio."),
         ({"testo": ""}, "Scrivi il testo del messaggio."),
-        ({"testo": "x" * (1024 * 1024)}, "Il testo può contenere al massimo 20.000 caratteri (ne hai inseriti 1.048.576)."),
+        (
+            {"testo": "x" * (1024 * 1024)},
+            "Il testo può contenere al massimo 20.000 caratteri (ne hai inseriti 1.048.576).",
+        ),
         ({"oggetto": "o" * 201}, "L&#x27;oggetto può contenere al massimo 200 caratteri"),
         ({"tipo": "circolare"}, "Scegli il tipo di messaggio: Comunicazione o Chiarimento."),
         ({"destinatario": ""}, "Destinatario non valido: scegli uno dei destinatari proposti."),
@@ -156,12 +190,12 @@ def test_dati_non_validi_messaggio_chiaro_e_nulla_salvato(client_as, demo, commi
 @pytest.mark.parametrize(
     "destinatario",
     [
-        "ente:{prato}>banditore",        # writes as another ente
-        "ente:{firenze}>ente:{prato}",   # an aderente writes to another aderente
-        "banditore>aderenti",            # pretends to be the banditore
-        "operatore>banditore",           # pretends to be the OE
-        "ente:{firenze}>ente:999999",    # an ente that does not exist
-        "ente:{firenze}>banditore2",     # nonsense
+        "ente:{prato}>banditore",  # writes as another ente
+        "ente:{firenze}>ente:{prato}",  # an aderente writes to another aderente
+        "banditore>aderenti",  # pretends to be the banditore
+        "operatore>banditore",  # pretends to be the OE
+        "ente:{firenze}>ente:999999",  # an ente that does not exist
+        "ente:{firenze}>banditore2",  # nonsense
     ],
 )
 def test_destinatario_contraffatto_rifiutato(client_as, demo, commit, outbox, destinatario):
@@ -174,8 +208,9 @@ def test_destinatario_contraffatto_rifiutato(client_as, demo, commit, outbox, de
     assert Messaggio.objects.count() == prima
     assert outbox == []
     with pytest.raises(ValidationError):
-        services.invia_messaggio(demo.sct, utente=demo.user("aderente"), destinatario=valore, tipo="comunicazione",
-                                 oggetto="o", testo="t")
+        services.invia_messaggio(
+            demo.sct, utente=demo.user("aderente"), destinatario=valore, tipo="comunicazione", oggetto="o", testo="t"
+        )
 
 
 def test_solo_un_ente_chiede_chiarimenti(client_as, demo):
@@ -200,16 +235,28 @@ def test_nessuno_scrive_in_un_contratto_non_pubblicato(client_as, demo, commit, 
         assert risposta.status_code == 403
         assert "Il modulo comunicazioni è attivo solo nei contratti pubblicati." in risposta.content.decode()
     with pytest.raises(PermissionDenied):
-        services.invia_messaggio(bozza, utente=demo.user("aderente"), destinatario=f"ente:{demo.firenze.pk}>banditore",
-                                 tipo="comunicazione", oggetto="o", testo="t")
+        services.invia_messaggio(
+            bozza,
+            utente=demo.user("aderente"),
+            destinatario=f"ente:{demo.firenze.pk}>banditore",
+            tipo="comunicazione",
+            oggetto="o",
+            testo="t",
+        )
     assert Messaggio.objects.count() == prima
     assert outbox == []
 
 
 def test_contratto_ritirato_blocca_anche_le_risposte(client_as, demo):
     contratto = crea_contratto()
-    m = services.invia_messaggio(contratto, utente=demo.user("aderente"), destinatario=f"ente:{demo.firenze.pk}>operatore",
-                                 tipo="comunicazione", oggetto="Prima del ritiro", testo="t")
+    m = services.invia_messaggio(
+        contratto,
+        utente=demo.user("aderente"),
+        destinatario=f"ente:{demo.firenze.pk}>operatore",
+        tipo="comunicazione",
+        oggetto="Prima del ritiro",
+        testo="t",
+    )
     contratto.unpublish()
     prima = Messaggio.objects.count()
     risposta = client_as("oe").post(reverse("comunicazioni:rispondi", args=[m.pk]), {"oggetto": "Re", "testo": "t"})

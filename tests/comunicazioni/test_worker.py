@@ -16,8 +16,9 @@ def test_email_inviate_dal_worker_dopo_il_commit(demo, worker_celery):
         [m] = notifica(
             demo.sct,
             evento=eventi.ADESIONE_INVIATA,
-            **eventi.componi(eventi.ADESIONE_INVIATA, codice="A000001/2025", ente=demo.firenze,
-                             contratto=demo.sct.title, round=0),
+            **eventi.componi(
+                eventi.ADESIONE_INVIATA, codice="A000001/2025", ente=demo.firenze, contratto=demo.sct.title, round=0
+            ),
             utenti=[demo.user("aderente")],
             banditore=True,
         )
@@ -31,4 +32,3 @@ def test_email_inviate_dal_worker_dopo_il_commit(demo, worker_celery):
     worker_celery.attendi(inviate, timeout=30, messaggio="e-mail della notifica inviate dal worker")
     assert all(c.email_inviata_il and c.email_tentativi == 1 for c in m.consegne.all())
     assert "comunicazioni.invia_email_consegna[" in worker_celery.coda_log(400)
-

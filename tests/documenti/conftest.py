@@ -9,4 +9,3 @@ def _firma_prova_temporanea(tmp_path_factory):
     cartella = tmp_path_factory.mktemp("firma-prova")
     with override_settings(SCT_FIRMA_PROVA_DIR=str(cartella)):
         yield cartella
-

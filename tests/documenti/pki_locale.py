@@ -19,8 +19,15 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 ADESSO = datetime.datetime.now(datetime.UTC)
 _UTILIZZO_FIRMA = x509.KeyUsage(
-    digital_signature=True, content_commitment=True, key_encipherment=False, data_encipherment=False,
-    key_agreement=False, key_cert_sign=False, crl_sign=False, encipher_only=False, decipher_only=False,
+    digital_signature=True,
+    content_commitment=True,
+    key_encipherment=False,
+    data_encipherment=False,
+    key_agreement=False,
+    key_cert_sign=False,
+    crl_sign=False,
+    encipher_only=False,
+    decipher_only=False,
 )
 
 
@@ -33,8 +40,9 @@ def _pem(cert: x509.Certificate) -> bytes:
 
 
 def _pem_chiave(chiave) -> bytes:
-    return chiave.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
+    return chiave.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 @dataclass
@@ -65,21 +73,36 @@ class PkiLocale:
     @classmethod
     def crea(cls) -> "PkiLocale":
         chiave = _chiave()
-        nome = x509.Name([
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "IT"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Certificatore di prova dei test"),
-            x509.NameAttribute(NameOID.COMMON_NAME, "CA qualificata di prova (test revoca)"),
-        ])
+        nome = x509.Name(
+            [
+                x509.NameAttribute(NameOID.COUNTRY_NAME, "IT"),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Certificatore di prova dei test"),
+                x509.NameAttribute(NameOID.COMMON_NAME, "CA qualificata di prova (test revoca)"),
+            ]
+        )
         cert = (
-            x509.CertificateBuilder().subject_name(nome).issuer_name(nome).public_key(chiave.public_key())
+            x509.CertificateBuilder()
+            .subject_name(nome)
+            .issuer_name(nome)
+            .public_key(chiave.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(ADESSO - datetime.timedelta(days=400))
             .not_valid_after(ADESSO + datetime.timedelta(days=3650))
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(x509.KeyUsage(
-                digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False,
-                key_agreement=False, key_cert_sign=True, crl_sign=True, encipher_only=False, decipher_only=False,
-            ), critical=True)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=True,
+                    crl_sign=True,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(chiave.public_key()), critical=False)
             .sign(chiave, hashes.SHA256())
         )
@@ -87,34 +110,52 @@ class PkiLocale:
 
     # ------------------------------------------------------------------------------ certificates
 
-    def firmatario(self, nome: str, codice_fiscale: str, *, dal=None, al=None, base_url: str | None = None,
-                   revoca: bool = True) -> Certificato:
+    def firmatario(
+        self, nome: str, codice_fiscale: str, *, dal=None, al=None, base_url: str | None = None, revoca: bool = True
+    ) -> Certificato:
         """A signer certificate (non-repudiation, ``TINIT-<cf>``) whose OCSP/CRL point at ``base_url``."""
         chiave = _chiave()
         base = self.base_url if base_url is None else base_url
         costruttore = (
             x509.CertificateBuilder()
-            .subject_name(x509.Name([
-                x509.NameAttribute(NameOID.COUNTRY_NAME, "IT"),
-                x509.NameAttribute(NameOID.COMMON_NAME, nome),
-                x509.NameAttribute(NameOID.SERIAL_NUMBER, f"TINIT-{codice_fiscale}"),
-            ]))
-            .issuer_name(self.ca.cert.subject).public_key(chiave.public_key())
+            .subject_name(
+                x509.Name(
+                    [
+                        x509.NameAttribute(NameOID.COUNTRY_NAME, "IT"),
+                        x509.NameAttribute(NameOID.COMMON_NAME, nome),
+                        x509.NameAttribute(NameOID.SERIAL_NUMBER, f"TINIT-{codice_fiscale}"),
+                    ]
+                )
+            )
+            .issuer_name(self.ca.cert.subject)
+            .public_key(chiave.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(dal or ADESSO - datetime.timedelta(days=300))
             .not_valid_after(al or ADESSO + datetime.timedelta(days=300))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(_UTILIZZO_FIRMA, critical=True)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.ca.chiave.public_key()),
-                           critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(self.ca.chiave.public_key()), critical=False
+            )
         )
         if revoca:
-            costruttore = costruttore.add_extension(x509.AuthorityInformationAccess([
-                x509.AccessDescription(x509.AuthorityInformationAccessOID.OCSP,
-                                       x509.UniformResourceIdentifier(f"{base}/ocsp")),
-            ]), critical=False).add_extension(x509.CRLDistributionPoints([
-                x509.DistributionPoint([x509.UniformResourceIdentifier(f"{base}/crl")], None, None, None),
-            ]), critical=False)
+            costruttore = costruttore.add_extension(
+                x509.AuthorityInformationAccess(
+                    [
+                        x509.AccessDescription(
+                            x509.AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(f"{base}/ocsp")
+                        ),
+                    ]
+                ),
+                critical=False,
+            ).add_extension(
+                x509.CRLDistributionPoints(
+                    [
+                        x509.DistributionPoint([x509.UniformResourceIdentifier(f"{base}/crl")], None, None, None),
+                    ]
+                ),
+                critical=False,
+            )
         return Certificato(costruttore.sign(self.ca.chiave, hashes.SHA256()), chiave)
 
     def tsa(self) -> Certificato:
@@ -122,7 +163,8 @@ class PkiLocale:
         cert = (
             x509.CertificateBuilder()
             .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "TSA di prova (test revoca)")]))
-            .issuer_name(self.ca.cert.subject).public_key(chiave.public_key())
+            .issuer_name(self.ca.cert.subject)
+            .public_key(chiave.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(ADESSO - datetime.timedelta(days=300))
             .not_valid_after(ADESSO + datetime.timedelta(days=300))
@@ -138,7 +180,8 @@ class PkiLocale:
 
     def crl(self) -> bytes:
         costruttore = (
-            x509.CertificateRevocationListBuilder().issuer_name(self.ca.cert.subject)
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(self.ca.cert.subject)
             .last_update(datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5))
             .next_update(datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1))
         )
@@ -153,13 +196,21 @@ class PkiLocale:
         seriale = richiesta.serial_number
         adesso = datetime.datetime.now(datetime.UTC)
         revocato = self.revocati.get(seriale)
-        costruttore = ocsp.OCSPResponseBuilder().add_response_by_hash(
-            issuer_name_hash=richiesta.issuer_name_hash, issuer_key_hash=richiesta.issuer_key_hash,
-            serial_number=seriale, algorithm=richiesta.hash_algorithm,
-            cert_status=ocsp.OCSPCertStatus.REVOKED if revocato else ocsp.OCSPCertStatus.GOOD,
-            this_update=adesso - datetime.timedelta(minutes=1), next_update=adesso + datetime.timedelta(hours=1),
-            revocation_time=revocato, revocation_reason=x509.ReasonFlags.key_compromise if revocato else None,
-        ).responder_id(ocsp.OCSPResponderEncoding.HASH, self.ca.cert)
+        costruttore = (
+            ocsp.OCSPResponseBuilder()
+            .add_response_by_hash(
+                issuer_name_hash=richiesta.issuer_name_hash,
+                issuer_key_hash=richiesta.issuer_key_hash,
+                serial_number=seriale,
+                algorithm=richiesta.hash_algorithm,
+                cert_status=ocsp.OCSPCertStatus.REVOKED if revocato else ocsp.OCSPCertStatus.GOOD,
+                this_update=adesso - datetime.timedelta(minutes=1),
+                next_update=adesso + datetime.timedelta(hours=1),
+                revocation_time=revocato,
+                revocation_reason=x509.ReasonFlags.key_compromise if revocato else None,
+            )
+            .responder_id(ocsp.OCSPResponderEncoding.HASH, self.ca.cert)
+        )
         for estensione in richiesta.extensions:
             if isinstance(estensione.value, x509.OCSPNonce):
                 costruttore = costruttore.add_extension(estensione.value, critical=False)
@@ -222,8 +273,14 @@ def porta_chiusa() -> str:
     return f"http://127.0.0.1:{porta}"
 
 
-def firma_pades(pdf: bytes, firmatario: Certificato, ca: Certificato, *, tsa: Certificato | None = None,
-                marca_il: datetime.datetime | None = None) -> bytes:
+def firma_pades(
+    pdf: bytes,
+    firmatario: Certificato,
+    ca: Certificato,
+    *,
+    tsa: Certificato | None = None,
+    marca_il: datetime.datetime | None = None,
+) -> bytes:
     """Sign ``pdf`` (PAdES, incremental update), with an RFC 3161 timestamp of ``tsa`` at ``marca_il``."""
     import asyncio
 
@@ -235,13 +292,15 @@ def firma_pades(pdf: bytes, firmatario: Certificato, ca: Certificato, *, tsa: Ce
     (cert,) = load_certs_from_pemder_data(firmatario.cert_pem)
     (ca_cert,) = load_certs_from_pemder_data(ca.cert_pem)
     signer = signers.SimpleSigner(
-        signing_cert=cert, signing_key=load_private_key_from_pemder_data(firmatario.key_pem, passphrase=None),
+        signing_cert=cert,
+        signing_key=load_private_key_from_pemder_data(firmatario.key_pem, passphrase=None),
         cert_registry=SimpleCertificateStore.from_certs([ca_cert]),
     )
     marcatore = _marcatore(tsa, ca_cert, marca_il)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    meta = signers.PdfSignatureMetadata(field_name="Firma1", md_algorithm="sha256",
-                                        subfilter=fields.SigSeedSubFilter.PADES)
+    meta = signers.PdfSignatureMetadata(
+        field_name="Firma1", md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES
+    )
     pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=marcatore)
     return asyncio.run(pdf_signer.async_sign_pdf(writer)).getvalue()
 
@@ -255,13 +314,21 @@ def _marcatore(tsa: Certificato | None, ca_cert, marca_il):
         return None
     (tsa_cert,) = load_certs_from_pemder_data(tsa.cert_pem)
     return timestamps.DummyTimeStamper(
-        tsa_cert=tsa_cert, tsa_key=load_private_key_from_pemder_data(tsa.key_pem, passphrase=None),
-        certs_to_embed=SimpleCertificateStore.from_certs([ca_cert]), fixed_dt=marca_il,
+        tsa_cert=tsa_cert,
+        tsa_key=load_private_key_from_pemder_data(tsa.key_pem, passphrase=None),
+        certs_to_embed=SimpleCertificateStore.from_certs([ca_cert]),
+        fixed_dt=marca_il,
     )
 
 
-def firma_cades(data: bytes, firmatario: Certificato, ca: Certificato, *, tsa: Certificato | None = None,
-                marca_il: datetime.datetime | None = None) -> bytes:
+def firma_cades(
+    data: bytes,
+    firmatario: Certificato,
+    ca: Certificato,
+    *,
+    tsa: Certificato | None = None,
+    marca_il: datetime.datetime | None = None,
+) -> bytes:
     import asyncio
 
     from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
@@ -271,9 +338,12 @@ def firma_cades(data: bytes, firmatario: Certificato, ca: Certificato, *, tsa: C
     (cert,) = load_certs_from_pemder_data(firmatario.cert_pem)
     (ca_cert,) = load_certs_from_pemder_data(ca.cert_pem)
     signer = signers.SimpleSigner(
-        signing_cert=cert, signing_key=load_private_key_from_pemder_data(firmatario.key_pem, passphrase=None),
+        signing_cert=cert,
+        signing_key=load_private_key_from_pemder_data(firmatario.key_pem, passphrase=None),
         cert_registry=SimpleCertificateStore.from_certs([ca_cert]),
     )
-    return asyncio.run(signer.async_sign_general_data(
-        data, "sha256", detached=False, use_cades=True, timestamper=_marcatore(tsa, ca_cert, marca_il)
-    )).dump()
+    return asyncio.run(
+        signer.async_sign_general_data(
+            data, "sha256", detached=False, use_cades=True, timestamper=_marcatore(tsa, ca_cert, marca_il)
+        )
+    ).dump()

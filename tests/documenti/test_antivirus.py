@@ -122,10 +122,13 @@ def clamd_reale(tmp_path):
     (db / "eicar.hsb").write_text(f"{hashlib.sha256(EICAR).hexdigest()}:{len(EICAR)}:Eicar-Test-Signature\n")
     sock = tmp_path / "clamd.sock"
     conf = tmp_path / "clamd.conf"
-    conf.write_text(f"LocalSocket {sock}\nDatabaseDirectory {db}\nForeground yes\nLogFile {tmp_path / 'clamd.log'}\n"
-                    f"TemporaryDirectory {tmp_path}\n")
-    processo = subprocess.Popen([eseguibile, "--config-file", str(conf)], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.STDOUT)
+    conf.write_text(
+        f"LocalSocket {sock}\nDatabaseDirectory {db}\nForeground yes\nLogFile {tmp_path / 'clamd.log'}\n"
+        f"TemporaryDirectory {tmp_path}\n"
+    )
+    processo = subprocess.Popen(
+        [eseguibile, "--config-file", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
     try:
         fine = time.monotonic() + 60
         while not sock.exists():
@@ -146,6 +149,7 @@ def test_clamd_reale_trova_eicar_e_lascia_passare_un_pdf(demo, clamd_reale, cont
             valida_e_salva(SimpleUploadedFile("eicar.pdf", EICAR), utente=None, firma_richiesta=False)
         assert info.value.code == "virus"
         assert conta_archivio() == prima
-        documento = valida_e_salva(SimpleUploadedFile("pulito.pdf", c.pdf_semplice("Piano dei fabbisogni")),
-                                   utente=None, firma_richiesta=False)
+        documento = valida_e_salva(
+            SimpleUploadedFile("pulito.pdf", c.pdf_semplice("Piano dei fabbisogni")), utente=None, firma_richiesta=False
+        )
     assert documento.pk

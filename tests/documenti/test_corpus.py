@@ -25,34 +25,92 @@ CORPUS = [
     ("jpeg-come-p7m", "foto.p7m", lambda: c.JPEG, False, "tipo_non_ammesso", "un'immagine (JPG)"),
     ("exe-come-pdf", "fattura.pdf", lambda: c.EXE, False, "tipo_non_ammesso", "programma eseguibile"),
     ("elf-come-p7m", "fattura.p7m", lambda: c.ELF, False, "tipo_non_ammesso", "programma eseguibile"),
-    ("testo-come-pdf", "nota.pdf", lambda: "Questo è un semplice testo.".encode(), False, "tipo_non_ammesso", "un file di testo"),
+    (
+        "testo-come-pdf",
+        "nota.pdf",
+        lambda: "Questo è un semplice testo.".encode(),
+        False,
+        "tipo_non_ammesso",
+        "un file di testo",
+    ),
     ("vuoto-pdf", "vuoto.pdf", lambda: b"", False, "vuoto", "è vuoto"),
     ("vuoto-p7m", "vuoto.p7m", lambda: b"", True, "vuoto", "è vuoto"),
     ("pdf-troncato", "troncato.pdf", lambda: c.pdf()[: len(c.pdf()) // 2], False, "pdf_danneggiato", "danneggiato"),
-    ("pdf-solo-intestazione", "finto.pdf", lambda: b"%PDF-1.7\n%%EOF\n", False, "pdf_danneggiato", "non è un PDF valido"),
-    ("pdf-spazzatura", "finto.pdf", lambda: b"%PDF-1.4\n" + bytes(range(256)) * 8 + b"\n%%EOF\n", False,
-     "pdf_danneggiato", "danneggiato"),
+    (
+        "pdf-solo-intestazione",
+        "finto.pdf",
+        lambda: b"%PDF-1.7\n%%EOF\n",
+        False,
+        "pdf_danneggiato",
+        "non è un PDF valido",
+    ),
+    (
+        "pdf-spazzatura",
+        "finto.pdf",
+        lambda: b"%PDF-1.4\n" + bytes(range(256)) * 8 + b"\n%%EOF\n",
+        False,
+        "pdf_danneggiato",
+        "danneggiato",
+    ),
     ("pdf-cifrato", "riservato.pdf", c.pdf_cifrato, False, "pdf_cifrato", "protetto da password"),
     ("pdf-non-firmato", "manifestazione.pdf", c.pdf, True, "non_firmato", "non risulta firmato digitalmente"),
-    ("pades-manomesso", "firmato.pdf", c.pades_manomesso, True, "firma_non_integra",
-     "non è integra: il documento è stato modificato dopo la firma"),
-    ("pades-manomesso-firma-non-richiesta", "firmato.pdf", c.pades_manomesso, False, "firma_non_integra", "non è integra"),
-    ("pades-modificato-dopo", "firmato.pdf", c.pades_modificato_dopo_la_firma, True, "firma_modificata",
-     "modificato dopo l'apposizione della firma"),
+    (
+        "pades-manomesso",
+        "firmato.pdf",
+        c.pades_manomesso,
+        True,
+        "firma_non_integra",
+        "non è integra: il documento è stato modificato dopo la firma",
+    ),
+    (
+        "pades-manomesso-firma-non-richiesta",
+        "firmato.pdf",
+        c.pades_manomesso,
+        False,
+        "firma_non_integra",
+        "non è integra",
+    ),
+    (
+        "pades-modificato-dopo",
+        "firmato.pdf",
+        c.pades_modificato_dopo_la_firma,
+        True,
+        "firma_modificata",
+        "modificato dopo l'apposizione della firma",
+    ),
     ("p7m-payload-cambiato", "firmato.pdf.p7m", c.p7m_payload_cambiato, True, "firma_non_integra", "non è integra"),
     ("p7m-firma-alterata", "firmato.pdf.p7m", c.p7m_firma_alterata, True, "firma_non_integra", "non è integra"),
-    ("p7m-annidato-5", "firmato.pdf.p7m.p7m.p7m.p7m.p7m", lambda: c.annidato(5), True, "p7m_annidamento",
-     "più di 3 buste di firma"),
+    (
+        "p7m-annidato-5",
+        "firmato.pdf.p7m.p7m.p7m.p7m.p7m",
+        lambda: c.annidato(5),
+        True,
+        "p7m_annidamento",
+        "più di 3 buste di firma",
+    ),
     ("p7m-annidato-4", "firmato.pdf.p7m", lambda: c.annidato(4), True, "p7m_annidamento", "più di 3"),
     ("p7m-staccato", "firma.p7m", c.p7m_staccato, True, "p7m_staccato", "contiene solo la firma"),
     ("p7m-di-html", "firmato.pdf.p7m", lambda: c.p7m_di(c.HTML), True, "p7m_contenuto", "non è un PDF"),
     ("p7m-di-zip", "firmato.pdf.p7m", lambda: c.p7m_di(c.zip_con_pdf()), True, "p7m_contenuto", "archivio compresso"),
-    ("p7m-di-pdf-troncato", "firmato.pdf.p7m", lambda: c.p7m_di(c.pdf()[:300]), True, "pdf_danneggiato",
-     "Il documento contenuto nel file firmato"),
+    (
+        "p7m-di-pdf-troncato",
+        "firmato.pdf.p7m",
+        lambda: c.p7m_di(c.pdf()[:300]),
+        True,
+        "pdf_danneggiato",
+        "Il documento contenuto nel file firmato",
+    ),
     ("p7m-troncato", "firmato.pdf.p7m", lambda: c.cades()[:-200], True, "p7m_non_valido", "non è una busta di firma"),
     ("p7m-pem-rotto", "firmato.pdf.p7m", c.pem_rotto, True, "p7m_non_valido", "non è una busta di firma"),
     ("cms-non-firma", "firmato.pdf.p7m", c.cms_non_signed_data, True, "p7m_non_valido", "non è una busta di firma"),
-    ("base64-non-cms", "firmato.p7m", lambda: b"UXVlc3RvIG5vbiDDqCB1biBwN20=\n", True, "tipo_non_ammesso", "non è un documento ammesso"),
+    (
+        "base64-non-cms",
+        "firmato.p7m",
+        lambda: b"UXVlc3RvIG5vbiDDqCB1biBwN20=\n",
+        True,
+        "tipo_non_ammesso",
+        "non è un documento ammesso",
+    ),
 ]
 
 NOMI_CATTIVI = [
@@ -71,7 +129,9 @@ def _ids(lista):
     return [voce[0] for voce in lista]
 
 
-@pytest.mark.parametrize(("nome", "fabbrica", "firma", "codice", "frammento"), [v[1:] for v in CORPUS], ids=_ids(CORPUS))
+@pytest.mark.parametrize(
+    ("nome", "fabbrica", "firma", "codice", "frammento"), [v[1:] for v in CORPUS], ids=_ids(CORPUS)
+)
 def test_file_cattivo_rifiutato_e_nulla_salvato(demo, conta_archivio, nome, fabbrica, firma, codice, frammento):
     prima = conta_archivio()
     with pytest.raises(FileNonValido) as info:
@@ -141,7 +201,9 @@ def test_il_corpus_ha_almeno_30_file_cattivi():
 
 
 @override_settings(SCT_FIRMA_RICHIEDI_ATTENDIBILE=True)
-@pytest.mark.parametrize("fabbrica", [lambda: c.pades("estranea"), lambda: c.cades("der", "estranea")], ids=["pades", "cades"])
+@pytest.mark.parametrize(
+    "fabbrica", [lambda: c.pades("estranea"), lambda: c.cades("der", "estranea")], ids=["pades", "cades"]
+)
 def test_firma_non_attendibile_rifiutata_se_richiesta_attendibile(demo, conta_archivio, fabbrica):
     prima = conta_archivio()
     with pytest.raises(FileNonValido) as info:

@@ -25,7 +25,9 @@ def _corpo(risposta):
 
 def test_download_pdf_intestazioni_e_audit(demo):
     utente = demo.user("aderente")
-    documento = valida_e_salva(c.NomeGrezzo(c.pades(), "Délibera \"n°12\"; città.pdf"), utente=utente, firma_richiesta=True)
+    documento = valida_e_salva(
+        c.NomeGrezzo(c.pades(), 'Délibera "n°12"; città.pdf'), utente=utente, firma_richiesta=True
+    )
     risposta = risposta_download(_richiesta(utente), documento)
     assert risposta.status_code == 200
     assert risposta["Content-Type"] == "application/pdf"
@@ -33,8 +35,8 @@ def test_download_pdf_intestazioni_e_audit(demo):
     assert risposta["Cache-Control"] == "private, no-store"
     assert risposta["Content-Length"] == str(len(c.pades()))
     disposizione = risposta["Content-Disposition"]
-    assert disposizione.startswith("attachment; filename=\"Delibera _n12__ citta.pdf\"; ")
-    assert disposizione.endswith("filename*=UTF-8''" + quote("Délibera \"n°12\"; città.pdf", safe=""))
+    assert disposizione.startswith('attachment; filename="Delibera _n12__ citta.pdf"; ')
+    assert disposizione.endswith("filename*=UTF-8''" + quote('Délibera "n°12"; città.pdf', safe=""))
     assert _corpo(risposta) == c.pades()
     voce = VoceAudit.objects.filter(azione="documento.scaricato", object_id=str(documento.pk)).get()
     assert voce.utente == utente and voce.ip == "10.1.2.3"
@@ -47,7 +49,7 @@ def test_download_inline_solo_per_pdf(demo):
     assert risposta_download(richiesta, pdf, inline=True)["Content-Disposition"].startswith("inline; ")
     risposta = risposta_download(richiesta, p7m, inline=True)
     assert risposta["Content-Type"] == "application/pkcs7-mime"
-    assert risposta["Content-Disposition"].startswith("attachment; filename=\"a.pdf.p7m\"")
+    assert risposta["Content-Disposition"].startswith('attachment; filename="a.pdf.p7m"')
     assert _corpo(risposta) == c.cades()
 
 
@@ -74,4 +76,6 @@ def test_download_file_mancante_404_senza_eccezione(demo):
 def test_content_disposition_non_permette_iniezioni():
     valore = content_disposition('x";\r\nSet-Cookie: a=b.pdf')
     assert "\r" not in valore and "\n" not in valore
-    assert valore.startswith('attachment; filename="x____Set-Cookie_ a_b.pdf"; filename*=UTF-8\'\'x%22%3B%0D%0ASet-Cookie')
+    assert valore.startswith(
+        "attachment; filename=\"x____Set-Cookie_ a_b.pdf\"; filename*=UTF-8''x%22%3B%0D%0ASet-Cookie"
+    )

@@ -58,7 +58,9 @@ def test_firma_pades_poi_accettata_come_firmata_e_attendibile(client_as, demo):
     assert documento.firmatario_cf == "BNCLRA75E45G999M" and documento.firmatario_nome == "Laura Bianchi"
 
 
-@pytest.mark.parametrize(("formato", "inizio"), [("cades", b"\x30"), ("cades-pem", b"-----BEGIN PKCS7-----"), ("cades-base64", b"MI")])
+@pytest.mark.parametrize(
+    ("formato", "inizio"), [("cades", b"\x30"), ("cades-pem", b"-----BEGIN PKCS7-----"), ("cades-base64", b"MI")]
+)
 def test_firma_cades_nei_tre_formati(client_as, formato, inizio):
     risposta = client_as("aderente2").post(URL, {"formato": formato, "file": SimpleUploadedFile("atto.pdf", c.pdf())})
     assert risposta.status_code == 200
@@ -152,11 +154,14 @@ def test_referrer_policy_lascia_l_origine_ai_post_della_pagina(client_as):
     assert firmato.status_code == 200 and firmato["Referrer-Policy"] == "same-origin"
 
 
-@pytest.mark.parametrize(("username", "cf", "nome"), [
-    ("aderente", "BNCLRA75E45G999M", "Laura Bianchi"),
-    ("aderente2", "NREPLA82M50G999L", "Paola Neri"),
-    ("oe", "SPSLGO78M52G999H", "Olga Esposito"),
-])
+@pytest.mark.parametrize(
+    ("username", "cf", "nome"),
+    [
+        ("aderente", "BNCLRA75E45G999M", "Laura Bianchi"),
+        ("aderente2", "NREPLA82M50G999L", "Paola Neri"),
+        ("oe", "SPSLGO78M52G999H", "Olga Esposito"),
+    ],
+)
 def test_utenti_dimostrativi_firmano(client_as, username, cf, nome):
     client = client_as(username)
     area = client.get(reverse("area_riservata")).content.decode()

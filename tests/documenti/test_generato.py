@@ -79,7 +79,9 @@ def test_generato_firmato_poi_pagina_cambiata_rifiutato():
 
     w = IncrementalPdfFileWriter(io.BytesIO(_pades(c.scheda())), strict=False)
     pagina = w.root["/Pages"]["/Kids"][0].get_object()
-    pagina["/Contents"] = w.add_object(generic.StreamObject(stream_data=b"BT /F1 14 Tf 72 720 Td (totale 1 euro) Tj ET"))
+    pagina["/Contents"] = w.add_object(
+        generic.StreamObject(stream_data=b"BT /F1 14 Tf 72 720 Td (totale 1 euro) Tj ET")
+    )
     w.update_container(pagina)
     out = io.BytesIO()
     w.write(out)
@@ -126,10 +128,12 @@ def test_firma_estranea_accettata_ma_non_attendibile():
 def test_valida_e_salva_con_generato(demo, conta_archivio):
     prima = conta_archivio()
     with pytest.raises(FileNonValido):
-        valida_e_salva(SimpleUploadedFile("scheda.pdf", _pades(c.pdf())), utente=None, firma_richiesta=True,
-                       generato=c.scheda())
+        valida_e_salva(
+            SimpleUploadedFile("scheda.pdf", _pades(c.pdf())), utente=None, firma_richiesta=True, generato=c.scheda()
+        )
     assert conta_archivio() == prima
-    documento = valida_e_salva(SimpleUploadedFile("scheda.pdf.p7m", _cades(c.scheda())), utente=None,
-                               firma_richiesta=True, generato=c.scheda())
+    documento = valida_e_salva(
+        SimpleUploadedFile("scheda.pdf.p7m", _cades(c.scheda())), utente=None, firma_richiesta=True, generato=c.scheda()
+    )
     assert documento.contenuto_sha256 == hashlib.sha256(c.scheda()).hexdigest()
     assert documento.firmato and documento.firma_tipo == "cades"

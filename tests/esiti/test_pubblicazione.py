@@ -30,9 +30,18 @@ def test_il_modulo_e_precompilato_e_chiede_i_dati_mancanti(client_as, fabbrica):
     assert risposta.status_code == 200
     pagina = html(risposta)
     for atteso in (
-        "F000000001", "Servizi di hosting cloud per il Comune", "€ 98.765,40", "Comune di Firenze", "01307110484",
-        "Affidamento diretto in adesione ad accordo quadro/convenzione", "7154112FF8",
-        "Telecom Italia S.p.A.", "Mandataria", "Cloud Toscana Servizi S.r.l.", "Mandante", "salva e pubblica",
+        "F000000001",
+        "Servizi di hosting cloud per il Comune",
+        "€ 98.765,40",
+        "Comune di Firenze",
+        "01307110484",
+        "Affidamento diretto in adesione ad accordo quadro/convenzione",
+        "7154112FF8",
+        "Telecom Italia S.p.A.",
+        "Mandataria",
+        "Cloud Toscana Servizi S.r.l.",
+        "Mandante",
+        "salva e pubblica",
     ):
         assert atteso in pagina, atteso
     form = risposta.context["form"]
@@ -80,8 +89,14 @@ def test_flusso_completo_salva_e_pubblica_riepilogo_salva_e_procedi(client_as, c
 
     riepilogo = aderente.get(risposta["Location"])
     pagina = html(riepilogo)
-    for atteso in ("Riepilogo dell'esito", "12/03/2025", "dal 01/04/2025 al 02/10/2026", "€ 1.500,50",
-                   "Migrazione in cloud dei servizi demografici", "salva e procedi"):
+    for atteso in (
+        "Riepilogo dell'esito",
+        "12/03/2025",
+        "dal 01/04/2025 al 02/10/2026",
+        "€ 1.500,50",
+        "Migrazione in cloud dei servizi demografici",
+        "salva e procedi",
+    ):
         assert atteso in pagina, atteso
 
     conferma = aderente.post(f"{URL}{esito.pk}/pubblica/riepilogo/", follow=True)
@@ -224,7 +239,9 @@ def test_importi_e_date_fuori_formato_rifiutati(client_as, fabbrica, campo, valo
     assert risposta.status_code == 400
     assert messaggio in html(risposta)
     esito.refresh_from_db()
-    assert esito.stato == Esito.Stato.BOZZA and esito.data_aggiudicazione is None and esito.importo_aggiudicazione is None
+    assert (
+        esito.stato == Esito.Stato.BOZZA and esito.data_aggiudicazione is None and esito.importo_aggiudicazione is None
+    )
 
 
 def test_importi_all_italiana_accettati(client_as, fabbrica):

@@ -17,7 +17,9 @@ def _approvato(demo, client):
     from contratti.models import Ordinativo
 
     ordinativo = crea_ordinativo(client, demo, adesione_approvata(demo))
-    Ordinativo.objects.filter(pk=ordinativo.pk).update(stato=Ordinativo.Stato.APPROVATO, cig_derivato="Z1A2B3C4D5", approvato_il=timezone.now())
+    Ordinativo.objects.filter(pk=ordinativo.pk).update(
+        stato=Ordinativo.Stato.APPROVATO, cig_derivato="Z1A2B3C4D5", approvato_il=timezone.now()
+    )
     ordinativo.refresh_from_db()
     return ordinativo
 
@@ -34,7 +36,11 @@ def test_bottone_esito_crea_la_bozza_precompilata(client_as, demo):
     risposta = client.post(_url(ordinativo))
     assert risposta.status_code == 302 and risposta.url.endswith("/pubblica/")
     esito = Esito.objects.get()
-    assert (esito.cig, esito.importo_aggiudicazione, esito.ente) == ("Z1A2B3C4D5", ordinativo.importo_totale, demo.firenze)
+    assert (esito.cig, esito.importo_aggiudicazione, esito.ente) == (
+        "Z1A2B3C4D5",
+        ordinativo.importo_totale,
+        demo.firenze,
+    )
     assert esito.cig_accordo_quadro == "7154112FF8"
     # The publication form shows the amounts with the Italian decimal comma, as they are typed.
     modulo = contenuto(client.get(risposta.url))

@@ -42,10 +42,22 @@ def test_oggetto_troppo_lungo_e_troncato_a_250(demo, fabbrica):
 
 def test_crea_bozza_e_idempotente_per_il_record_di_origine(demo):
     ordinativo = Group.objects.create(name="ordinativo di prova")  # stand-in for the lead's Ordinativo
-    prima = services.crea_bozza(contratto=demo.sct, ente=demo.firenze, utente=demo.user("aderente"),
-                                riferimento=ordinativo, cig="R000000001", oggetto="Primo")
-    seconda = services.crea_bozza(contratto=demo.sct, ente=demo.firenze, utente=demo.user("aderente"),
-                                  riferimento=ordinativo, cig="R000000001", oggetto="Secondo")
+    prima = services.crea_bozza(
+        contratto=demo.sct,
+        ente=demo.firenze,
+        utente=demo.user("aderente"),
+        riferimento=ordinativo,
+        cig="R000000001",
+        oggetto="Primo",
+    )
+    seconda = services.crea_bozza(
+        contratto=demo.sct,
+        ente=demo.firenze,
+        utente=demo.user("aderente"),
+        riferimento=ordinativo,
+        cig="R000000001",
+        oggetto="Secondo",
+    )
     assert seconda.pk == prima.pk
     assert services.esito_di(ordinativo).pk == prima.pk
     assert Esito.objects.get(pk=prima.pk).riferimento == ordinativo
@@ -75,7 +87,8 @@ def test_pubblica_chiede_i_dati_mancanti_in_italiano(demo, fabbrica):
 def test_date_incoerenti_impediscono_la_pubblicazione(demo, fabbrica):
     esito = fabbrica.bozza(
         data_aggiudicazione=datetime.date.today() + datetime.timedelta(days=3),
-        data_inizio=datetime.date(2025, 5, 1), data_ultimazione=datetime.date(2025, 4, 1),
+        data_inizio=datetime.date(2025, 5, 1),
+        data_ultimazione=datetime.date(2025, 4, 1),
     )
     with pytest.raises(ValidationError) as exc:
         services.pubblica(esito, utente=demo.user("aderente"))
@@ -84,8 +97,11 @@ def test_date_incoerenti_impediscono_la_pubblicazione(demo, fabbrica):
 
 
 def test_solo_gli_utenti_dell_ente_pubblicano(demo, fabbrica):
-    esito = fabbrica.bozza(data_aggiudicazione=datetime.date(2025, 1, 1), data_inizio=datetime.date(2025, 1, 2),
-                           data_ultimazione=datetime.date(2025, 12, 31))
+    esito = fabbrica.bozza(
+        data_aggiudicazione=datetime.date(2025, 1, 1),
+        data_inizio=datetime.date(2025, 1, 2),
+        data_ultimazione=datetime.date(2025, 12, 31),
+    )
     for estraneo in ("aderente2", "banditore", "editor"):
         with pytest.raises(PermissionDenied):
             services.pubblica(esito, utente=demo.user(estraneo))
@@ -99,8 +115,12 @@ def test_solo_gli_utenti_dell_ente_pubblicano(demo, fabbrica):
 
 def test_un_cig_e_pubblicato_una_volta_sola(demo, fabbrica):
     fabbrica.pubblicato(cig="D000000001")
-    doppione = fabbrica.bozza(cig="D000000001", data_aggiudicazione=datetime.date(2025, 1, 1),
-                              data_inizio=datetime.date(2025, 1, 2), data_ultimazione=datetime.date(2025, 12, 31))
+    doppione = fabbrica.bozza(
+        cig="D000000001",
+        data_aggiudicazione=datetime.date(2025, 1, 1),
+        data_inizio=datetime.date(2025, 1, 2),
+        data_ultimazione=datetime.date(2025, 12, 31),
+    )
     with pytest.raises(ValidationError) as exc:
         services.pubblica(doppione, utente=demo.user("aderente"))
     assert "Esiste già un esito pubblicato con il CIG D000000001" in exc.value.message_dict["cig"][0]
@@ -151,10 +171,17 @@ def test_ritiro_richiede_il_motivo_e_un_esito_pubblicato(demo, fabbrica):
 
 def test_annullamento_lascia_visibile_l_esito(demo, fabbrica):
     ordinativo = Group.objects.create(name="ordinativo annullato")
-    esito = services.crea_bozza(contratto=demo.sct, ente=demo.firenze, utente=demo.user("aderente"),
-                                riferimento=ordinativo, cig="N000000001", importo_aggiudicazione=Decimal("10.00"),
-                                data_aggiudicazione=datetime.date(2025, 1, 1), data_inizio=datetime.date(2025, 1, 2),
-                                data_ultimazione=datetime.date(2025, 12, 31))
+    esito = services.crea_bozza(
+        contratto=demo.sct,
+        ente=demo.firenze,
+        utente=demo.user("aderente"),
+        riferimento=ordinativo,
+        cig="N000000001",
+        importo_aggiudicazione=Decimal("10.00"),
+        data_aggiudicazione=datetime.date(2025, 1, 1),
+        data_inizio=datetime.date(2025, 1, 2),
+        data_ultimazione=datetime.date(2025, 12, 31),
+    )
     services.pubblica(esito, utente=demo.user("aderente"))
     [annullato] = services.segna_annullato_per(ordinativo)
     assert annullato.annullato and annullato.annullato_il
@@ -166,8 +193,11 @@ def test_annullamento_lascia_visibile_l_esito(demo, fabbrica):
 
 
 def test_bozza_annullata_non_si_pubblica(demo, fabbrica):
-    esito = fabbrica.bozza(data_aggiudicazione=datetime.date(2025, 1, 1), data_inizio=datetime.date(2025, 1, 2),
-                           data_ultimazione=datetime.date(2025, 12, 31))
+    esito = fabbrica.bozza(
+        data_aggiudicazione=datetime.date(2025, 1, 1),
+        data_inizio=datetime.date(2025, 1, 2),
+        data_ultimazione=datetime.date(2025, 12, 31),
+    )
     services.segna_annullato(esito)
     with pytest.raises(ValidationError, match="annullato con una scheda ANN"):
         services.pubblica(esito, utente=demo.user("aderente"))

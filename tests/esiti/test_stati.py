@@ -60,9 +60,7 @@ def test_tabella_delle_transizioni(fabbrica, demo, ricevuti, transizione, da):
     else:
         with pytest.raises(stati.TransizioneNonConsentita) as exc:
             stati.cambia_stato(esito, transizione, utente=utente)
-        assert exc.value.messages == [
-            f"L'esito non può passare dallo stato “{S(da).label}” allo stato “{S(a).label}”."
-        ]
+        assert exc.value.messages == [f"L'esito non può passare dallo stato “{S(da).label}” allo stato “{S(a).label}”."]
         esito.refresh_from_db()
         assert esito.stato == da and VoceAudit.objects.count() == voci and ricevuti == []
 

@@ -87,8 +87,12 @@ class FakeOP:
         if self.guasto == "annulla":
             return f"{query['redirect_uri']}?{urlencode({'error': 'access_denied', 'state': query['state']})}"
         codice = secrets.token_urlsafe(16)
-        identita = {"fiscalNumber": "TINIT-BNCLRA75E45G999M", "acr": "https://www.spid.gov.it/SpidL2",
-                    "auth_time": int(time.time()), **self.prossima_identita}
+        identita = {
+            "fiscalNumber": "TINIT-BNCLRA75E45G999M",
+            "acr": "https://www.spid.gov.it/SpidL2",
+            "auth_time": int(time.time()),
+            **self.prossima_identita,
+        }
         self.codici[codice] = {"query": query, "identita": identita}
         return f"{query['redirect_uri']}?{urlencode({'code': codice, 'state': query['state']})}"
 
@@ -180,4 +184,3 @@ def _gestore(op: FakeOP):
                 self._json(404, {"error": "not_found"})
 
     return Gestore
-

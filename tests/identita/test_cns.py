@@ -19,11 +19,20 @@ HEADER = "HTTP_X_SSL_CLIENT_CERT"
 VERIFICA = "HTTP_X_SSL_CLIENT_VERIFY"
 
 
-def _certificato(*, serial_number=f"TINIT-{CF_ADERENTE}", cn="BIANCHI LAURA", giorni=(-30, 365), eku=(
-        ExtendedKeyUsageOID.CLIENT_AUTH,)):
+def _certificato(
+    *,
+    serial_number=f"TINIT-{CF_ADERENTE}",
+    cn="BIANCHI LAURA",
+    giorni=(-30, 365),
+    eku=(ExtendedKeyUsageOID.CLIENT_AUTH,),
+):
     ca_chiave = ec.generate_private_key(ec.SECP256R1())
-    ca_nome = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "CA CNS di prova"),
-                         x509.NameAttribute(NameOID.COMMON_NAME, "CA CNS di prova")])
+    ca_nome = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "CA CNS di prova"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "CA CNS di prova"),
+        ]
+    )
     chiave = ec.generate_private_key(ec.SECP256R1())
     attributi = [x509.NameAttribute(NameOID.COUNTRY_NAME, "IT"), x509.NameAttribute(NameOID.COMMON_NAME, cn)]
     if serial_number:
@@ -129,7 +138,10 @@ def test_titolare_sconosciuto(client, cns_attiva, django_user_model):
     utenti = django_user_model.objects.count()
     risposta = client.post("/identita/cns/", **_intestazioni(_certificato(serial_number="TINIT-RSSMRA80A01H501U")))
     assert risposta.status_code == 403
-    assert "Nessun utente del Negozio Elettronico è associato al codice fiscale RSSMRA80A01H501U" in risposta.content.decode()
+    assert (
+        "Nessun utente del Negozio Elettronico è associato al codice fiscale RSSMRA80A01H501U"
+        in risposta.content.decode()
+    )
     assert django_user_model.objects.count() == utenti
 
 

@@ -82,7 +82,11 @@ def test_sessione_nuova_chiede_il_codice_senza_qr(client, demo, settings):
     _accedi_con_password(client, "editor", settings)
     assert client.get("/admin/").status_code == 302
     pagina = client.get(PAGINA).content.decode()
-    assert "Inserisci il codice di 6 cifre" in pagina and 'class="segno"' not in pagina and "data-testid=\"segreto\"" not in pagina
+    assert (
+        "Inserisci il codice di 6 cifre" in pagina
+        and 'class="segno"' not in pagina
+        and 'data-testid="segreto"' not in pagina
+    )
     # The code already used is refused (django-otp does not accept a code twice); the next one works.
     assert client.post(PAGINA, {"codice": _codice(device)}).status_code == 400
     TOTPDevice.objects.get(pk=device.pk).throttle_reset()  # past the wait after a failure (1 s)
@@ -90,12 +94,15 @@ def test_sessione_nuova_chiede_il_codice_senza_qr(client, demo, settings):
     assert client.get("/admin/").status_code == 200
 
 
-@pytest.mark.parametrize("codice,messaggio", [
-    ("", "Inserisci il codice di 6 cifre"),
-    ("12ab56", "Il codice è formato da 6 cifre"),
-    ("1234567890123", "Il codice è formato da 6 cifre"),
-    ("000000", "Il codice non è valido o è scaduto"),
-])
+@pytest.mark.parametrize(
+    "codice,messaggio",
+    [
+        ("", "Inserisci il codice di 6 cifre"),
+        ("12ab56", "Il codice è formato da 6 cifre"),
+        ("1234567890123", "Il codice è formato da 6 cifre"),
+        ("000000", "Il codice non è valido o è scaduto"),
+    ],
+)
 def test_codice_errato_o_malformato(client, demo, settings, codice, messaggio):
     _accedi_con_password(client, "editor", settings)
     client.get(PAGINA)

@@ -123,5 +123,10 @@ def test_pagina_403_con_oidc_offre_spid_e_cie_forzati(client_as, settings):
     assert link_spid
     for href, idp in link_spid:
         query = parse_qs(urlparse(href.replace("&amp;", "&")).query)
-        assert query == {"fonte": ["spid"], "livello": ["3"], "forza": ["1"], "next": ["/prova/livello-3/"],
-                         "idp": [idp]}
+        assert query == {
+            "fonte": ["spid"],
+            "livello": ["3"],
+            "forza": ["1"],
+            "next": ["/prova/livello-3/"],
+            "idp": [idp],
+        }

@@ -111,7 +111,9 @@ def test_livello_1_registrato_ma_non_forte(client, op):
 def test_acr_sconosciuto_rifiutato(client, op):
     op.prossima_identita = {"acr": "urn:qualcosa:password"}
     risposta = accedi(client, op)
-    assert risposta.status_code == 403 and "livello di autenticazione SPID o CIE riconosciuto" in risposta.content.decode()
+    assert (
+        risposta.status_code == 403 and "livello di autenticazione SPID o CIE riconosciuto" in risposta.content.decode()
+    )
 
 
 def test_codice_fiscale_sconosciuto_nessun_utente_creato(client, op, django_user_model):
@@ -214,8 +216,10 @@ def test_parametri_richiesti_registrati_per_state(client, op):
 def _provider_nel_pulsante(html):
     import re
 
-    return [(idp.replace("&amp;", "&"), href.replace("&amp;", "&"))
-            for href, idp in re.findall(r'<a class="dropdown-item list-item" href="([^"]+)" data-idp="([^"]+)"', html)]
+    return [
+        (idp.replace("&amp;", "&"), href.replace("&amp;", "&"))
+        for href, idp in re.findall(r'<a class="dropdown-item list-item" href="([^"]+)" data-idp="([^"]+)"', html)
+    ]
 
 
 def test_pulsante_spid_ufficiale_con_i_gestori_nel_login_e_nell_intestazione(client, op):
@@ -230,7 +234,7 @@ def test_pulsante_spid_ufficiale_con_i_gestori_nel_login_e_nell_intestazione(cli
     assert "Non hai SPID?" in html and 'data-fonte="cie"' in html
     assert 'alt="Poste Italiane SpA"' in html  # each provider's logo has its name as text
     intestazione = client.get("/contratti/").content.decode()
-    intestazione = intestazione[:intestazione.index("</header>")]
+    intestazione = intestazione[: intestazione.index("</header>")]
     assert "Entra con SPID" in intestazione and "Entra con CIE" in intestazione
     assert len(_provider_nel_pulsante(intestazione)) == len(PROVIDER)
 

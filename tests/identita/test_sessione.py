@@ -52,7 +52,14 @@ def test_accesso_registrato_nel_registro_di_audit(richiesta):
 
 @pytest.mark.parametrize(
     ("fonte", "livello", "forte"),
-    [("password", 1, False), ("spid", 1, False), ("spid", 2, True), ("cie", 2, True), ("cie", 1, False), ("cns", 3, True)],
+    [
+        ("password", 1, False),
+        ("spid", 1, False),
+        ("spid", 2, True),
+        ("cie", 2, True),
+        ("cie", 1, False),
+        ("cns", 3, True),
+    ],
 )
 def test_forte_solo_spid_cie_cns_da_livello_2(richiesta, fonte, livello, forte):
     request = richiesta()
@@ -122,7 +129,11 @@ def test_autenticazione_vecchia_chiede_step_up(richiesta, settings):
     settings.SCT_STRONG_AUTH_MAX_AGE_MIN = 60
     request = richiesta()
     services.registra_autenticazione(
-        request, fonte="spid", livello=2, codice_fiscale=CF_ADERENTE, quando=timezone.now() - datetime.timedelta(minutes=61)
+        request,
+        fonte="spid",
+        livello=2,
+        codice_fiscale=CF_ADERENTE,
+        quando=timezone.now() - datetime.timedelta(minutes=61),
     )
     with pytest.raises(AutenticazioneInsufficiente) as exc:
         verifica_autenticazione_forte(request, codice_fiscale_atteso=CF_ADERENTE)

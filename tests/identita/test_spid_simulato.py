@@ -66,7 +66,9 @@ def test_e_simulata_marca_la_sessione(client, demo, rf):
 @override_settings(SCT_SIMULATED_SPID=False)
 def test_404_quando_spento(client, demo):
     assert client.get("/identita/spid-simulato/").status_code == 404
-    assert client.post("/identita/spid-simulato/", {"utente": demo.user("aderente").pk, "livello": 2}).status_code == 404
+    assert (
+        client.post("/identita/spid-simulato/", {"utente": demo.user("aderente").pk, "livello": 2}).status_code == 404
+    )
     assert "_auth_user_id" not in client.session
     assert 'data-fonte="spid-simulato"' not in client.get("/account/accedi/").content.decode()
 

@@ -31,8 +31,11 @@ def upload(nome="atto.pdf", dati=None, content_type="application/pdf", da=None):
 
 
 def _task_state(oggetto):
-    return TaskState.objects.get(workflow_state__object_id=str(oggetto.pk), status=TaskState.STATUS_IN_PROGRESS,
-                                 workflow_state__base_content_type__model=oggetto._meta.model_name)
+    return TaskState.objects.get(
+        workflow_state__object_id=str(oggetto.pk),
+        status=TaskState.STATUS_IN_PROGRESS,
+        workflow_state__base_content_type__model=oggetto._meta.model_name,
+    )
 
 
 def adesione_approvata(demo, *, username="aderente", ente=None, ipotesi="A"):
@@ -41,15 +44,27 @@ def adesione_approvata(demo, *, username="aderente", ente=None, ipotesi="A"):
     contratto = demo.sct
     files = {"manifestazione-interesse": upload("manifestazione.pdf", da=utente)}
     if ipotesi == "B":
-        files.update({"piano-fabbisogni": upload("piano.pdf", da=utente), "progetto-fabbisogni": upload("progetto.pdf", da=utente)})
+        files.update(
+            {
+                "piano-fabbisogni": upload("piano.pdf", da=utente),
+                "progetto-fabbisogni": upload("progetto.pdf", da=utente),
+            }
+        )
     adesione = servizi_adesione.crea_bozza(
-        contratto=contratto, ente=ente, utente=utente, ipotesi=ipotesi, importo="1000.00",
-        scadenza=contratto.scadenza_adesioni_suggerita, files=files,
+        contratto=contratto,
+        ente=ente,
+        utente=utente,
+        ipotesi=ipotesi,
+        importo="1000.00",
+        scadenza=contratto.scadenza_adesioni_suggerita,
+        files=files,
     )
     banditore = demo.user("banditore")
     while adesione.stato != Adesione.Stato.APPROVATA:
         if adesione.round_corrente == 1 and ipotesi == "B":
-            servizi_adesione.carica_documenti_round(adesione, utente=utente, files={"data-protection-agreement": upload("dpa.pdf", da=utente)})
+            servizi_adesione.carica_documenti_round(
+                adesione, utente=utente, files={"data-protection-agreement": upload("dpa.pdf", da=utente)}
+            )
         servizi_adesione.invia(adesione, utente=utente)
         adesione = servizi_adesione.approva_round(adesione, utente=banditore, task_state=_task_state(adesione))
     return adesione
@@ -82,15 +97,19 @@ def crea_ordinativo(client, demo, adesione, **extra):
 
 
 def spid(client, demo, username="aderente", livello=2):
-    risposta = client.post("/identita/spid-simulato/", {"utente": demo.user(username).pk, "livello": livello, "next": "/"})
+    risposta = client.post(
+        "/identita/spid-simulato/", {"utente": demo.user(username).pk, "livello": livello, "next": "/"}
+    )
     assert risposta.status_code == 302
     return client
 
 
 def aggiungi_righe(client, demo, ordinativo, righe):
     for descrizione, unitario, quantita in righe:
-        risposta = client.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "riga"),
-                               {"descrizione": descrizione, "importo_unitario": unitario, "quantita": quantita})
+        risposta = client.post(
+            sub(demo.sct, "ordinativo_azione", ordinativo.pk, "riga"),
+            {"descrizione": descrizione, "importo_unitario": unitario, "quantita": quantita},
+        )
         assert risposta.status_code == 302, risposta.content.decode()[:2000]
 
 
@@ -99,11 +118,15 @@ def task_state(oggetto):
 
 
 def carica_atto(client, demo, ordinativo, nome="atto.pdf"):
-    risposta = client.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "documenti"), {"doc_atto-adesione": upload(nome)})
+    risposta = client.post(
+        sub(demo.sct, "ordinativo_azione", ordinativo.pk, "documenti"), {"doc_atto-adesione": upload(nome)}
+    )
     assert risposta.status_code == 302, risposta.content.decode()[:2000]
 
 
-def ordinativo_senza_cig(client, demo, *, ipotesi="A", righe=(("Servizio IaaS", "33,33", "3"),), atto=True, **richiesta):
+def ordinativo_senza_cig(
+    client, demo, *, ipotesi="A", righe=(("Servizio IaaS", "33,33", "3"),), atto=True, **richiesta
+):
     """An ordinativo in bozza (Richiedi CIG done, the lines added, the atto di adesione uploaded unless
     ``atto=False``, Conferma appalto not yet); the client is logged in as the demo "aderente"
     (Responsabile/Buyer and RUP of Firenze), by password."""
@@ -116,14 +139,16 @@ def ordinativo_senza_cig(client, demo, *, ipotesi="A", righe=(("Servizio IaaS", 
 
 
 def conferma_e_acquisisci(client, demo, commit, ordinativo):
-    """"Conferma appalto" and "Acquisisci CIG" by the RUP with simulated SPID (tasks run at commit)."""
+    """ "Conferma appalto" and "Acquisisci CIG" by the RUP with simulated SPID (tasks run at commit)."""
     spid(client, demo)
     with commit():
         assert client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk)).status_code == 302
     with commit():
         assert client.post(sub(demo.sct, "ordinativo_acquisisci_cig", ordinativo.pk)).status_code == 302
     ordinativo.refresh_from_db()
-    assert ordinativo.stato == Ordinativo.Stato.CIG_ACQUISITO and len(ordinativo.cig_derivato) == 10, ordinativo.errore_anac
+    assert ordinativo.stato == Ordinativo.Stato.CIG_ACQUISITO and len(ordinativo.cig_derivato) == 10, (
+        ordinativo.errore_anac
+    )
     return ordinativo
 
 
@@ -145,12 +170,16 @@ def porta_a(ordinativo, demo, stato):
     aderente, banditore = demo.user("aderente"), demo.user("banditore")
     pdf = servizi_ordinativo.scheda_sintesi(ordinativo)
     firmata = firma_pades(pdf, nome="Laura Bianchi", codice_fiscale=RUP_FIRENZE)
-    servizi_ordinativo.carica_scheda_firmata(ordinativo, utente=aderente, upload=SimpleUploadedFile("scheda.pdf", firmata, "application/pdf"))
+    servizi_ordinativo.carica_scheda_firmata(
+        ordinativo, utente=aderente, upload=SimpleUploadedFile("scheda.pdf", firmata, "application/pdf")
+    )
     servizi_ordinativo.invia(ordinativo, utente=aderente)
     if stato == Ordinativo.Stato.APPROVATO:
         servizi_ordinativo.approva(ordinativo, utente=banditore, task_state=task_state(ordinativo))
     elif stato == Ordinativo.Stato.RIFIUTATO:
-        servizi_ordinativo.rifiuta(ordinativo, utente=banditore, task_state=task_state(ordinativo), motivo="Importo da rivedere")
+        servizi_ordinativo.rifiuta(
+            ordinativo, utente=banditore, task_state=task_state(ordinativo), motivo="Importo da rivedere"
+        )
     ordinativo.refresh_from_db()
     assert ordinativo.stato == stato
     return ordinativo
@@ -158,7 +187,9 @@ def porta_a(ordinativo, demo, stato):
 
 def buyer_firenze(demo):
     """A Responsabile/Buyer of the Comune di Firenze who is not its RUP."""
-    user, _ = get_user_model().objects.get_or_create(username="buyer", defaults={"first_name": "Bruno", "last_name": "Buyer"})
+    user, _ = get_user_model().objects.get_or_create(
+        username="buyer", defaults={"first_name": "Bruno", "last_name": "Buyer"}
+    )
     Profilo.objects.update_or_create(user=user, defaults={"codice_fiscale": CF_BUYER})
     assegna_incarico(user, demo.firenze, Incarico.Ruolo.RESPONSABILE)
     return user
@@ -166,7 +197,9 @@ def buyer_firenze(demo):
 
 def secondo_rup_firenze(demo):
     """A second RUP of the Comune di Firenze (Luigi Verdi), besides the demo "aderente"."""
-    user, _ = get_user_model().objects.get_or_create(username="rup2", defaults={"first_name": "Luigi", "last_name": "Verdi"})
+    user, _ = get_user_model().objects.get_or_create(
+        username="rup2", defaults={"first_name": "Luigi", "last_name": "Verdi"}
+    )
     Profilo.objects.update_or_create(user=user, defaults={"codice_fiscale": CF_SECONDO_RUP})
     assegna_incarico(user, demo.firenze, Incarico.Ruolo.RUP)
     return user

@@ -26,10 +26,15 @@ def _traccia(ordinativo, simulatore_anac):
     """What an action left towards ANAC: operations, Log Trasmissioni, requests received by the simulator."""
     ordinativo = Ordinativo.objects.get(pk=ordinativo.pk)
     return (
-        OperazioneANAC.objects.filter(object_id=str(ordinativo.pk), chiave__startswith=f"ordinativo:{ordinativo.pk}:").count(),
+        OperazioneANAC.objects.filter(
+            object_id=str(ordinativo.pk), chiave__startswith=f"ordinativo:{ordinativo.pk}:"
+        ).count(),
         trasmissioni_di(ordinativo).count(),
         len(simulatore_anac.richieste()),
-        ordinativo.stato, ordinativo.tentativo_conferma, ordinativo.tentativo_cig, ordinativo.cig_in_recupero,
+        ordinativo.stato,
+        ordinativo.tentativo_conferma,
+        ordinativo.tentativo_cig,
+        ordinativo.cig_in_recupero,
     )
 
 

@@ -30,15 +30,26 @@ def _operazioni(ordinativo):
 
 def _fotografia(ordinativo):
     o = Ordinativo.objects.get(pk=ordinativo.pk)
-    return (o.stato, o.cig_derivato, o.id_appalto, o.tentativo_conferma, o.tentativo_cig, o.scheda_firmata_id,
-            o.documenti.count(), _operazioni(o), o.chiuso_il)
+    return (
+        o.stato,
+        o.cig_derivato,
+        o.id_appalto,
+        o.tentativo_conferma,
+        o.tentativo_cig,
+        o.scheda_firmata_id,
+        o.documenti.count(),
+        _operazioni(o),
+        o.chiuso_il,
+    )
 
 
 def _carica_scheda(client, demo, ordinativo, firmatario):
     pdf = corpo(client.get(sub(demo.sct, "ordinativo_scheda", ordinativo.pk)))
     firmata = firma_pades(pdf, nome=firmatario, codice_fiscale=RUP_FIRENZE)
-    risposta = client.post(sub(demo.sct, "ordinativo_passo2", ordinativo.pk),
-                           {"scheda": SimpleUploadedFile("scheda-firmata.pdf", firmata, "application/pdf")})
+    risposta = client.post(
+        sub(demo.sct, "ordinativo_passo2", ordinativo.pk),
+        {"scheda": SimpleUploadedFile("scheda-firmata.pdf", firmata, "application/pdf")},
+    )
     assert risposta.status_code == 302, contenuto(risposta)[:2000]
 
 
@@ -91,14 +102,20 @@ def test_rifiutato_corretto_e_inviato_di_nuovo_con_lo_stesso_cig(client, demo, c
     _carica_scheda(client, demo, ordinativo, "Laura Bianchi (seconda firma)")
     ordinativo.refresh_from_db()
     assert ordinativo.scheda_firmata_id != scheda_inviata.pk
-    voce = VoceAudit.objects.filter(azione="ordinativo.scheda_firmata_caricata", object_id=str(ordinativo.pk)).latest("pk")
+    voce = VoceAudit.objects.filter(azione="ordinativo.scheda_firmata_caricata", object_id=str(ordinativo.pk)).latest(
+        "pk"
+    )
     assert voce.dati["sostituisce"] == scheda_inviata.sha256
 
     with commit():
         assert client.post(sub(demo.sct, "ordinativo_invia", ordinativo.pk)).status_code == 302
     ordinativo.refresh_from_db()
     assert ordinativo.stato == Ordinativo.Stato.INVIATO and ordinativo.motivo_rifiuto == ""
-    assert (ordinativo.cig_derivato, ordinativo.id_appalto, ordinativo.tentativo_conferma) == (cig, id_appalto, tentativo)
+    assert (ordinativo.cig_derivato, ordinativo.id_appalto, ordinativo.tentativo_conferma) == (
+        cig,
+        id_appalto,
+        tentativo,
+    )
     assert _operazioni(ordinativo) == operazioni  # nothing sent to ANAC again
     nuovo.refresh_from_db()
     assert nuovo.inviato
@@ -110,9 +127,13 @@ def test_rifiutato_corretto_e_inviato_di_nuovo_con_lo_stesso_cig(client, demo, c
     # The history: the versions sent before, the first atto still downloadable.
     passo3 = contenuto(client.get(sub(demo.sct, "ordinativo_passo3", ordinativo.pk)))
     assert "Versioni inviate in precedenza" in passo3 and atto_inviato.documento.nome_originale in passo3
-    assert scheda_inviata.nome_originale in passo3 and (
-        'firmata da <span class="firma">Laura Bianchi (BNCLRA75E45G999M) – abilitato a firmare per Comune di Firenze'
-    ) in passo3
+    assert (
+        scheda_inviata.nome_originale in passo3
+        and (
+            'firmata da <span class="firma">Laura Bianchi (BNCLRA75E45G999M) – abilitato a firmare per Comune di Firenze'
+        )
+        in passo3
+    )
     assert client.get(sub(demo.sct, "ordinativo_documento", ordinativo.pk, atto_inviato.pk)).status_code == 200
 
     # Back to the banditore: this time approved.
@@ -120,7 +141,9 @@ def test_rifiutato_corretto_e_inviato_di_nuovo_con_lo_stesso_cig(client, demo, c
     ordinativo.refresh_from_db()
     assert ordinativo.stato == Ordinativo.Stato.APPROVATO
     # The banditore sees the history; the OE sees the approved documents only.
-    assert "Versioni inviate in precedenza" in contenuto(banditore.get(sub(demo.sct, "ordinativo_passo3", ordinativo.pk)))
+    assert "Versioni inviate in precedenza" in contenuto(
+        banditore.get(sub(demo.sct, "ordinativo_passo3", ordinativo.pk))
+    )
     oe = Client()
     oe.force_login(demo.user("oe"))
     del_fornitore = contenuto(oe.get(sub(demo.sct, "ordinativo_passo3", ordinativo.pk)))
@@ -154,18 +177,28 @@ def test_chiudi_ordinativo_rifiutato(client, demo, commit, simulatore_anac):
     assert ordinativo.stato == Ordinativo.Stato.CHIUSO and ordinativo.chiuso_da == demo.user("aderente")
     pagina = contenuto(risposta)
     assert "Ordinativo chiuso: non sarà più inviato al banditore." in pagina
-    assert f"Il CIG derivato {ordinativo.cig_derivato} resta acquisito su ANAC: per annullarlo si invia la scheda ANN" in pagina
+    assert (
+        f"Il CIG derivato {ordinativo.cig_derivato} resta acquisito su ANAC: per annullarlo si invia la scheda ANN"
+        in pagina
+    )
     assert ">invia</a>" not in pagina and ">chiudi ordinativo</a>" not in pagina
     voce = VoceAudit.objects.get(azione="ordinativo.chiuso", object_id=str(ordinativo.pk))
-    assert (voce.utente.username, voce.stato_da, voce.stato_a, voce.motivo) == ("aderente", "rifiutato", "chiuso", MOTIVO)
+    assert (voce.utente.username, voce.stato_da, voce.stato_a, voce.motivo) == (
+        "aderente",
+        "rifiutato",
+        "chiuso",
+        MOTIVO,
+    )
     assert voce.dati["cig"] == ordinativo.cig_derivato
 
     # Final: nothing more is uploaded, sent or closed again.
     prima = _fotografia(ordinativo)
     risposta = client.post(sub(demo.sct, "ordinativo_invia", ordinativo.pk))
     assert risposta.status_code == 400 and MSG_CHIUSO in contenuto(risposta)
-    risposta = client.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "documenti"),
-                           {"doc_atto-adesione": SimpleUploadedFile("atto.pdf", b"%PDF-1.4", "application/pdf")})
+    risposta = client.post(
+        sub(demo.sct, "ordinativo_azione", ordinativo.pk, "documenti"),
+        {"doc_atto-adesione": SimpleUploadedFile("atto.pdf", b"%PDF-1.4", "application/pdf")},
+    )
     assert risposta.status_code == 400
     risposta = client.post(url)
     assert risposta.status_code == 400 and "L'ordinativo è già chiuso." in contenuto(risposta)
@@ -175,7 +208,9 @@ def test_chiudi_ordinativo_rifiutato(client, demo, commit, simulatore_anac):
     # The scheda ANN stays available: the CIG is cancelled, the ordinativo becomes "Annullato".
     elenco = contenuto(client.get(sub(demo.sct, "schede_elenco", ordinativo.pk)))
     assert f'href="{sub(demo.sct, "scheda_nuova", ordinativo.pk, "ann")}"' in elenco
-    risposta = client.post(sub(demo.sct, "scheda_nuova", ordinativo.pk, "ann"), {"cig": ordinativo.cig_derivato, "motivo": "1"})
+    risposta = client.post(
+        sub(demo.sct, "scheda_nuova", ordinativo.pk, "ann"), {"cig": ordinativo.cig_derivato, "motivo": "1"}
+    )
     assert risposta.status_code == 302
     scheda = Scheda.objects.get(ordinativo=ordinativo)
     with commit():
@@ -190,7 +225,9 @@ def test_chiudi_ordinativo_rifiutato(client, demo, commit, simulatore_anac):
     assert (audit.stato_da, audit.stato_a) == ("chiuso", "annullato")
 
 
-@pytest.mark.parametrize("stato", [Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.INVIATO, Ordinativo.Stato.APPROVATO])
+@pytest.mark.parametrize(
+    "stato", [Ordinativo.Stato.CIG_ACQUISITO, Ordinativo.Stato.INVIATO, Ordinativo.Stato.APPROVATO]
+)
 def test_chiudi_solo_dopo_il_rifiuto(client, demo, commit, simulatore_anac, stato):
     ordinativo = ordinativo_con_cig(client, demo, commit, stato)
     url = sub(demo.sct, "ordinativo_chiudi", ordinativo.pk)

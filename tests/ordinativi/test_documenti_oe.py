@@ -50,8 +50,10 @@ def _carica(client, demo, ordinativo, files):
 
 
 def _stato_documenti(ordinativo):
-    return (DocumentoPrivato.objects.count(),
-            sorted(ordinativo.documenti.filter(caricato_da="oe").values_list("codice_richiesta", "versione", "corrente")))
+    return (
+        DocumentoPrivato.objects.count(),
+        sorted(ordinativo.documenti.filter(caricato_da="oe").values_list("codice_richiesta", "versione", "corrente")),
+    )
 
 
 def _mancanze(html):
@@ -72,26 +74,50 @@ def test_tracciabilita_una_per_ogni_membro_del_rti(client, demo, commit, simulat
     assert _carica(oe, demo, ordinativo, {_campo(primo): upload("tracciabilita-tim.pdf")}).status_code == 302
     vista = contenuto(aderente.get(url3))
     assert _etichetta(primo) in vista and "tracciabilita-tim.pdf" in vista
-    assert MEMBRI[primo] not in _mancanze(vista) and MEMBRI[secondo] in _mancanze(vista) and MEMBRI[terzo] in _mancanze(vista)
+    assert (
+        MEMBRI[primo] not in _mancanze(vista)
+        and MEMBRI[secondo] in _mancanze(vista)
+        and MEMBRI[terzo] in _mancanze(vista)
+    )
 
     # Bad files: refused with the reason, nothing stored (all the files of a POST are checked first).
     prima = _stato_documenti(ordinativo)
     for files, motivo in [
-        ({_campo(secondo): upload("non-firmata.pdf", pdf_semplice("comunicazione"))}, "non risulta firmato digitalmente"),
-        ({_campo(secondo): upload("pagina.pdf", b"<html><body>comunicazione</body></html>", "text/html")}, "non è un PDF"),
-        ({_campo(secondo): upload("buona.pdf"), _campo(terzo): upload("non-firmata.pdf", pdf_semplice("x"))},
-         "non risulta firmato digitalmente"),
-        ({"doc_tracciabilita": upload("mandataria.pdf")}, "Seleziona almeno un file da caricare."),  # not requested here
+        (
+            {_campo(secondo): upload("non-firmata.pdf", pdf_semplice("comunicazione"))},
+            "non risulta firmato digitalmente",
+        ),
+        (
+            {_campo(secondo): upload("pagina.pdf", b"<html><body>comunicazione</body></html>", "text/html")},
+            "non è un PDF",
+        ),
+        (
+            {_campo(secondo): upload("buona.pdf"), _campo(terzo): upload("non-firmata.pdf", pdf_semplice("x"))},
+            "non risulta firmato digitalmente",
+        ),
+        (
+            {"doc_tracciabilita": upload("mandataria.pdf")},
+            "Seleziona almeno un file da caricare.",
+        ),  # not requested here
     ]:
         risposta = _carica(oe, demo, ordinativo, files)
         assert risposta.status_code == 400 and motivo in contenuto(risposta), files
         assert _stato_documenti(ordinativo) == prima, files
 
-    assert _carica(oe, demo, ordinativo, {_campo(secondo): upload("tracciabilita-cts.pdf"),
-                                          _campo(terzo): upload("tracciabilita-drt.pdf")}).status_code == 302
+    assert (
+        _carica(
+            oe,
+            demo,
+            ordinativo,
+            {_campo(secondo): upload("tracciabilita-cts.pdf"), _campo(terzo): upload("tracciabilita-drt.pdf")},
+        ).status_code
+        == 302
+    )
     vista = contenuto(aderente.get(url3))
     assert 'id="mancanze-oe"' not in vista
-    for cf, nome in zip(MEMBRI, ("tracciabilita-tim.pdf", "tracciabilita-cts.pdf", "tracciabilita-drt.pdf"), strict=True):
+    for cf, nome in zip(
+        MEMBRI, ("tracciabilita-tim.pdf", "tracciabilita-cts.pdf", "tracciabilita-drt.pdf"), strict=True
+    ):
         riga = ordinativo.documenti.get(codice_richiesta=f"tracciabilita-{cf}", corrente=True)
         assert (riga.etichetta, riga.caricato_da, riga.documento.nome_originale) == (_etichetta(cf), "oe", nome)
         link = sub(demo.sct, "ordinativo_documento", ordinativo.pk, riga.pk)
@@ -109,7 +135,9 @@ def test_tracciabilita_una_per_ogni_membro_del_rti(client, demo, commit, simulat
 
 def test_tracciabilita_della_sola_mandataria(client, demo, commit, simulatore_anac):
     ordinativo = ordinativo_con_cig(client, demo, commit, Ordinativo.Stato.APPROVATO, tracciabilita="mandataria")
-    assert services.richieste_oe(ordinativo) == [("tracciabilita", "Comunicazione dati tracciabilità – Telecom Italia S.p.A.")]
+    assert services.richieste_oe(ordinativo) == [
+        ("tracciabilita", "Comunicazione dati tracciabilità – Telecom Italia S.p.A.")
+    ]
     oe = _client(demo, "oe")
     pagina = contenuto(oe.get(sub(demo.sct, "ordinativo_passo3", ordinativo.pk)))
     assert 'name="doc_tracciabilita"' in pagina and f'name="{_campo("05724831002")}"' not in pagina

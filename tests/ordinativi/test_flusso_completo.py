@@ -31,7 +31,7 @@ def _fino_al_cig(client, demo, commit, simulatore_anac):
     assert ordinativo.stato == Ordinativo.Stato.APPALTO_CONFERMATO, ordinativo.errore_anac
     html = contenuto(client.get(sub(demo.sct, "ordinativo_passo1", ordinativo.pk)))
     assert "Acquisisci CIG" in html
-    assert 'disabled>Conferma appalto' in html and 'disabled>salva e procedi' in html
+    assert "disabled>Conferma appalto" in html and "disabled>salva e procedi" in html
     with commit():
         assert client.post(sub(demo.sct, "ordinativo_acquisisci_cig", ordinativo.pk)).status_code == 302
     ordinativo.refresh_from_db()
@@ -56,7 +56,9 @@ def test_dal_nuovo_ordine_all_approvazione(client_as, demo, commit, outbox, simu
     assert risposta.status_code == 200 and risposta["Content-Type"] == "application/pdf", risposta.content[:500]
     pdf = corpo(risposta)
     testo = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    assert ordinativo.cig_derivato in testo and "99,99" in testo and "Scheda di sintesi ordinativo di fornitura" in testo
+    assert (
+        ordinativo.cig_derivato in testo and "99,99" in testo and "Scheda di sintesi ordinativo di fornitura" in testo
+    )
     assert corpo(client.get(sub(demo.sct, "ordinativo_scheda", ordinativo.pk))) == pdf
 
     from documenti.firma_prova import firma_pades
@@ -80,7 +82,9 @@ def test_dal_nuovo_ordine_all_approvazione(client_as, demo, commit, outbox, simu
 
     assert client_as("oe").get(sub(demo.sct, "ordinativo_passo3", ordinativo.pk)).status_code == 404
     client = client_as("aderente")
-    assert "Confermi l'invio dell'ordinativo di fornitura?" in contenuto(client.get(sub(demo.sct, "ordinativo_invia", ordinativo.pk)))
+    assert "Confermi l'invio dell'ordinativo di fornitura?" in contenuto(
+        client.get(sub(demo.sct, "ordinativo_invia", ordinativo.pk))
+    )
     outbox.clear()
     with commit():
         risposta = client.post(sub(demo.sct, "ordinativo_invia", ordinativo.pk), follow=True)
@@ -99,7 +103,9 @@ def test_dal_nuovo_ordine_all_approvazione(client_as, demo, commit, outbox, simu
     assert ordinativo.stato == Ordinativo.Stato.INVIATO
     outbox.clear()
     with commit():
-        client_as("banditore").post(reverse("wagtailsnippets_contratti_ordinativo:workflow_action", args=(ordinativo.pk, "approve", ts.pk)))
+        client_as("banditore").post(
+            reverse("wagtailsnippets_contratti_ordinativo:workflow_action", args=(ordinativo.pk, "approve", ts.pk))
+        )
     ordinativo.refresh_from_db()
     assert ordinativo.stato == Ordinativo.Stato.APPROVATO
     assert consegnatari(Messaggio.objects.filter(evento="ordinativo_approvato").latest("pk")) == ["aderente"]
@@ -111,9 +117,14 @@ def test_dal_nuovo_ordine_all_approvazione(client_as, demo, commit, outbox, simu
     assert ordinativo.cig_derivato in pagina and "Documenti da restituire all'amministrazione" in pagina
     assert ordinativo.codice in contenuto(oe.get(demo.sct.url))
     assert oe.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "riga"), {}).status_code == 403
-    risposta = oe.post(sub(demo.sct, "ordinativo_documenti_oe", ordinativo.pk), {"doc_tracciabilita": upload("tracciabilita.pdf", da="oe")})
+    risposta = oe.post(
+        sub(demo.sct, "ordinativo_documenti_oe", ordinativo.pk),
+        {"doc_tracciabilita": upload("tracciabilita.pdf", da="oe")},
+    )
     assert risposta.status_code == 302
-    assert "Comunicazione dati tracciabilità" in contenuto(client_as("aderente").get(sub(demo.sct, "ordinativo_passo3", ordinativo.pk)))
+    assert "Comunicazione dati tracciabilità" in contenuto(
+        client_as("aderente").get(sub(demo.sct, "ordinativo_passo3", ordinativo.pk))
+    )
     assert client_as("oe2").get(sub(demo.sct, "ordinativo_passo3", ordinativo.pk)).status_code == 404
 
     zip_risposta = client_as("aderente").get(sub(demo.sct, "ordinativo_pacchetto", ordinativo.pk))
@@ -124,7 +135,9 @@ def test_dal_nuovo_ordine_all_approvazione(client_as, demo, commit, outbox, simu
 
 
 def test_esito_negativo_di_anac_lascia_riprovare(client_as, demo, commit, simulatore_anac):
-    simulatore_anac.guasto(servizio="conferma-appalto", tipo="esito_ko", codice="ERR99", messaggio="Dati dell'appalto incoerenti")
+    simulatore_anac.guasto(
+        servizio="conferma-appalto", tipo="esito_ko", codice="ERR99", messaggio="Dati dell'appalto incoerenti"
+    )
     adesione = adesione_approvata(demo)
     client = client_as("aderente")
     ordinativo = crea_ordinativo(client, demo, adesione)
@@ -144,7 +157,9 @@ def test_esito_negativo_di_anac_lascia_riprovare(client_as, demo, commit, simula
     assert ordinativo.stato == Ordinativo.Stato.APPALTO_CONFERMATO and ordinativo.tentativo_conferma == 2
 
 
-@pytest.mark.parametrize("guasto", [{"tipo": "errore_http", "status": 500, "volte": None}, {"tipo": "ko", "codice": "ERR12", "volte": None}])
+@pytest.mark.parametrize(
+    "guasto", [{"tipo": "errore_http", "status": 500, "volte": None}, {"tipo": "ko", "codice": "ERR12", "volte": None}]
+)
 def test_guasti_su_recupera_cig_visibili_e_ritentabili(client_as, demo, commit, simulatore_anac, guasto):
     adesione = adesione_approvata(demo)
     client = client_as("aderente")
@@ -160,7 +175,9 @@ def test_guasti_su_recupera_cig_visibili_e_ritentabili(client_as, demo, commit, 
     ordinativo.refresh_from_db()
     assert ordinativo.stato == Ordinativo.Stato.APPALTO_CONFERMATO and not ordinativo.cig_in_recupero
     assert ordinativo.errore_anac and ordinativo.cig_derivato == ""
-    assert "puoi cliccare di nuovo “Acquisisci CIG”" in contenuto(client.get(sub(demo.sct, "ordinativo_passo1", ordinativo.pk)))
+    assert "puoi cliccare di nuovo “Acquisisci CIG”" in contenuto(
+        client.get(sub(demo.sct, "ordinativo_passo1", ordinativo.pk))
+    )
     simulatore_anac.reset()
     with commit():
         client.post(sub(demo.sct, "ordinativo_acquisisci_cig", ordinativo.pk))
@@ -175,11 +192,20 @@ def test_scheda_p7m_accettata(client_as, demo, commit, simulatore_anac):
     ordinativo = _fino_al_cig(client, demo, commit, simulatore_anac)
     pdf = corpo(client.get(sub(demo.sct, "ordinativo_scheda", ordinativo.pk)))
     p7m = firma_cades(pdf, nome="Laura Bianchi", codice_fiscale="BNCLRA75E45G999M")
-    risposta = client.post(sub(demo.sct, "ordinativo_passo2", ordinativo.pk), {"scheda": upload("scheda.pdf.p7m", p7m, "application/pkcs7-mime")})
+    risposta = client.post(
+        sub(demo.sct, "ordinativo_passo2", ordinativo.pk),
+        {"scheda": upload("scheda.pdf.p7m", p7m, "application/pkcs7-mime")},
+    )
     assert risposta.status_code == 302
     altro = firma_cades(pdf_semplice("altro"), nome="Laura Bianchi", codice_fiscale="BNCLRA75E45G999M")
     ordinativo.refresh_from_db()
     primo = ordinativo.scheda_firmata_id
-    assert client.post(sub(demo.sct, "ordinativo_passo2", ordinativo.pk), {"scheda": upload("x.p7m", altro, "application/pkcs7-mime")}).status_code == 400
+    assert (
+        client.post(
+            sub(demo.sct, "ordinativo_passo2", ordinativo.pk),
+            {"scheda": upload("x.p7m", altro, "application/pkcs7-mime")},
+        ).status_code
+        == 400
+    )
     ordinativo.refresh_from_db()
     assert ordinativo.scheda_firmata_id == primo

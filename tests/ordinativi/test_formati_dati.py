@@ -45,7 +45,9 @@ RICHIESTA_NON_VALIDA = [
 def test_richiedi_cig_formati_non_validi(client_as, demo, campo, valore, messaggio):
     adesione = adesione_approvata(demo)
     prima = Ordinativo.objects.count()
-    risposta = client_as("aderente").post(sub(demo.sct, "ordinativo_nuovo"), dati_richiesta_cig(adesione, **{campo: valore}))
+    risposta = client_as("aderente").post(
+        sub(demo.sct, "ordinativo_nuovo"), dati_richiesta_cig(adesione, **{campo: valore})
+    )
     assert risposta.status_code == 400
     assert messaggio in contenuto(risposta)
     assert Ordinativo.objects.count() == prima
@@ -72,7 +74,9 @@ def test_righe_ordinativo_importi_non_validi(client_as, demo, valore, messaggio)
     client = client_as("aderente")
     ordinativo = crea_ordinativo(client, demo, adesione_approvata(demo))
     for dati in ({"importo_unitario": valore, "quantita": "1"}, {"importo_unitario": "1", "quantita": valore}):
-        risposta = client.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "riga"), {"descrizione": "Riga", **dati})
+        risposta = client.post(
+            sub(demo.sct, "ordinativo_azione", ordinativo.pk, "riga"), {"descrizione": "Riga", **dati}
+        )
         assert risposta.status_code == 400
         assert messaggio in contenuto(risposta)
     assert ordinativo.righe.count() == 0
@@ -88,7 +92,12 @@ def test_righe_ordinativo_importi_non_validi(client_as, demo, valore, messaggio)
 )
 def test_adesione_formati_non_validi(client_as, demo, campo, valore, messaggio):
     prima = Adesione.objects.count()
-    dati = {"ipotesi": "A", "importo": "12.345,67", "scadenza": "2026-10-02", "doc_manifestazione-interesse": upload("m.pdf")}
+    dati = {
+        "ipotesi": "A",
+        "importo": "12.345,67",
+        "scadenza": "2026-10-02",
+        "doc_manifestazione-interesse": upload("m.pdf"),
+    }
     dati[campo] = valore
     risposta = client_as("aderente").post(sub_adesione(demo.sct, "adesione_nuova"), dati)
     assert risposta.status_code == 400

@@ -40,7 +40,9 @@ def _acquisisci(client, demo, commit, ordinativo):
     with commit():
         assert client.post(sub(demo.sct, "ordinativo_acquisisci_cig", ordinativo.pk)).status_code == 302
     ordinativo.refresh_from_db()
-    assert ordinativo.stato == Ordinativo.Stato.CIG_ACQUISITO and len(ordinativo.cig_derivato) == 10, ordinativo.errore_anac
+    assert ordinativo.stato == Ordinativo.Stato.CIG_ACQUISITO and len(ordinativo.cig_derivato) == 10, (
+        ordinativo.errore_anac
+    )
     return ordinativo
 
 
@@ -56,15 +58,26 @@ def _log(ordinativo):
 
 
 def _pagine(client, demo, ordinativo):
-    return (contenuto(client.get(sub(demo.sct, "ordinativo_passo1", ordinativo.pk))),
-            contenuto(client.get(sub(demo.sct, "ordinativo_log", ordinativo.pk))))
+    return (
+        contenuto(client.get(sub(demo.sct, "ordinativo_passo1", ordinativo.pk))),
+        contenuto(client.get(sub(demo.sct, "ordinativo_log", ordinativo.pk))),
+    )
 
 
 def test_ko_di_anac_su_crea_appalto(client, demo, commit, simulatore_anac, veloce):
     ordinativo = ordinativo_senza_cig(client, demo)
     spid(client, demo)
-    call_command("simulatore_anac", "guasto", "crea-appalto", "ko", "--codice", "ERR98",
-                 "--messaggio", "Il CIG indicato non risulta un accordo quadro", stdout=StringIO())
+    call_command(
+        "simulatore_anac",
+        "guasto",
+        "crea-appalto",
+        "ko",
+        "--codice",
+        "ERR98",
+        "--messaggio",
+        "Il CIG indicato non risulta un accordo quadro",
+        stdout=StringIO(),
+    )
     ordinativo = _conferma(client, demo, commit, ordinativo)
     assert (ordinativo.stato, ordinativo.id_appalto, ordinativo.cig_derivato) == (Ordinativo.Stato.BOZZA, "", "")
     assert ordinativo.errore_anac == "ERR98 – Il CIG indicato non risulta un accordo quadro"
@@ -78,7 +91,11 @@ def test_ko_di_anac_su_crea_appalto(client, demo, commit, simulatore_anac, veloc
     assert VoceAudit.objects.filter(azione="ordinativo.anac_ko", object_id=str(ordinativo.pk), stato_a="bozza").exists()
 
     ordinativo = _conferma(client, demo, commit, ordinativo)  # the retry
-    assert (ordinativo.stato, ordinativo.errore_anac, ordinativo.tentativo_conferma) == (Ordinativo.Stato.APPALTO_CONFERMATO, "", 2)
+    assert (ordinativo.stato, ordinativo.errore_anac, ordinativo.tentativo_conferma) == (
+        Ordinativo.Stato.APPALTO_CONFERMATO,
+        "",
+        2,
+    )
     assert [s for s, *_ in _log(ordinativo)].count("crea-appalto") == 2
     assert _log(ordinativo)[1] == ("crea-appalto", EsitoANAC.OK, "")
     assert _appalti_su_anac(ordinativo) == ["CONF"]
@@ -94,10 +111,15 @@ def test_timeout_su_conferma_appalto_risposta_persa_recuperata(client, demo, com
     spid(client, demo)
     simulatore_anac.guasto(servizio="conferma-appalto", tipo="timeout", ritardo=1.5, volte=None)
     ordinativo = _conferma(client, demo, commit, ordinativo)
-    assert (ordinativo.stato, ordinativo.errore_anac) == (Ordinativo.Stato.APPALTO_CONFERMATO, ""), ordinativo.errore_anac
+    assert (ordinativo.stato, ordinativo.errore_anac) == (Ordinativo.Stato.APPALTO_CONFERMATO, ""), (
+        ordinativo.errore_anac
+    )
     registro = _log(ordinativo)
-    assert registro[:3] == [("crea-appalto", EsitoANAC.OK, ""), ("conferma-appalto", EsitoANAC.ERRORE, "TIMEOUT"),
-                            ("conferma-appalto", EsitoANAC.KO, "ERR18")]
+    assert registro[:3] == [
+        ("crea-appalto", EsitoANAC.OK, ""),
+        ("conferma-appalto", EsitoANAC.ERRORE, "TIMEOUT"),
+        ("conferma-appalto", EsitoANAC.KO, "ERR18"),
+    ]
     assert len(simulatore_anac.richieste("conferma-appalto")) == 2
     _, log = _pagine(client, demo, ordinativo)
     assert "Errore temporaneo: la richiesta può essere ripetuta." in log and "TIMEOUT" in log and "ERR18" in log
@@ -105,7 +127,9 @@ def test_timeout_su_conferma_appalto_risposta_persa_recuperata(client, demo, com
     _acquisisci(client, demo, commit, ordinativo)
 
 
-def test_timeout_poi_5xx_su_conferma_appalto_errore_e_nuovo_tentativo(client, demo, commit, simulatore_anac, veloce, settings):
+def test_timeout_poi_5xx_su_conferma_appalto_errore_e_nuovo_tentativo(
+    client, demo, commit, simulatore_anac, veloce, settings
+):
     """The first conferma-appalto is processed but its answer lost, the automatic retries meet 503 until
     they run out: the order goes back to "Conferma appalto" with the error; the user's retry finds the
     confirmation ANAC already has (ERR18) and the appalto is confirmed once."""
@@ -125,7 +149,9 @@ def test_timeout_poi_5xx_su_conferma_appalto_errore_e_nuovo_tentativo(client, de
 
     simulatore_anac.reset()
     ordinativo = _conferma(client, demo, commit, ordinativo)
-    assert (ordinativo.stato, ordinativo.errore_anac) == (Ordinativo.Stato.APPALTO_CONFERMATO, ""), ordinativo.errore_anac
+    assert (ordinativo.stato, ordinativo.errore_anac) == (Ordinativo.Stato.APPALTO_CONFERMATO, ""), (
+        ordinativo.errore_anac
+    )
     assert _log(ordinativo)[4] == ("conferma-appalto", EsitoANAC.KO, "ERR18")  # recognised as the one ANAC has
     assert _appalti_su_anac(ordinativo) == ["CONF"]
     _acquisisci(client, demo, commit, ordinativo)
@@ -174,7 +200,11 @@ def test_cig_gia_assegnato_a_un_altro_ordinativo_rifiutato(client, demo, commit,
     with commit():
         assert client.post(sub(demo.sct, "ordinativo_acquisisci_cig", secondo.pk)).status_code == 302
     secondo.refresh_from_db()
-    assert (secondo.stato, secondo.cig_derivato, secondo.cig_in_recupero) == (Ordinativo.Stato.APPALTO_CONFERMATO, "", False)
+    assert (secondo.stato, secondo.cig_derivato, secondo.cig_in_recupero) == (
+        Ordinativo.Stato.APPALTO_CONFERMATO,
+        "",
+        False,
+    )
     assert secondo.errore_anac == f"Il CIG {primo.cig_derivato} risulta già assegnato a un altro ordinativo."
     assert Ordinativo.objects.filter(cig_derivato=primo.cig_derivato).get().pk == primo.pk
     passo1, log = _pagine(client, demo, secondo)

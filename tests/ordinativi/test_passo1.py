@@ -43,7 +43,10 @@ def test_richiedi_cig_e_passo1(client_as, demo):
     assert ordinativo.cig_accordo_quadro == "7154112FF8" and ordinativo.codice.startswith("O")
     html = contenuto(client.get(sub(demo.sct, "ordinativo_passo1", ordinativo.pk)))
     assert 'id="cig-derivato"' in html and "readonly disabled" in html
-    assert "Per poter finalizzare l’invio dell’ordine è necessario integrare la richiesta del CIG tramite il bottone “Conferma appalto”." in html
+    assert (
+        "Per poter finalizzare l’invio dell’ordine è necessario integrare la richiesta del CIG tramite il bottone “Conferma appalto”."
+        in html
+    )
     assert "RICHIESTE PER ORDINATIVI FORNITURA" in html
     assert "salva e procedi" in html and "Conferma appalto" in html
 
@@ -55,7 +58,9 @@ def test_richiedi_cig_e_passo1(client_as, demo):
 def test_richiedi_cig_dati_non_validi(client_as, demo, campo, valore, messaggio):
     adesione = adesione_approvata(demo)
     prima = Ordinativo.objects.count()
-    risposta = client_as("aderente").post(sub(demo.sct, "ordinativo_nuovo"), dati_richiesta_cig(adesione, **{campo: valore}))
+    risposta = client_as("aderente").post(
+        sub(demo.sct, "ordinativo_nuovo"), dati_richiesta_cig(adesione, **{campo: valore})
+    )
     assert risposta.status_code == 400
     assert messaggio in contenuto(risposta)
     assert Ordinativo.objects.count() == prima
@@ -89,8 +94,10 @@ def test_regola_dei_totali(client_as, demo, totale, righe, ammesso):
     client = client_as("aderente")
     ordinativo = crea_ordinativo(client, demo, adesione, importo_totale=totale)
     if ammesso is None:
-        risposta = client.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "riga"),
-                               {"descrizione": "X", "importo_unitario": righe[0][1], "quantita": righe[0][2]})
+        risposta = client.post(
+            sub(demo.sct, "ordinativo_azione", ordinativo.pk, "riga"),
+            {"descrizione": "X", "importo_unitario": righe[0][1], "quantita": righe[0][2]},
+        )
         assert risposta.status_code == 400
         assert "L'importo può avere al massimo due decimali." in contenuto(risposta)
         return
@@ -145,7 +152,10 @@ def test_altro_ente_e_oe_non_vedono_l_ordinativo_in_bozza(client_as, demo):
         client = client_as(username)
         assert client.get(sub(demo.sct, "ordinativo_passo1", ordinativo.pk)).status_code == 404, username
         assert client.get(sub(demo.sct, "ordinativo_stato", ordinativo.pk)).status_code == 404, username
-        assert client.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "riga"), {"descrizione": "x"}).status_code == 404
+        assert (
+            client.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "riga"), {"descrizione": "x"}).status_code
+            == 404
+        )
         assert ordinativo.codice not in contenuto(client.get(demo.sct.url))
 
 
@@ -171,8 +181,10 @@ def test_righe_bloccate_dopo_la_conferma(client_as, demo):
     carica_atto(client, demo, ordinativo)
     spid(client, demo)
     assert client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk)).status_code == 302
-    risposta = client.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "riga"),
-                           {"descrizione": "B", "importo_unitario": "1", "quantita": "1"})
+    risposta = client.post(
+        sub(demo.sct, "ordinativo_azione", ordinativo.pk, "riga"),
+        {"descrizione": "B", "importo_unitario": "1", "quantita": "1"},
+    )
     assert risposta.status_code == 400
     assert "non possono più essere modificate" in contenuto(risposta)
     assert ordinativo.righe.count() == 1

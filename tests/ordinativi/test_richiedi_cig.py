@@ -1,4 +1,4 @@
-""""Richiedi CIG" of an existing ordinativo: its state and the data of the CIG request, editable only
+""" "Richiedi CIG" of an existing ordinativo: its state and the data of the CIG request, editable only
 in bozza (before the first "Conferma appalto" or after ANAC refused it), read-only afterwards; the
 corrected data are those that reach ANAC at the next "Conferma appalto" (crea-appalto, or
 modifica-appalto when ANAC has the appalto already)."""
@@ -44,7 +44,7 @@ def _valori(ordinativo):
 def _tag_input(pagina, campo):
     """The HTML tag of the form field ``campo``."""
     inizio = pagina.index(f'name="{campo}"')
-    return pagina[pagina.rindex("<", 0, inizio):pagina.index(">", inizio) + 1]
+    return pagina[pagina.rindex("<", 0, inizio) : pagina.index(">", inizio) + 1]
 
 
 def _modifiche(ordinativo):
@@ -67,18 +67,33 @@ def test_in_bozza_si_modifica_e_si_torna_al_passo_1(client, demo):
     assert "Richiedi CIG" in pagina and FORM_MODIFICA in pagina and "Stato dell'ordinativo" in pagina
     assert 'name="oggetto"' in pagina and 'name="adesione"' not in pagina  # the adesione is chosen at passo 1
 
-    risposta = client.post(_url(demo, ordinativo), _dati(
-        ordinativo, oggetto="Servizi IaaS e PaaS per il Comune di Firenze", importo_totale="66,66", durata_mesi="24",
-        tracciabilita="ogni_membro"))
+    risposta = client.post(
+        _url(demo, ordinativo),
+        _dati(
+            ordinativo,
+            oggetto="Servizi IaaS e PaaS per il Comune di Firenze",
+            importo_totale="66,66",
+            durata_mesi="24",
+            tracciabilita="ogni_membro",
+        ),
+    )
     assert risposta.status_code == 302 and risposta["Location"] == sub(demo.sct, "ordinativo_passo1", ordinativo.pk)
     valori = _valori(ordinativo)
     assert (valori["oggetto"], valori["importo_totale"], valori["durata_mesi"], valori["tracciabilita"]) == (
-        "Servizi IaaS e PaaS per il Comune di Firenze", Decimal("66.66"), 24, "ogni_membro")
+        "Servizi IaaS e PaaS per il Comune di Firenze",
+        Decimal("66.66"),
+        24,
+        "ogni_membro",
+    )
     assert valori["modifiche_da_trasmettere"] is False  # ANAC has nothing yet: crea-appalto will send them
     voce = _modifiche(ordinativo).get()
     assert voce.utente.username == "aderente"
     assert voce.dati["importo_totale"] == {"da": "99.99", "a": "66.66"} and set(voce.dati) == {
-        "oggetto", "importo_totale", "durata_mesi", "tracciabilita"}
+        "oggetto",
+        "importo_totale",
+        "durata_mesi",
+        "tracciabilita",
+    }
     # The rule of the totals follows the corrected amount.
     assert "€ 66,66" in contenuto(client.get(sub(demo.sct, "ordinativo_passo1", ordinativo.pk)))
 
@@ -91,7 +106,11 @@ def test_senza_modifiche_nessuna_voce(client, demo):
 
 @pytest.mark.parametrize(
     ("campo", "valore", "messaggio"),
-    [*DATI_RICHIESTA_CIG_NON_VALIDI, ("codice_istat", "48017", "Il codice ISTAT ha 6 cifre."), ("oggetto", "", "obbligatorio")],
+    [
+        *DATI_RICHIESTA_CIG_NON_VALIDI,
+        ("codice_istat", "48017", "Il codice ISTAT ha 6 cifre."),
+        ("oggetto", "", "obbligatorio"),
+    ],
 )
 def test_dati_non_validi_rifiutati_in_italiano(client, demo, campo, valore, messaggio):
     ordinativo = ordinativo_senza_cig(client, demo)
@@ -109,7 +128,9 @@ def test_codice_appalto_di_un_altro_ordinativo_rifiutato(client, demo):
     secondo = crea_ordinativo(client, demo, primo.adesione)
     prima = _valori(secondo)
     risposta = client.post(_url(demo, secondo), _dati(secondo, codice_appalto=primo.codice_appalto))
-    assert risposta.status_code == 400 and "Questo codice appalto è già usato da un altro ordinativo." in contenuto(risposta)
+    assert risposta.status_code == 400 and "Questo codice appalto è già usato da un altro ordinativo." in contenuto(
+        risposta
+    )
     assert _valori(secondo) == prima
 
 
@@ -133,7 +154,7 @@ def test_chi_vede_e_chi_modifica(client, client_as, demo):
 
 
 def test_durante_la_conferma_in_sola_lettura_e_post_forgiato_rifiutato(client, demo):
-    """"Conferma appalto" requested (its task not run yet): ANAC works on the data, nobody changes them."""
+    """ "Conferma appalto" requested (its task not run yet): ANAC works on the data, nobody changes them."""
     ordinativo = ordinativo_senza_cig(client, demo)
     spid(client, demo)
     assert client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk)).status_code == 302
@@ -147,8 +168,16 @@ def test_durante_la_conferma_in_sola_lettura_e_post_forgiato_rifiutato(client, d
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("stato", [Ordinativo.Stato.APPALTO_CONFERMATO, Ordinativo.Stato.CIG_ACQUISITO,
-                                   Ordinativo.Stato.INVIATO, Ordinativo.Stato.APPROVATO, Ordinativo.Stato.RIFIUTATO])
+@pytest.mark.parametrize(
+    "stato",
+    [
+        Ordinativo.Stato.APPALTO_CONFERMATO,
+        Ordinativo.Stato.CIG_ACQUISITO,
+        Ordinativo.Stato.INVIATO,
+        Ordinativo.Stato.APPROVATO,
+        Ordinativo.Stato.RIFIUTATO,
+    ],
+)
 def test_dopo_la_conferma_dell_appalto_in_sola_lettura(client, demo, commit, simulatore_anac, stato):
     if stato == Ordinativo.Stato.APPALTO_CONFERMATO:
         ordinativo = ordinativo_senza_cig(client, demo)
@@ -173,9 +202,19 @@ def test_dopo_la_conferma_dell_appalto_in_sola_lettura(client, demo, commit, sim
 @pytest.mark.integration
 def test_dati_corretti_prima_della_conferma_sono_quelli_di_crea_appalto(client, demo, commit, simulatore_anac):
     ordinativo = ordinativo_senza_cig(client, demo, righe=[("Servizio IaaS", "33,33", "2")])
-    assert client.post(_url(demo, ordinativo), _dati(
-        ordinativo, oggetto="Servizi IaaS per gli uffici comunali", importo_totale="66,66", cpv="72500000-0",
-        durata_mesi="18")).status_code == 302
+    assert (
+        client.post(
+            _url(demo, ordinativo),
+            _dati(
+                ordinativo,
+                oggetto="Servizi IaaS per gli uffici comunali",
+                importo_totale="66,66",
+                cpv="72500000-0",
+                durata_mesi="18",
+            ),
+        ).status_code
+        == 302
+    )
     spid(client, demo)
     with commit():
         assert client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk)).status_code == 302
@@ -183,7 +222,9 @@ def test_dati_corretti_prima_della_conferma_sono_quelli_di_crea_appalto(client, 
     assert ordinativo.stato == Ordinativo.Stato.APPALTO_CONFERMATO, ordinativo.errore_anac
     (inviata,) = simulatore_anac.richieste("crea-appalto")
     lotto = inviata["dati"]["scheda"]["body"]["anacForm"]["aggiudicazioni"][0]
-    assert lotto["datiBase"]["oggetto"] == "Servizi IaaS per gli uffici comunali" and lotto["datiBase"]["importo"] == 66.66
+    assert (
+        lotto["datiBase"]["oggetto"] == "Servizi IaaS per gli uffici comunali" and lotto["datiBase"]["importo"] == 66.66
+    )
     assert lotto["datiBaseCPV"]["cpvPrevalente"]["codice"] == "72500000-0"
     assert lotto["datiBaseContratto"]["durataMesi"] == 18
     registrata = trasmissioni_di(ordinativo).get(servizio="crea-appalto")
@@ -194,8 +235,12 @@ def test_dati_corretti_prima_della_conferma_sono_quelli_di_crea_appalto(client, 
 def test_dopo_il_ko_della_conferma_i_dati_corretti_vanno_ad_anac(client, demo, commit, simulatore_anac):
     """ANAC refuses the confirmation (outcome KO): the banner invites to correct the data; the
     corrected data replace ANAC's copy (modifica-appalto) before the new confirmation."""
-    simulatore_anac.guasto(servizio="conferma-appalto", tipo="esito_ko", codice="ERR112",
-                           messaggio="Importo del lotto non coerente con il quadro economico")
+    simulatore_anac.guasto(
+        servizio="conferma-appalto",
+        tipo="esito_ko",
+        codice="ERR112",
+        messaggio="Importo del lotto non coerente con il quadro economico",
+    )
     ordinativo = ordinativo_senza_cig(client, demo)
     spid(client, demo)
     with commit():
@@ -213,12 +258,23 @@ def test_dopo_il_ko_della_conferma_i_dati_corretti_vanno_ad_anac(client, demo, c
     assert " disabled" not in _tag_input(pagina, "oggetto") and " disabled" not in _tag_input(pagina, "importo_totale")
     codice = ordinativo.codice_appalto
     # The codice appalto and the RUP travel with the appalto: a forged value is ignored.
-    risposta = client.post(_url(demo, ordinativo), _dati(
-        ordinativo, oggetto="Servizi IaaS (importo corretto)", importo_totale="66,66", codice_appalto="SCT-FORGIATO-0001",
-        cf_rup="RSSMRA80A01D612Y"))
+    risposta = client.post(
+        _url(demo, ordinativo),
+        _dati(
+            ordinativo,
+            oggetto="Servizi IaaS (importo corretto)",
+            importo_totale="66,66",
+            codice_appalto="SCT-FORGIATO-0001",
+            cf_rup="RSSMRA80A01D612Y",
+        ),
+    )
     assert risposta.status_code == 302
     valori = _valori(ordinativo)
-    assert (valori["codice_appalto"], valori["cf_rup"], valori["importo_totale"]) == (codice, RUP_FIRENZE, Decimal("66.66"))
+    assert (valori["codice_appalto"], valori["cf_rup"], valori["importo_totale"]) == (
+        codice,
+        RUP_FIRENZE,
+        Decimal("66.66"),
+    )
     assert valori["modifiche_da_trasmettere"] is True
     # The lines follow the corrected total (rule of the totals), then "Conferma appalto" again.
     client.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "elimina-riga"), {"riga": ordinativo.righe.get().pk})
@@ -227,7 +283,9 @@ def test_dopo_il_ko_della_conferma_i_dati_corretti_vanno_ad_anac(client, demo, c
     with commit():
         assert client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk)).status_code == 302
     ordinativo.refresh_from_db()
-    assert (ordinativo.stato, ordinativo.modifiche_da_trasmettere) == (Ordinativo.Stato.APPALTO_CONFERMATO, False), ordinativo.errore_anac
+    assert (ordinativo.stato, ordinativo.modifiche_da_trasmettere) == (Ordinativo.Stato.APPALTO_CONFERMATO, False), (
+        ordinativo.errore_anac
+    )
     servizi = [r["servizio"] for r in simulatore_anac.richieste()[richieste:]]
     assert servizi[:2] == ["modifica-appalto", "conferma-appalto"] and "crea-appalto" not in servizi
     (modifica,) = simulatore_anac.richieste("modifica-appalto")
@@ -243,7 +301,9 @@ def test_dopo_il_ko_della_conferma_i_dati_corretti_vanno_ad_anac(client, demo, c
 
 
 @pytest.mark.integration
-def test_conferma_senza_risposta_blocca_le_modifiche_fino_al_nuovo_esito(client, demo, commit, simulatore_anac, settings):
+def test_conferma_senza_risposta_blocca_le_modifiche_fino_al_nuovo_esito(
+    client, demo, commit, simulatore_anac, settings
+):
     """conferma-appalto without an answer (5xx until the attempts run out): ANAC may be confirming,
     so the data stay as sent; "Conferma appalto" again tells the outcome."""
     settings.SCT_ANAC_BACKOFF = 0
@@ -286,10 +346,17 @@ def test_risposta_di_crea_appalto_persa_e_dati_corretti(client, demo, commit, si
     assert (ordinativo.stato, ordinativo.id_appalto) == (Ordinativo.Stato.BOZZA, "") and ordinativo.errore_anac
     pagina = contenuto(client.get(_url(demo, ordinativo)))
     assert FORM_MODIFICA in pagina and services.MSG_CAMPI_BLOCCATI in pagina
-    assert client.post(_url(demo, ordinativo), _dati(ordinativo, oggetto="Oggetto corretto dopo il guasto",
-                                                     codice_appalto="SCT-ALTRO-CODICE-01")).status_code == 302
+    assert (
+        client.post(
+            _url(demo, ordinativo),
+            _dati(ordinativo, oggetto="Oggetto corretto dopo il guasto", codice_appalto="SCT-ALTRO-CODICE-01"),
+        ).status_code
+        == 302
+    )
     ordinativo.refresh_from_db()
-    assert ordinativo.oggetto == "Oggetto corretto dopo il guasto" and ordinativo.codice_appalto != "SCT-ALTRO-CODICE-01"
+    assert (
+        ordinativo.oggetto == "Oggetto corretto dopo il guasto" and ordinativo.codice_appalto != "SCT-ALTRO-CODICE-01"
+    )
     simulatore_anac.reset()
     with commit():
         client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk))

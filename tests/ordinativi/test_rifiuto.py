@@ -39,7 +39,12 @@ def _azione(client, ordinativo, ts, azione="reject", **dati):
 def _invia_dalle_pagine(client, demo, commit, ordinativo, nome_firmatario="Laura Bianchi"):
     pdf = corpo(client.get(sub(demo.sct, "ordinativo_scheda", ordinativo.pk)))
     firmata = firma_pades(pdf, nome=nome_firmatario, codice_fiscale=RUP_FIRENZE)
-    assert client.post(sub(demo.sct, "ordinativo_passo2", ordinativo.pk), {"scheda": upload("scheda-firmata.pdf", firmata)}).status_code == 302
+    assert (
+        client.post(
+            sub(demo.sct, "ordinativo_passo2", ordinativo.pk), {"scheda": upload("scheda-firmata.pdf", firmata)}
+        ).status_code
+        == 302
+    )
     with commit():
         assert client.post(sub(demo.sct, "ordinativo_invia", ordinativo.pk)).status_code == 302
     ordinativo.refresh_from_db()
@@ -55,8 +60,12 @@ def test_rifiuto_dal_workflow_motivo_obbligatorio_notifica_e_nuovo_invio(client,
     banditore = _client(demo, "banditore")
 
     # The modal of "Non approvare" asks for the reason.
-    modulo = banditore.get(reverse("wagtailsnippets_contratti_ordinativo:collect_workflow_action_data",
-                                   args=(ordinativo.pk, "reject", ts.pk)), **XHR)
+    modulo = banditore.get(
+        reverse(
+            "wagtailsnippets_contratti_ordinativo:collect_workflow_action_data", args=(ordinativo.pk, "reject", ts.pk)
+        ),
+        **XHR,
+    )
     assert modulo.status_code == 200 and "Motivo della mancata approvazione" in json.loads(modulo.content)["html"]
 
     # Without a reason (empty or blank): refused, nothing changes, nobody is notified.
@@ -72,7 +81,11 @@ def test_rifiuto_dal_workflow_motivo_obbligatorio_notifica_e_nuovo_invio(client,
         assert banditore.post(url, {"comment": ""}).status_code == 302
     ordinativo.refresh_from_db()
     ts.refresh_from_db()
-    assert (ordinativo.stato, ordinativo.motivo_rifiuto, ts.status) == (Ordinativo.Stato.INVIATO, "", TaskState.STATUS_IN_PROGRESS)
+    assert (ordinativo.stato, ordinativo.motivo_rifiuto, ts.status) == (
+        Ordinativo.Stato.INVIATO,
+        "",
+        TaskState.STATUS_IN_PROGRESS,
+    )
     assert not Messaggio.objects.filter(evento="ordinativo_rifiutato").exists() and outbox == []
     assert not VoceAudit.objects.filter(azione="ordinativo.rifiutato", object_id=str(ordinativo.pk)).exists()
 
@@ -93,7 +106,12 @@ def test_rifiuto_dal_workflow_motivo_obbligatorio_notifica_e_nuovo_invio(client,
     assert consegnatari(messaggio) == ["aderente", "collega"] and MOTIVO in messaggio.testo
     assert destinatari_email(outbox) == sorted([EMAIL["aderente"], EMAIL["collega"]])
     voce = VoceAudit.objects.get(azione="ordinativo.rifiutato", object_id=str(ordinativo.pk))
-    assert (voce.utente.username, voce.stato_da, voce.stato_a, voce.motivo) == ("banditore", "inviato", "rifiutato", MOTIVO)
+    assert (voce.utente.username, voce.stato_da, voce.stato_a, voce.motivo) == (
+        "banditore",
+        "inviato",
+        "rifiutato",
+        MOTIVO,
+    )
     # The OE still does not see it; the ente sees the reason.
     assert _client(demo, "oe").get(sub(demo.sct, "ordinativo_passo3", ordinativo.pk)).status_code == 404
     passo3 = contenuto(client.get(sub(demo.sct, "ordinativo_passo3", ordinativo.pk)))
@@ -101,8 +119,10 @@ def test_rifiuto_dal_workflow_motivo_obbligatorio_notifica_e_nuovo_invio(client,
 
     # The ente replaces the atto and the signed scheda, then sends again: back to the banditore.
     vecchio = ordinativo.documenti.get(corrente=True)
-    risposta = client.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "documenti"),
-                           {"doc_atto-adesione": upload("atto-corretto.pdf")})
+    risposta = client.post(
+        sub(demo.sct, "ordinativo_azione", ordinativo.pk, "documenti"),
+        {"doc_atto-adesione": upload("atto-corretto.pdf")},
+    )
     assert risposta.status_code == 302
     nuovo = ordinativo.documenti.get(corrente=True)
     assert (nuovo.versione, nuovo.documento.nome_originale) == (vecchio.versione + 1, "atto-corretto.pdf")

@@ -44,8 +44,13 @@ def _opzione(cf, nome, selezionata=False):
 
 
 def _richiedi_cig_esistente(ordinativo, **modifiche):
-    dati = {campo: getattr(ordinativo, campo) for campo in dati_richiesta_cig(ordinativo.adesione) if campo != "adesione"}
-    dati.update(importo_totale=str(ordinativo.importo_totale).replace(".", ","), data_adesione=ordinativo.data_adesione.isoformat())
+    dati = {
+        campo: getattr(ordinativo, campo) for campo in dati_richiesta_cig(ordinativo.adesione) if campo != "adesione"
+    }
+    dati.update(
+        importo_totale=str(ordinativo.importo_totale).replace(".", ","),
+        data_adesione=ordinativo.data_adesione.isoformat(),
+    )
     dati.update(modifiche)
     return dati
 

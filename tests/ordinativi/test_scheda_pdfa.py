@@ -25,18 +25,29 @@ def _ordinativo_con_cig(demo):
     adesione = adesione_approvata(demo)
     utente = demo.user("aderente")
     dati = {
-        "oggetto": "Scheda in PDF/A", "importo_totale": Decimal("99.99"), "cpv": "72000000-5",
-        "codice_istat": "048017", "codice_nuts": "ITI14", "durata_mesi": 12, "categoria": "FS",
-        "finanziamento": "A", "cf_rup": RUP_FIRENZE, "data_adesione": datetime.date(2026, 10, 1),
-        "codice_appalto": f"SCT-PDFA-{uuid.uuid4().hex[:12]}", "tracciabilita": "mandataria",
+        "oggetto": "Scheda in PDF/A",
+        "importo_totale": Decimal("99.99"),
+        "cpv": "72000000-5",
+        "codice_istat": "048017",
+        "codice_nuts": "ITI14",
+        "durata_mesi": 12,
+        "categoria": "FS",
+        "finanziamento": "A",
+        "cf_rup": RUP_FIRENZE,
+        "data_adesione": datetime.date(2026, 10, 1),
+        "codice_appalto": f"SCT-PDFA-{uuid.uuid4().hex[:12]}",
+        "tracciabilita": "mandataria",
     }
     ordinativo = services.crea(demo.sct, ente=adesione.ente, adesione=adesione, utente=utente, dati=dati)
-    services.aggiungi_riga(ordinativo, utente=utente, descrizione="Servizio IaaS – àèìòù €",
-                           importo_unitario=Decimal("33.33"), quantita=3)
+    services.aggiungi_riga(
+        ordinativo, utente=utente, descrizione="Servizio IaaS – àèìòù €", importo_unitario=Decimal("33.33"), quantita=3
+    )
     codice_atto = services.richieste_atto(ordinativo)[0].codice
     services.carica_documenti(ordinativo, utente=utente, files={codice_atto: upload("atto.pdf")})
     Ordinativo.objects.filter(pk=ordinativo.pk).update(
-        stato=Ordinativo.Stato.CIG_ACQUISITO, cig_derivato="P123456789", id_appalto=str(uuid.uuid4()),
+        stato=Ordinativo.Stato.CIG_ACQUISITO,
+        cig_derivato="P123456789",
+        id_appalto=str(uuid.uuid4()),
     )
     ordinativo.refresh_from_db()
     return ordinativo, utente

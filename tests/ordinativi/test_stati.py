@@ -68,7 +68,11 @@ def test_ogni_coppia_azione_stato(client, demo):
                         assert (salvato.stato, salvato.errore_anac) == (a, "x"), caso
                         voce = VoceAudit.objects.latest("pk")
                         assert (voce.azione, voce.stato_da, voce.stato_a, voce.motivo) == (
-                            transizione.azione, da, a, "prova"), caso
+                            transizione.azione,
+                            da,
+                            a,
+                            "prova",
+                        ), caso
                         assert ricevuti == [(transizione.segnale, da, a)], caso
                         raise _Annulla
                 else:
@@ -83,6 +87,7 @@ def test_ogni_coppia_azione_stato(client, demo):
 
 
 # --- one owner: nobody else assigns ``stato`` -----------------------------------------------------
+
 
 def test_lo_scanner_trova_le_assegnazioni():
     sorgente = (
@@ -99,8 +104,9 @@ def test_lo_scanner_trova_le_assegnazioni():
     trovate = assegnazioni(sorgente, campi={"stato"}, nomi=("ordinativ",), modello="Ordinativo")
     assert sorted(riga for riga, _ in trovate) == [1, 4, 5, 6]
     # In contratti/ any write of a ``stato`` counts, whatever the variable's name.
-    trovate = assegnazioni(sorgente, campi={"stato"}, nomi=("ordinativ",), modello="Ordinativo",
-                           cartella_del_modello=True)
+    trovate = assegnazioni(
+        sorgente, campi={"stato"}, nomi=("ordinativ",), modello="Ordinativo", cartella_del_modello=True
+    )
     assert sorted(riga for riga, _ in trovate) == [1, 2, 3, 4, 5, 6, 9]
 
 

@@ -24,7 +24,10 @@ def test_log_trasmissioni_e_richiedi_cig_solo_all_ente_e_al_banditore(client, de
 
     ordinativo = ordinativo_con_cig(client, demo, commit, Ordinativo.Stato.APPROVATO)
     scheda = crea_scheda(client, demo, ordinativo, "SC1")
-    log, richiedi = sub(demo.sct, "ordinativo_log", ordinativo.pk), sub(demo.sct, "ordinativo_richiedi_cig", ordinativo.pk)
+    log, richiedi = (
+        sub(demo.sct, "ordinativo_log", ordinativo.pk),
+        sub(demo.sct, "ordinativo_richiedi_cig", ordinativo.pk),
+    )
     log_scheda = sub(demo.sct, "scheda_log", ordinativo.pk, scheda.pk)
 
     for username in ("aderente", "banditore"):

@@ -35,7 +35,12 @@ def test_ordinativo_con_worker_reale(demo, worker_celery, simulatore_anac):
     aderente = _client(demo, "aderente")
     ordinativo = crea_ordinativo(aderente, demo, adesione)
     aggiungi_righe(aderente, demo, ordinativo, [("Servizio IaaS", "33,33", "3")])
-    assert aderente.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "documenti"), {"doc_atto-adesione": upload()}).status_code == 302
+    assert (
+        aderente.post(
+            sub(demo.sct, "ordinativo_azione", ordinativo.pk, "documenti"), {"doc_atto-adesione": upload()}
+        ).status_code
+        == 302
+    )
     spid(aderente, demo)
 
     assert aderente.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk)).status_code == 302
@@ -47,7 +52,8 @@ def test_ordinativo_con_worker_reale(demo, worker_celery, simulatore_anac):
     # The open page polls the state (read only); the worker asks ANAC again while the answer is WT.
     worker_celery.attendi(
         lambda: aderente.get(sub(demo.sct, "ordinativo_stato", ordinativo.pk)).json()["stato"] == "appalto_confermato",
-        timeout=60, messaggio="appalto confermato",
+        timeout=60,
+        messaggio="appalto confermato",
     )
     assert aderente.post(sub(demo.sct, "ordinativo_acquisisci_cig", ordinativo.pk)).status_code == 302
     worker_celery.attendi(_stato(ordinativo, Ordinativo.Stato.CIG_ACQUISITO), timeout=60, messaggio="CIG acquisito")
@@ -55,14 +61,22 @@ def test_ordinativo_con_worker_reale(demo, worker_celery, simulatore_anac):
 
     pdf = corpo(aderente.get(sub(demo.sct, "ordinativo_scheda", ordinativo.pk)))
     firmata = firma_pades(pdf, nome="Laura Bianchi", codice_fiscale="BNCLRA75E45G999M")
-    assert aderente.post(sub(demo.sct, "ordinativo_passo2", ordinativo.pk), {"scheda": upload("scheda.pdf", firmata)}).status_code == 302
+    assert (
+        aderente.post(
+            sub(demo.sct, "ordinativo_passo2", ordinativo.pk), {"scheda": upload("scheda.pdf", firmata)}
+        ).status_code
+        == 302
+    )
     assert aderente.post(sub(demo.sct, "ordinativo_invia", ordinativo.pk)).status_code == 302
     ordinativo.refresh_from_db()
     assert ordinativo.stato == Ordinativo.Stato.INVIATO
     assert _client(demo, "oe").get(sub(demo.sct, "ordinativo_passo3", ordinativo.pk)).status_code == 404
 
     banditore = _client(demo, "banditore")
-    url = reverse("wagtailsnippets_contratti_ordinativo:workflow_action", args=(ordinativo.pk, "approve", task_state(ordinativo).pk))
+    url = reverse(
+        "wagtailsnippets_contratti_ordinativo:workflow_action",
+        args=(ordinativo.pk, "approve", task_state(ordinativo).pk),
+    )
     assert banditore.post(url).status_code == 302
     ordinativo.refresh_from_db()
     assert ordinativo.stato == Ordinativo.Stato.APPROVATO

@@ -91,8 +91,10 @@ def test_pubblicare_e_ritirare_un_esito_invalida(client, demo, cache_pagine, fab
     client.get(ESITI)
     assert client.get(ESITI)["X-Cache-Pagine"] == "HIT"
     bozza = fabbrica.bozza(
-        oggetto="Servizio di prova per la cache", data_aggiudicazione=datetime.date(2025, 3, 10),
-        data_inizio=datetime.date(2025, 4, 1), data_ultimazione=datetime.date(2026, 10, 2),
+        oggetto="Servizio di prova per la cache",
+        data_aggiudicazione=datetime.date(2025, 3, 10),
+        data_inizio=datetime.date(2025, 4, 1),
+        data_ultimazione=datetime.date(2026, 10, 2),
         importo_aggiudicazione=Decimal("1000.00"),
     )
     assert client.get(ESITI)["X-Cache-Pagine"] == "HIT"  # a draft is not public: nothing to invalidate yet…
@@ -221,8 +223,13 @@ def test_approvare_un_adesione_invalida_la_pagina_del_contratto(client, demo, ca
     aderente, banditore = demo.user("aderente"), demo.user("banditore")
     with commit():
         adesione = services.crea_bozza(
-            contratto=demo.sct, ente=demo.firenze, utente=aderente, ipotesi="A", importo=Decimal("12345.67"),
-            scadenza=datetime.date(2026, 10, 2), files={"manifestazione-interesse": upload()},
+            contratto=demo.sct,
+            ente=demo.firenze,
+            utente=aderente,
+            ipotesi="A",
+            importo=Decimal("12345.67"),
+            scadenza=datetime.date(2026, 10, 2),
+            files={"manifestazione-interesse": upload()},
         )
         services.invia(adesione, utente=aderente)
     client.get(url)

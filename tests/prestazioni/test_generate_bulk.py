@@ -42,8 +42,14 @@ def test_le_pagine_sono_un_albero_valido_e_servite(client, demo):
     elenco = client.get("/contratti/", {"q": "lotto 3"})
     assert "bulk-000003" in elenco.content.decode()
     # Wagtail keeps working on them: a new child of the index goes after the bulk pages.
-    nuovo = ContrattoPage(title="Nuovo", slug="nuovo-dopo-bulk", cig="1234567890", banditore=demo.regione,
-                          aggiudicatario=pagina.aggiudicatario, importo_massimale=1)
+    nuovo = ContrattoPage(
+        title="Nuovo",
+        slug="nuovo-dopo-bulk",
+        cig="1234567890",
+        banditore=demo.regione,
+        aggiudicatario=pagina.aggiudicatario,
+        importo_massimale=1,
+    )
     indice.add_child(instance=nuovo)
     assert Page.find_problems() == ([], [], [], [], [])
 

@@ -63,8 +63,14 @@ def test_restrizione_di_accesso_aggiunta_vale_subito(client, demo, senza_cache_p
 
 def test_pagina_figlia_di_una_pagina_con_sotto_percorsi(client, demo, senza_cache_pagine):
     """A routable page (the contract) answers its own sub-routes before its child pages, as in Wagtail."""
-    figlia = ContrattoPage(title="Figlia", slug="adesioni", cig="Z000000999", banditore=demo.sct.banditore,
-                           aggiudicatario=demo.sct.aggiudicatario, importo_massimale=1)
+    figlia = ContrattoPage(
+        title="Figlia",
+        slug="adesioni",
+        cig="Z000000999",
+        banditore=demo.sct.banditore,
+        aggiudicatario=demo.sct.aggiudicatario,
+        importo_massimale=1,
+    )
     demo.sct.add_child(instance=figlia)
     risposta = client.get("/contratti/sistema-cloud-toscana/adesioni/nuova/")
     assert risposta.status_code == 302 and "accedi" in risposta.url  # the sub-route, not the child page

@@ -32,14 +32,22 @@ def _url_contratto_bulk():
 def _url_adesione():
     from contratti.models import Adesione
 
-    a = Adesione.objects.filter(ente__codice_fiscale="01307110484", contratto__slug="sistema-cloud-toscana").order_by("-pk").first()
+    a = (
+        Adesione.objects.filter(ente__codice_fiscale="01307110484", contratto__slug="sistema-cloud-toscana")
+        .order_by("-pk")
+        .first()
+    )
     return f"/contratti/sistema-cloud-toscana/adesioni/{a.pk}/"
 
 
 def _url_ordinativo():
     from contratti.models import Ordinativo
 
-    o = Ordinativo.objects.filter(ente__codice_fiscale="01307110484", contratto__slug="sistema-cloud-toscana").order_by("-pk").first()
+    o = (
+        Ordinativo.objects.filter(ente__codice_fiscale="01307110484", contratto__slug="sistema-cloud-toscana")
+        .order_by("-pk")
+        .first()
+    )
     return f"/contratti/sistema-cloud-toscana/ordinativi/{o.pk}/"
 
 
@@ -72,8 +80,15 @@ RISERVATE = {
 def _genera(fattore, demo):
     """N×fattore records; adesioni and ordinativi also for the Comune di Firenze (the demo aderente)
     on the Sistema Cloud Toscana contract, so that its member pages grow too."""
-    d = bulk.Dimensioni(contratti=3 * fattore, enti=2 * fattore, adesioni=N * fattore, ordinativi=N * fattore,
-                        esiti=2 * N * fattore, righe=2, lotto=500)
+    d = bulk.Dimensioni(
+        contratti=3 * fattore,
+        enti=2 * fattore,
+        adesioni=N * fattore,
+        ordinativi=N * fattore,
+        esiti=2 * N * fattore,
+        righe=2,
+        lotto=500,
+    )
     generatore = bulk.Generatore(d)
     generatore.esegui()
     generatore.d.adesioni = generatore.d.ordinativi = N * fattore

@@ -13,8 +13,15 @@ from tests.ordinativi.aiuti import (
 )
 
 __all__ = [
-    "DATI_SC1", "RUP_FIRENZE", "buyer_firenze", "crea_scheda", "ordinativo_con_cig", "ordinativo_senza_cig",
-    "porta_a", "spid", "sub",
+    "DATI_SC1",
+    "RUP_FIRENZE",
+    "buyer_firenze",
+    "crea_scheda",
+    "ordinativo_con_cig",
+    "ordinativo_senza_cig",
+    "porta_a",
+    "spid",
+    "sub",
 ]
 
 DATI_SC1 = {
@@ -26,9 +33,11 @@ DATI_SC1 = {
 
 
 def crea_scheda(client, demo, ordinativo, tipo, **dati):
-    """"Crea nuova scheda" → "salva e procedi" through the page; returns the new Scheda."""
+    """ "Crea nuova scheda" → "salva e procedi" through the page; returns the new Scheda."""
     if tipo == "SC1":
         dati = {**DATI_SC1, **dati}
-    risposta = client.post(sub(demo.sct, "scheda_nuova", ordinativo.pk, tipo.lower()), {"cig": ordinativo.cig_derivato, **dati})
+    risposta = client.post(
+        sub(demo.sct, "scheda_nuova", ordinativo.pk, tipo.lower()), {"cig": ordinativo.cig_derivato, **dati}
+    )
     assert risposta.status_code == 302, risposta.content.decode()[:3000]
     return Scheda.objects.filter(ordinativo=ordinativo).latest("pk")

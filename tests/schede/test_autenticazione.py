@@ -19,21 +19,28 @@ def _client(demo, accesso):
     if accesso == "password":
         client.force_login(demo.user("aderente"))
     elif accesso == "spid_l1":
-        risposta = client.post("/identita/spid-simulato/", {"utente": demo.user("aderente").pk, "livello": 1, "next": "/"})
+        risposta = client.post(
+            "/identita/spid-simulato/", {"utente": demo.user("aderente").pk, "livello": 1, "next": "/"}
+        )
         assert risposta.status_code == 302
     elif accesso == "buyer":
         client.force_login(buyer_firenze(demo))
     elif accesso == "spid":
-        risposta = client.post("/identita/spid-simulato/", {"utente": demo.user("aderente").pk, "livello": 2, "next": "/"})
+        risposta = client.post(
+            "/identita/spid-simulato/", {"utente": demo.user("aderente").pk, "livello": 2, "next": "/"}
+        )
         assert risposta.status_code == 302
     return client
 
 
-@pytest.mark.parametrize(("accesso", "motivo"), [
-    ("password", MSG_NON_FORTE),
-    ("spid_l1", "livello di autenticazione almeno 2"),
-    ("buyer", permessi.MSG_SOLO_RUP),
-])
+@pytest.mark.parametrize(
+    ("accesso", "motivo"),
+    [
+        ("password", MSG_NON_FORTE),
+        ("spid_l1", "livello di autenticazione almeno 2"),
+        ("buyer", permessi.MSG_SOLO_RUP),
+    ],
+)
 def test_invio_e_verifica_solo_del_rup_con_autenticazione_forte(client, demo, commit, simulatore_anac, accesso, motivo):
     ordinativo = ordinativo_con_cig(client, demo, commit, Ordinativo.Stato.APPROVATO)
     scheda = crea_scheda(client, demo, ordinativo, "ANN")

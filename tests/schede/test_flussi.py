@@ -21,23 +21,38 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 def test_ann_dalla_creazione_all_annullamento(client, demo, commit, simulatore_anac):
     ordinativo = ordinativo_con_cig(client, demo, commit, Ordinativo.Stato.APPROVATO)
-    esito = pubblica(crea_bozza(
-        contratto=ordinativo.contratto, ente=ordinativo.ente, utente=demo.user("aderente"), riferimento=ordinativo,
-        cig=ordinativo.cig_derivato, oggetto=ordinativo.oggetto, importo_aggiudicazione=ordinativo.importo_totale,
-        data_aggiudicazione=datetime.date.today(), data_inizio=datetime.date.today(),
-        data_ultimazione=datetime.date.today() + datetime.timedelta(days=365),
-    ), utente=demo.user("aderente"))
+    esito = pubblica(
+        crea_bozza(
+            contratto=ordinativo.contratto,
+            ente=ordinativo.ente,
+            utente=demo.user("aderente"),
+            riferimento=ordinativo,
+            cig=ordinativo.cig_derivato,
+            oggetto=ordinativo.oggetto,
+            importo_aggiudicazione=ordinativo.importo_totale,
+            data_aggiudicazione=datetime.date.today(),
+            data_inizio=datetime.date.today(),
+            data_ultimazione=datetime.date.today() + datetime.timedelta(days=365),
+        ),
+        utente=demo.user("aderente"),
+    )
     assert esito.stato == "pubblicato" and not esito.annullato
     url_elenco = sub(demo.sct, "schede_elenco", ordinativo.pk)
     passo1 = contenuto(client.get(sub(demo.sct, "ordinativo_passo1", ordinativo.pk)))
     assert f'href="{url_elenco}">SCHEDE</a>' in passo1
     elenco = contenuto(client.get(url_elenco))
-    assert "Crea nuova scheda" in elenco and "Annullamento procedura – ANN" in elenco and "Sottoscrizione del contratto – SC1" in elenco
+    assert (
+        "Crea nuova scheda" in elenco
+        and "Annullamento procedura – ANN" in elenco
+        and "Sottoscrizione del contratto – SC1" in elenco
+    )
 
     nuova = contenuto(client.get(sub(demo.sct, "scheda_nuova", ordinativo.pk, "ann")))
     assert "Inserimento dati" in nuova and f'value="{ordinativo.cig_derivato}" readonly' in nuova
     assert 'value="errata comunicazione" readonly' in nuova and "salva e procedi" in nuova
-    risposta = client.post(sub(demo.sct, "scheda_nuova", ordinativo.pk, "ann"), {"cig": ordinativo.cig_derivato, "motivo": "1"})
+    risposta = client.post(
+        sub(demo.sct, "scheda_nuova", ordinativo.pk, "ann"), {"cig": ordinativo.cig_derivato, "motivo": "1"}
+    )
     assert risposta.status_code == 302
     scheda = Scheda.objects.get(ordinativo=ordinativo)
     assert (scheda.tipo, scheda.stato, scheda.cig, scheda.motivo) == ("ANN", "bozza", ordinativo.cig_derivato, "1")
@@ -63,7 +78,9 @@ def test_ann_dalla_creazione_all_annullamento(client, demo, commit, simulatore_a
     ordinativo.refresh_from_db()
     assert scheda.stato == Scheda.Stato.CONFERMATA, scheda.errore_anac
     assert ordinativo.stato == Ordinativo.Stato.ANNULLATO and ordinativo.annullato_il is not None
-    assert "stato: <strong>Annullato</strong>" in contenuto(client.get(sub(demo.sct, "ordinativo_passo1", ordinativo.pk)))
+    assert "stato: <strong>Annullato</strong>" in contenuto(
+        client.get(sub(demo.sct, "ordinativo_passo1", ordinativo.pk))
+    )
     esito.refresh_from_db()
     assert esito.annullato and esito.annullato_il is not None
     assert "Annullato" in contenuto(client.get(esito.get_absolute_url()))
@@ -73,8 +90,16 @@ def test_ann_dalla_creazione_all_annullamento(client, demo, commit, simulatore_a
     messaggio = Messaggio.objects.get(evento="scheda_anac_confermata")
     assert consegnatari(messaggio) == ["aderente", "banditore"]
     azioni = set(VoceAudit.objects.filter(object_id=str(scheda.pk)).values_list("azione", flat=True))
-    assert {"scheda.creata", "scheda.invio_richiesto", "scheda.inviata", "scheda.verifica_richiesta", "scheda.confermata"} <= azioni
-    assert VoceAudit.objects.filter(azione="ordinativo.annullato", object_id=str(ordinativo.pk), stato_da="approvato", stato_a="annullato").exists()
+    assert {
+        "scheda.creata",
+        "scheda.invio_richiesto",
+        "scheda.inviata",
+        "scheda.verifica_richiesta",
+        "scheda.confermata",
+    } <= azioni
+    assert VoceAudit.objects.filter(
+        azione="ordinativo.annullato", object_id=str(ordinativo.pk), stato_da="approvato", stato_a="annullato"
+    ).exists()
 
 
 def test_sc1_confermata_poi_niente_ann(client, demo, commit, simulatore_anac):
@@ -93,7 +118,10 @@ def test_sc1_confermata_poi_niente_ann(client, demo, commit, simulatore_anac):
     mandataria = next(p for p in ad4["partecipanti"] if p["ruoloOE"]["codice"] in ("13", "14"))
     assert contratto["cig"] == [ordinativo.cig_derivato] and contratto["idPartecipante"] == mandataria["idPartecipante"]
     assert (contratto["dataStipula"], contratto["dataDecorrenza"], contratto["dataScadenza"]) == (
-        "2026-10-05T00:00:00Z", "2026-10-05T00:00:00Z", "2027-10-04T00:00:00Z")
+        "2026-10-05T00:00:00Z",
+        "2026-10-05T00:00:00Z",
+        "2027-10-04T00:00:00Z",
+    )
     messaggio = Messaggio.objects.get(evento="scheda_anac_confermata")
     assert "Data di stipula 05/10/2026" in messaggio.testo and consegnatari(messaggio) == ["aderente", "banditore"]
     # After an execution-phase scheda the ANN is no longer possible: the menu entry is disabled.
@@ -103,7 +131,12 @@ def test_sc1_confermata_poi_niente_ann(client, demo, commit, simulatore_anac):
     sc1 = Scheda.Tipo.SC1.label
     assert f"{sc1}: " + MSG_DOPPIA_INVIATA.format(nome=sc1, stato="Confermata") in elenco
     assert "inviarla o eliminarla" not in elenco
-    assert client.post(sub(demo.sct, "scheda_nuova", ordinativo.pk, "ann"), {"cig": ordinativo.cig_derivato, "motivo": "1"}).status_code == 400
+    assert (
+        client.post(
+            sub(demo.sct, "scheda_nuova", ordinativo.pk, "ann"), {"cig": ordinativo.cig_derivato, "motivo": "1"}
+        ).status_code
+        == 400
+    )
 
 
 def test_ann_confermata_mentre_l_ordinativo_attende_il_nulla_osta(client, demo, commit, simulatore_anac):

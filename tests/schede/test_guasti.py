@@ -60,11 +60,20 @@ HTTP_503 = ({"tipo": "errore_http", "status": 503, "volte": None}, "Tentativi es
 TIMEOUT = ({"tipo": "timeout", "ritardo": 1.5, "volte": None}, "Tentativi esauriti")
 
 
-@pytest.mark.parametrize(("servizio", "guasto", "nel_messaggio"), [
-    ("crea-scheda", *KO), ("crea-scheda", *HTTP_503), ("crea-scheda", *TIMEOUT),
-    ("conferma-scheda", *KO), ("conferma-scheda", *HTTP_503),
-], ids=["crea-ko", "crea-503", "crea-timeout", "conferma-ko", "conferma-503"])
-def test_invio_non_riuscito_torna_in_bozza_e_si_ritenta(client, demo, commit, simulatore_anac, ann, settings, servizio, guasto, nel_messaggio):
+@pytest.mark.parametrize(
+    ("servizio", "guasto", "nel_messaggio"),
+    [
+        ("crea-scheda", *KO),
+        ("crea-scheda", *HTTP_503),
+        ("crea-scheda", *TIMEOUT),
+        ("conferma-scheda", *KO),
+        ("conferma-scheda", *HTTP_503),
+    ],
+    ids=["crea-ko", "crea-503", "crea-timeout", "conferma-ko", "conferma-503"],
+)
+def test_invio_non_riuscito_torna_in_bozza_e_si_ritenta(
+    client, demo, commit, simulatore_anac, ann, settings, servizio, guasto, nel_messaggio
+):
     if guasto["tipo"] == "timeout":
         settings.SCT_ANAC_TIMEOUT = 0.5
         if servizio == "crea-scheda":
@@ -92,7 +101,9 @@ def test_invio_non_riuscito_torna_in_bozza_e_si_ritenta(client, demo, commit, si
         assert servizi == ["conferma-scheda"]
     else:
         assert servizi in (["crea-scheda", "conferma-scheda"], ["ricerca-scheda", "conferma-scheda"])
-    assert [s["_stato"]["codice"] for s in _schede_anac(ordinativo.id_appalto) if s["_idScheda"] == scheda.id_scheda] == ["IN_LAV"]
+    assert [
+        s["_stato"]["codice"] for s in _schede_anac(ordinativo.id_appalto) if s["_idScheda"] == scheda.id_scheda
+    ] == ["IN_LAV"]
     assert _verifica(client, demo, commit, scheda).stato == Scheda.Stato.CONFERMATA
 
 
@@ -105,7 +116,10 @@ def test_risposta_persa_recuperata(client, demo, commit, simulatore_anac, ann, s
     scheda = _invia(client, demo, commit, ann)
     assert scheda.stato == Scheda.Stato.INVIATA and scheda.errore_anac == "", scheda.errore_anac
     if servizio == "crea-scheda":  # the second attempt looks for the draft instead of creating another
-        assert (len(simulatore_anac.richieste("crea-scheda")), len(simulatore_anac.richieste("ricerca-scheda"))) == (1, 1)
+        assert (len(simulatore_anac.richieste("crea-scheda")), len(simulatore_anac.richieste("ricerca-scheda"))) == (
+            1,
+            1,
+        )
     else:  # the second conferma-scheda meets ERR60 ("conferma in corso"): accepted
         assert len(simulatore_anac.richieste("conferma-scheda")) == 2
     bozze = _schede_anac(scheda.ordinativo.id_appalto)
@@ -160,9 +174,13 @@ def test_la_regola_di_anac_vale_anche_sul_simulatore(client, demo, commit, simul
     shows ANAC's message; the draft stays here and can be deleted."""
     ordinativo = ann.ordinativo
     pcp = ClientPCP(codice_fiscale=RUP_FIRENZE)
-    sc1 = payload_sc1(id_appalto=ordinativo.id_appalto, cig=ordinativo.cig_derivato,
-                      id_partecipante=sequenza_anac.id_partecipante(ordinativo), data_decorrenza=datetime.date(2026, 10, 5),
-                      data_scadenza=datetime.date(2027, 10, 4))
+    sc1 = payload_sc1(
+        id_appalto=ordinativo.id_appalto,
+        cig=ordinativo.cig_derivato,
+        id_partecipante=sequenza_anac.id_partecipante(ordinativo),
+        data_decorrenza=datetime.date(2026, 10, 5),
+        data_scadenza=datetime.date(2027, 10, 4),
+    )
     pcp.conferma_scheda(ordinativo.id_appalto, pcp.crea_scheda(sc1)["idScheda"])
     scheda = _invia(client, demo, commit, ann)
     assert scheda.stato == Scheda.Stato.BOZZA and scheda.errore_anac.startswith("ERR2")

@@ -49,49 +49,233 @@ CASI = [
     Caso("ann_senza_cig", "senza_cig", "crea", atteso=400, messaggio=s.MSG_SENZA_CIG),
     Caso("ann_in_attesa_del_nulla_osta", "inviato", "crea", atteso=400, messaggio=s.MSG_ANN_IN_APPROVAZIONE),
     Caso("sc1_prima_dell_approvazione", "cig_acquisito", "crea", SC1, atteso=400, messaggio=s.MSG_SC1_STATO),
-    Caso("seconda_ann", "approvato", "crea", esistenti=((ANN, BOZZA),), atteso=400, messaggio="Esiste già una scheda “Annullamento procedura – ANN”"),
-    Caso("seconda_sc1", "approvato", "crea", SC1, esistenti=((SC1, CONFERMATA),), atteso=400, messaggio="Esiste già una scheda “Sottoscrizione del contratto – SC1”"),
-    Caso("ann_dopo_sc1_in_invio", "approvato", "crea", esistenti=((SC1, IN_CORSO),), atteso=400, messaggio=s.MSG_ANN_DOPO_ESECUZIONE),
-    Caso("ann_dopo_sc1_inviata", "approvato", "crea", esistenti=((SC1, INVIATA),), atteso=400, messaggio=s.MSG_ANN_DOPO_ESECUZIONE),
-    Caso("ann_dopo_sc1_confermata", "approvato", "crea", esistenti=((SC1, CONFERMATA),), atteso=400, messaggio=s.MSG_ANN_DOPO_ESECUZIONE),
-    Caso("sc1_dopo_ann_inviata", "approvato", "crea", SC1, esistenti=((ANN, INVIATA),), atteso=400, messaggio=s.MSG_DOPO_ANN),
-    Caso("sc1_su_annullato", "annullato", "crea", SC1, esistenti=((ANN, CONFERMATA),), atteso=400, messaggio=s.MSG_DOPO_ANN),
+    Caso(
+        "seconda_ann",
+        "approvato",
+        "crea",
+        esistenti=((ANN, BOZZA),),
+        atteso=400,
+        messaggio="Esiste già una scheda “Annullamento procedura – ANN”",
+    ),
+    Caso(
+        "seconda_sc1",
+        "approvato",
+        "crea",
+        SC1,
+        esistenti=((SC1, CONFERMATA),),
+        atteso=400,
+        messaggio="Esiste già una scheda “Sottoscrizione del contratto – SC1”",
+    ),
+    Caso(
+        "ann_dopo_sc1_in_invio",
+        "approvato",
+        "crea",
+        esistenti=((SC1, IN_CORSO),),
+        atteso=400,
+        messaggio=s.MSG_ANN_DOPO_ESECUZIONE,
+    ),
+    Caso(
+        "ann_dopo_sc1_inviata",
+        "approvato",
+        "crea",
+        esistenti=((SC1, INVIATA),),
+        atteso=400,
+        messaggio=s.MSG_ANN_DOPO_ESECUZIONE,
+    ),
+    Caso(
+        "ann_dopo_sc1_confermata",
+        "approvato",
+        "crea",
+        esistenti=((SC1, CONFERMATA),),
+        atteso=400,
+        messaggio=s.MSG_ANN_DOPO_ESECUZIONE,
+    ),
+    Caso(
+        "sc1_dopo_ann_inviata",
+        "approvato",
+        "crea",
+        SC1,
+        esistenti=((ANN, INVIATA),),
+        atteso=400,
+        messaggio=s.MSG_DOPO_ANN,
+    ),
+    Caso(
+        "sc1_su_annullato",
+        "annullato",
+        "crea",
+        SC1,
+        esistenti=((ANN, CONFERMATA),),
+        atteso=400,
+        messaggio=s.MSG_DOPO_ANN,
+    ),
     Caso("ann_su_annullato", "annullato", "crea", atteso=400, messaggio=s.MSG_DOPO_ANN),
-    Caso("ann_cig_cambiato", "approvato", "crea", post={"cig": "Z123456789"}, atteso=400, messaggio="Il CIG non è modificabile"),
-    Caso("ann_due_cig", "approvato", "crea", post={"cig": ["<cig>", "Z123456789"]}, atteso=400, messaggio="Ogni scheda riguarda un solo CIG"),
+    Caso(
+        "ann_cig_cambiato",
+        "approvato",
+        "crea",
+        post={"cig": "Z123456789"},
+        atteso=400,
+        messaggio="Il CIG non è modificabile",
+    ),
+    Caso(
+        "ann_due_cig",
+        "approvato",
+        "crea",
+        post={"cig": ["<cig>", "Z123456789"]},
+        atteso=400,
+        messaggio="Ogni scheda riguarda un solo CIG",
+    ),
     Caso("ann_motivo_cambiato", "approvato", "crea", post={"motivo": "2"}, atteso=400, messaggio=s.MSG_MOTIVO_FISSO),
-    Caso("sc1_cig_cambiato", "approvato", "crea", SC1, post={"cig": "Z123456789"}, atteso=400, messaggio="Il CIG non è modificabile"),
-    Caso("sc1_scadenza_prima_della_decorrenza", "approvato", "crea", SC1, post={"data_scadenza": "2026-01-01"}, atteso=400, messaggio=s.MSG_DATE_SC1),
+    Caso(
+        "sc1_cig_cambiato",
+        "approvato",
+        "crea",
+        SC1,
+        post={"cig": "Z123456789"},
+        atteso=400,
+        messaggio="Il CIG non è modificabile",
+    ),
+    Caso(
+        "sc1_scadenza_prima_della_decorrenza",
+        "approvato",
+        "crea",
+        SC1,
+        post={"data_scadenza": "2026-01-01"},
+        atteso=400,
+        messaggio=s.MSG_DATE_SC1,
+    ),
     Caso("tipo_sconosciuto", "approvato", "crea", "CO9", atteso=404),
     # "invia scheda"
     Caso("invia_ann", "approvato", "invia", esistenti=((ANN, BOZZA),)),
     Caso("invia_ann_su_cig_acquisito", "cig_acquisito", "invia", esistenti=((ANN, BOZZA),)),
     Caso("invia_sc1", "approvato", "invia", SC1, esistenti=((SC1, BOZZA),)),
     Caso("invia_sc1_con_ann_in_bozza", "approvato", "invia", SC1, esistenti=((SC1, BOZZA), (ANN, BOZZA))),
-    Caso("invia_ann_dopo_sc1_in_invio", "approvato", "invia", esistenti=((ANN, BOZZA), (SC1, IN_CORSO)), atteso=400, messaggio=s.MSG_ANN_DOPO_ESECUZIONE),
-    Caso("invia_ann_dopo_sc1_confermata", "approvato", "invia", esistenti=((ANN, BOZZA), (SC1, CONFERMATA)), atteso=400, messaggio=s.MSG_ANN_DOPO_ESECUZIONE),
-    Caso("invia_sc1_dopo_ann_inviata", "approvato", "invia", SC1, esistenti=((SC1, BOZZA), (ANN, INVIATA)), atteso=400, messaggio=s.MSG_DOPO_ANN),
-    Caso("invia_sc1_su_annullato", "annullato", "invia", SC1, esistenti=((SC1, BOZZA), (ANN, CONFERMATA)), atteso=400, messaggio=s.MSG_DOPO_ANN),
-    Caso("invia_ann_in_attesa_del_nulla_osta", "inviato", "invia", esistenti=((ANN, BOZZA),), atteso=400, messaggio=s.MSG_ANN_IN_APPROVAZIONE),
+    Caso(
+        "invia_ann_dopo_sc1_in_invio",
+        "approvato",
+        "invia",
+        esistenti=((ANN, BOZZA), (SC1, IN_CORSO)),
+        atteso=400,
+        messaggio=s.MSG_ANN_DOPO_ESECUZIONE,
+    ),
+    Caso(
+        "invia_ann_dopo_sc1_confermata",
+        "approvato",
+        "invia",
+        esistenti=((ANN, BOZZA), (SC1, CONFERMATA)),
+        atteso=400,
+        messaggio=s.MSG_ANN_DOPO_ESECUZIONE,
+    ),
+    Caso(
+        "invia_sc1_dopo_ann_inviata",
+        "approvato",
+        "invia",
+        SC1,
+        esistenti=((SC1, BOZZA), (ANN, INVIATA)),
+        atteso=400,
+        messaggio=s.MSG_DOPO_ANN,
+    ),
+    Caso(
+        "invia_sc1_su_annullato",
+        "annullato",
+        "invia",
+        SC1,
+        esistenti=((SC1, BOZZA), (ANN, CONFERMATA)),
+        atteso=400,
+        messaggio=s.MSG_DOPO_ANN,
+    ),
+    Caso(
+        "invia_ann_in_attesa_del_nulla_osta",
+        "inviato",
+        "invia",
+        esistenti=((ANN, BOZZA),),
+        atteso=400,
+        messaggio=s.MSG_ANN_IN_APPROVAZIONE,
+    ),
     Caso("invia_di_nuovo", "approvato", "invia", esistenti=((ANN, INVIATA),), atteso=400, messaggio=s.MSG_GIA_INVIATA),
-    Caso("invia_confermata", "annullato", "invia", esistenti=((ANN, CONFERMATA),), atteso=400, messaggio=s.MSG_GIA_INVIATA),
+    Caso(
+        "invia_confermata",
+        "annullato",
+        "invia",
+        esistenti=((ANN, CONFERMATA),),
+        atteso=400,
+        messaggio=s.MSG_GIA_INVIATA,
+    ),
     # "Verifica invio"
     Caso("verifica_bozza", "approvato", "verifica", esistenti=((ANN, BOZZA),), atteso=400, messaggio=s.MSG_NON_INVIATA),
-    Caso("verifica_confermata", "annullato", "verifica", esistenti=((ANN, CONFERMATA),), atteso=400, messaggio=s.MSG_GIA_CONFERMATA),
+    Caso(
+        "verifica_confermata",
+        "annullato",
+        "verifica",
+        esistenti=((ANN, CONFERMATA),),
+        atteso=400,
+        messaggio=s.MSG_GIA_CONFERMATA,
+    ),
     # "salva e procedi" on an existing scheda
-    Caso("modifica_sc1_in_bozza", "approvato", "modifica", SC1, esistenti=((SC1, BOZZA),), post={"data_scadenza": "2028-01-31"}),
-    Caso("modifica_ann_cig_cambiato", "approvato", "modifica", esistenti=((ANN, BOZZA),), post={"cig": "Z123456789"}, atteso=400, messaggio="Il CIG non è modificabile"),
-    Caso("modifica_ann_motivo_cambiato", "approvato", "modifica", esistenti=((ANN, BOZZA),), post={"motivo": "3"}, atteso=400, messaggio=s.MSG_MOTIVO_FISSO),
-    Caso("modifica_sc1_inviata", "approvato", "modifica", SC1, esistenti=((SC1, INVIATA),), atteso=400, messaggio=s.MSG_GIA_INVIATA),
+    Caso(
+        "modifica_sc1_in_bozza",
+        "approvato",
+        "modifica",
+        SC1,
+        esistenti=((SC1, BOZZA),),
+        post={"data_scadenza": "2028-01-31"},
+    ),
+    Caso(
+        "modifica_ann_cig_cambiato",
+        "approvato",
+        "modifica",
+        esistenti=((ANN, BOZZA),),
+        post={"cig": "Z123456789"},
+        atteso=400,
+        messaggio="Il CIG non è modificabile",
+    ),
+    Caso(
+        "modifica_ann_motivo_cambiato",
+        "approvato",
+        "modifica",
+        esistenti=((ANN, BOZZA),),
+        post={"motivo": "3"},
+        atteso=400,
+        messaggio=s.MSG_MOTIVO_FISSO,
+    ),
+    Caso(
+        "modifica_sc1_inviata",
+        "approvato",
+        "modifica",
+        SC1,
+        esistenti=((SC1, INVIATA),),
+        atteso=400,
+        messaggio=s.MSG_GIA_INVIATA,
+    ),
     # "elimina"
     Caso("elimina_bozza", "approvato", "elimina", esistenti=((ANN, BOZZA),)),
-    Caso("elimina_inviata", "approvato", "elimina", esistenti=((ANN, INVIATA),), atteso=400, messaggio=s.MSG_GIA_INVIATA),
+    Caso(
+        "elimina_inviata", "approvato", "elimina", esistenti=((ANN, INVIATA),), atteso=400, messaggio=s.MSG_GIA_INVIATA
+    ),
     # who
     Caso("ente_vede", "approvato", "vedi", esistenti=((ANN, BOZZA),), atteso=200),
-    Caso("banditore_vede_in_sola_lettura", "approvato", "vedi", esistenti=((ANN, BOZZA),), utente="banditore", atteso=200),
+    Caso(
+        "banditore_vede_in_sola_lettura", "approvato", "vedi", esistenti=((ANN, BOZZA),), utente="banditore", atteso=200
+    ),
     Caso("banditore_non_crea", "approvato", "crea", utente="banditore", atteso=403, messaggio=permessi.MSG_SOLO_ENTE),
-    Caso("banditore_non_invia", "approvato", "invia", esistenti=((ANN, BOZZA),), utente="banditore", atteso=403, messaggio=permessi.MSG_SOLO_RUP),
-    Caso("banditore_non_elimina", "approvato", "elimina", esistenti=((ANN, BOZZA),), utente="banditore", atteso=403, messaggio=permessi.MSG_SOLO_ENTE),
+    Caso(
+        "banditore_non_invia",
+        "approvato",
+        "invia",
+        esistenti=((ANN, BOZZA),),
+        utente="banditore",
+        atteso=403,
+        messaggio=permessi.MSG_SOLO_RUP,
+    ),
+    Caso(
+        "banditore_non_elimina",
+        "approvato",
+        "elimina",
+        esistenti=((ANN, BOZZA),),
+        utente="banditore",
+        atteso=403,
+        messaggio=permessi.MSG_SOLO_ENTE,
+    ),
     Caso("altro_ente_non_vede", "approvato", "vedi", esistenti=((ANN, BOZZA),), utente="aderente2", atteso=404),
     Caso("altro_ente_non_crea", "approvato", "crea", utente="aderente2", atteso=404),
     Caso("altro_ente_non_invia", "approvato", "invia", esistenti=((ANN, BOZZA),), utente="aderente2", atteso=404),
@@ -108,10 +292,22 @@ def _prepara(client, demo, commit, caso):
         ordinativo = ordinativo_con_cig(client, demo, commit, STATO_BASE.get(caso.stato, caso.stato))
     for tipo, stato in caso.esistenti:
         Scheda.objects.create(
-            ordinativo=ordinativo, tipo=tipo, cig=ordinativo.cig_derivato, motivo="1" if tipo == ANN else "", stato=stato,
-            id_scheda="" if stato == BOZZA else f"id-{tipo}", creata_da=demo.user("aderente"),
-            **({"data_stipula": datetime.date(2026, 10, 5), "data_decorrenza": datetime.date(2026, 10, 5),
-                "data_scadenza": datetime.date(2027, 10, 4)} if tipo == SC1 else {}),
+            ordinativo=ordinativo,
+            tipo=tipo,
+            cig=ordinativo.cig_derivato,
+            motivo="1" if tipo == ANN else "",
+            stato=stato,
+            id_scheda="" if stato == BOZZA else f"id-{tipo}",
+            creata_da=demo.user("aderente"),
+            **(
+                {
+                    "data_stipula": datetime.date(2026, 10, 5),
+                    "data_decorrenza": datetime.date(2026, 10, 5),
+                    "data_scadenza": datetime.date(2027, 10, 4),
+                }
+                if tipo == SC1
+                else {}
+            ),
         )
     if caso.stato == "annullato":
         Ordinativo.objects.filter(pk=ordinativo.pk).update(stato=Ordinativo.Stato.ANNULLATO)
@@ -125,8 +321,21 @@ def _prepara(client, demo, commit, caso):
 
 def _fotografia(ordinativo):
     ordinativo.refresh_from_db()
-    schede = list(Scheda.objects.filter(ordinativo=ordinativo).order_by("pk").values_list(
-        "pk", "tipo", "stato", "cig", "motivo", "data_scadenza", "id_scheda", "tentativo_invio", "tentativo_verifica"))
+    schede = list(
+        Scheda.objects.filter(ordinativo=ordinativo)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "tipo",
+            "stato",
+            "cig",
+            "motivo",
+            "data_scadenza",
+            "id_scheda",
+            "tentativo_invio",
+            "tentativo_verifica",
+        )
+    )
     return ordinativo.stato, ordinativo.annullato_il, schede
 
 
@@ -137,10 +346,17 @@ def _esegui(client, demo, ordinativo, caso):
         return client.get(url(demo.sct, "schede_elenco", ordinativo.pk))
     campi = {"cig": ordinativo.cig_derivato, **({"motivo": "1"} if caso.tipo == ANN else DATI_SC1)}
     for nome, valore in caso.post.items():
-        campi[nome] = [ordinativo.cig_derivato if v == "<cig>" else v for v in valore] if isinstance(valore, list) else valore
+        campi[nome] = (
+            [ordinativo.cig_derivato if v == "<cig>" else v for v in valore] if isinstance(valore, list) else valore
+        )
     if caso.azione == "crea":
         return client.post(url(demo.sct, "scheda_nuova", ordinativo.pk, caso.tipo.lower()), campi)
-    nomi = {"invia": "scheda_invia", "verifica": "scheda_verifica", "modifica": "scheda_dettaglio", "elimina": "scheda_elimina"}
+    nomi = {
+        "invia": "scheda_invia",
+        "verifica": "scheda_verifica",
+        "modifica": "scheda_dettaglio",
+        "elimina": "scheda_elimina",
+    }
     return client.post(url(demo.sct, nomi[caso.azione], ordinativo.pk, esistente.pk), campi)
 
 
@@ -194,7 +410,10 @@ def test_menu_crea_nuova_scheda_disabilitato_dopo_ann(client, demo, commit, simu
     assert f"Sottoscrizione del contratto – SC1: {s.MSG_SC1_STATO}" in elenco
     Scheda.objects.create(ordinativo=ordinativo, tipo=ANN, cig=ordinativo.cig_derivato, motivo="1", stato=INVIATA)
     elenco = contenuto(client.get(sub(demo.sct, "schede_elenco", ordinativo.pk)))
-    assert f'href="{url_ann}"' not in elenco and 'href="' + sub(demo.sct, "scheda_nuova", ordinativo.pk, "sc1") + '"' not in elenco
+    assert (
+        f'href="{url_ann}"' not in elenco
+        and 'href="' + sub(demo.sct, "scheda_nuova", ordinativo.pk, "sc1") + '"' not in elenco
+    )
     assert elenco.count('aria-disabled="true" tabindex="-1" role="link">') == 2
     assert f"Annullamento procedura – ANN: {s.MSG_DOPO_ANN}" in elenco
     assert client.get(url_ann).status_code == 400

@@ -66,7 +66,11 @@ def test_ogni_coppia_azione_stato(client, demo):
                         assert (salvata.stato, salvata.errore_anac) == (a, "x"), caso
                         voce = VoceAudit.objects.latest("pk")
                         assert (voce.azione, voce.stato_da, voce.stato_a, voce.motivo) == (
-                            transizione.azione, da, a, "prova"), caso
+                            transizione.azione,
+                            da,
+                            a,
+                            "prova",
+                        ), caso
                         assert ricevuti == [(transizione.segnale, da, a)], caso
                         raise _Annulla
                 else:

@@ -32,18 +32,28 @@ def test_ann_con_worker_reale(demo, worker_celery, simulatore_anac):
     client.force_login(demo.user("aderente"))
     ordinativo = crea_ordinativo(client, demo, adesione_approvata(demo))
     aggiungi_righe(client, demo, ordinativo, [("Servizio IaaS", "33,33", "3")])
-    assert client.post(sub(demo.sct, "ordinativo_azione", ordinativo.pk, "documenti"), {"doc_atto-adesione": upload()}).status_code == 302
+    assert (
+        client.post(
+            sub(demo.sct, "ordinativo_azione", ordinativo.pk, "documenti"), {"doc_atto-adesione": upload()}
+        ).status_code
+        == 302
+    )
     spid(client, demo)
     assert client.post(sub(demo.sct, "ordinativo_conferma_appalto", ordinativo.pk)).status_code == 302
     worker_celery.attendi(
         lambda: client.get(sub(demo.sct, "ordinativo_stato", ordinativo.pk)).json()["stato"] == "appalto_confermato",
-        timeout=60, messaggio="appalto confermato",
+        timeout=60,
+        messaggio="appalto confermato",
     )
     assert client.post(sub(demo.sct, "ordinativo_acquisisci_cig", ordinativo.pk)).status_code == 302
-    worker_celery.attendi(_ricarica(ordinativo, stato=Ordinativo.Stato.CIG_ACQUISITO), timeout=60, messaggio="CIG acquisito")
+    worker_celery.attendi(
+        _ricarica(ordinativo, stato=Ordinativo.Stato.CIG_ACQUISITO), timeout=60, messaggio="CIG acquisito"
+    )
     ordinativo = porta_a(ordinativo, demo, Ordinativo.Stato.APPROVATO)
 
-    risposta = client.post(sub(demo.sct, "scheda_nuova", ordinativo.pk, "ann"), {"cig": ordinativo.cig_derivato, "motivo": "1"})
+    risposta = client.post(
+        sub(demo.sct, "scheda_nuova", ordinativo.pk, "ann"), {"cig": ordinativo.cig_derivato, "motivo": "1"}
+    )
     assert risposta.status_code == 302
     scheda = Scheda.objects.get(ordinativo=ordinativo)
     risposta = client.post(sub(demo.sct, "scheda_invia", ordinativo.pk, scheda.pk), follow=True)
@@ -61,13 +71,19 @@ def test_ann_con_worker_reale(demo, worker_celery, simulatore_anac):
     assert scheda.stato == Scheda.Stato.CONFERMATA
     ordinativo.refresh_from_db()
     assert ordinativo.stato == Ordinativo.Stato.ANNULLATO and ordinativo.annullato_il is not None
-    assert "stato: <strong>Annullato</strong>" in contenuto(client.get(sub(demo.sct, "ordinativo_passo3", ordinativo.pk)))
+    assert "stato: <strong>Annullato</strong>" in contenuto(
+        client.get(sub(demo.sct, "ordinativo_passo3", ordinativo.pk))
+    )
     assert "Annullato" in contenuto(client.get(demo.sct.url))
 
     log = contenuto(client.get(sub(demo.sct, "scheda_log", ordinativo.pk, scheda.pk)))
     for servizio in ("Crea scheda", "Conferma scheda", "Esito operazione"):
         assert servizio in log
     registrate = list(trasmissioni_di(scheda).values_list("servizio", flat=True))
-    inviate = [r["servizio"] for r in simulatore_anac.richieste() if r["servizio"] in ("crea-scheda", "conferma-scheda")]
-    assert sorted(inviate) == ["conferma-scheda", "crea-scheda"] and {"crea-scheda", "conferma-scheda"} <= set(registrate)
+    inviate = [
+        r["servizio"] for r in simulatore_anac.richieste() if r["servizio"] in ("crea-scheda", "conferma-scheda")
+    ]
+    assert sorted(inviate) == ["conferma-scheda", "crea-scheda"] and {"crea-scheda", "conferma-scheda"} <= set(
+        registrate
+    )
     assert Messaggio.objects.filter(evento="scheda_anac_confermata").count() == 1

@@ -21,8 +21,13 @@ ESENTI = {
 }
 # Wagtail views that list records of every kind (or serve public files): walked like ours.
 WAGTAIL_PERCORSI = {
-    "wagtailadmin_home", "wagtailsnippets:index", "wagtaildocs_serve", "wagtaildocs_authenticate_with_password",
-    "wagtailcore_authenticate_with_password", "wagtailcore_login", "wagtail_bulk_action",
+    "wagtailadmin_home",
+    "wagtailsnippets:index",
+    "wagtaildocs_serve",
+    "wagtaildocs_authenticate_with_password",
+    "wagtailcore_authenticate_with_password",
+    "wagtailcore_login",
+    "wagtail_bulk_action",
 }
 WAGTAIL_PERCORSI_PREFISSI = ("wagtailadmin_reports:",)
 
@@ -43,7 +48,7 @@ def _cammina(patterns, ns=""):
 def _nostro(nome, locali):
     for prefisso in ("wagtailsnippets_", "wagtailsnippetchoosers_"):
         if nome.startswith(prefisso):
-            resto = nome[len(prefisso):].split(":")[0]
+            resto = nome[len(prefisso) :].split(":")[0]
             return any(resto.startswith(f"{app}_") for app in locali)
     return False
 
@@ -97,7 +102,7 @@ def percorsi(urls):
         if path == pagina.url:
             trovati.add(f"pagina {type(pagina).__name__}")
         if isinstance(pagina, RoutablePageMixin):
-            resto = "/" + path[len(pagina.url):]
+            resto = "/" + path[len(pagina.url) :]
             try:
                 trovati.add(f"{type(pagina).__name__}:{pagina.get_resolver().resolve(resto).url_name}")
             except Exception:  # noqa: BLE001,S112 - an address that no route takes (a 404 case)

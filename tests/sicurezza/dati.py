@@ -76,7 +76,11 @@ def _adesione(contratto, ente, utente, nome_file):
     from contratti.adesioni import services
 
     return services.crea_bozza(
-        contratto=contratto, ente=ente, utente=utente, ipotesi="A", importo=Decimal("1000.00"),
+        contratto=contratto,
+        ente=ente,
+        utente=utente,
+        ipotesi="A",
+        importo=Decimal("1000.00"),
         scadenza=contratto.scadenza_adesioni_suggerita or datetime.date(2030, 1, 1),
         files={"manifestazione-interesse": upload(nome_file, da=utente)},
     )
@@ -89,10 +93,17 @@ def adesione_ipotesi_b_inviata(demo):
 
     aderente = demo.user("aderente2")
     adesione = services.crea_bozza(
-        contratto=demo.sct, ente=demo.prato, utente=aderente, ipotesi="B", importo=Decimal("1000.00"),
+        contratto=demo.sct,
+        ente=demo.prato,
+        utente=aderente,
+        ipotesi="B",
+        importo=Decimal("1000.00"),
         scadenza=demo.sct.scadenza_adesioni_suggerita,
-        files={"manifestazione-interesse": upload("manifestazione.pdf", da=aderente),
-               "piano-fabbisogni": upload("piano.pdf", da=aderente), "progetto-fabbisogni": upload("progetto.pdf", da=aderente)},
+        files={
+            "manifestazione-interesse": upload("manifestazione.pdf", da=aderente),
+            "piano-fabbisogni": upload("piano.pdf", da=aderente),
+            "progetto-fabbisogni": upload("progetto.pdf", da=aderente),
+        },
     )
     services.invia(adesione, utente=aderente)
     adesione.refresh_from_db()
@@ -114,16 +125,27 @@ def _ordinativo(contratto, adesione, utente, oggetto):
     from contratti.ordinativi import services
 
     dati = {
-        "oggetto": oggetto, "importo_totale": Decimal("99.99"), "cpv": "72000000-5", "codice_istat": "048017",
-        "codice_nuts": "ITI14", "durata_mesi": 12, "categoria": "FS", "finanziamento": "A",
-        "cf_rup": "BNCLRA75E45G999M", "data_adesione": datetime.date(2026, 10, 1),
-        "codice_appalto": f"SCT-MATRICE-{uuid.uuid4().hex[:12]}", "tracciabilita": "mandataria",
+        "oggetto": oggetto,
+        "importo_totale": Decimal("99.99"),
+        "cpv": "72000000-5",
+        "codice_istat": "048017",
+        "codice_nuts": "ITI14",
+        "durata_mesi": 12,
+        "categoria": "FS",
+        "finanziamento": "A",
+        "cf_rup": "BNCLRA75E45G999M",
+        "data_adesione": datetime.date(2026, 10, 1),
+        "codice_appalto": f"SCT-MATRICE-{uuid.uuid4().hex[:12]}",
+        "tracciabilita": "mandataria",
     }
     ordinativo = services.crea(contratto, ente=adesione.ente, adesione=adesione, utente=utente, dati=dati)
-    services.aggiungi_riga(ordinativo, utente=utente, descrizione="Servizio IaaS", importo_unitario=Decimal("33.33"),
-                           quantita=3)
+    services.aggiungi_riga(
+        ordinativo, utente=utente, descrizione="Servizio IaaS", importo_unitario=Decimal("33.33"), quantita=3
+    )
     codice_atto = services.richieste_atto(ordinativo)[0].codice
-    services.carica_documenti(ordinativo, utente=utente, files={codice_atto: upload(f"atto-{oggetto[-12:]}.pdf", da=utente)})
+    services.carica_documenti(
+        ordinativo, utente=utente, files={codice_atto: upload(f"atto-{oggetto[-12:]}.pdf", da=utente)}
+    )
     return ordinativo
 
 
@@ -134,13 +156,16 @@ def _fino_all_invio(ordinativo, utente):
     from documenti.firma_prova import firma_pades
 
     Ordinativo.objects.filter(pk=ordinativo.pk).update(
-        stato=Ordinativo.Stato.CIG_ACQUISITO, cig_derivato=f"M{next(_cig):09d}", id_appalto=str(uuid.uuid4()),
+        stato=Ordinativo.Stato.CIG_ACQUISITO,
+        cig_derivato=f"M{next(_cig):09d}",
+        id_appalto=str(uuid.uuid4()),
     )
     ordinativo.refresh_from_db()
     pdf = services.scheda_sintesi(ordinativo)
     firmata = firma_pades(pdf, nome="Laura Bianchi", codice_fiscale="BNCLRA75E45G999M")
     ordinativo = services.carica_scheda_firmata(
-        ordinativo, utente=utente,
+        ordinativo,
+        utente=utente,
         upload=SimpleUploadedFile("scheda-firmata.pdf", firmata, content_type="application/pdf"),
     )
     return services.invia(ordinativo, utente=utente)
@@ -158,8 +183,12 @@ def costruisci():
     from organizzazioni.models import Ente, Incarico, OperatoreEconomico
 
     User = get_user_model()
-    utenti = {u.username: u for u in User.objects.filter(
-        username__in=["aderente", "aderente2", "oe", "oe2", "banditore", "banditore2", "editor"])}
+    utenti = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=["aderente", "aderente2", "oe", "oe2", "banditore", "banditore2", "editor"]
+        )
+    }
     sct = ContrattoPage.objects.get(slug=SCT_SLUG)
     secondo = ContrattoPage.objects.get(slug=SECONDO_SLUG)
     firenze = Ente.objects.get(codice_fiscale="01307110484")
@@ -176,8 +205,9 @@ def costruisci():
     # the audit, out of the lists) and one sent; Prato in bozza.
     o["adesione_approvata"] = _adesione_approvata(sct, firenze, aderente, banditore)
     eliminata = adesioni.invia(_adesione(sct, firenze, aderente, f"{M_ADESIONE_ELIMINATA}.pdf"), utente=aderente)
-    eliminata = adesioni.rifiuta_round(eliminata, utente=banditore, task_state=_task_state(eliminata),
-                                       motivo="Manifestazione da rifare")
+    eliminata = adesioni.rifiuta_round(
+        eliminata, utente=banditore, task_state=_task_state(eliminata), motivo="Manifestazione da rifare"
+    )
     o["adesione_eliminata"] = adesioni.elimina_bozza(eliminata, utente=aderente)
     o["doc_adesione_eliminata"] = o["adesione_eliminata"].documenti.get(corrente=True)
     o["adesione_inviata"] = _adesione(sct, firenze, aderente, f"{M_ADESIONE_INVIATA}.pdf")
@@ -193,7 +223,8 @@ def costruisci():
     # Ordinativi of Firenze: bozza, sent (waiting for the banditore), approved.
     o["ordinativo_bozza"] = _ordinativo(sct, o["adesione_approvata"], aderente, M_ORDINATIVO_BOZZA)
     o["ordinativo_inviato"] = _fino_all_invio(
-        _ordinativo(sct, o["adesione_approvata"], aderente, M_ORDINATIVO_INVIATO), aderente)
+        _ordinativo(sct, o["adesione_approvata"], aderente, M_ORDINATIVO_INVIATO), aderente
+    )
     o["ts_ordinativo"] = _task_state(o["ordinativo_inviato"])
     approvato = _fino_all_invio(_ordinativo(sct, o["adesione_approvata"], aderente, M_ORDINATIVO_APPROVATO), aderente)
     o["ordinativo_approvato"] = ordinativi.approva(approvato, utente=banditore, task_state=_task_state(approvato))
@@ -205,40 +236,71 @@ def costruisci():
     if hasattr(ContrattoPage, "schede_elenco"):
         from contratti.schede import services as schede
 
-        o["scheda"] = schede.crea(o["ordinativo_approvato"], tipo="SC1", utente=aderente, dati={
-            "data_stipula": datetime.date(2025, 4, 1), "data_decorrenza": datetime.date(2025, 4, 1),
-            "data_scadenza": datetime.date(2026, 10, 2)})
+        o["scheda"] = schede.crea(
+            o["ordinativo_approvato"],
+            tipo="SC1",
+            utente=aderente,
+            dati={
+                "data_stipula": datetime.date(2025, 4, 1),
+                "data_decorrenza": datetime.date(2025, 4, 1),
+                "data_scadenza": datetime.date(2026, 10, 2),
+            },
+        )
 
     # Comunicazioni: a message with an attachment and a chiarimento, both from Firenze to the banditore.
     o["messaggio"] = comunicazioni.invia_messaggio(
-        sct, utente=aderente, destinatario=f"ente:{firenze.pk}>banditore", tipo="comunicazione",
-        oggetto=M_COMUNICAZIONE, testo="Testo riservato della comunicazione.",
+        sct,
+        utente=aderente,
+        destinatario=f"ente:{firenze.pk}>banditore",
+        tipo="comunicazione",
+        oggetto=M_COMUNICAZIONE,
+        testo="Testo riservato della comunicazione.",
         allegati=[upload("allegato-comunicazione-riservata.pdf")],
     )
     o["allegato"] = o["messaggio"].allegati.get()
     o["consegna"] = Consegna.objects.get(messaggio=o["messaggio"], utente=banditore)
     o["messaggio_oe"] = comunicazioni.invia_messaggio(
-        sct, utente=aderente, destinatario=f"ente:{firenze.pk}>operatore", tipo="comunicazione",
-        oggetto=M_COMUNICAZIONE_OE, testo="Testo riservato tra l'ente e il fornitore.",
+        sct,
+        utente=aderente,
+        destinatario=f"ente:{firenze.pk}>operatore",
+        tipo="comunicazione",
+        oggetto=M_COMUNICAZIONE_OE,
+        testo="Testo riservato tra l'ente e il fornitore.",
     )
     o["chiarimento_msg"] = comunicazioni.invia_messaggio(
-        sct, utente=aderente, destinatario=f"ente:{firenze.pk}>banditore", tipo="chiarimento",
-        oggetto=M_CHIARIMENTO, testo="Domanda riservata: serve il piano dei fabbisogni in ipotesi A?",
+        sct,
+        utente=aderente,
+        destinatario=f"ente:{firenze.pk}>banditore",
+        tipo="chiarimento",
+        oggetto=M_CHIARIMENTO,
+        testo="Domanda riservata: serve il piano dei fabbisogni in ipotesi A?",
     )
     o["chiarimento"] = comunicazioni.pubblica_chiarimento(
-        o["chiarimento_msg"], utente=banditore, domanda="Serve il piano dei fabbisogni in ipotesi A?",
+        o["chiarimento_msg"],
+        utente=banditore,
+        domanda="Serve il piano dei fabbisogni in ipotesi A?",
         risposta="No, in ipotesi A il piano non si carica.",
     )
 
     # Esiti of Firenze: a draft (only the ente sees it) and a published one.
     o["esito_bozza"] = esiti.crea_bozza(
-        contratto=sct, ente=firenze, utente=aderente, cig=f"M{next(_cig):09d}", oggetto=M_ESITO_BOZZA,
+        contratto=sct,
+        ente=firenze,
+        utente=aderente,
+        cig=f"M{next(_cig):09d}",
+        oggetto=M_ESITO_BOZZA,
         importo_aggiudicazione=Decimal("1000.00"),
     )
     pubblico = esiti.crea_bozza(
-        contratto=sct, ente=firenze, utente=aderente, cig=f"M{next(_cig):09d}", oggetto=M_ESITO_PUBBLICO,
-        importo_aggiudicazione=Decimal("2000.00"), data_aggiudicazione=datetime.date(2025, 3, 10),
-        data_inizio=datetime.date(2025, 4, 1), data_ultimazione=datetime.date(2026, 10, 2),
+        contratto=sct,
+        ente=firenze,
+        utente=aderente,
+        cig=f"M{next(_cig):09d}",
+        oggetto=M_ESITO_PUBBLICO,
+        importo_aggiudicazione=Decimal("2000.00"),
+        data_aggiudicazione=datetime.date(2025, 3, 10),
+        data_inizio=datetime.date(2025, 4, 1),
+        data_ultimazione=datetime.date(2026, 10, 2),
     )
     o["esito_pubblicato"] = esiti.pubblica(pubblico, utente=aderente)
 
@@ -277,13 +339,19 @@ def valori(d):
 
     o = d.oggetti
     v = {
-        "sct": d.sct.url, "secondo": d.secondo.url, "esiti": url_sezione(), "sct_id": d.sct.pk,
-        "secondo_id": d.secondo.pk, "cf_firenze": o["ente"].codice_fiscale,
+        "sct": d.sct.url,
+        "secondo": d.secondo.url,
+        "esiti": url_sezione(),
+        "sct_id": d.sct.pk,
+        "secondo_id": d.secondo.pk,
+        "cf_firenze": o["ente"].codice_fiscale,
         "anno_esito": o["esito_pubblicato"].data_aggiudicazione.year,
-        "ws_adesione": o["ts_adesione"].workflow_state_id, "ws_ordinativo": o["ts_ordinativo"].workflow_state_id,
+        "ws_adesione": o["ts_adesione"].workflow_state_id,
+        "ws_ordinativo": o["ts_ordinativo"].workflow_state_id,
         "rev_adesione": o["adesione_inviata"].latest_revision_id,
         "rev_ordinativo": o["ordinativo_inviato"].latest_revision_id,
-        "documentazione": d.documentazione.url, "documento_pubblico": d.documento_pubblico.url,
+        "documentazione": d.documentazione.url,
+        "documento_pubblico": d.documento_pubblico.url,
     }
     for nome, oggetto in o.items():
         v.setdefault(nome, oggetto.pk)

@@ -16,8 +16,13 @@ from .matrice import ADMIN_LOGIN, LOGIN, NEGATO_ADMIN, REDIRECT, RIFIUTI, Rifiut
 TIPI_TESTUALI = ("text/", "application/json", "application/xml", "application/atom+xml", "application/javascript")
 # Writes that any request may do: the session (login, last activity), Wagtail's admin profile of the
 # user, the login throttling of axes.
-TABELLE_TECNICHE = {"django_session", "wagtailusers_userprofile", "axes_accessattempt", "axes_accesslog",
-                    "axes_accessfailurelog"}
+TABELLE_TECNICHE = {
+    "django_session",
+    "wagtailusers_userprofile",
+    "axes_accessattempt",
+    "axes_accesslog",
+    "axes_accessfailurelog",
+}
 _SCRITTURA = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)"?', re.I)
 
 
@@ -49,7 +54,9 @@ def client_per(ruolo, dati, *, spid=False):
     if ruolo != "anonimo":
         client.cookies[settings.SESSION_COOKIE_NAME] = dati.sessioni[ruolo]
         if spid and getattr(getattr(dati.utenti[ruolo], "profilo", None), "codice_fiscale", ""):
-            risposta = client.post("/identita/spid-simulato/", {"utente": dati.utenti[ruolo].pk, "livello": 2, "next": "/"})
+            risposta = client.post(
+                "/identita/spid-simulato/", {"utente": dati.utenti[ruolo].pk, "livello": 2, "next": "/"}
+            )
             assert risposta.status_code == 302, risposta.status_code
     return client
 
@@ -71,7 +78,9 @@ def classifica(risposta):
 def _messaggio_permesso(risposta):
     from django.contrib.messages import get_messages
 
-    return any("permess" in str(m).lower() or "permission" in str(m).lower() for m in get_messages(risposta.wsgi_request))
+    return any(
+        "permess" in str(m).lower() or "permission" in str(m).lower() for m in get_messages(risposta.wsgi_request)
+    )
 
 
 def testo(risposta):
@@ -98,8 +107,11 @@ def scritture(queries):
 
 
 def _file_privato(risposta):
-    return (risposta.status_code == 200 and risposta.get("Content-Disposition", "").startswith(("attachment", "inline"))
-            and "private" in risposta.get("Cache-Control", ""))
+    return (
+        risposta.status_code == 200
+        and risposta.get("Content-Disposition", "").startswith(("attachment", "inline"))
+        and "private" in risposta.get("Cache-Control", "")
+    )
 
 
 def chiudi(risposta):

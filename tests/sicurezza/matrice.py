@@ -104,8 +104,18 @@ def _pubbliche():
         Voce("GET", "/note-legali/", TUTTI_200, "note legali"),
         Voce("GET", "/cookie/", TUTTI_200, "informativa cookie"),
         Voce("GET", "{documento_pubblico}", TUTTI_200, "documento pubblico allegato al contratto (Wagtail)"),
-        Voce("GET", "/documenti/authenticate_with_password/999999/", attese(404), "password di un documento (inesistente)"),
-        Voce("GET", "/_util/authenticate_with_password/999999/{sct_id}/", attese(404), "password di una pagina (inesistente)"),
+        Voce(
+            "GET",
+            "/documenti/authenticate_with_password/999999/",
+            attese(404),
+            "password di un documento (inesistente)",
+        ),
+        Voce(
+            "GET",
+            "/_util/authenticate_with_password/999999/{sct_id}/",
+            attese(404),
+            "password di una pagina (inesistente)",
+        ),
         Voce("GET", "/_util/login/", TUTTI_200, "login delle pagine private di Wagtail"),
         Voce("GET", "/pagina-che-non-esiste/", attese(404), "indirizzo inesistente"),
         Voce("GET", "/health/", TUTTI_200, "stato dei servizi"),
@@ -125,12 +135,27 @@ def _pubbliche():
         Voce("GET", "/identita/oidc/callback/", attese(404), "callback OIDC (spento nei test)"),
         Voce("GET", "/identita/cns/", attese(404), "accesso CNS (spento nei test)"),
         # Only for who uses the admin (QR code of a new TOTP device, or the code).
-        Voce("GET", "/identita/due-fattori/", attese(404, anonimo=LOGIN, banditore=200, banditore2=200, editor=200),
-             "verifica in due passaggi dello staff dell'admin"),
-        Voce("POST", "/identita/due-fattori/", attese(404, anonimo=LOGIN, banditore=400, banditore2=400, editor=400),
-             "codice errato", corpo={"codice": "12ab"}),
-        Voce("POST", "/identita/csp-report/", attese(204), "rapporti CSP", corpo={"csp-report": {"blocked-uri": "x"}},
-             json=True),
+        Voce(
+            "GET",
+            "/identita/due-fattori/",
+            attese(404, anonimo=LOGIN, banditore=200, banditore2=200, editor=200),
+            "verifica in due passaggi dello staff dell'admin",
+        ),
+        Voce(
+            "POST",
+            "/identita/due-fattori/",
+            attese(404, anonimo=LOGIN, banditore=400, banditore2=400, editor=400),
+            "codice errato",
+            corpo={"codice": "12ab"},
+        ),
+        Voce(
+            "POST",
+            "/identita/csp-report/",
+            attese(204),
+            "rapporti CSP",
+            corpo={"csp-report": {"blocked-uri": "x"}},
+            json=True,
+        ),
     ]
 
 
@@ -147,8 +172,12 @@ def _adesioni():
         # The state polled by the riepilogo (JSON): the same readers; 403 in JSON without login.
         Voce("GET", bozza + "stato/", _record(vb, anonimo=403), "stato dell'adesione, JSON (bozza)"),
         Voce("GET", inviata + "stato/", _record(vi, anonimo=403), "stato dell'adesione, JSON (inviata)"),
-        Voce("GET", "{secondo}adesioni/{adesione_inviata}/", attese(404, anonimo=LOGIN),
-             "adesione SCT sotto l'indirizzo dell'altro contratto"),
+        Voce(
+            "GET",
+            "{secondo}adesioni/{adesione_inviata}/",
+            attese(404, anonimo=LOGIN),
+            "adesione SCT sotto l'indirizzo dell'altro contratto",
+        ),
         Voce("GET", bozza + "modifica/", _record(vb, {"aderente2"}), "modifica bozza"),
         Voce("POST", bozza + "modifica/", _record(vb, {"aderente2"}, operare=400), "modifica bozza (invio)"),
         Voce("GET", inviata + "modifica/", _record(vi, {"aderente"}, operare=REDIRECT), "modifica adesione inviata"),
@@ -165,37 +194,64 @@ def _adesioni():
         Voce("POST", inviata + "documenti/", _record(vi, {"aderente"}, operare=400)),
         Voce("GET", bozza + "documenti/{doc_adesione_bozza}/", _record(vb), "scarica documento (bozza)"),
         Voce("GET", inviata + "documenti/{doc_adesione_inviata}/", _record(vi), "scarica documento (inviata)"),
-        Voce("GET", inviata + "documenti/{doc_adesione_bozza}/", attese(404, anonimo=LOGIN),
-             "documento di un'altra adesione sotto questa"),
+        Voce(
+            "GET",
+            inviata + "documenti/{doc_adesione_bozza}/",
+            attese(404, anonimo=LOGIN),
+            "documento di un'altra adesione sotto questa",
+        ),
         # Eliminated after a non-approval: kept (read-only) for the ente and the banditore, no action.
         Voce("GET", eliminata, _record(ve), "riepilogo adesione eliminata (Firenze)"),
         Voce("GET", eliminata + "documenti/{doc_adesione_eliminata}/", _record(ve), "scarica documento (eliminata)"),
-        Voce("GET", eliminata + "modifica/", _record(ve, {"aderente"}, operare=REDIRECT), "modifica adesione eliminata"),
+        Voce(
+            "GET", eliminata + "modifica/", _record(ve, {"aderente"}, operare=REDIRECT), "modifica adesione eliminata"
+        ),
         Voce("GET", eliminata + "invia/", _record(ve, {"aderente"}, operare=REDIRECT), "conferma invio (eliminata)"),
         Voce("POST", eliminata + "invia/", _record(ve, {"aderente"}, operare=400), "invio di un'adesione eliminata"),
         Voce("POST", eliminata + "ritira/", _record(ve, {"aderente"}, operare=400), "ritira (eliminata)"),
-        Voce("GET", eliminata + "elimina/", _record(ve, {"aderente"}, operare=REDIRECT), "conferma eliminazione (eliminata)"),
+        Voce(
+            "GET",
+            eliminata + "elimina/",
+            _record(ve, {"aderente"}, operare=REDIRECT),
+            "conferma eliminazione (eliminata)",
+        ),
         Voce("POST", eliminata + "elimina/", _record(ve, {"aderente"}, operare=400), "elimina di nuovo"),
         Voce("POST", eliminata + "documenti/", _record(ve, {"aderente"}, operare=400), "carica documenti (eliminata)"),
     ]
 
 
 def _ordinativi():
-    b, i, a = ("{sct}ordinativi/{ordinativo_bozza}/", "{sct}ordinativi/{ordinativo_inviato}/",
-               "{sct}ordinativi/{ordinativo_approvato}/")
+    b, i, a = (
+        "{sct}ordinativi/{ordinativo_bozza}/",
+        "{sct}ordinativi/{ordinativo_inviato}/",
+        "{sct}ordinativi/{ordinativo_approvato}/",
+    )
     vb, vo, va = V_ORDINATIVO_BOZZA, V_ORDINATIVO, V_ORDINATIVO_APPROVATO
     ad = {"aderente"}
     voci = [
         # With SPID level 2 every user is authenticated strongly as himself: only the RUP acts.
-        Voce("POST", b + "conferma-appalto/", _record(vb, ad, operare=REDIRECT), "Conferma appalto con SPID (bozza)",
-             spid=True),
+        Voce(
+            "POST",
+            b + "conferma-appalto/",
+            _record(vb, ad, operare=REDIRECT),
+            "Conferma appalto con SPID (bozza)",
+            spid=True,
+        ),
         Voce("POST", b + "acquisisci-cig/", _record(vb, ad, operare=400), "Acquisisci CIG con SPID (bozza)", spid=True),
         Voce("GET", "{sct}ordinativi/nuovo/", attese(403, anonimo=LOGIN, aderente=200), "nuovo ordine (Richiedi CIG)"),
         Voce("POST", "{sct}ordinativi/nuovo/", attese(403, anonimo=LOGIN, aderente=400), "Richiedi CIG (invio)"),
-        Voce("GET", "{secondo}ordinativi/{ordinativo_approvato}/", attese(404, anonimo=LOGIN),
-             "ordinativo SCT sotto l'indirizzo dell'altro contratto"),
-        Voce("GET", a + "documenti/{doc_ordinativo_bozza}/", attese(404, anonimo=LOGIN),
-             "documento di un altro ordinativo sotto questo"),
+        Voce(
+            "GET",
+            "{secondo}ordinativi/{ordinativo_approvato}/",
+            attese(404, anonimo=LOGIN),
+            "ordinativo SCT sotto l'indirizzo dell'altro contratto",
+        ),
+        Voce(
+            "GET",
+            a + "documenti/{doc_ordinativo_bozza}/",
+            attese(404, anonimo=LOGIN),
+            "documento di un altro ordinativo sotto questo",
+        ),
     ]
     for url, vedono, stato in ((b, vb, "bozza"), (i, vo, "inviato"), (a, va, "approvato")):
         bozza = stato == "bozza"
@@ -205,20 +261,38 @@ def _ordinativi():
         voci += [
             Voce("GET", url, _record(vedono), f"passo 1 ({stato})"),
             Voce("POST", url + "passo-1/riga/", _record(vedono, ad, operare=400), f"aggiungi riga ({stato})"),
-            Voce("POST", url + "passo-1/elimina-riga/", _record(vedono, ad, operare=REDIRECT if bozza else 400),
-                 f"elimina riga ({stato})", corpo={"riga": riga}),
+            Voce(
+                "POST",
+                url + "passo-1/elimina-riga/",
+                _record(vedono, ad, operare=REDIRECT if bozza else 400),
+                f"elimina riga ({stato})",
+                corpo={"riga": riga},
+            ),
             Voce("POST", url + "passo-1/documenti/", _record(vedono, ad, operare=400), f"carica atto ({stato})"),
-            Voce("POST", url + "passo-1/adesione/", _record(vedono, ad, operare=REDIRECT if bozza else 400),
-                 f"scegli adesione ({stato})", corpo={"adesione": "{adesione_approvata}"}),
-            Voce("POST", url + "passo-1/sconosciuta/", _record(vedono, ad, operare=404), f"azione inesistente ({stato})"),
+            Voce(
+                "POST",
+                url + "passo-1/adesione/",
+                _record(vedono, ad, operare=REDIRECT if bozza else 400),
+                f"scegli adesione ({stato})",
+                corpo={"adesione": "{adesione_approvata}"},
+            ),
+            Voce(
+                "POST", url + "passo-1/sconosciuta/", _record(vedono, ad, operare=404), f"azione inesistente ({stato})"
+            ),
             # Without a strong authentication even the RUP is refused (403 with the step-up link).
             Voce("POST", url + "conferma-appalto/", _record(vedono, ad, operare=403), f"Conferma appalto ({stato})"),
             Voce("POST", url + "acquisisci-cig/", _record(vedono, ad, operare=403), f"Acquisisci CIG ({stato})"),
             Voce("GET", url + "stato/", _record(vedono, anonimo=403), f"stato ANAC, JSON ({stato})"),
             Voce("GET", url + "passo-2/", _record(vedono, vedere=REDIRECT), f"passo 2 ({stato})"),
-            Voce("POST", url + "passo-2/", _record(vedono, vedere=Rifiuto(REDIRECT)), f"carica scheda firmata ({stato})"),
-            Voce("GET", url + "scheda-di-sintesi/", _record(vedono, vedere=REDIRECT if bozza else 200),
-                 f"scheda di sintesi ({stato})"),
+            Voce(
+                "POST", url + "passo-2/", _record(vedono, vedere=Rifiuto(REDIRECT)), f"carica scheda firmata ({stato})"
+            ),
+            Voce(
+                "GET",
+                url + "scheda-di-sintesi/",
+                _record(vedono, vedere=REDIRECT if bozza else 200),
+                f"scheda di sintesi ({stato})",
+            ),
             Voce("GET", url + "passo-3/", _record(vedono), f"passo 3 ({stato})"),
             Voce("GET", url + "invia/", _record(vedono, ad), f"conferma invio ({stato})"),
             Voce("POST", url + "invia/", _record(vedono, ad, operare=400), f"invia ({stato})"),
@@ -228,17 +302,32 @@ def _ordinativi():
             # The ANAC side (Log Trasmissioni, Richiedi CIG): the ente and the banditore, never the OE.
             Voce("GET", url + "log-trasmissioni/", _record(anac), f"Log Trasmissioni ({stato})"),
             Voce("GET", url + "richiedi-cig/", _record(anac), f"Richiedi CIG ({stato})"),
-            Voce("POST", url + "richiedi-cig/", _record(anac, ad, operare=400),
-                 f"Richiedi CIG, modifica ({'dati mancanti' if bozza else 'non modificabile'}, {stato})"),
+            Voce(
+                "POST",
+                url + "richiedi-cig/",
+                _record(anac, ad, operare=400),
+                f"Richiedi CIG, modifica ({'dati mancanti' if bozza else 'non modificabile'}, {stato})",
+            ),
             Voce("GET", url + f"documenti/{{doc_ordinativo_{stato}}}/", _record(vedono), f"scarica atto ({stato})"),
-            Voce("GET", url + "documenti-firmati/", _record(vedono, ad if approvato else set(), operare=200, chi_vede=404),
-                 f"pacchetto firmato ({stato})"),
-            Voce("POST", url + "documenti-fornitore/",
-                 _record(vedono, {"oe"} if approvato else set(), operare=400),
-                 f"documenti del fornitore ({stato})"),
+            Voce(
+                "GET",
+                url + "documenti-firmati/",
+                _record(vedono, ad if approvato else set(), operare=200, chi_vede=404),
+                f"pacchetto firmato ({stato})",
+            ),
+            Voce(
+                "POST",
+                url + "documenti-fornitore/",
+                _record(vedono, {"oe"} if approvato else set(), operare=400),
+                f"documenti del fornitore ({stato})",
+            ),
             # The blue "esito" button posts to the esiti route (the draft esito, then its publication form).
-            Voce("POST", f"/esiti/ordinativi/{{ordinativo_{stato}}}/esito/",
-                 _record(vedono, ad, operare=REDIRECT if approvato else Rifiuto(REDIRECT)), f"pulsante esito ({stato})"),
+            Voce(
+                "POST",
+                f"/esiti/ordinativi/{{ordinativo_{stato}}}/esito/",
+                _record(vedono, ad, operare=REDIRECT if approvato else Rifiuto(REDIRECT)),
+                f"pulsante esito ({stato})",
+            ),
         ]
         if not bozza:
             voci.append(Voce("GET", url + "documenti/0/", _record(vedono), f"scheda firmata ({stato})"))
@@ -271,8 +360,12 @@ def _schede():
         Voce("POST", s + "verifica-invio/", _record(vs, ad, operare=403), "verifica invio (senza SPID)"),
         Voce("GET", s + "elimina/", _record(vs, ad), "conferma eliminazione della scheda"),
         Voce("POST", s + "elimina/", _record(vs, ad, operare=REDIRECT), "elimina la scheda"),
-        Voce("GET", "{sct}ordinativi/{ordinativo_bozza}/schede/{scheda}/", attese(404, anonimo=LOGIN),
-             "scheda di un altro ordinativo sotto questo"),
+        Voce(
+            "GET",
+            "{sct}ordinativi/{ordinativo_bozza}/schede/{scheda}/",
+            attese(404, anonimo=LOGIN),
+            "scheda di un altro ordinativo sotto questo",
+        ),
     ]
 
 
@@ -286,14 +379,29 @@ def _esiti():
         Voce("GET", pubblicato, TUTTI_200, "esito pubblicato"),
         Voce("GET", bozza + "pubblica/", solo_ente, "modulo di pubblicazione (bozza)"),
         Voce("POST", bozza + "pubblica/", attese(404, anonimo=LOGIN, aderente=400), "salva e pubblica (dati mancanti)"),
-        Voce("GET", pubblicato + "pubblica/", attese(404, anonimo=LOGIN, aderente=REDIRECT), "modulo su esito pubblicato"),
+        Voce(
+            "GET", pubblicato + "pubblica/", attese(404, anonimo=LOGIN, aderente=REDIRECT), "modulo su esito pubblicato"
+        ),
         Voce("GET", bozza + "pubblica/riepilogo/", attese(404, anonimo=LOGIN, aderente=REDIRECT), "riepilogo (bozza)"),
-        Voce("POST", bozza + "pubblica/riepilogo/", attese(404, anonimo=LOGIN, aderente=Rifiuto(REDIRECT)),
-             "salva e procedi (dati mancanti)"),
-        Voce("POST", pubblicato + "ritira/", attese(403, anonimo=LOGIN, banditore=200, editor=200),
-             "ritira esito (senza motivo)"),
-        Voce("POST", pubblicato + "ritira/", attese(403, anonimo=LOGIN, banditore=REDIRECT, editor=REDIRECT),
-             "ritira esito (con motivo)", corpo={"motivo": "Prova di ritiro della matrice"}),
+        Voce(
+            "POST",
+            bozza + "pubblica/riepilogo/",
+            attese(404, anonimo=LOGIN, aderente=Rifiuto(REDIRECT)),
+            "salva e procedi (dati mancanti)",
+        ),
+        Voce(
+            "POST",
+            pubblicato + "ritira/",
+            attese(403, anonimo=LOGIN, banditore=200, editor=200),
+            "ritira esito (senza motivo)",
+        ),
+        Voce(
+            "POST",
+            pubblicato + "ritira/",
+            attese(403, anonimo=LOGIN, banditore=REDIRECT, editor=REDIRECT),
+            "ritira esito (con motivo)",
+            corpo={"motivo": "Prova di ritiro della matrice"},
+        ),
         Voce("POST", bozza + "ritira/", attese(404, anonimo=LOGIN, aderente=Rifiuto(REDIRECT)), "ritira una bozza"),
         Voce("GET", pubblicato + "ritira/", attese(REDIRECT), "ritira (GET)"),
         Voce("GET", "{esiti}dati-aperti/", TUTTI_200, "dati aperti"),
@@ -314,29 +422,54 @@ def _comunicazioni():
         Voce("POST", "/comunicazioni/preferenze/", attese(400, anonimo=LOGIN), "preferenze (valore mancante)"),
         Voce("GET", "/comunicazioni/contratto/{sct_id}/", parti, "comunicazioni del contratto"),
         Voce("GET", "/comunicazioni/contratto/{sct_id}/scrivi/", parti, "nuovo messaggio"),
-        Voce("POST", "/comunicazioni/contratto/{sct_id}/scrivi/",
-             {**parti, **{r: 400 for r in RUOLI if parti[r] == 200}}, "nuovo messaggio (incompleto)"),
+        Voce(
+            "POST",
+            "/comunicazioni/contratto/{sct_id}/scrivi/",
+            {**parti, **{r: 400 for r in RUOLI if parti[r] == 200}},
+            "nuovo messaggio (incompleto)",
+        ),
         Voce("GET", "/comunicazioni/contratto/999999/", attese(404, anonimo=LOGIN), "contratto inesistente"),
         Voce("GET", msg, _record(V_MESSAGGIO), "messaggio di Firenze al banditore"),
         Voce("GET", msg + "rispondi/", _record(V_MESSAGGIO, {"banditore"}), "rispondi"),
         Voce("POST", msg + "rispondi/", _record(V_MESSAGGIO, {"banditore"}, operare=400), "rispondi (incompleto)"),
         Voce("GET", chiar + "pubblica/", _record(V_MESSAGGIO, {"banditore"}), "pubblica chiarimento"),
         Voce("POST", chiar + "pubblica/", _record(V_MESSAGGIO, {"banditore"}, operare=400), "pubblica (incompleto)"),
-        Voce("POST", "/comunicazioni/chiarimento/{chiarimento}/ritira/", attese(403, anonimo=LOGIN, banditore=REDIRECT),
-             "ritira chiarimento pubblicato (pubblico)"),
-        Voce("POST", "/comunicazioni/consegna/{consegna}/ritenta/",
-             _record(V_MESSAGGIO, {"aderente"}, operare=Rifiuto(REDIRECT)), "ritenta e-mail (consegna non in errore)"),
+        Voce(
+            "POST",
+            "/comunicazioni/chiarimento/{chiarimento}/ritira/",
+            attese(403, anonimo=LOGIN, banditore=REDIRECT),
+            "ritira chiarimento pubblicato (pubblico)",
+        ),
+        Voce(
+            "POST",
+            "/comunicazioni/consegna/{consegna}/ritenta/",
+            _record(V_MESSAGGIO, {"aderente"}, operare=Rifiuto(REDIRECT)),
+            "ritenta e-mail (consegna non in errore)",
+        ),
         Voce("GET", "/comunicazioni/allegato/{allegato}/", _record(V_MESSAGGIO), "scarica allegato"),
     ]
 
 
 def _audit():
     return [
-        Voce("GET", "/audit/contratto/{sct_id}/", attese(404, anonimo=LOGIN, banditore=200), "registro di audit del contratto"),
-        Voce("GET", "/audit/contratto/{sct_id}/?azione=adesione.inviata&page=2", attese(404, anonimo=LOGIN, banditore=200),
-             "registro filtrato"),
-        Voce("GET", "/audit/contratto/{secondo_id}/", attese(404, anonimo=LOGIN, banditore2=200),
-             "registro dell'altro contratto"),
+        Voce(
+            "GET",
+            "/audit/contratto/{sct_id}/",
+            attese(404, anonimo=LOGIN, banditore=200),
+            "registro di audit del contratto",
+        ),
+        Voce(
+            "GET",
+            "/audit/contratto/{sct_id}/?azione=adesione.inviata&page=2",
+            attese(404, anonimo=LOGIN, banditore=200),
+            "registro filtrato",
+        ),
+        Voce(
+            "GET",
+            "/audit/contratto/{secondo_id}/",
+            attese(404, anonimo=LOGIN, banditore2=200),
+            "registro dell'altro contratto",
+        ),
     ]
 
 
@@ -379,32 +512,66 @@ def _snippet_contratto(modello, record, ts, ws, rev):
         Voce("GET", base + f"history/{r}/", leggi, f"snippet {modello}: cronologia"),
         Voce("GET", base + f"history-results/{r}/", leggi, f"snippet {modello}: cronologia (risultati)"),
         Voce("GET", base + f"inspect/{r}/", leggi, f"snippet {modello}: ispeziona"),
-        Voce("GET", base + f"history/{r}/revisions/{{{rev}}}/revert/", leggi, f"snippet {modello}: revisione precedente"),
-        Voce("POST", base + f"history/{r}/revisions/{{{rev}}}/revert/", sola_lettura,
-             f"snippet {modello}: ripristina una revisione"),
+        Voce(
+            "GET", base + f"history/{r}/revisions/{{{rev}}}/revert/", leggi, f"snippet {modello}: revisione precedente"
+        ),
+        Voce(
+            "POST",
+            base + f"history/{r}/revisions/{{{rev}}}/revert/",
+            sola_lettura,
+            f"snippet {modello}: ripristina una revisione",
+        ),
         Voce("GET", base + f"history/{r}/revisions/compare/earliest...latest/", leggi, f"snippet {modello}: confronta"),
-        Voce("POST", base + f"history/{r}/revisions/{{{rev}}}/unschedule/", negato_anche_al_banditore,
-             f"snippet {modello}: annulla programmazione"),
-        Voce("GET", base + f"unpublish/{r}/", negato_anche_al_banditore, f"snippet {modello}: ritira dalla pubblicazione"),
+        Voce(
+            "POST",
+            base + f"history/{r}/revisions/{{{rev}}}/unschedule/",
+            negato_anche_al_banditore,
+            f"snippet {modello}: annulla programmazione",
+        ),
+        Voce(
+            "GET", base + f"unpublish/{r}/", negato_anche_al_banditore, f"snippet {modello}: ritira dalla pubblicazione"
+        ),
         Voce("POST", base + f"unpublish/{r}/", negato_anche_al_banditore),
-        Voce("GET", base + f"workflow/collect_action_data/{r}/reject/{{{ts}}}/", leggi,
-             f"snippet {modello}: modulo «non approvare»"),
-        Voce("POST", base + f"workflow/action/{r}/approve/{{{ts}}}/", _admin(404, banditore=REDIRECT),
-             f"snippet {modello}: approva (workflow)"),
+        Voce(
+            "GET",
+            base + f"workflow/collect_action_data/{r}/reject/{{{ts}}}/",
+            leggi,
+            f"snippet {modello}: modulo «non approvare»",
+        ),
+        Voce(
+            "POST",
+            base + f"workflow/action/{r}/approve/{{{ts}}}/",
+            _admin(404, banditore=REDIRECT),
+            f"snippet {modello}: approva (workflow)",
+        ),
         Voce("GET", base + f"workflow/confirm_cancellation/{r}/", leggi, f"snippet {modello}: conferma annullamento"),
         Voce("GET", base + f"workflow_history/{r}/", leggi, f"snippet {modello}: cronologia del workflow"),
-        Voce("GET", base + f"workflow_history/{r}/detail/{{{ws}}}/", leggi, f"snippet {modello}: dettaglio del workflow"),
+        Voce(
+            "GET", base + f"workflow_history/{r}/detail/{{{ws}}}/", leggi, f"snippet {modello}: dettaglio del workflow"
+        ),
         Voce("GET", scelta, _admin(200, editor={200, NEGATO_ADMIN}), f"chooser {modello}: elenco"),
         Voce("GET", scelta + "results/", _admin(200, editor={200, NEGATO_ADMIN}), f"chooser {modello}: risultati"),
         Voce("GET", scelta + f"chosen/{r}/", _admin({404, NEGATO_ADMIN}, banditore=200), f"chooser {modello}: scelto"),
-        Voce("GET", scelta + f"chosen-multiple/?id={r}", _admin({404, NEGATO_ADMIN}, banditore=200),
-             f"chooser {modello}: scelta multipla"),
+        Voce(
+            "GET",
+            scelta + f"chosen-multiple/?id={r}",
+            _admin({404, NEGATO_ADMIN}, banditore=200),
+            f"chooser {modello}: scelta multipla",
+        ),
         Voce("GET", scelta + "create/", mai, f"chooser {modello}: crea"),
-        Voce("GET", f"/admin/bulk/contratti/{modello}/delete/?id={r}", _admin({200, 403, 404, NEGATO_ADMIN}),
-             f"azione multipla «elimina» ({modello})"),
+        Voce(
+            "GET",
+            f"/admin/bulk/contratti/{modello}/delete/?id={r}",
+            _admin({200, 403, 404, NEGATO_ADMIN}),
+            f"azione multipla «elimina» ({modello})",
+        ),
         # Nobody deletes these records; who cannot read the record gets 404, as from the GET.
-        Voce("POST", f"/admin/bulk/contratti/{modello}/delete/?id={r}", _admin(404, banditore=Rifiuto(REDIRECT)),
-             f"azione multipla «elimina» ({modello}, invio)"),
+        Voce(
+            "POST",
+            f"/admin/bulk/contratti/{modello}/delete/?id={r}",
+            _admin(404, banditore=Rifiuto(REDIRECT)),
+            f"azione multipla «elimina» ({modello}, invio)",
+        ),
     ]
 
 
@@ -417,8 +584,12 @@ def _snippet_ordinativo_bozza():
         Voce("GET", base + f"history/{r}/", mai, "snippet ordinativo: cronologia di una bozza"),
         Voce("GET", base + f"inspect/{r}/", mai, "snippet ordinativo: ispeziona una bozza"),
         Voce("GET", base + f"usage/{r}/", mai, "snippet ordinativo: utilizzo di una bozza"),
-        Voce("GET", f"/admin/snippets/choose/contratti/ordinativo/chosen/{r}/", _admin({404, NEGATO_ADMIN}),
-             "chooser ordinativo: bozza scelta"),
+        Voce(
+            "GET",
+            f"/admin/snippets/choose/contratti/ordinativo/chosen/{r}/",
+            _admin({404, NEGATO_ADMIN}),
+            "chooser ordinativo: bozza scelta",
+        ),
     ]
 
 
@@ -442,8 +613,12 @@ def _snippet_organizzazioni():
             Voce("GET", base + f"edit/{pk}/", redazione, f"snippet {modello}: modifica"),
             Voce("POST", base + f"edit/{pk}/", redazione, f"snippet {modello}: modifica (incompleto)"),
             Voce("GET", base + f"delete/{pk}/", elimina, f"snippet {modello}: elimina"),
-            Voce("POST", base + f"delete/{pk}/", {**elimina, "editor": REDIRECT} if modello == "incarico" else elimina,
-                 f"snippet {modello}: elimina (invio)"),
+            Voce(
+                "POST",
+                base + f"delete/{pk}/",
+                {**elimina, "editor": REDIRECT} if modello == "incarico" else elimina,
+                f"snippet {modello}: elimina (invio)",
+            ),
             Voce("GET", base + f"usage/{pk}/", redazione, f"snippet {modello}: utilizzo"),
             Voce("GET", base + f"history/{pk}/", redazione, f"snippet {modello}: cronologia"),
             Voce("GET", base + f"history-results/{pk}/", redazione),
@@ -486,11 +661,18 @@ def _noti():
 
 def costruisci_voci():
     voci = (
-        _pubbliche() + _adesioni() + _ordinativi() + _schede() + _esiti() + _comunicazioni() + _audit()
+        _pubbliche()
+        + _adesioni()
+        + _ordinativi()
+        + _schede()
+        + _esiti()
+        + _comunicazioni()
+        + _audit()
         + _snippet_contratto("adesione", "adesione_inviata", "ts_adesione", "ws_adesione", "rev_adesione")
         + _snippet_contratto("ordinativo", "ordinativo_inviato", "ts_ordinativo", "ws_ordinativo", "rev_ordinativo")
         + _snippet_ordinativo_bozza()
-        + _snippet_organizzazioni() + _admin_generale()
+        + _snippet_organizzazioni()
+        + _admin_generale()
     )
     chiavi = [v.chiave for v in voci]
     doppie = {c for c in chiavi if chiavi.count(c) > 1}

@@ -14,8 +14,14 @@ from .matrice import NOTI, RUOLI, VOCI
 INIZIO = "<!-- matrice:inizio (generato da tests/sicurezza, non modificare a mano) -->"
 FINE = "<!-- matrice:fine -->"
 ABBREVIAZIONI = {
-    "anonimo": "anon.", "aderente": "ad.", "aderente2": "ad.2", "oe": "OE", "oe2": "OE2", "banditore": "band.",
-    "banditore2": "band.2", "editor": "ed.",
+    "anonimo": "anon.",
+    "aderente": "ad.",
+    "aderente2": "ad.2",
+    "oe": "OE",
+    "oe2": "OE2",
+    "banditore": "band.",
+    "banditore2": "band.2",
+    "editor": "ed.",
 }
 BREVI = {"login": "login", "admin-login": "login admin", "redirect": "302", "negato-admin": "negato"}
 
@@ -70,8 +76,12 @@ def genera(risultati, segnaposto):
             url = voce.chiave.format(**segnaposto)
             righe.append(f"| `{_escape(url)}` | {ruolo} | {_escape('; '.join(problemi))} | {_escape(stato)} |")
         righe.append("")
-    righe += ["### Matrice", "", "| richiesta | descrizione | " + " | ".join(ABBREVIAZIONI[r] for r in RUOLI) + " |",
-              "|---|---|" + "---|" * len(RUOLI)]
+    righe += [
+        "### Matrice",
+        "",
+        "| richiesta | descrizione | " + " | ".join(ABBREVIAZIONI[r] for r in RUOLI) + " |",
+        "|---|---|" + "---|" * len(RUOLI),
+    ]
     for voce in VOCI:
         celle_riga = []
         for ruolo in RUOLI:

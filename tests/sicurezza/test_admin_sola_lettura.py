@@ -2,7 +2,6 @@
 workflow actions. Wagtail's edit and revert views would save his POST as a new revision, which the
 approval then publishes (``sct_site.workflows.finish_workflow``); ``EditSolaLettura`` refuses them."""
 
-
 import pytest
 from django.urls import reverse
 
@@ -21,7 +20,9 @@ def _adesione_al_secondo_round(demo):
     adesione = adesione_ipotesi_b_inviata(demo)
     adesione = services.approva_round(adesione, utente=demo.user("banditore"), task_state=_task_state(adesione))
     assert (adesione.stato, adesione.round_corrente, adesione.ultimo_round) == (Adesione.Stato.ROUND_APPROVATO, 1, 1)
-    services.carica_documenti_round(adesione, utente=aderente, files={"data-protection-agreement": upload("dpa.pdf", da=aderente)})
+    services.carica_documenti_round(
+        adesione, utente=aderente, files={"data-protection-agreement": upload("dpa.pdf", da=aderente)}
+    )
     services.invia(adesione, utente=aderente)
     adesione.refresh_from_db()
     return adesione
@@ -30,7 +31,9 @@ def _adesione_al_secondo_round(demo):
 def test_approvazione_dell_ultimo_round_senza_revert(client_as, demo):
     adesione = _adesione_al_secondo_round(demo)
     ts = _task_state(adesione)
-    client_as("banditore").post(reverse("wagtailsnippets_contratti_adesione:workflow_action", args=(adesione.pk, "approve", ts.pk)))
+    client_as("banditore").post(
+        reverse("wagtailsnippets_contratti_adesione:workflow_action", args=(adesione.pk, "approve", ts.pk))
+    )
     adesione.refresh_from_db()
     assert adesione.stato == Adesione.Stato.APPROVATA
 
@@ -41,7 +44,9 @@ def test_revert_nell_admin_non_cambia_l_esito_dell_approvazione(client_as, demo)
     assert prima.content["round_corrente"] == 0
     client = client_as("banditore")
     revisioni = adesione.revisions.count()
-    risposta = client.post(reverse("wagtailsnippets_contratti_adesione:revisions_revert", args=(adesione.pk, prima.pk)), {})
+    risposta = client.post(
+        reverse("wagtailsnippets_contratti_adesione:revisions_revert", args=(adesione.pk, prima.pk)), {}
+    )
     assert risposta.status_code == 302 and risposta.url == reverse("wagtailadmin_home")
     assert adesione.revisions.count() == revisioni
     ts = _task_state(adesione)
@@ -67,8 +72,9 @@ def test_approvazione_dal_modulo_della_scheda_senza_salvarlo(client_as, demo):
     adesione = _adesione_al_secondo_round(demo)
     revisioni_banditore = adesione.revisions.filter(user__username="banditore").count()
     url = reverse("wagtailsnippets_contratti_adesione:edit", args=(adesione.pk,))
-    risposta = client_as("banditore").post(url, {"action-workflow-action": "1", "workflow-action-name": "approve",
-                                                 "codice": "MANOMESSO"})
+    risposta = client_as("banditore").post(
+        url, {"action-workflow-action": "1", "workflow-action-name": "approve", "codice": "MANOMESSO"}
+    )
     assert risposta.status_code == 302
     adesione.refresh_from_db()
     assert adesione.stato == Adesione.Stato.APPROVATA and adesione.codice != "MANOMESSO"

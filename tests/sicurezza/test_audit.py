@@ -39,10 +39,19 @@ def _righe(html):
     return righe
 
 
-@pytest.mark.parametrize("ruolo,atteso", [
-    ("anonimo", 302), ("aderente", 404), ("aderente2", 404), ("oe", 404), ("oe2", 404), ("banditore", 200),
-    ("banditore2", 404), ("editor", 404),
-])
+@pytest.mark.parametrize(
+    "ruolo,atteso",
+    [
+        ("anonimo", 302),
+        ("aderente", 404),
+        ("aderente2", 404),
+        ("oe", 404),
+        ("oe2", 404),
+        ("banditore", 200),
+        ("banditore2", 404),
+        ("editor", 404),
+    ],
+)
 def test_solo_il_banditore_del_contratto_legge_il_registro(dati_matrice, ruolo, atteso):
     risposta = client_per(ruolo, dati_matrice).get(_url(dati_matrice.sct))
     assert risposta.status_code == atteso
@@ -76,12 +85,19 @@ def test_chi_quando_cosa_da_dove_e_stati(dati_matrice):
 def test_da_dove_e_motivo(dati_matrice):
     d = dati_matrice
     client = client_per("aderente", d)
-    scaricato = client.get(d.sct.url + d.sct.reverse_subpage("adesione_documento", args=(d.adesione_inviata.pk,
-                                                                                         d.doc_adesione_inviata.pk)),
-                           REMOTE_ADDR="10.1.2.3")
+    scaricato = client.get(
+        d.sct.url
+        + d.sct.reverse_subpage("adesione_documento", args=(d.adesione_inviata.pk, d.doc_adesione_inviata.pk)),
+        REMOTE_ADDR="10.1.2.3",
+    )
     assert scaricato.status_code == 200
-    registra("adesione.nota", d.adesione_inviata, utente=d.utenti["banditore"], contratto=d.sct,
-             motivo="Motivo di prova del registro")
+    registra(
+        "adesione.nota",
+        d.adesione_inviata,
+        utente=d.utenti["banditore"],
+        contratto=d.sct,
+        motivo="Motivo di prova del registro",
+    )
     html = contenuto(client_per("banditore", d).get(_url(d.sct)))
     voce = VoceAudit.objects.filter(azione="documento.scaricato").latest("pk")
     riga = html.split(f"<td>{voce.pk}", 1)[1].split("</tr>", 1)[0]
@@ -107,11 +123,18 @@ def test_il_registro_non_dice_al_banditore_cio_che_non_vede(dati_matrice):
     html = _tutte_le_pagine(client_per("banditore", d), d.sct)
     for visibile in (M_COMUNICAZIONE, M_ESITO_PUBBLICO, d.ordinativo_inviato.codice, d.adesione_bozza.codice):
         assert visibile in html, visibile
-    for riservato in (M_COMUNICAZIONE_OE, M_ESITO_BOZZA, M_ADESIONE_SECONDO, d.adesione_secondo.codice,
-                      d.ordinativo_bozza.codice, M_ORDINATIVO_BOZZA):
+    for riservato in (
+        M_COMUNICAZIONE_OE,
+        M_ESITO_BOZZA,
+        M_ADESIONE_SECONDO,
+        d.adesione_secondo.codice,
+        d.ordinativo_bozza.codice,
+        M_ORDINATIVO_BOZZA,
+    ):
         assert riservato not in html, riservato
-    assert VoceAudit.objects.filter(contratto_id=d.sct.pk, object_id=str(d.messaggio_oe.pk),
-                                    azione="comunicazione.inviata").exists(), "la voce esiste, non è mostrata"
+    assert VoceAudit.objects.filter(
+        contratto_id=d.sct.pk, object_id=str(d.messaggio_oe.pk), azione="comunicazione.inviata"
+    ).exists(), "la voce esiste, non è mostrata"
     altro = _tutte_le_pagine(client_per("banditore2", d), d.secondo)
     assert d.adesione_secondo.codice in altro and d.adesione_inviata.codice not in altro
 

@@ -19,26 +19,31 @@ def _sub(contratto, nome, *args):
 DOWNLOAD = {
     "documento dell'adesione": (
         lambda d: _sub(d.sct, "adesione_documento", d.adesione_inviata.pk, d.doc_adesione_inviata.pk),
-        lambda d: d.doc_adesione_inviata.documento, ("aderente", "banditore"),
+        lambda d: d.doc_adesione_inviata.documento,
+        ("aderente", "banditore"),
     ),
     "documento dell'ordinativo": (
         lambda d: _sub(d.sct, "ordinativo_documento", d.ordinativo_approvato.pk, d.doc_ordinativo_approvato.pk),
-        lambda d: d.doc_ordinativo_approvato.documento, ("aderente", "banditore", "oe"),
+        lambda d: d.doc_ordinativo_approvato.documento,
+        ("aderente", "banditore", "oe"),
     ),
     "scheda di sintesi firmata dell'ordinativo": (
         lambda d: _sub(d.sct, "ordinativo_documento", d.ordinativo_approvato.pk, 0),
-        lambda d: d.ordinativo_approvato.scheda_firmata, ("aderente", "banditore", "oe"),
+        lambda d: d.ordinativo_approvato.scheda_firmata,
+        ("aderente", "banditore", "oe"),
     ),
     "allegato di una comunicazione": (
         lambda d: reverse("comunicazioni:allegato", args=[d.allegato.pk]),
-        lambda d: d.allegato.documento, ("aderente", "banditore"),
+        lambda d: d.allegato.documento,
+        ("aderente", "banditore"),
     ),
 }
 
 
 def _voci(documento):
-    return VoceAudit.objects.filter(azione="documento.scaricato", content_type__model="documentoprivato",
-                                    object_id=str(documento.pk))
+    return VoceAudit.objects.filter(
+        azione="documento.scaricato", content_type__model="documentoprivato", object_id=str(documento.pk)
+    )
 
 
 @pytest.mark.parametrize("tipo", list(DOWNLOAD))
@@ -75,8 +80,9 @@ def test_pacchetto_firmato_registrato(dati_matrice):
     risposta = client_per("aderente", d).get(_sub(d.sct, "ordinativo_pacchetto", d.ordinativo_approvato.pk))
     assert risposta.status_code == 200
     chiudi(risposta)
-    assert VoceAudit.objects.filter(azione="ordinativo.pacchetto_scaricato",
-                                    object_id=str(d.ordinativo_approvato.pk), utente=d.utenti["aderente"]).exists()
+    assert VoceAudit.objects.filter(
+        azione="ordinativo.pacchetto_scaricato", object_id=str(d.ordinativo_approvato.pk), utente=d.utenti["aderente"]
+    ).exists()
 
 
 def test_scheda_di_sintesi_generata_registrata(dati_matrice):

@@ -37,7 +37,9 @@ def test_cella(voce, ruolo, dati_matrice):
     RISULTATI[(voce.chiave, ruolo)] = esito
     if voce.metodo == "POST" and not rifiutata(atteso):
         ripristina_file(dati_matrice)
-    assert conforme(atteso, esito.ottenuto), f"atteso {descrivi(atteso)}, ottenuto {descrivi(esito.ottenuto)} {esito.location}"
+    assert conforme(atteso, esito.ottenuto), (
+        f"atteso {descrivi(atteso)}, ottenuto {descrivi(esito.ottenuto)} {esito.location}"
+    )
     assert not esito.marcatori, f"la risposta mostra dati riservati: {esito.marcatori}"
     if rifiutata(atteso):
         assert not esito.scritture, f"una richiesta rifiutata ha scritto nel database: {esito.scritture}"
@@ -54,7 +56,9 @@ def test_copertura_urlconf(dati_matrice):
 
     camminati = percorsi(url_di(v, dati_matrice) for v in VOCI)
     mancanti = {nome: origine for nome, origine in richiesti().items() if nome not in camminati}
-    assert not mancanti, "indirizzi non coperti dalla matrice: " + ", ".join(f"{n} ({o})" for n, o in sorted(mancanti.items()))
+    assert not mancanti, "indirizzi non coperti dalla matrice: " + ", ".join(
+        f"{n} ({o})" for n, o in sorted(mancanti.items())
+    )
 
 
 @pytest.mark.django_db

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("azione", choices=["guasto", "config", "reset", "stato", "richieste"])
         parser.add_argument("servizio", nargs="?", default="*", help="es. conferma-appalto (* = tutti)")
-        parser.add_argument("tipo", nargs="?", choices=["ko", "esito_ko", "timeout", "errore_http", "duplicato", "cig_ripetuto"])
+        parser.add_argument(
+            "tipo", nargs="?", choices=["ko", "esito_ko", "timeout", "errore_http", "duplicato", "cig_ripetuto"]
+        )
         parser.add_argument("--codice")
         parser.add_argument("--messaggio")
         parser.add_argument("--status", type=int)

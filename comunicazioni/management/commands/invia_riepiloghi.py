@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from comunicazioni import services
+from comunicazioni.tasks import invia_riepiloghi_giornalieri
 
 
 class Command(BaseCommand):
@@ -13,8 +14,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, coda=False, **options):
         if coda:
-            from comunicazioni.tasks import invia_riepiloghi_giornalieri
-
             invia_riepiloghi_giornalieri.delay()
             self.stdout.write("Riepiloghi affidati al worker Celery.")
             return

@@ -38,7 +38,10 @@ class Command(BaseCommand):
             ("verifica PAdES, 100 pagine", lambda: verifica_firma(pades_100)),
             ("verifica PAdES con due firme", lambda: verifica_firma(cofirmato)),
             ("verifica CAdES (.p7m DER)", lambda: verifica_firma(cades)),
-            ("valida() completa di un PAdES", lambda: valida(SimpleUploadedFile("a.pdf", pades_1), firma_richiesta=True)),
+            (
+                "valida() completa di un PAdES",
+                lambda: valida(SimpleUploadedFile("a.pdf", pades_1), firma_richiesta=True),
+            ),
         ]
         self.stdout.write(f"Ripetizioni: {ripetizioni}")
         for nome, funzione in casi:

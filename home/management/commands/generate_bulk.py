@@ -38,17 +38,29 @@ class Command(BaseCommand):
                 return
         esistenti = bulk.presenti()
         if any(esistenti.values()):
-            log("Dati di prova già presenti (" + ", ".join(f"{v} {k}" for k, v in esistenti.items())
-                + "): nulla da fare. --reset per rigenerarli.")
+            log(
+                "Dati di prova già presenti ("
+                + ", ".join(f"{v} {k}" for k, v in esistenti.items())
+                + "): nulla da fare. --reset per rigenerarli."
+            )
             return
         try:
             dimensioni = bulk.Dimensioni(
-                contratti=o["contratti"], enti=o["enti"], operatori=o["operatori"], adesioni=o["adesioni"],
-                ordinativi=o["ordinativi"], righe=o["righe"], esiti=o["esiti"], lotto=o["lotto"], seme=o["seme"],
+                contratti=o["contratti"],
+                enti=o["enti"],
+                operatori=o["operatori"],
+                adesioni=o["adesioni"],
+                ordinativi=o["ordinativi"],
+                righe=o["righe"],
+                esiti=o["esiti"],
+                lotto=o["lotto"],
+                seme=o["seme"],
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         inizio = time.perf_counter()
         bulk.Generatore(dimensioni, log=log).esegui()
-        log(f"Dati di prova generati in {time.perf_counter() - inizio:.1f} s: "
-            + ", ".join(f"{v} {k}" for k, v in bulk.presenti().items()))
+        log(
+            f"Dati di prova generati in {time.perf_counter() - inizio:.1f} s: "
+            + ", ".join(f"{v} {k}" for k, v in bulk.presenti().items())
+        )

@@ -2,17 +2,19 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.services import registra
+
 
 class Command(BaseCommand):
-    help = ("Azzera la verifica in due passaggi di un utente (dispositivo perso): al prossimo accesso all'admin "
-            "gli sarà mostrato un nuovo codice QR.")
+    help = (
+        "Azzera la verifica in due passaggi di un utente (dispositivo perso): al prossimo accesso all'admin "
+        "gli sarà mostrato un nuovo codice QR."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
 
     def handle(self, *args, username, **options):
-        from audit.services import registra
-
         try:
             user = get_user_model().objects.get(username=username)
         except get_user_model().DoesNotExist as exc:
