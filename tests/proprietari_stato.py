@@ -92,3 +92,61 @@ def fuori_dal_proprietario(proprietario, cartella, **criteri):
         ):
             trovate.append(f"{percorso}:{riga}: {testo}")
     return trovate
+
+
+class _Annulla(Exception):
+    """Rolls back a legal transition, so that the next case starts from the same record."""
+
+
+def prova_ogni_coppia(modello, oggetto, transita, transizioni, eccezione, *, leggi=None):
+    """Every (action, state) pair of ``transizioni`` on ``oggetto``: a legal one sets the state and the
+    ``campi`` given, records its audit entry and sends its signal once (then is rolled back); an illegal
+    one raises ``eccezione`` and leaves no field, audit entry or signal behind."""
+    from django.db import transaction
+
+    from audit.models import VoceAudit
+
+    leggi = leggi or (lambda pk: modello.objects.get(pk=pk))
+    ricevuti = []
+
+    def ricevi(sender, da, a, signal, **kwargs):
+        ricevuti.append((signal, da, a))
+
+    uid = f"prova_ogni_coppia_{modello._meta.label}"
+    for t in transizioni.values():
+        t.segnale.connect(ricevi, sender=modello, weak=False, dispatch_uid=uid)
+    try:
+        for azione, transizione in transizioni.items():
+            for da in modello.Stato.values:
+                modello.objects.filter(pk=oggetto.pk).update(stato=da, errore_anac="")
+                voci = VoceAudit.objects.count()
+                ricevuti.clear()
+                caso = f"{azione} da {da}"
+                letto = leggi(oggetto.pk)
+                (a,) = transizione.a
+                if da in transizione.da:
+                    try:
+                        with transaction.atomic():
+                            transita(letto, azione, motivo="prova", campi={"errore_anac": "x"})
+                            salvato = modello.objects.get(pk=oggetto.pk)
+                            assert (salvato.stato, salvato.errore_anac) == (a, "x"), caso
+                            voce = VoceAudit.objects.latest("pk")
+                            attesa = (transizione.azione, da, a, "prova")
+                            assert (voce.azione, voce.stato_da, voce.stato_a, voce.motivo) == attesa, caso
+                            assert ricevuti == [(transizione.segnale, da, a)], caso
+                            raise _Annulla
+                    except _Annulla:
+                        pass
+                else:
+                    try:
+                        transita(letto, azione, campi={"errore_anac": "x"})
+                    except eccezione as exc:
+                        assert "non può passare allo stato" in " ".join(exc.messages), caso
+                    else:
+                        raise AssertionError(f"{caso}: transizione non consentita accettata")
+                    salvato = modello.objects.get(pk=oggetto.pk)
+                    assert (salvato.stato, salvato.errore_anac) == (da, ""), caso
+                    assert VoceAudit.objects.count() == voci and ricevuti == [], caso
+    finally:
+        for t in transizioni.values():
+            t.segnale.disconnect(sender=modello, dispatch_uid=uid)

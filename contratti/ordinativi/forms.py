@@ -5,7 +5,7 @@ from sct_site.validatori import valida_codice_appalto, valida_codice_istat, vali
 
 from ..adesioni.forms import DocumentiRoundForm, campo_file  # noqa: F401 - reused for the atto di adesione
 from ..models import Ordinativo
-from .services import MSG_NESSUN_RUP, MSG_RUP_NON_DELL_ENTE, rup_dell_ente
+from .services import CAMPI_RICHIESTA_CIG, MSG_NESSUN_RUP, MSG_RUP_NON_DELL_ENTE, rup_dell_ente
 
 
 def stile_select(form):
@@ -34,20 +34,7 @@ class RichiestaCIGForm(forms.ModelForm):
 
     class Meta:
         model = Ordinativo
-        fields = [
-            "oggetto",
-            "importo_totale",
-            "cpv",
-            "codice_istat",
-            "codice_nuts",
-            "durata_mesi",
-            "categoria",
-            "finanziamento",
-            "cf_rup",
-            "data_adesione",
-            "codice_appalto",
-            "tracciabilita",
-        ]
+        fields = list(CAMPI_RICHIESTA_CIG)
         help_texts = {
             "cpv": "Es. 72000000-5 (servizi informatici).",
             "codice_istat": "Codice ISTAT del comune del luogo di esecuzione (6 cifre).",

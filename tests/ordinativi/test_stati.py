@@ -4,13 +4,11 @@ its signal; an illegal one raises and leaves nothing behind — and a scan (test
 that fails when ``stato`` is assigned anywhere else in contratti/, or on an ordinativo elsewhere."""
 
 import pytest
-from django.db import transaction
 
-from audit.models import VoceAudit
 from contratti.models import Ordinativo
 from contratti.ordinativi import stati
 from contratti.ordinativi.stati import TRANSIZIONI, OperazioneNonConsentita
-from tests.proprietari_stato import assegnazioni, fuori_dal_proprietario
+from tests.proprietari_stato import assegnazioni, fuori_dal_proprietario, prova_ogni_coppia
 
 from .aiuti import ordinativo_senza_cig
 
@@ -33,10 +31,6 @@ ATTESA = {
 }
 
 
-class _Annulla(Exception):
-    """Rolls back a legal transition, so that the next case starts from the same record."""
-
-
 def test_tabella_delle_transizioni():
     assert {azione: (set(t.da), *t.a, t.azione) for azione, t in TRANSIZIONI.items()} == ATTESA
     assert not {stato for t in TRANSIZIONI.values() for stato in t.da | t.a} - set(S.values)
@@ -44,46 +38,7 @@ def test_tabella_delle_transizioni():
 
 def test_ogni_coppia_azione_stato(client, demo):
     ordinativo = ordinativo_senza_cig(client, demo)
-    ricevuti = []
-
-    def ricevi(sender, ordinativo, utente, da, a, signal, **kwargs):
-        ricevuti.append((signal, da, a))
-
-    segnali = {t.segnale for t in TRANSIZIONI.values()}
-    for segnale in segnali:
-        segnale.connect(ricevi, sender=Ordinativo, weak=False, dispatch_uid="test_stati")
-    try:
-        for azione, transizione in TRANSIZIONI.items():
-            for da in S.values:
-                Ordinativo.objects.filter(pk=ordinativo.pk).update(stato=da, errore_anac="")
-                voci = VoceAudit.objects.count()
-                ricevuti.clear()
-                caso = f"{azione} da {da}"
-                bloccato = Ordinativo.objects.get(pk=ordinativo.pk)
-                (a,) = transizione.a
-                if da in transizione.da:
-                    with pytest.raises(_Annulla), transaction.atomic():
-                        stati.transita(bloccato, azione, motivo="prova", campi={"errore_anac": "x"})
-                        salvato = Ordinativo.objects.get(pk=ordinativo.pk)
-                        assert (salvato.stato, salvato.errore_anac) == (a, "x"), caso
-                        voce = VoceAudit.objects.latest("pk")
-                        assert (voce.azione, voce.stato_da, voce.stato_a, voce.motivo) == (
-                            transizione.azione,
-                            da,
-                            a,
-                            "prova",
-                        ), caso
-                        assert ricevuti == [(transizione.segnale, da, a)], caso
-                        raise _Annulla
-                else:
-                    with pytest.raises(OperazioneNonConsentita, match="non può passare allo stato"):
-                        stati.transita(bloccato, azione, campi={"errore_anac": "x"})
-                    salvato = Ordinativo.objects.get(pk=ordinativo.pk)
-                    assert (salvato.stato, salvato.errore_anac) == (da, ""), caso
-                    assert VoceAudit.objects.count() == voci and ricevuti == [], caso
-    finally:
-        for segnale in segnali:
-            segnale.disconnect(sender=Ordinativo, dispatch_uid="test_stati")
+    prova_ogni_coppia(Ordinativo, ordinativo, stati.transita, TRANSIZIONI, OperazioneNonConsentita)
 
 
 # --- one owner: nobody else assigns ``stato`` -----------------------------------------------------
