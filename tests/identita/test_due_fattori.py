@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
-from django_otp.oath import totp
+from django_otp.oath import hotp, totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import VoceAudit
@@ -87,10 +87,12 @@ def test_sessione_nuova_chiede_il_codice_senza_qr(client, demo, settings):
         and 'class="segno"' not in pagina
         and 'data-testid="segreto"' not in pagina
     )
-    # The code already used is refused (django-otp does not accept a code twice); the next one works.
-    assert client.post(PAGINA, {"codice": _codice(device)}).status_code == 400
+    # The code already used is refused (django-otp does not accept a code twice), also when the 30 s step
+    # has moved on meanwhile; the code of the next step works.
+    usato, prossimo = (f"{hotp(device.bin_key, device.last_t + n, device.digits):06d}" for n in (0, 1))
+    assert client.post(PAGINA, {"codice": usato}).status_code == 400
     TOTPDevice.objects.get(pk=device.pk).throttle_reset()  # past the wait after a failure (1 s)
-    assert client.post(PAGINA, {"codice": _codice(device, passi_avanti=1), "next": "/admin/"}).status_code == 302
+    assert client.post(PAGINA, {"codice": prossimo, "next": "/admin/"}).status_code == 302
     assert client.get("/admin/").status_code == 200
 
 
