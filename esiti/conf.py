@@ -36,5 +36,11 @@ def editore_dati():
     return getattr(settings, "SCT_DATI_APERTI_EDITORE", "Regione Toscana – Negozio Elettronico START")
 
 
+def identificativo_editore():
+    """The editor's IPA code (or codice fiscale): ``dct:identifier`` of the publisher in the DCAT-AP_IT
+    catalogue and prefix of the datasets' identifiers."""
+    return getattr(settings, "SCT_DATI_APERTI_IDENTIFICATIVO", "r_toscan")
+
+
 LICENZA_NOME = "CC BY 4.0"
 LICENZA_URL = "https://creativecommons.org/licenses/by/4.0/"

@@ -12,7 +12,9 @@ import io
 import json
 import re
 from collections import defaultdict, namedtuple
+from collections.abc import Callable
 from itertools import islice
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from django.db.models import Max, Min
@@ -124,14 +126,17 @@ def blocchi(queryset, dimensione=None):
         del parte, membri, voluti  # keep one block in memory, not two
 
 
-def _esiti_filtrati(request):
+def esiti_filtrati(request):
     form = RicercaEsitiForm(request.GET or None)
     return form, form.filtra(Esito.objects.visibili(), ordina=False).order_by("pk")
 
 
-def _risposta(contenuto, content_type, nome_file, form=None):
-    risposta = StreamingHttpResponse(contenuto, content_type=content_type)
-    risposta["Content-Disposition"] = f'inline; filename="{nome_file}"'
+def risposta_dati(contenuto, content_type, nome_file, form=None, risposta=None, disposizione="inline"):
+    """The response of an open data file: streamed ``contenuto`` (or ``risposta``, already made), with
+    its file name, CORS for everyone, the licence and the filters that were ignored."""
+    if risposta is None:
+        risposta = StreamingHttpResponse(contenuto, content_type=content_type)
+    risposta["Content-Disposition"] = f'{disposizione}; filename="{nome_file}"'
     risposta["Access-Control-Allow-Origin"] = "*"
     risposta["X-Licenza"] = conf.LICENZA_URL
     if form is not None and form.filtri_ignorati:
@@ -164,7 +169,7 @@ def _url_esiti(request, pagina):
     return request.build_absolute_uri(pagina.get_url(request=request))
 
 
-def _url_esito(request, pagina):
+def url_esito_assoluto(request, pagina):
     """``pk → absolute address`` of an esito's page."""
     return url_rotta_per_id(pagina, "esito", request=request, assoluto=True)
 
@@ -172,16 +177,27 @@ def _url_esito(request, pagina):
 # --- CSV -----------------------------------------------------------------------------------------
 
 
-def genera_csv(queryset, url_esito):
-    buffer = io.StringIO()
-    scrittore = csv.writer(buffer, lineterminator="\r\n")
-    scrittore.writerow(INTESTAZIONE_CSV)
-    yield buffer.getvalue()
+class FormatoCsv(NamedTuple):
+    """How a CSV writes its cells: the standard one (comma, ISO) or the one for spreadsheets."""
+
+    separatore: str
+    importo: Callable
+    data: Callable
+    inizio: str = ""  # the BOM of the CSV for spreadsheets
+
+
+CSV_STANDARD = FormatoCsv(",", _importo, _iso)
+
+
+def righe_esiti(queryset, url_esito, *, importo, data, testo=cella_testo):
+    """The rows of the esiti in the columns of ``INTESTAZIONE_CSV``, a block (list) at a time.
+
+    Amounts and dates through ``importo`` and ``data``; text cells through ``testo`` (``cella_testo``:
+    formula injection); the JSON of the members starts with "[". Shared by the CSVs and the XLSX."""
     membri_json = {}  # the same RTI appears in many rows: encode it once
-    t = cella_testo
+    t = testo
     for blocco in blocchi(queryset):
-        buffer.seek(0)
-        buffer.truncate()
+        righe = []
         for r, membri in blocco:
             chiave = tuple(membri)
             if chiave not in membri_json:
@@ -190,8 +206,7 @@ def genera_csv(queryset, url_esito):
                 membri_json[chiave] = json.dumps(
                     [m._asdict() for m in membri], ensure_ascii=False, separators=(",", ":")
                 )
-            # Text cells through cella_testo (formula injection); the JSON of the members starts with "[".
-            scrittore.writerow(
+            righe.append(
                 (
                     r.id,
                     t(r.ocid),
@@ -204,27 +219,42 @@ def genera_csv(queryset, url_esito):
                     SCELTA_CONTRAENTE_ADESIONE,
                     t(r.aggiudicatario_denominazione),
                     t(r.aggiudicatario_codice_fiscale),
-                    membri_json[chiave],
-                    _importo(r.importo_aggiudicazione),
-                    _importo(r.importo_somme_liquidate),
-                    _iso(r.data_aggiudicazione),
-                    _iso(r.data_inizio),
-                    _iso(r.data_ultimazione),
+                    t(membri_json[chiave]),
+                    importo(r.importo_aggiudicazione),
+                    importo(r.importo_somme_liquidate),
+                    data(r.data_aggiudicazione),
+                    data(r.data_inizio),
+                    data(r.data_ultimazione),
                     r.stato,
                     "true" if r.annullato else "false",
-                    _iso(r.pubblicato_il),
-                    _iso(r.ritirato_il),
+                    data(r.pubblicato_il),
+                    data(r.ritirato_il),
                     t(r.ritirato_motivo),
                     url_esito(r.id),
                 )
             )
         del blocco
+        yield righe
+
+
+def genera_csv(queryset, url_esito, formato=CSV_STANDARD):
+    buffer = io.StringIO()
+    scrittore = csv.writer(buffer, delimiter=formato.separatore, lineterminator="\r\n")
+    scrittore.writerow(INTESTAZIONE_CSV)
+    yield formato.inizio + buffer.getvalue()
+    for righe in righe_esiti(queryset, url_esito, importo=formato.importo, data=formato.data):
+        buffer.seek(0)
+        buffer.truncate()
+        scrittore.writerows(righe)
+        del righe
         yield buffer.getvalue()
 
 
 def csv_view(request, pagina):
-    form, esiti = _esiti_filtrati(request)
-    return _risposta(genera_csv(esiti, _url_esito(request, pagina)), "text/csv; charset=utf-8", "esiti.csv", form)
+    form, esiti = esiti_filtrati(request)
+    return risposta_dati(
+        genera_csv(esiti, url_esito_assoluto(request, pagina)), "text/csv; charset=utf-8", "esiti.csv", form
+    )
 
 
 # --- OCDS ----------------------------------------------------------------------------------------
@@ -413,17 +443,17 @@ def genera_ocds(queryset, *, uri, pubblicato, url_esito, url_dati_aperti, reques
 
 
 def ocds_view(request, pagina):
-    form, esiti = _esiti_filtrati(request)
+    form, esiti = esiti_filtrati(request)
     ultimo = esiti.aggregate(ultimo=Max("aggiornato_il"))["ultimo"] or timezone.now()
     contenuto = genera_ocds(
         esiti,
         uri=request.build_absolute_uri(),
         pubblicato=_iso(ultimo),
-        url_esito=_url_esito(request, pagina),
+        url_esito=url_esito_assoluto(request, pagina),
         url_dati_aperti=url_rotta(pagina, "dati_aperti", request=request, assoluto=True),
         request=request,
     )
-    return _risposta(contenuto, "application/json; charset=utf-8", "esiti-ocds.json", form)
+    return risposta_dati(contenuto, "application/json; charset=utf-8", "esiti-ocds.json", form)
 
 
 # --- L.190/2012 ----------------------------------------------------------------------------------
@@ -526,7 +556,7 @@ def l190_view(request, pagina, anno, codice_fiscale):
         pubblicato=pubblicato,
         aggiornato=max(aggiornato, pubblicato),
     )
-    return _risposta(contenuto, "application/xml; charset=utf-8", f"l190-{anno}-{codice_fiscale}.xml")
+    return risposta_dati(contenuto, "application/xml; charset=utf-8", f"l190-{anno}-{codice_fiscale}.xml")
 
 
 # --- Atom feed -----------------------------------------------------------------------------------
@@ -534,7 +564,7 @@ def l190_view(request, pagina, anno, codice_fiscale):
 
 def feed_view(request, pagina):
     url_base = _url_esiti(request, pagina)
-    url_esito = _url_esito(request, pagina)
+    url_esito = url_esito_assoluto(request, pagina)
     feed = Atom1Feed(
         title="Aggiudicazioni e affidamenti – nuovi esiti",
         link=url_base,

@@ -8,6 +8,8 @@ from sct_site.rotte import mixin_rotte, path, re_path, viste
 
 views = viste("esiti.views")
 exports = viste("esiti.exports")
+fogli = viste("esiti.fogli")
+catalogo = viste("esiti.catalogo")
 
 urlpatterns = [
     path("", views.elenco, name="elenco"),
@@ -20,11 +22,14 @@ urlpatterns = [
 urlpatterns_dati_aperti = [
     path("dati-aperti/", views.dati_aperti, name="dati_aperti"),
     path("dati-aperti/csv/", exports.csv_view, name="csv"),
+    path("dati-aperti/csv-fogli-di-calcolo/", fogli.csv_fogli_view, name="csv_fogli"),
+    path("dati-aperti/xlsx/", fogli.xlsx_view, name="xlsx"),
     path("dati-aperti/ocds/", exports.ocds_view, name="ocds"),
     re_path(
         r"^dati-aperti/l190/(?P<anno>[0-9]{4})/(?P<codice_fiscale>[0-9A-Za-z]{11,16})/$", exports.l190_view, name="l190"
     ),
     path("dati-aperti/feed/", exports.feed_view, name="feed"),
+    path("dati-aperti/catalogo/", catalogo.catalogo_view, name="catalogo"),
 ]
 
 
@@ -33,4 +38,4 @@ class RotteEsiti(mixin_rotte(urlpatterns)):
 
 
 class RotteDatiAperti(mixin_rotte(urlpatterns_dati_aperti)):
-    """The open data: CSV, OCDS, L. 190/2012, Atom feed."""
+    """The open data: CSV (standard and for spreadsheets), XLSX, OCDS, L. 190/2012, Atom feed, DCAT-AP_IT catalogue."""

@@ -62,9 +62,12 @@ ROTTE_ESITI = [
     ("<id:pk>/ritira/", "ritira"),
     ("dati-aperti/", "dati_aperti"),
     ("dati-aperti/csv/", "csv"),
+    ("dati-aperti/csv-fogli-di-calcolo/", "csv_fogli"),
+    ("dati-aperti/xlsx/", "xlsx"),
     ("dati-aperti/ocds/", "ocds"),
     ("^dati-aperti/l190/(?P<anno>[0-9]{4})/(?P<codice_fiscale>[0-9A-Za-z]{11,16})/$", "l190"),
     ("dati-aperti/feed/", "feed"),
+    ("dati-aperti/catalogo/", "catalogo"),
     ("", "index_route"),
 ]
 

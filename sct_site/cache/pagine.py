@@ -58,6 +58,7 @@ URL_PUBBLICI = (
     r"^/aggiudicazioni-e-affidamenti/\d+/$",
     r"^/aggiudicazioni-e-affidamenti/dati-aperti/$",
     r"^/aggiudicazioni-e-affidamenti/dati-aperti/feed/$",
+    r"^/aggiudicazioni-e-affidamenti/dati-aperti/catalogo/$",
     r"^/documentazione/$",
     r"^/documentazione/[\w-]+/$",
 )

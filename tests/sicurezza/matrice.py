@@ -406,9 +406,12 @@ def _esiti():
         Voce("GET", pubblicato + "ritira/", attese(REDIRECT), "ritira (GET)"),
         Voce("GET", "{esiti}dati-aperti/", TUTTI_200, "dati aperti"),
         Voce("GET", "{esiti}dati-aperti/csv/", TUTTI_200, "CSV"),
+        Voce("GET", "{esiti}dati-aperti/csv-fogli-di-calcolo/", TUTTI_200, "CSV per fogli di calcolo"),
+        Voce("GET", "{esiti}dati-aperti/xlsx/", TUTTI_200, "XLSX"),
         Voce("GET", "{esiti}dati-aperti/ocds/", TUTTI_200, "OCDS"),
         Voce("GET", "{esiti}dati-aperti/l190/{anno_esito}/{cf_firenze}/", TUTTI_200, "L. 190/2012"),
         Voce("GET", "{esiti}dati-aperti/feed/", TUTTI_200, "feed Atom"),
+        Voce("GET", "{esiti}dati-aperti/catalogo/", TUTTI_200, "catalogo DCAT-AP_IT"),
     ]
 
 
