@@ -139,6 +139,13 @@ def esegui(args):
     prove = [
         ("dump grezzo values_list → csv.writer", totale, dump_grezzo),
         ("CSV (tutti)", totale, lambda: consuma(client.get(f"{base}dati-aperti/csv/"))),
+        (
+            "CSV per fogli di calcolo (tutti)",
+            totale,
+            lambda: consuma(client.get(f"{base}dati-aperti/csv-fogli-di-calcolo/")),
+        ),
+        ("XLSX (tutti)", totale, lambda: consuma(client.get(f"{base}dati-aperti/xlsx/"))),
+        ("catalogo DCAT-AP_IT", 1, lambda: consuma(client.get(f"{base}dati-aperti/catalogo/"))),
         ("OCDS release package (tutti)", totale, lambda: consuma(client.get(f"{base}dati-aperti/ocds/"))),
         (
             f"L.190 XML {piu_grande['anno']} {piu_grande['ente__codice_fiscale']}",
