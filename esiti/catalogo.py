@@ -22,6 +22,7 @@ NS = {
     "dct": "http://purl.org/dc/terms/",
     "dcatapit": "http://dati.gov.it/onto/dcatapit#",
     "foaf": "http://xmlns.com/foaf/0.1/",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
 }
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 EU = "http://publications.europa.eu/resource/authority/"
@@ -85,6 +86,9 @@ def _dataset(catalogo, *, about, identificativo, titolo, descrizione, temi, freq
     _el(ds, "dcat:landingPage", risorsa=pagina_web)
     _agente(ds, "dct:rightsHolder")
     _agente(ds, "dct:publisher")
+    contatto = _el(_el(ds, "dcat:contactPoint"), "dcatapit:Organization")
+    _el(contatto, "vcard:fn", conf.editore_dati(), lingua="it")
+    _el(contatto, "vcard:hasEmail", risorsa=f"mailto:{conf.contatto_dati()}")
     return ds
 
 

@@ -42,5 +42,11 @@ def identificativo_editore():
     return getattr(settings, "SCT_DATI_APERTI_IDENTIFICATIVO", "r_toscan")
 
 
+def contatto_dati():
+    """``dcat:contactPoint`` of the datasets (required by DCAT-AP_IT): who answers questions on the data.
+    Default: the Customer Support of the manual."""
+    return getattr(settings, "SCT_DATI_APERTI_CONTATTO", "start.sa@pamercato.it")
+
+
 LICENZA_NOME = "CC BY 4.0"
 LICENZA_URL = "https://creativecommons.org/licenses/by/4.0/"

@@ -162,6 +162,7 @@ NS = {
     "dct": "http://purl.org/dc/terms/",
     "dcatapit": "http://dati.gov.it/onto/dcatapit#",
     "foaf": "http://xmlns.com/foaf/0.1/",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
 }
 EU = "http://publications.europa.eu/resource/authority/"
 
@@ -195,6 +196,9 @@ def test_catalogo_dcat_ap_it(client, esiti, settings):
         assert risorsa(d, "dct:accrualPeriodicity") == [f"{EU}frequency/IRREG"]
         assert d.find("dct:rightsHolder/dcatapit:Agent/dct:identifier", NS).text == "r_toscan"
         assert d.find("dcat:distribution/dcatapit:Distribution", NS) is not None
+        contatto = d.find("dcat:contactPoint/dcatapit:Organization", NS)
+        assert risorsa(contatto, "vcard:hasEmail") == ["mailto:start.sa@pamercato.it"]
+        assert contatto.findtext("vcard:fn", namespaces=NS) == "Regione Toscana"
     assert dataset[0].findtext("dct:modified", namespaces=NS) == timezone.localdate(ultimo).isoformat()
     distribuzioni = radice.findall(".//dcatapit:Distribution", NS)
     formati = [risorsa(d, "dct:format")[0].rsplit("/", 1)[1] for d in distribuzioni]
