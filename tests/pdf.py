@@ -16,18 +16,28 @@ def pdf_semplice(testo="documento di prova"):
     return buffer.getvalue()
 
 
-@functools.cache
 def pdf_firmato(testo="documento di prova", nome="Laura Bianchi", codice_fiscale="BNCLRA75E45G999M"):
-    from documenti.firma_prova import firma_pades
+    return _firmato("pades", testo, nome, codice_fiscale, _cartella_ca())
 
-    return firma_pades(pdf_semplice(testo), nome=nome, codice_fiscale=codice_fiscale)
+
+def p7m(testo="documento di prova", nome="Laura Bianchi", codice_fiscale="BNCLRA75E45G999M"):
+    return _firmato("cades", testo, nome, codice_fiscale, _cartella_ca())
+
+
+def _cartella_ca():
+    """The signatures are kept per demo CA: tests/documenti moves the CA to a temporary folder for the rest
+    of the session, and a copy signed by the other CA would then be "non attendibile"."""
+    from documenti import conf  # settings are read when called: tests change them
+
+    return str(conf.firma_prova_dir())
 
 
 @functools.cache
-def p7m(testo="documento di prova", nome="Laura Bianchi", codice_fiscale="BNCLRA75E45G999M"):
-    from documenti.firma_prova import firma_cades
+def _firmato(formato, testo, nome, codice_fiscale, _cartella):
+    from documenti.firma_prova import firma_cades, firma_pades  # settings are read when called
 
-    return firma_cades(pdf_semplice(testo), nome=nome, codice_fiscale=codice_fiscale)
+    firma = firma_pades if formato == "pades" else firma_cades
+    return firma(pdf_semplice(testo), nome=nome, codice_fiscale=codice_fiscale)
 
 
 def pdf_firmato_da(utente, testo="documento di prova"):
